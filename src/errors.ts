@@ -1,0 +1,30 @@
+/** Base class of every error embedkit throws on purpose; `code` is stable for programs to test. */
+export class EmbedkitError extends Error {
+  constructor(
+    message: string,
+    readonly code: string = 'EMBEDKIT_ERROR',
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/**
+ * A file could not be read as the expected format: truncated, corrupt, empty, or another format.
+ * The message always names the file and the problem.
+ */
+export class FileFormatError extends EmbedkitError {
+  constructor(
+    readonly file: string,
+    readonly problem: string,
+  ) {
+    super(`${file}: ${problem}`, 'EMBEDKIT_FILE_FORMAT');
+  }
+}
+
+/** Invalid arguments or options given by the caller. */
+export class UsageError extends EmbedkitError {
+  constructor(message: string) {
+    super(message, 'EMBEDKIT_USAGE');
+  }
+}
