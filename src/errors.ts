@@ -28,3 +28,11 @@ export class UsageError extends EmbedkitError {
     super(message, 'EMBEDKIT_USAGE');
   }
 }
+
+/** An operation was cancelled through its AbortSignal. */
+export class AbortError extends EmbedkitError {
+  constructor(message = 'aborted') {
+    super(message, 'ABORT_ERR');
+    this.name = 'AbortError';
+  }
+}

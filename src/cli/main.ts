@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+// embedkit command line: `embedkit --help`.
+import { buildProgram } from './program.js';
+import { reportError } from './run.js';
+
+const program = buildProgram();
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  process.exitCode = reportError(e, process.argv.includes('--verbose') || process.argv.includes('-v'));
+}

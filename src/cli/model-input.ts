@@ -1,0 +1,7 @@
+import { loadVectorsWithInfo } from '../io/load.js';
+import type { LoadResult } from '../io/vector-format.js';
+
+/** Loads a model file in any supported format (detected from its content). */
+export async function loadModel(path: string, limit?: number): Promise<LoadResult> {
+  return loadVectorsWithInfo(path, limit !== undefined ? { limit } : {});
+}

@@ -1,0 +1,36 @@
+import { Command } from 'commander';
+import { registerAnalogy } from './commands/analogy.js';
+import { registerConvert } from './commands/convert.js';
+import { registerDemo } from './commands/demo.js';
+import { registerEval } from './commands/eval.js';
+import { registerSimilar } from './commands/similar.js';
+import { registerTrain } from './commands/train.js';
+import type { GlobalOptions } from './run.js';
+import { VERSION } from '../version.js';
+
+/** Builds the `embedkit` command line (one register function per subcommand). */
+export function buildProgram(): Command {
+  const program = new Command('embedkit');
+  program
+    .description('embeddings for TypeScript: train word vectors, query and evaluate them, convert formats')
+    .version(VERSION, '-V, --version')
+    .option('-v, --verbose', 'print stack traces on errors', false)
+    .option('--json', 'machine-readable JSON output (every command)', false)
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ outputError: (s, write) => write(s) });
+  const globals = (): GlobalOptions => program.opts<GlobalOptions>();
+  registerTrain(program, globals);
+  registerSimilar(program, globals);
+  registerAnalogy(program, globals);
+  registerEval(program, globals);
+  registerConvert(program, globals);
+  registerDemo(program, globals);
+  // Subcommands inherit exitOverride so usage errors come back as CommanderError (exit 2).
+  const override = (c: Command) => {
+    c.exitOverride();
+    c.commands.forEach(override);
+  };
+  program.commands.forEach(override);
+  return program;
+}

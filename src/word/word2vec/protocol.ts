@@ -1,0 +1,36 @@
+/** What the trainer sends each worker thread (structured-cloned; memory and buffers are shared). */
+export interface WorkerTask {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  /** Offsets of the Model struct, this worker's Worker struct, its input buffer, its stack top. */
+  model: number;
+  worker: number;
+  input: number;
+  stackTop: number;
+  corpus: { kind: 'memory'; offset: number } | { kind: 'file'; path: string };
+  /** Job table (see splitJobs), shared. */
+  jobOffsets: SharedArrayBuffer;
+  jobLengths: SharedArrayBuffer;
+  jobWords: SharedArrayBuffer;
+  wordsPerEpoch: number;
+  epochs: number;
+  alpha: number;
+  minAlpha: number;
+  /** Control block: see CTRL. */
+  control: SharedArrayBuffer;
+}
+
+/** Layout of the shared control block. */
+export const CTRL = {
+  /** Int32 slots. */
+  nextJob: 0,
+  abort: 1,
+  int32Slots: 4,
+  /** BigInt64 slots, starting at byte 16. */
+  bigOffset: 16,
+  wordsDone: 0,
+  effectiveWords: 1,
+  jobsDone: 2,
+  bigSlots: 3,
+  bytes: 16 + 3 * 8,
+} as const;

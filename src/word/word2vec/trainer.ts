@@ -1,0 +1,467 @@
+import { Worker } from 'node:worker_threads';
+import { AbortError, EmbedkitError, UsageError } from '../../errors.js';
+import { ensureMemory, kernelModule, instantiateKernel, sharedMemory } from '../../kernels/wasm.js';
+import { workerUrl } from '../../kernels/worker-url.js';
+import { buildAliasTable } from '../../math/alias-table.js';
+import { seedState } from '../../math/random.js';
+import {
+  EncodedCorpusWriter,
+  releaseEncodedCorpus,
+  splitJobs,
+  type EncodedCorpus,
+  type JobTable,
+} from '../../text/encoded-corpus.js';
+import { scanInWorker } from '../../text/scan-in-worker.js';
+import { asFileCorpus, toSentenceSource, type SentenceSource, type TrainingInput } from '../../text/sentence-source.js';
+import { Tokenizer } from '../../text/tokenizer.js';
+import type { TextTokenizer } from '../../text/text-tokenizer.js';
+import { VocabScanner, type ScanResult, type VocabularyOptions } from '../../text/vocab-scanner.js';
+import type { Vocabulary } from '../../text/vocabulary.js';
+import { KeyedVectors } from '../keyed-vectors.js';
+import { buildHuffman, type HuffmanTree } from './huffman.js';
+import {
+  EXP_TABLE_SIZE,
+  INPUT_BYTES_MIN,
+  M,
+  MAX_EXP,
+  planLayout,
+  RESERVED_BYTES,
+  W,
+  type TrainingLayout,
+} from './layout.js';
+import { resolveOptions, type ResolvedWord2VecOptions, type TrainingProgress, type Word2VecOptions } from './options.js';
+import { CTRL, type WorkerTask } from './protocol.js';
+
+/** Figures of a finished training run. */
+export interface TrainResult {
+  /** In-vocabulary tokens processed, all epochs. */
+  words: number;
+  /** Tokens left after frequent-word subsampling, all epochs. */
+  effectiveWords: number;
+  epochs: number;
+  /** Wall seconds of training (excluding the vocabulary scan). */
+  seconds: number;
+  /** `words / seconds`. */
+  wordsPerSecond: number;
+  vocabSize: number;
+  /** Mean loss per example, when `computeLoss` was on. */
+  loss?: number;
+}
+
+/** Figures of the vocabulary scan. */
+export interface VocabSummary {
+  vocabSize: number;
+  rawTokens: number;
+  sentences: number;
+  distinctWords: number;
+  effectiveMinCount: number;
+  prunes: number;
+  seconds: number;
+  /** Bytes of the encoded corpus kept for training, and where. */
+  encodedBytes: number;
+  encodedIn: 'memory' | 'file';
+}
+
+interface KernelExports extends WebAssembly.Exports {
+  w2v_init_vectors(model: number, worker: number, firstRow: number): void;
+}
+
+/**
+ * word2vec (Mikolov et al. 2013): skip-gram or CBOW, negative sampling and/or hierarchical softmax,
+ * frequent-word subsampling, dynamic window, linear learning-rate decay; trained by worker threads
+ * on one shared WebAssembly memory with SIMD kernels.
+ *
+ * ```ts
+ * const w2v = new Word2Vec({ model: 'skipgram', dim: 100, epochs: 5 });
+ * await w2v.buildVocab(corpus);
+ * await w2v.train();
+ * w2v.wv.mostSimilar('king');
+ * ```
+ */
+export class Word2Vec {
+  readonly options: ResolvedWord2VecOptions;
+  private memory: WebAssembly.Memory | undefined;
+  private corpus: EncodedCorpus | undefined;
+  private scan: ScanResult | undefined;
+  private layout: TrainingLayout | undefined;
+  private vectors: KeyedVectors | undefined;
+  private trainedEpochs = 0;
+
+  constructor(options: Word2VecOptions = {}) {
+    this.options = resolveOptions(options);
+  }
+
+  /** The vocabulary (after buildVocab). */
+  get vocabulary(): Vocabulary {
+    if (!this.scan) throw new UsageError('no vocabulary yet: call buildVocab() first');
+    return this.scan.vocabulary;
+  }
+
+  /** The trained word vectors (after train). */
+  get wv(): KeyedVectors {
+    if (!this.vectors) throw new UsageError('no vectors yet: call train() first');
+    return this.vectors;
+  }
+
+  /**
+   * Scans the corpus once: counts words, applies minCount/maxVocabSize/maxFinalVocab, and keeps the
+   * corpus as a compact id stream for training (in memory, or in a temp file past
+   * `corpusMemoryBudget`).
+   */
+  async buildVocab(input: TrainingInput, tokenizer?: TextTokenizer): Promise<VocabSummary> {
+    const o = this.options;
+    if (this.scan) throw new UsageError('buildVocab() was already called on this model');
+    const t0 = performance.now();
+    const memory = sharedMemory(RESERVED_BYTES);
+    const files = await asFileCorpus(input);
+    const { scan, corpus } =
+      files && (tokenizer === undefined || tokenizer instanceof Tokenizer)
+        ? await scanInWorker(files, tokenizer ?? new Tokenizer(), vocabularyOptions(o), {
+            memory,
+            offset: RESERVED_BYTES,
+            memoryBudget: o.corpusMemoryBudget,
+            signal: o.signal,
+            progressInterval: o.progressInterval,
+            onProgress: (tokens, fraction) => this.reportScan(tokens, fraction, (performance.now() - t0) / 1000),
+          })
+        : await this.scanHere(await toSentenceSource(input, tokenizer, o.maxSentenceLength), memory, t0);
+    if (scan.vocabulary.size === 0) {
+      releaseEncodedCorpus(corpus);
+      throw new EmbedkitError(
+        `the corpus has no word with count >= ${scan.effectiveMinCount} (${scan.rawTokens} tokens in ${scan.sentences} sentences); lower minCount or give more text`,
+      );
+    }
+    this.corpus = corpus;
+    this.memory = memory;
+    this.scan = scan;
+    const seconds = (performance.now() - t0) / 1000;
+    this.reportScan(scan.rawTokens, 1, seconds);
+    return {
+      vocabSize: scan.vocabulary.size,
+      rawTokens: scan.rawTokens,
+      sentences: scan.sentences,
+      distinctWords: scan.distinctWords,
+      effectiveMinCount: scan.effectiveMinCount,
+      prunes: scan.prunes,
+      seconds,
+      encodedBytes: corpus.length,
+      encodedIn: corpus.kind,
+    };
+  }
+
+  /** The scan on this thread, for in-memory sources and custom tokenizers. */
+  private async scanHere(source: SentenceSource, memory: WebAssembly.Memory, t0: number): Promise<{ scan: ScanResult; corpus: EncodedCorpus }> {
+    const o = this.options;
+    const writer = new EncodedCorpusWriter({ memory, offset: RESERVED_BYTES, memoryBudget: o.corpusMemoryBudget });
+    const scanner = new VocabScanner(vocabularyOptions(o), writer);
+    let lastReport = t0;
+    try {
+      for await (const batch of source.sentenceBatches(o.signal)) {
+        for (const tokens of batch) scanner.addSentence(tokens);
+        if (o.signal?.aborted) throw new AbortError('vocabulary scan aborted');
+        const now = performance.now();
+        if (now - lastReport >= o.progressInterval) {
+          lastReport = now;
+          // A synchronous source would otherwise hold the event loop for the whole scan.
+          await new Promise((r) => setImmediate(r));
+          this.reportScan(scanner.tokenCount, source.progress?.() ?? NaN, (now - t0) / 1000);
+        }
+      }
+    } catch (e) {
+      writer.abort();
+      throw e;
+    }
+    const scan = scanner.finish();
+    return { scan, corpus: writer.finish() };
+  }
+
+  private reportScan(tokens: number, fraction: number, seconds: number): void {
+    const o = this.options;
+    if (!o.onProgress) return;
+    const f = Number.isFinite(fraction) ? fraction : 0;
+    o.onProgress({
+      phase: 'vocab',
+      fraction: f,
+      epoch: 0,
+      epochs: o.epochs,
+      wordsDone: tokens,
+      wordsTotal: NaN,
+      wordsPerSecond: seconds > 0 ? tokens / seconds : 0,
+      alpha: o.alpha,
+      etaSeconds: f > 0 ? (seconds * (1 - f)) / f : NaN,
+      seconds,
+    });
+  }
+
+  /** Trains `epochs` passes over the corpus given to buildVocab. */
+  async train(): Promise<TrainResult> {
+    const o = this.options;
+    if (!this.scan || !this.corpus || !this.memory) throw new UsageError('call buildVocab() before train()');
+    if (this.trainedEpochs > 0) throw new UsageError('this model is already trained; create a new Word2Vec to train again');
+    o.signal?.throwIfAborted();
+    const vocab = this.scan.vocabulary;
+    const jobs = splitJobs(this.corpus, this.scan.remap, o.jobWords);
+    if (jobs.totalWords === 0) throw new EmbedkitError('the corpus has no in-vocabulary words to train on');
+    const huffman = o.hs ? buildHuffman(vocab.counts) : undefined;
+    const start = this.corpus.kind === 'memory' ? this.corpus.offset + this.corpus.length : RESERVED_BYTES;
+    const inputBytes = this.corpus.kind === 'file' ? Math.max(INPUT_BYTES_MIN, jobs.maxJobBytes) : 64;
+    const workers = Math.min(o.workers, jobs.count);
+    const layout = planLayout(start, o, vocab.size, this.scan.remap.length, huffman, workers, inputBytes);
+    const memory = this.memory;
+    ensureMemory(memory, layout.end);
+    this.layout = layout;
+    this.writeTables(layout, huffman);
+    const module = kernelModule('word2vec');
+    const kernel = instantiateKernel<KernelExports>(module, memory, RESERVED_BYTES);
+    this.seedWorker(layout.workers[0].ptr, 0x5eed);
+    kernel.w2v_init_vectors(layout.model, layout.workers[0].ptr, 0);
+    layout.workers.forEach((w, i) => this.seedWorker(w.ptr, i + 1));
+
+    const t0 = performance.now();
+    const result = await this.runWorkers(module, layout, jobs);
+    const seconds = (performance.now() - t0) / 1000;
+    this.trainedEpochs = o.epochs;
+    this.vectors = this.extractVectors();
+    const loss = o.computeLoss ? this.meanLoss() : undefined;
+    return {
+      words: result.words,
+      effectiveWords: result.effective,
+      epochs: o.epochs,
+      seconds,
+      wordsPerSecond: result.words / seconds,
+      vocabSize: vocab.size,
+      ...(loss !== undefined ? { loss } : {}),
+    };
+  }
+
+  private seedWorker(ptr: number, stream: number): void {
+    const view = new DataView(this.memory!.buffer);
+    view.setBigUint64(ptr + W.rng, seedState(this.options.seed, stream), true);
+  }
+
+  /** Fills the Model struct and the lookup tables. */
+  private writeTables(l: TrainingLayout, huffman: HuffmanTree | undefined): void {
+    const o = this.options;
+    const scan = this.scan!;
+    const vocab = scan.vocabulary;
+    const buf = this.memory!.buffer;
+    const v = vocab.size;
+    const m = new Int32Array(buf, l.model, 26);
+    m[M.stride] = l.stride;
+    m[M.window] = o.window;
+    m[M.negative] = o.negative;
+    m[M.hs] = o.hs ? 1 : 0;
+    m[M.sg] = o.model === 'skipgram' ? 1 : 0;
+    m[M.cbowMean] = o.cbowMean ? 1 : 0;
+    m[M.sharedNeg] = o.sharedNegatives ? 1 : 0;
+    m[M.vocabSize] = v;
+    m[M.maxSentence] = o.maxSentenceLength;
+    m[M.computeLoss] = o.computeLoss ? 1 : 0;
+    m[M.syn0] = l.syn0;
+    m[M.syn1neg] = l.syn1neg;
+    m[M.syn1] = l.syn1;
+    m[M.expTable] = l.expTable;
+    m[M.logTable] = l.logTable;
+    m[M.keep] = l.keep;
+    m[M.sample] = o.sample > 0 ? 1 : 0;
+    m[M.aliasProb] = l.aliasProb;
+    m[M.aliasIdx] = l.aliasIdx;
+    m[M.codeOffset] = l.codeOffset;
+    m[M.codeLen] = l.codeLen;
+    m[M.codes] = l.codes;
+    m[M.points] = l.points;
+    m[M.remap] = l.remap;
+    m[M.remapSize] = scan.remap.length;
+    m[M.dim] = o.dim;
+
+    // Sigmoid and log-sigmoid on a grid over [-MAX_EXP, MAX_EXP) (word2vec.c expTable).
+    const exp = new Float32Array(buf, l.expTable, EXP_TABLE_SIZE);
+    const log = new Float32Array(buf, l.logTable, EXP_TABLE_SIZE);
+    for (let i = 0; i < EXP_TABLE_SIZE; i++) {
+      const x = ((i / EXP_TABLE_SIZE) * 2 - 1) * MAX_EXP;
+      const e = Math.exp(x);
+      exp[i] = e / (e + 1);
+      log[i] = Math.log(e / (e + 1));
+    }
+    // Subsampling (word2vec.c / gensim): keep w with probability (sqrt(c/t) + 1) * t/c, t = sample * total.
+    const keep = new Uint32Array(buf, l.keep, v);
+    const threshold = o.sample * vocab.totalCount;
+    for (let i = 0; i < v; i++) {
+      const c = vocab.counts[i];
+      const p = o.sample > 0 ? (Math.sqrt(c / threshold) + 1) * (threshold / c) : 1;
+      keep[i] = p >= 1 ? 0xffffffff : Math.floor(p * 4294967296);
+    }
+    if (o.negative > 0) {
+      const weights = new Float64Array(v);
+      for (let i = 0; i < v; i++) weights[i] = Math.pow(vocab.counts[i], o.nsExponent);
+      const alias = buildAliasTable(weights);
+      new Uint32Array(buf, l.aliasProb, v).set(alias.prob);
+      new Int32Array(buf, l.aliasIdx, v).set(alias.alias);
+    }
+    if (huffman) {
+      new Int32Array(buf, l.codeOffset, v).set(huffman.codeOffset);
+      new Uint8Array(buf, l.codeLen, v).set(huffman.codeLength);
+      new Uint8Array(buf, l.codes, huffman.codes.length).set(huffman.codes);
+      new Int32Array(buf, l.points, huffman.points.length).set(huffman.points);
+    }
+    new Int32Array(buf, l.remap, scan.remap.length).set(scan.remap);
+    for (const w of l.workers) {
+      const dv = new DataView(buf);
+      dv.setFloat64(w.ptr + W.loss, 0, true);
+      dv.setFloat64(w.ptr + W.lossTerms, 0, true);
+      dv.setInt32(w.ptr + W.sent, w.sent, true);
+      dv.setInt32(w.ptr + W.neu1, w.neu1, true);
+      dv.setInt32(w.ptr + W.neu1e, w.neu1e, true);
+      dv.setInt32(w.ptr + W.grad, w.grad, true);
+      dv.setInt32(w.ptr + W.gmat, w.gmat, true);
+      dv.setInt32(w.ptr + W.ctx, w.ctx, true);
+      dv.setInt32(w.ptr + W.outs, w.outs, true);
+      dv.setInt32(w.ptr + W.negs, w.negs, true);
+    }
+  }
+
+  private runWorkers(module: WebAssembly.Module, l: TrainingLayout, jobs: JobTable): Promise<{ words: number; effective: number }> {
+    const o = this.options;
+    const control = new SharedArrayBuffer(CTRL.bytes);
+    const ctrl = new Int32Array(control, 0, CTRL.int32Slots);
+    const counters = new BigInt64Array(control, CTRL.bigOffset, CTRL.bigSlots);
+    const share = (a: Float64Array | Int32Array) => {
+      const sab = new SharedArrayBuffer(a.byteLength);
+      new Uint8Array(sab).set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+      return sab;
+    };
+    const jobOffsets = share(jobs.offsets);
+    const jobLengths = share(jobs.lengths);
+    const jobWords = share(jobs.words);
+    const corpus = this.corpus!;
+    const totalWords = jobs.totalWords * o.epochs;
+    const t0 = performance.now();
+    const url = workerUrl(import.meta.url, './worker.js');
+
+    return new Promise((resolve, reject) => {
+      let running = l.workers.length;
+      let failed: Error | undefined;
+      const threads: Worker[] = [];
+      const progress = () => {
+        const done = Number(Atomics.load(counters, CTRL.wordsDone));
+        const seconds = (performance.now() - t0) / 1000;
+        const f = done / totalWords;
+        const rate = seconds > 0 ? done / seconds : 0;
+        o.onProgress?.({
+          phase: 'train',
+          fraction: f,
+          epoch: Math.min(o.epochs, Math.floor(f * o.epochs) + 1),
+          epochs: o.epochs,
+          wordsDone: done,
+          wordsTotal: totalWords,
+          wordsPerSecond: rate,
+          alpha: Math.max(o.minAlpha, o.alpha - (o.alpha - o.minAlpha) * f),
+          etaSeconds: rate > 0 ? (totalWords - done) / rate : NaN,
+          ...(o.computeLoss ? { loss: this.meanLoss() } : {}),
+          seconds,
+        });
+      };
+      const timer = o.onProgress ? setInterval(progress, o.progressInterval) : undefined;
+      const onAbort = () => Atomics.store(ctrl, CTRL.abort, 1);
+      o.signal?.addEventListener('abort', onAbort, { once: true });
+      const finish = () => {
+        if (timer) clearInterval(timer);
+        o.signal?.removeEventListener('abort', onAbort);
+        if (failed) return reject(failed);
+        if (o.signal?.aborted) return reject(new AbortError('training aborted'));
+        progress();
+        resolve({ words: Number(counters[CTRL.wordsDone]), effective: Number(counters[CTRL.effectiveWords]) });
+      };
+      for (const w of l.workers) {
+        const task: WorkerTask = {
+          module,
+          memory: this.memory!,
+          model: l.model,
+          worker: w.ptr,
+          input: w.input,
+          stackTop: w.stackTop,
+          corpus: corpus.kind === 'memory' ? { kind: 'memory', offset: corpus.offset } : { kind: 'file', path: corpus.path },
+          jobOffsets,
+          jobLengths,
+          jobWords,
+          wordsPerEpoch: jobs.totalWords,
+          epochs: o.epochs,
+          alpha: o.alpha,
+          minAlpha: o.minAlpha,
+          control,
+        };
+        const t = new Worker(url, { workerData: task });
+        threads.push(t);
+        let settled = false;
+        const end = (err?: Error) => {
+          if (settled) return;
+          settled = true;
+          if (err && !failed) {
+            failed = err;
+            Atomics.store(ctrl, CTRL.abort, 1);
+          }
+          if (--running === 0) finish();
+        };
+        t.on('message', (msg: { type: string; message?: string }) => {
+          if (msg.type === 'error') end(new EmbedkitError(`training worker failed: ${msg.message}`));
+          else if (msg.type === 'done') end();
+        });
+        t.on('error', (e) => end(new EmbedkitError(`training worker crashed: ${e.message}`)));
+        t.on('exit', (code) => end(code === 0 ? undefined : new EmbedkitError(`training worker exited with code ${code}`)));
+      }
+    });
+  }
+
+  private meanLoss(): number {
+    const dv = new DataView(this.memory!.buffer);
+    let loss = 0;
+    let terms = 0;
+    for (const w of this.layout!.workers) {
+      loss += dv.getFloat64(w.ptr + W.loss, true);
+      terms += dv.getFloat64(w.ptr + W.lossTerms, true);
+    }
+    return terms > 0 ? loss / terms : NaN;
+  }
+
+  /** Copies the input vectors out of kernel memory (dropping row padding). */
+  private extractVectors(): KeyedVectors {
+    const l = this.layout!;
+    const vocab = this.scan!.vocabulary;
+    const dim = this.options.dim;
+    const src = new Float32Array(this.memory!.buffer, l.syn0, vocab.size * l.stride);
+    let out: Float32Array;
+    if (l.stride === dim) out = src.slice();
+    else {
+      out = new Float32Array(vocab.size * dim);
+      for (let r = 0; r < vocab.size; r++) out.set(src.subarray(r * l.stride, r * l.stride + dim), r * dim);
+    }
+    return new KeyedVectors({ words: vocab.words, vectors: out, dim, counts: vocab.counts });
+  }
+
+  /** Releases the kernel memory and any temp file; the trained `wv` stays usable. */
+  dispose(): void {
+    if (this.corpus) releaseEncodedCorpus(this.corpus);
+    this.corpus = undefined;
+    this.memory = undefined;
+    this.layout = undefined;
+  }
+}
+
+/** Builds the vocabulary and trains in one call; returns the vectors and the run's figures. */
+export async function trainWord2Vec(
+  input: TrainingInput,
+  options: Word2VecOptions & { tokenizer?: TextTokenizer } = {},
+): Promise<{ vectors: KeyedVectors; vocab: VocabSummary; training: TrainResult }> {
+  const model = new Word2Vec(options);
+  try {
+    const vocab = await model.buildVocab(input, options.tokenizer);
+    const training = await model.train();
+    return { vectors: model.wv, vocab, training };
+  } finally {
+    model.dispose();
+  }
+}
+
+function vocabularyOptions(o: ResolvedWord2VecOptions): VocabularyOptions {
+  return { minCount: o.minCount, maxVocabSize: o.maxVocabSize, maxFinalVocab: o.maxFinalVocab, maxSentenceLength: o.maxSentenceLength };
+}
