@@ -1,6 +1,7 @@
 import { closeSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isMainThread } from 'node:worker_threads';
 import { EmbedkitError } from '../errors.js';
 import { ensureMemory } from '../kernels/wasm.js';
 
@@ -24,10 +25,15 @@ export interface EncodedCorpusWriterOptions {
   /** Kernel memory to write into, starting at `offset`; grown as needed. */
   memory: WebAssembly.Memory;
   offset: number;
-  /** Above this many bytes the stream moves to a temp file (corpora larger than RAM). Default 1 GiB. */
+  /**
+   * Above this many bytes the stream moves to a temp file (corpora larger than RAM). Default 1 GiB;
+   * 0 = always a temp file.
+   */
   memoryBudget?: number;
   /** Folder for the temp file. Default os.tmpdir(). */
   spillDir?: string;
+  /** If the temp file cannot be created, keep the stream in memory instead of failing. Default false. */
+  fallbackToMemory?: boolean;
 }
 
 const STAGE = 1 << 20;
@@ -41,7 +47,7 @@ export class EncodedCorpusWriter implements StreamSink {
   private path = '';
   private readonly memory: WebAssembly.Memory;
   private readonly offset: number;
-  private readonly budget: number;
+  private budget: number;
 
   constructor(private readonly options: EncodedCorpusWriterOptions) {
     this.memory = options.memory;
@@ -74,6 +80,7 @@ export class EncodedCorpusWriter implements StreamSink {
     if (this.pos === 0) return;
     const chunk = this.stage.subarray(0, this.pos);
     if (this.fd < 0 && this.written + chunk.length > this.budget) this.spill();
+    if (this.fd < 0 && this.written + chunk.length > this.budget) this.budget = Infinity; // fell back to memory
     if (this.fd >= 0) {
       writeAll(this.fd, chunk);
     } else {
@@ -91,6 +98,7 @@ export class EncodedCorpusWriter implements StreamSink {
     try {
       this.fd = openSync(this.path, 'wx+', 0o600);
     } catch (e) {
+      if (this.options.fallbackToMemory) return;
       throw new EmbedkitError(`cannot create temp file for the encoded corpus in ${dir}: ${(e as Error).message}`);
     }
     registerTempFile(this.path);
@@ -123,7 +131,13 @@ function writeAll(fd: number, bytes: Uint8Array): void {
 }
 
 const tempFiles = new Set<string>();
-function registerTempFile(path: string): void {
+/**
+ * Deletes `path` when the process exits. Only the main thread registers: a worker thread's 'exit'
+ * fires when the worker ends, and a scan worker hands its temp file over to the main thread
+ * (see scan-in-worker.ts), which adopts it with this function.
+ */
+export function registerTempFile(path: string): void {
+  if (!isMainThread) return;
   if (tempFiles.size === 0) process.once('exit', () => tempFiles.forEach((p) => tryUnlink(p)));
   tempFiles.add(path);
 }

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { AbortError, EmbedkitError, FileFormatError, UsageError } from '../errors.js';
 import { workerUrl } from '../kernels/worker-url.js';
-import type { EncodedCorpus } from './encoded-corpus.js';
+import { registerTempFile, type EncodedCorpus } from './encoded-corpus.js';
 import type { FileCorpus } from './file-corpus.js';
 import { SCAN, type ScanError, type ScanReply, type ScanTask } from './scan-protocol.js';
 import type { Tokenizer } from './tokenizer.js';
@@ -13,6 +13,8 @@ export interface ScanInWorkerOptions {
   memory: WebAssembly.Memory;
   offset: number;
   memoryBudget: number;
+  spillDir?: string;
+  fallbackToMemory?: boolean;
   signal?: AbortSignal;
   /** Called every `progressInterval` ms with tokens read and the fraction of input bytes read. */
   onProgress?: (tokens: number, fraction: number) => void;
@@ -41,6 +43,8 @@ export function scanInWorker(
     memory: o.memory,
     offset: o.offset,
     memoryBudget: o.memoryBudget,
+    spillDir: o.spillDir,
+    fallbackToMemory: o.fallbackToMemory ?? false,
     control,
   };
   return new Promise((resolve, reject) => {
@@ -68,6 +72,7 @@ export function scanInWorker(
     };
     worker.on('message', (m: ScanReply | ScanError) => {
       if (m.type === 'error') return settle(rebuildError(m));
+      if (m.corpus.kind === 'file') registerTempFile(m.corpus.path);
       const vocabularyResult = new Vocabulary(m.words, m.counts);
       const encoded: EncodedCorpus =
         m.corpus.kind === 'memory'

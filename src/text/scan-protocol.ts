@@ -11,6 +11,8 @@ export interface ScanTask {
   memory: WebAssembly.Memory;
   offset: number;
   memoryBudget: number;
+  spillDir?: string;
+  fallbackToMemory: boolean;
   /** Float64 slots: see SCAN. */
   control: SharedArrayBuffer;
 }

@@ -17,7 +17,13 @@ async function run(task: ScanTask): Promise<ScanReply> {
   const corpus = await FileCorpus.open(task.files, { ...task.fileOptions, chunkSize: Math.min(task.fileOptions.chunkSize, 1 << 16) });
   control[SCAN.totalBytes] = corpus.totalBytes ?? NaN;
   const tokenizer = new Tokenizer(task.tokenizer);
-  const writer = new EncodedCorpusWriter({ memory: task.memory, offset: task.offset, memoryBudget: task.memoryBudget });
+  const writer = new EncodedCorpusWriter({
+    memory: task.memory,
+    offset: task.offset,
+    memoryBudget: task.memoryBudget,
+    spillDir: task.spillDir,
+    fallbackToMemory: task.fallbackToMemory,
+  });
   const scanner = new VocabScanner(task.vocabulary, writer);
   try {
     for await (const batch of corpus.sentenceBatches(tokenizer, { maxSentenceLength: task.vocabulary.maxSentenceLength })) {

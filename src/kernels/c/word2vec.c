@@ -450,8 +450,9 @@ int32_t w2v_train_job(const Model* m, Worker* w, const uint8_t* data, int32_t nb
   return 0;
 }
 
-// Initialise the input vectors uniformly in [-0.5, 0.5) / dim (as word2vec.c and gensim), padding
-// lanes zero; the output matrices are zeroed by the caller (fresh memory is zero).
+// Initialise the input vectors uniformly in [-1, 1) / dim, as gensim 4 does (word2vec.c uses half
+// that range; the wider start measured slightly better for CBOW), padding lanes zero; the output
+// matrices are zeroed by the caller (fresh memory is zero).
 __attribute__((export_name("w2v_init_vectors")))
 void w2v_init_vectors(const Model* m, Worker* w, int32_t first_row) {
   const int n = m->stride;
@@ -461,7 +462,7 @@ void w2v_init_vectors(const Model* m, Worker* w, int32_t first_row) {
     for (int d = 0; d < n; d++) {
       if (d < m->dim) {
         uint32_t u = (uint32_t)(rng_next(w) >> 40);  // 24 random bits
-        row[d] = ((float)u * (1.f / 16777216.f) - 0.5f) * scale;
+        row[d] = ((float)u * (2.f / 16777216.f) - 1.f) * scale;
       } else {
         row[d] = 0.f;
       }

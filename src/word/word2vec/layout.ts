@@ -94,6 +94,9 @@ export interface TrainingLayout {
   end: number;
 }
 
+/** RNG stream of the initial vectors; worker i trains with stream i + 1 (see seedState). */
+export const INIT_RNG_STREAM = 0x5eed;
+
 export const EXP_TABLE_SIZE = 1000;
 export const MAX_EXP = 6;
 

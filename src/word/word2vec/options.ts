@@ -70,15 +70,25 @@ export interface Word2VecOptions extends VocabularyOptions {
   progressInterval?: number;
   /** Cancels the scan or the training (the promise rejects with an AbortError). */
   signal?: AbortSignal;
-  /** Above this many bytes the encoded corpus is kept in a temp file instead of memory. Default 1 GiB. */
+  /**
+   * Where the corpus is kept between epochs, encoded as word ids (about 2 bytes per token):
+   * 'file' (default) — a temp file in `tempDir`, read back through the OS page cache each epoch as
+   * word2vec.c and gensim re-read their input, so the process stays small (falls back to memory if
+   * the file cannot be created); 'memory' — in the process, up to `corpusMemoryBudget` bytes, then
+   * in a temp file.
+   */
+  corpusStorage?: 'file' | 'memory';
+  /** With corpusStorage 'memory': above this many bytes the encoded corpus moves to a temp file. Default 1 GiB. */
   corpusMemoryBudget?: number;
+  /** Folder for the temp file of the encoded corpus. Default: os.tmpdir(). */
+  tempDir?: string;
 }
 
 /** Options with every default filled in. */
 export type ResolvedWord2VecOptions = Required<
-  Omit<Word2VecOptions, 'onProgress' | 'signal' | 'maxVocabSize' | 'maxFinalVocab'>
+  Omit<Word2VecOptions, 'onProgress' | 'signal' | 'maxVocabSize' | 'maxFinalVocab' | 'tempDir'>
 > &
-  Pick<Word2VecOptions, 'onProgress' | 'signal' | 'maxVocabSize' | 'maxFinalVocab'>;
+  Pick<Word2VecOptions, 'onProgress' | 'signal' | 'maxVocabSize' | 'maxFinalVocab' | 'tempDir'>;
 
 function positiveInt(name: string, v: number, min = 1): number {
   if (!Number.isInteger(v) || v < min) throw new UsageError(`${name} must be an integer >= ${min}, got ${v}`);
@@ -121,7 +131,9 @@ export function resolveOptions(o: Word2VecOptions = {}): ResolvedWord2VecOptions
     computeLoss: o.computeLoss ?? false,
     jobWords: positiveInt('jobWords', o.jobWords ?? 10000),
     progressInterval: positiveInt('progressInterval', o.progressInterval ?? 500),
-    corpusMemoryBudget: positiveInt('corpusMemoryBudget', o.corpusMemoryBudget ?? 2 ** 30),
+    corpusStorage: o.corpusStorage ?? 'file',
+    corpusMemoryBudget: positiveInt('corpusMemoryBudget', o.corpusMemoryBudget ?? 2 ** 30, 0),
+    tempDir: o.tempDir,
     minCount: positiveInt('minCount', o.minCount ?? 5),
     maxSentenceLength: positiveInt('maxSentenceLength', o.maxSentenceLength ?? 10000),
     maxVocabSize: o.maxVocabSize,
@@ -131,6 +143,7 @@ export function resolveOptions(o: Word2VecOptions = {}): ResolvedWord2VecOptions
   };
   if (r.window > 1000) throw new UsageError(`window must be <= 1000, got ${r.window}`);
   if (r.negative > 1000) throw new UsageError(`negative must be <= 1000, got ${r.negative}`);
+  if (r.corpusStorage !== 'file' && r.corpusStorage !== 'memory') throw new UsageError(`corpusStorage must be 'file' or 'memory', got '${r.corpusStorage}'`);
   if (o.maxVocabSize !== undefined) positiveInt('maxVocabSize', o.maxVocabSize);
   if (o.maxFinalVocab !== undefined) positiveInt('maxFinalVocab', o.maxFinalVocab);
   return r;

@@ -2,7 +2,6 @@ import { Worker } from 'node:worker_threads';
 import { AbortError, EmbedkitError, UsageError } from '../../errors.js';
 import { ensureMemory, kernelModule, instantiateKernel, sharedMemory } from '../../kernels/wasm.js';
 import { workerUrl } from '../../kernels/worker-url.js';
-import { buildAliasTable } from '../../math/alias-table.js';
 import { seedState } from '../../math/random.js';
 import {
   EncodedCorpusWriter,
@@ -19,11 +18,12 @@ import { VocabScanner, type ScanResult, type VocabularyOptions } from '../../tex
 import type { Vocabulary } from '../../text/vocabulary.js';
 import { KeyedVectors } from '../keyed-vectors.js';
 import { buildHuffman, type HuffmanTree } from './huffman.js';
+import { keepThresholds, noiseTable, sigmoidTables } from './tables.js';
 import {
   EXP_TABLE_SIZE,
+  INIT_RNG_STREAM,
   INPUT_BYTES_MIN,
   M,
-  MAX_EXP,
   planLayout,
   RESERVED_BYTES,
   W,
@@ -105,8 +105,8 @@ export class Word2Vec {
 
   /**
    * Scans the corpus once: counts words, applies minCount/maxVocabSize/maxFinalVocab, and keeps the
-   * corpus as a compact id stream for training (in memory, or in a temp file past
-   * `corpusMemoryBudget`).
+   * corpus as a compact id stream for training (see `corpusStorage`). Files are scanned on a worker
+   * thread (with the default Tokenizer or a given `Tokenizer`); other inputs on this thread.
    */
   async buildVocab(input: TrainingInput, tokenizer?: TextTokenizer): Promise<VocabSummary> {
     const o = this.options;
@@ -119,7 +119,7 @@ export class Word2Vec {
         ? await scanInWorker(files, tokenizer ?? new Tokenizer(), vocabularyOptions(o), {
             memory,
             offset: RESERVED_BYTES,
-            memoryBudget: o.corpusMemoryBudget,
+            ...this.corpusWriterOptions(),
             signal: o.signal,
             progressInterval: o.progressInterval,
             onProgress: (tokens, fraction) => this.reportScan(tokens, fraction, (performance.now() - t0) / 1000),
@@ -149,10 +149,17 @@ export class Word2Vec {
     };
   }
 
+  private corpusWriterOptions(): { memoryBudget: number; spillDir?: string; fallbackToMemory: boolean } {
+    const o = this.options;
+    return o.corpusStorage === 'file'
+      ? { memoryBudget: 0, spillDir: o.tempDir, fallbackToMemory: true }
+      : { memoryBudget: o.corpusMemoryBudget, spillDir: o.tempDir, fallbackToMemory: false };
+  }
+
   /** The scan on this thread, for in-memory sources and custom tokenizers. */
   private async scanHere(source: SentenceSource, memory: WebAssembly.Memory, t0: number): Promise<{ scan: ScanResult; corpus: EncodedCorpus }> {
     const o = this.options;
-    const writer = new EncodedCorpusWriter({ memory, offset: RESERVED_BYTES, memoryBudget: o.corpusMemoryBudget });
+    const writer = new EncodedCorpusWriter({ memory, offset: RESERVED_BYTES, ...this.corpusWriterOptions() });
     const scanner = new VocabScanner(vocabularyOptions(o), writer);
     let lastReport = t0;
     try {
@@ -213,7 +220,7 @@ export class Word2Vec {
     this.writeTables(layout, huffman);
     const module = kernelModule('word2vec');
     const kernel = instantiateKernel<KernelExports>(module, memory, RESERVED_BYTES);
-    this.seedWorker(layout.workers[0].ptr, 0x5eed);
+    this.seedWorker(layout.workers[0].ptr, INIT_RNG_STREAM);
     kernel.w2v_init_vectors(layout.model, layout.workers[0].ptr, 0);
     layout.workers.forEach((w, i) => this.seedWorker(w.ptr, i + 1));
 
@@ -274,27 +281,12 @@ export class Word2Vec {
     m[M.remapSize] = scan.remap.length;
     m[M.dim] = o.dim;
 
-    // Sigmoid and log-sigmoid on a grid over [-MAX_EXP, MAX_EXP) (word2vec.c expTable).
-    const exp = new Float32Array(buf, l.expTable, EXP_TABLE_SIZE);
-    const log = new Float32Array(buf, l.logTable, EXP_TABLE_SIZE);
-    for (let i = 0; i < EXP_TABLE_SIZE; i++) {
-      const x = ((i / EXP_TABLE_SIZE) * 2 - 1) * MAX_EXP;
-      const e = Math.exp(x);
-      exp[i] = e / (e + 1);
-      log[i] = Math.log(e / (e + 1));
-    }
-    // Subsampling (word2vec.c / gensim): keep w with probability (sqrt(c/t) + 1) * t/c, t = sample * total.
-    const keep = new Uint32Array(buf, l.keep, v);
-    const threshold = o.sample * vocab.totalCount;
-    for (let i = 0; i < v; i++) {
-      const c = vocab.counts[i];
-      const p = o.sample > 0 ? (Math.sqrt(c / threshold) + 1) * (threshold / c) : 1;
-      keep[i] = p >= 1 ? 0xffffffff : Math.floor(p * 4294967296);
-    }
+    const tables = sigmoidTables();
+    new Float32Array(buf, l.expTable, EXP_TABLE_SIZE).set(tables.sigmoid);
+    new Float32Array(buf, l.logTable, EXP_TABLE_SIZE).set(tables.logSigmoid);
+    new Uint32Array(buf, l.keep, v).set(keepThresholds(vocab.counts, vocab.totalCount, o.sample));
     if (o.negative > 0) {
-      const weights = new Float64Array(v);
-      for (let i = 0; i < v; i++) weights[i] = Math.pow(vocab.counts[i], o.nsExponent);
-      const alias = buildAliasTable(weights);
+      const alias = noiseTable(vocab.counts, o.nsExponent);
       new Uint32Array(buf, l.aliasProb, v).set(alias.prob);
       new Int32Array(buf, l.aliasIdx, v).set(alias.alias);
     }

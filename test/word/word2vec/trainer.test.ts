@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { AbortError, UsageError } from '../../../src/errors.js';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { AbortError, FileFormatError, UsageError } from '../../../src/errors.js';
 import { sentencesFrom } from '../../../src/text/sentence-source.js';
 import { Word2Vec, trainWord2Vec } from '../../../src/word/word2vec/trainer.js';
 import type { Word2VecOptions } from '../../../src/word/word2vec/options.js';
@@ -42,9 +46,13 @@ describe('Word2Vec training (end to end, small synthetic corpus)', () => {
     expect(Buffer.compare(Buffer.from(a.vectors.vectors.buffer), Buffer.from(c.vectors.vectors.buffer))).not.toBe(0);
   });
 
-  it('trains identically from a corpus spilled to a temp file', async () => {
-    const mem = new Word2Vec({ ...base, seed: 5 });
-    const file = new Word2Vec({ ...base, seed: 5, corpusMemoryBudget: 4096 });
+  it('trains identically from a corpus kept in memory, spilled to a temp file, or kept in a file', async () => {
+    const mem = new Word2Vec({ ...base, seed: 5, corpusStorage: 'memory' });
+    const file = new Word2Vec({ ...base, seed: 5, corpusStorage: 'memory', corpusMemoryBudget: 4096 });
+    const dflt = new Word2Vec({ ...base, seed: 5 });
+    expect((await dflt.buildVocab(sentencesFrom(corpus))).encodedIn).toBe('file');
+    await dflt.train();
+    expect(Array.from(dflt.wv.vectors)).toEqual(Array.from((await trainWord2Vec(sentencesFrom(corpus), { ...base, seed: 5, corpusStorage: 'memory' })).vectors.vectors));
     const vm = await mem.buildVocab(sentencesFrom(corpus));
     const vf = await file.buildVocab(sentencesFrom(corpus));
     expect(vm.encodedIn).toBe('memory');
@@ -54,6 +62,61 @@ describe('Word2Vec training (end to end, small synthetic corpus)', () => {
     await file.train();
     expect(Array.from(file.wv.vectors)).toEqual(Array.from(mem.wv.vectors));
     file.dispose();
+    dflt.dispose();
+  });
+
+  it('scans files on a worker thread with the same result as tokenized sentences on this thread', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'embedkit-w2v-'));
+    try {
+      const path = join(dir, 'corpus.txt.gz');
+      writeFileSync(path, gzipSync(corpus.map((s) => s.join(' ')).join('\n')));
+      const fromFile = new Word2Vec({ ...base, seed: 8, tempDir: dir });
+      const summary = await fromFile.buildVocab(path);
+      expect(summary.encodedIn).toBe('file');
+      const temp = readdirSync(dir).filter((f) => f.endsWith('.ids'));
+      expect(temp).toHaveLength(1);
+      await fromFile.train();
+      const fromMemory = await trainWord2Vec(sentencesFrom(corpus), { ...base, seed: 8 });
+      expect(fromFile.wv.words).toEqual(fromMemory.vectors.words);
+      expect(Array.from(fromFile.wv.vectors)).toEqual(Array.from(fromMemory.vectors.vectors));
+      fromFile.dispose();
+      expect(readdirSync(dir).filter((f) => f.endsWith('.ids'))).toHaveLength(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('aborts a file scan running on the worker thread', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'embedkit-w2v-'));
+    try {
+      const path = join(dir, 'big.txt');
+      const text = syntheticSentences(20000, 4).map((s) => s.join(' ')).join('\n') + '\n';
+      writeFileSync(path, text.repeat(15));
+      const ac = new AbortController();
+      setTimeout(() => ac.abort(), 30);
+      let ticks = 0;
+      const timer = setInterval(() => ticks++, 5);
+      await expect(trainWord2Vec(path, { ...base, signal: ac.signal, tempDir: dir })).rejects.toBeInstanceOf(AbortError);
+      clearInterval(timer);
+      expect(ticks).toBeGreaterThan(1);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(readdirSync(dir).filter((f) => f.endsWith('.ids'))).toHaveLength(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps the corpus in memory when the temp folder is unusable, and reports scan errors by file', async () => {
+    const w = new Word2Vec({ ...base, tempDir: '/nonexistent/dir' });
+    expect((await w.buildVocab(sentencesFrom(corpus))).encodedIn).toBe('memory');
+    await expect(trainWord2Vec('/nonexistent/corpus.txt', base)).rejects.toThrow(/nonexistent\/corpus\.txt/);
+    const dir = mkdtempSync(join(tmpdir(), 'embedkit-w2v-'));
+    try {
+      writeFileSync(join(dir, 'bad.gz'), gzipSync('some words here\n').subarray(0, 12));
+      await expect(trainWord2Vec(join(dir, 'bad.gz'), { ...base, minCount: 1 })).rejects.toBeInstanceOf(FileFormatError);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('handles dimensions that are not a multiple of 4', async () => {
