@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
@@ -16,10 +16,23 @@ export interface StreamSink {
   endSentence(): void;
 }
 
-/** A finished id stream: in a kernel memory at [offset, offset+length), or in a temp file. */
-export type EncodedCorpus =
+/**
+ * Training jobs: whole sentences at [offsets[j], offsets[j] + lengths[j]) of the stream, each with
+ * about `jobTokens` tokens (counted before the vocabulary cut), cut while the stream is written.
+ */
+export interface JobTable {
+  readonly offsets: Float64Array;
+  readonly lengths: Int32Array;
+  readonly count: number;
+  /** Largest job in bytes. */
+  readonly maxJobBytes: number;
+}
+
+/** A finished id stream: in a kernel memory at [offset, offset+length), or in a temp file; with its jobs. */
+export type EncodedCorpus = (
   | { readonly kind: 'memory'; readonly memory: WebAssembly.Memory; readonly offset: number; readonly length: number }
-  | { readonly kind: 'file'; readonly path: string; readonly length: number };
+  | { readonly kind: 'file'; readonly path: string; readonly length: number }
+) & { readonly jobs: JobTable };
 
 export interface EncodedCorpusWriterOptions {
   /** Kernel memory to write into, starting at `offset`; grown as needed. */
@@ -34,6 +47,10 @@ export interface EncodedCorpusWriterOptions {
   spillDir?: string;
   /** If the temp file cannot be created, keep the stream in memory instead of failing. Default false. */
   fallbackToMemory?: boolean;
+  /** A job ends at the first sentence end after this many tokens (default 10000) … */
+  jobTokens?: number;
+  /** … or this many bytes (default 64 KiB). */
+  jobBytes?: number;
 }
 
 const STAGE = 1 << 20;
@@ -47,12 +64,21 @@ export class EncodedCorpusWriter implements StreamSink {
   private path = '';
   private readonly memory: WebAssembly.Memory;
   private readonly offset: number;
+  private readonly jobTokens: number;
+  private readonly jobBytes: number;
+  private jobStart = 0;
+  private tokensInJob = 0;
+  private readonly jobOffsets: number[] = [];
+  private readonly jobLengths: number[] = [];
+  private maxJobBytes = 0;
   private budget: number;
 
   constructor(private readonly options: EncodedCorpusWriterOptions) {
     this.memory = options.memory;
     this.offset = options.offset;
     this.budget = options.memoryBudget ?? 2 ** 30;
+    this.jobTokens = options.jobTokens ?? 10000;
+    this.jobBytes = options.jobBytes ?? 1 << 16;
   }
 
   writeId(id: number): void {
@@ -63,12 +89,23 @@ export class EncodedCorpusWriter implements StreamSink {
       v >>>= 7;
     }
     s[this.pos++] = v;
+    this.tokensInJob++;
     if (this.pos > STAGE - 8) this.flush();
   }
 
   endSentence(): void {
     this.stage[this.pos++] = 0;
+    const end = this.written + this.pos;
+    if (this.tokensInJob >= this.jobTokens || end - this.jobStart >= this.jobBytes) this.endJob(end);
     if (this.pos > STAGE - 8) this.flush();
+  }
+
+  private endJob(end: number): void {
+    this.jobOffsets.push(this.jobStart);
+    this.jobLengths.push(end - this.jobStart);
+    this.maxJobBytes = Math.max(this.maxJobBytes, end - this.jobStart);
+    this.jobStart = end;
+    this.tokensInJob = 0;
   }
 
   /** Bytes written so far. */
@@ -109,19 +146,26 @@ export class EncodedCorpusWriter implements StreamSink {
   finish(): EncodedCorpus {
     this.flush();
     this.stage = new Uint8Array(0);
+    if (this.written > this.jobStart) this.endJob(this.written);
+    const jobs: JobTable = {
+      offsets: Float64Array.from(this.jobOffsets),
+      lengths: Int32Array.from(this.jobLengths),
+      count: this.jobOffsets.length,
+      maxJobBytes: this.maxJobBytes,
+    };
     if (this.fd >= 0) {
       closeSync(this.fd);
       this.fd = -1;
-      return { kind: 'file', path: this.path, length: this.written };
+      return { kind: 'file', path: this.path, length: this.written, jobs };
     }
-    return { kind: 'memory', memory: this.memory, offset: this.offset, length: this.written };
+    return { kind: 'memory', memory: this.memory, offset: this.offset, length: this.written, jobs };
   }
 
   /** Abandons the stream (removes any temp file). */
   abort(): void {
     if (this.fd >= 0) closeSync(this.fd);
     this.fd = -1;
-    if (this.path) releaseEncodedCorpus({ kind: 'file', path: this.path, length: 0 });
+    if (this.path) removeTempFile(this.path);
   }
 }
 
@@ -149,98 +193,12 @@ function tryUnlink(path: string): void {
   }
 }
 
+function removeTempFile(path: string): void {
+  tryUnlink(path);
+  tempFiles.delete(path);
+}
+
 /** Deletes a spilled stream's temp file (no-op for in-memory streams). */
 export function releaseEncodedCorpus(c: EncodedCorpus): void {
-  if (c.kind === 'file') {
-    tryUnlink(c.path);
-    tempFiles.delete(c.path);
-  }
-}
-
-/** A training job: whole sentences at [offset, offset+length) of the stream, with `words` in-vocabulary tokens. */
-export interface JobTable {
-  readonly offsets: Float64Array;
-  readonly lengths: Int32Array;
-  readonly words: Float64Array;
-  readonly count: number;
-  /** In-vocabulary tokens in the whole stream (one epoch). */
-  readonly totalWords: number;
-  /** Largest job in bytes. */
-  readonly maxJobBytes: number;
-}
-
-/**
- * Cuts the stream into jobs of about `jobWords` in-vocabulary tokens (or `jobBytes` bytes), at
- * sentence ends, and counts the in-vocabulary tokens via `remap`. Fails on a malformed stream.
- */
-export function splitJobs(corpus: EncodedCorpus, remap: Int32Array, jobWords = 10000, jobBytes = 1 << 16): JobTable {
-  const offsets: number[] = [];
-  const lengths: number[] = [];
-  const words: number[] = [];
-  let total = 0;
-  let maxJobBytes = 0;
-  let jobStart = 0;
-  let jobWordsSoFar = 0;
-  let v = 0;
-  let shift = 0;
-  const visit = (bytes: Uint8Array, base: number) => {
-    for (let i = 0; i < bytes.length; i++) {
-      const b = bytes[i];
-      v += (b & 0x7f) * 2 ** shift;
-      if (b & 0x80) {
-        shift += 7;
-        if (shift > 28) throw new EmbedkitError(`encoded corpus is corrupt at byte ${base + i}`);
-        continue;
-      }
-      if (v === 0) {
-        const end = base + i + 1;
-        if (jobWordsSoFar >= jobWords || end - jobStart >= jobBytes) {
-          offsets.push(jobStart);
-          lengths.push(end - jobStart);
-          words.push(jobWordsSoFar);
-          maxJobBytes = Math.max(maxJobBytes, end - jobStart);
-          jobStart = end;
-          jobWordsSoFar = 0;
-        }
-      } else {
-        if (v > remap.length) throw new EmbedkitError(`encoded corpus has id ${v - 1} beyond the scan (${remap.length})`);
-        if (remap[v - 1] >= 0) {
-          jobWordsSoFar++;
-          total++;
-        }
-      }
-      v = 0;
-      shift = 0;
-    }
-  };
-  if (corpus.kind === 'memory') {
-    visit(new Uint8Array(corpus.memory.buffer, corpus.offset, corpus.length), 0);
-  } else {
-    const fd = openSync(corpus.path, 'r');
-    try {
-      const buf = new Uint8Array(1 << 22);
-      for (let pos = 0; pos < corpus.length; ) {
-        const n = readSync(fd, buf, 0, Math.min(buf.length, corpus.length - pos), pos);
-        if (n <= 0) throw new EmbedkitError(`${corpus.path}: encoded corpus file ends early at byte ${pos}`);
-        visit(buf.subarray(0, n), pos);
-        pos += n;
-      }
-    } finally {
-      closeSync(fd);
-    }
-  }
-  if (jobStart < corpus.length) {
-    offsets.push(jobStart);
-    lengths.push(corpus.length - jobStart);
-    words.push(jobWordsSoFar);
-    maxJobBytes = Math.max(maxJobBytes, corpus.length - jobStart);
-  }
-  return {
-    offsets: Float64Array.from(offsets),
-    lengths: Int32Array.from(lengths),
-    words: Float64Array.from(words),
-    count: offsets.length,
-    totalWords: total,
-    maxJobBytes,
-  };
+  if (c.kind === 'file') removeTempFile(c.path);
 }

@@ -15,6 +15,7 @@ export interface ScanInWorkerOptions {
   memoryBudget: number;
   spillDir?: string;
   fallbackToMemory?: boolean;
+  jobTokens?: number;
   signal?: AbortSignal;
   /** Called every `progressInterval` ms with tokens read and the fraction of input bytes read. */
   onProgress?: (tokens: number, fraction: number) => void;
@@ -45,6 +46,7 @@ export function scanInWorker(
     memoryBudget: o.memoryBudget,
     spillDir: o.spillDir,
     fallbackToMemory: o.fallbackToMemory ?? false,
+    jobTokens: o.jobTokens ?? 10000,
     control,
   };
   return new Promise((resolve, reject) => {
@@ -76,8 +78,8 @@ export function scanInWorker(
       const vocabularyResult = new Vocabulary(m.words, m.counts);
       const encoded: EncodedCorpus =
         m.corpus.kind === 'memory'
-          ? { kind: 'memory', memory: o.memory, offset: o.offset, length: m.corpus.length }
-          : { kind: 'file', path: m.corpus.path, length: m.corpus.length };
+          ? { kind: 'memory', memory: o.memory, offset: o.offset, length: m.corpus.length, jobs: m.jobs }
+          : { kind: 'file', path: m.corpus.path, length: m.corpus.length, jobs: m.jobs };
       settle(undefined, {
         scan: {
           vocabulary: vocabularyResult,

@@ -13,6 +13,7 @@ export interface ScanTask {
   memoryBudget: number;
   spillDir?: string;
   fallbackToMemory: boolean;
+  jobTokens: number;
   /** Float64 slots: see SCAN. */
   control: SharedArrayBuffer;
 }
@@ -32,6 +33,7 @@ export interface ScanReply {
   effectiveMinCount: number;
   prunes: number;
   corpus: { kind: 'memory'; length: number } | { kind: 'file'; path: string; length: number };
+  jobs: { offsets: Float64Array; lengths: Int32Array; count: number; maxJobBytes: number };
 }
 
 export interface ScanError {

@@ -23,6 +23,7 @@ async function run(task: ScanTask): Promise<ScanReply> {
     memoryBudget: task.memoryBudget,
     spillDir: task.spillDir,
     fallbackToMemory: task.fallbackToMemory,
+    jobTokens: task.jobTokens,
   });
   const scanner = new VocabScanner(task.vocabulary, writer);
   try {
@@ -49,6 +50,7 @@ async function run(task: ScanTask): Promise<ScanReply> {
     effectiveMinCount: r.effectiveMinCount,
     prunes: r.prunes,
     corpus: encoded.kind === 'memory' ? { kind: 'memory', length: encoded.length } : { kind: 'file', path: encoded.path, length: encoded.length },
+    jobs: encoded.jobs,
   };
 }
 

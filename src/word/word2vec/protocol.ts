@@ -8,10 +8,10 @@ export interface WorkerTask {
   input: number;
   stackTop: number;
   corpus: { kind: 'memory'; offset: number } | { kind: 'file'; path: string };
-  /** Job table (see splitJobs), shared. */
+  /** Job table (see JobTable in encoded-corpus.ts), shared. */
   jobOffsets: SharedArrayBuffer;
   jobLengths: SharedArrayBuffer;
-  jobWords: SharedArrayBuffer;
+  /** In-vocabulary tokens per epoch (for the learning-rate schedule). */
   wordsPerEpoch: number;
   epochs: number;
   alpha: number;

@@ -6,7 +6,6 @@ import { seedState } from '../../math/random.js';
 import {
   EncodedCorpusWriter,
   releaseEncodedCorpus,
-  splitJobs,
   type EncodedCorpus,
   type JobTable,
 } from '../../text/encoded-corpus.js';
@@ -149,11 +148,11 @@ export class Word2Vec {
     };
   }
 
-  private corpusWriterOptions(): { memoryBudget: number; spillDir?: string; fallbackToMemory: boolean } {
+  private corpusWriterOptions(): { memoryBudget: number; spillDir?: string; fallbackToMemory: boolean; jobTokens: number } {
     const o = this.options;
     return o.corpusStorage === 'file'
-      ? { memoryBudget: 0, spillDir: o.tempDir, fallbackToMemory: true }
-      : { memoryBudget: o.corpusMemoryBudget, spillDir: o.tempDir, fallbackToMemory: false };
+      ? { memoryBudget: 0, spillDir: o.tempDir, fallbackToMemory: true, jobTokens: o.jobWords }
+      : { memoryBudget: o.corpusMemoryBudget, spillDir: o.tempDir, fallbackToMemory: false, jobTokens: o.jobWords };
   }
 
   /** The scan on this thread, for in-memory sources and custom tokenizers. */
@@ -207,8 +206,7 @@ export class Word2Vec {
     if (this.trainedEpochs > 0) throw new UsageError('this model is already trained; create a new Word2Vec to train again');
     o.signal?.throwIfAborted();
     const vocab = this.scan.vocabulary;
-    const jobs = splitJobs(this.corpus, this.scan.remap, o.jobWords);
-    if (jobs.totalWords === 0) throw new EmbedkitError('the corpus has no in-vocabulary words to train on');
+    const jobs = this.corpus.jobs;
     const huffman = o.hs ? buildHuffman(vocab.counts) : undefined;
     const start = this.corpus.kind === 'memory' ? this.corpus.offset + this.corpus.length : RESERVED_BYTES;
     const inputBytes = this.corpus.kind === 'file' ? Math.max(INPUT_BYTES_MIN, jobs.maxJobBytes) : 64;
@@ -317,16 +315,17 @@ export class Word2Vec {
     const control = new SharedArrayBuffer(CTRL.bytes);
     const ctrl = new Int32Array(control, 0, CTRL.int32Slots);
     const counters = new BigInt64Array(control, CTRL.bigOffset, CTRL.bigSlots);
-    const share = (a: Float64Array | Int32Array) => {
+    const share = (a: Float64Array | Int32Array): SharedArrayBuffer => {
       const sab = new SharedArrayBuffer(a.byteLength);
       new Uint8Array(sab).set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
       return sab;
     };
     const jobOffsets = share(jobs.offsets);
     const jobLengths = share(jobs.lengths);
-    const jobWords = share(jobs.words);
     const corpus = this.corpus!;
-    const totalWords = jobs.totalWords * o.epochs;
+    // Every in-vocabulary token of the corpus is counted in the vocabulary.
+    const wordsPerEpoch = this.scan!.vocabulary.totalCount;
+    const totalWords = wordsPerEpoch * o.epochs;
     const t0 = performance.now();
     const url = workerUrl(import.meta.url, './worker.js');
 
@@ -375,8 +374,7 @@ export class Word2Vec {
           corpus: corpus.kind === 'memory' ? { kind: 'memory', offset: corpus.offset } : { kind: 'file', path: corpus.path },
           jobOffsets,
           jobLengths,
-          jobWords,
-          wordsPerEpoch: jobs.totalWords,
+          wordsPerEpoch,
           epochs: o.epochs,
           alpha: o.alpha,
           minAlpha: o.minAlpha,

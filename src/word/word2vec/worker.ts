@@ -17,7 +17,6 @@ function run(task: WorkerTask): void {
   const counters = new BigInt64Array(task.control, CTRL.bigOffset, CTRL.bigSlots);
   const offsets = new Float64Array(task.jobOffsets);
   const lengths = new Int32Array(task.jobLengths);
-  const words = new Float64Array(task.jobWords);
   const nJobs = lengths.length;
   const totalJobs = nJobs * task.epochs;
   const totalWords = task.wordsPerEpoch * task.epochs;
@@ -47,8 +46,9 @@ function run(task: WorkerTask): void {
       }
       const rc = k.w2v_train_job(task.model, task.worker, ptr, len, alpha);
       if (rc !== 0) throw new Error(`encoded corpus job ${job} is malformed (kernel returned ${rc})`);
-      const eff = new Int32Array(task.memory.buffer, task.worker + W.effective, 1)[0];
-      Atomics.add(counters, CTRL.wordsDone, BigInt(words[job]));
+      const stats = new Int32Array(task.memory.buffer, task.worker, 16);
+      const eff = stats[W.effective / 4];
+      Atomics.add(counters, CTRL.wordsDone, BigInt(stats[W.words / 4]));
       Atomics.add(counters, CTRL.effectiveWords, BigInt(eff));
       Atomics.add(counters, CTRL.jobsDone, 1n);
     }
