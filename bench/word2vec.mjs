@@ -3,7 +3,12 @@
 // same corpus, same settings, one run each, printed as one table with ratios.
 //
 //   npm run bench:word2vec                     # skip-gram and CBOW on ../shared/corpus/corpus.txt.gz
-//   npm run bench:word2vec -- --models cbow --corpus FILE --threads 2 --tools embedkit,gensim
+//   npm run bench:word2vec -- --models cbow --corpus FILE --threads 2 --tools embedkit,gensim --repeat 3
+//
+// With --repeat N every tool runs N times, alternating with the other tools; the table shows the
+// median wall time (and its words/s), the largest peak RSS, and the mean quality over the runs (±
+// half the range), because on a shared 2-core VM single runs vary by ±30 % and, with 2 threads,
+// both tools' quality varies by about ±0.5 analogy points from run to run.
 //
 // Settings (both tools): dim 100, window 5, negative 5, min_count 5, sample 1e-3, 5 epochs,
 // alpha 0.025 (sg) / 0.05 (cbow), linear decay to 1e-4, 2 threads.
@@ -15,7 +20,7 @@
 // by embedkit's own evaluator for embedkit's vectors (they must agree).
 // Before each run the script waits for an idle CPU and records other processes' CPU use.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { createReadStream, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -35,6 +40,7 @@ const tools = opt('tools', 'gensim,embedkit').split(',');
 const threads = Number(opt('threads', '2'));
 const epochs = Number(opt('epochs', '5'));
 const evalDir = resolve(opt('eval-dir', join(shared, 'eval')));
+const repeat = Number(opt('repeat', '1'));
 const PY = '/usr/bin/python3';
 const cli = join(root, 'dist/cli/main.js');
 
@@ -103,43 +109,74 @@ function embedkitEval(vec) {
   return { analogy: 100 * a.accuracy, ws353: p.spearman };
 }
 
+const runs = [];
+for (const model of models) {
+  for (let rep = 0; rep < repeat; rep++) {
+    for (const tool of tools) {
+      const prefix = join(work, `${tool}-${model}-${rep}`);
+      const vec = `${prefix}.vec`;
+      let cmd;
+      let argv;
+      if (tool === 'gensim') {
+        cmd = PY;
+        argv = [join(shared, 'anchors/word2vec/tools/gensim_train.py'), 'file', model, corpus, vec, String(threads)];
+      } else {
+        cmd = 'node';
+        argv = [cli, 'train', '--input', corpus, '--output', vec, '--format', 'w2v-text', '--model', model === 'sg' ? 'skipgram' : 'cbow',
+          '--dim', '100', '--window', '5', '--negative', '5', '--min-count', '5', '--sample', '1e-3', '--epochs', String(epochs),
+          '--alpha', model === 'sg' ? '0.025' : '0.05', '--min-alpha', '0.0001', '--threads', String(threads), '--seed', String(1 + rep), '--json'];
+      }
+      console.error(`== ${tool} ${model} run ${rep + 1}/${repeat}: waiting for an idle CPU, then ${cmd} ${argv.join(' ')}`);
+      await waitQuiet();
+      const r = timed(cmd, argv, prefix);
+      const q = gensimEval(vec);
+      const own = tool === 'embedkit' ? embedkitEval(vec) : undefined;
+      const run = {
+        tool, model, seconds: r.wall, wordsPerSecond: (tokens * epochs) / r.wall, rssMb: r.rssMb,
+        analogy: q.analogy_acc, analogyCoverage: q.analogy_n, ws353: q.ws353_rho, cpu: r.cpu, otherLoad: r.other,
+        ownAnalogy: own?.analogy, ownWs353: own?.ws353,
+      };
+      runs.push(run);
+      console.error(JSON.stringify(run));
+      rmSync(vec, { force: true });
+    }
+  }
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const halfRange = (xs) => (Math.max(...xs) - Math.min(...xs)) / 2;
 const rows = [];
 for (const model of models) {
   for (const tool of tools) {
-    const prefix = join(work, `${tool}-${model}`);
-    const vec = `${prefix}.vec`;
-    let cmd;
-    let argv;
-    if (tool === 'gensim') {
-      cmd = PY;
-      argv = [join(shared, 'anchors/word2vec/tools/gensim_train.py'), 'file', model, corpus, vec, String(threads)];
-    } else {
-      cmd = 'node';
-      argv = [cli, 'train', '--input', corpus, '--output', vec, '--format', 'w2v-text', '--model', model === 'sg' ? 'skipgram' : 'cbow',
-        '--dim', '100', '--window', '5', '--negative', '5', '--min-count', '5', '--sample', '1e-3', '--epochs', String(epochs),
-        '--alpha', model === 'sg' ? '0.025' : '0.05', '--min-alpha', '0.0001', '--threads', String(threads), '--seed', '1', '--json'];
-    }
-    console.error(`== ${tool} ${model}: waiting for an idle CPU, then ${cmd} ${argv.join(' ')}`);
-    await waitQuiet();
-    const r = timed(cmd, argv, prefix);
-    const q = gensimEval(vec);
-    const own = tool === 'embedkit' ? embedkitEval(vec) : undefined;
-    const row = {
-      tool, model, seconds: r.wall, wordsPerSecond: (tokens * epochs) / r.wall, rssMb: r.rssMb,
-      analogy: q.analogy_acc, analogyCoverage: q.analogy_n, ws353: q.ws353_rho, cpu: r.cpu, otherLoad: r.other,
-      ownAnalogy: own?.analogy, ownWs353: own?.ws353,
-    };
-    rows.push(row);
-    console.error(JSON.stringify(row));
-    rmSync(vec, { force: true });
+    const rs = runs.filter((r) => r.tool === tool && r.model === model);
+    if (rs.length === 0) continue;
+    const own = rs.filter((r) => r.ownAnalogy !== undefined);
+    rows.push({
+      tool, model, n: rs.length,
+      seconds: median(rs.map((r) => r.seconds)),
+      wordsPerSecond: (tokens * epochs) / median(rs.map((r) => r.seconds)),
+      rssMb: Math.max(...rs.map((r) => r.rssMb)),
+      analogy: mean(rs.map((r) => r.analogy)), analogySpread: halfRange(rs.map((r) => r.analogy)),
+      ws353: mean(rs.map((r) => r.ws353)),
+      cpu: median(rs.map((r) => r.cpu)),
+      otherLoad: Math.max(...rs.map((r) => r.otherLoad)),
+      ownAnalogy: own.length ? mean(own.map((r) => r.ownAnalogy)) : undefined,
+      ownWs353: own.length ? mean(own.map((r) => r.ownWs353)) : undefined,
+      allSeconds: rs.map((r) => r.seconds.toFixed(1)).join('/'),
+    });
   }
 }
 
 const f = (x, d = 1) => (x === undefined ? '-' : x.toFixed(d));
-const lines = [['tool', 'model', 'seconds', 'words/s', 'RSS MB', 'analogy %', 'WS353 ρ', 'cpu s', 'other load', 'own eval (an %, ρ)']];
+const lines = [['tool', 'model', 'runs', 'seconds', 'words/s', 'RSS MB', 'analogy %', 'WS353 ρ', 'cpu s', 'other load', 'own eval (an %, ρ)', 'each run (s)']];
 for (const r of rows) {
-  lines.push([r.tool, r.model, f(r.seconds), Math.round(r.wordsPerSecond).toLocaleString('en'), f(r.rssMb, 0), f(r.analogy, 2),
-    f(r.ws353, 3), f(r.cpu), f(r.otherLoad, 2), r.ownAnalogy === undefined ? '-' : `${f(r.ownAnalogy, 2)}, ${f(r.ownWs353, 3)}`]);
+  lines.push([r.tool, r.model, r.n, f(r.seconds), Math.round(r.wordsPerSecond).toLocaleString('en'), f(r.rssMb, 0),
+    r.n > 1 ? `${f(r.analogy, 2)} ±${f(r.analogySpread, 2)}` : f(r.analogy, 2),
+    f(r.ws353, 3), f(r.cpu), f(r.otherLoad, 2), r.ownAnalogy === undefined ? '-' : `${f(r.ownAnalogy, 2)}, ${f(r.ownWs353, 3)}`, r.allSeconds]);
 }
 const ratios = [];
 for (const model of models) {
@@ -150,7 +187,8 @@ for (const model of models) {
     `WS353 ${(e.ws353 - g.ws353 >= 0 ? '+' : '')}${(e.ws353 - g.ws353).toFixed(3)}, RSS ×${(e.rssMb / g.rssMb).toFixed(2)} (target ≤ 1)`);
 }
 const widths = lines[0].map((_, c) => Math.max(...lines.map((l) => String(l[c]).length)));
-console.log(`corpus: ${corpusArg} (${tokens} tokens), ${epochs} epochs, ${threads} threads, dim 100, window 5, negative 5, min_count 5, sample 1e-3`);
+console.log(`corpus: ${corpusArg} (${tokens} tokens), ${epochs} epochs, ${threads} threads, dim 100, window 5, negative 5, min_count 5, sample 1e-3; ` +
+  (repeat > 1 ? `${repeat} runs per tool (median time, max RSS, mean quality ± half range)` : 'one run per tool'));
 for (const l of lines) console.log(l.map((c, i) => String(c).padEnd(widths[i])).join('  '));
 for (const r of ratios) console.log(r);
 rmSync(work, { recursive: true, force: true });

@@ -131,7 +131,7 @@ export function writeFloat32(value: number, out: Uint8Array, pos: number): numbe
   return pos;
 }
 
-/** {@link writeFloat32} as a string (convenience; the writers use the byte version). */
+/** The float32 `value` as the shortest decimal text that reads back as the same float32 (what the text writers write). */
 export function formatFloat32(value: number): string {
   const buf = new Uint8Array(MAX_FLOAT32_TEXT_BYTES);
   return Buffer.from(buf.buffer, 0, writeFloat32(value, buf, 0)).toString('latin1');

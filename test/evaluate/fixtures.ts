@@ -1,12 +1,13 @@
 import { resolve } from 'node:path';
 import { SHARED } from '../helpers/paths.js';
+import { mulberry32 } from '../../src/math/random.js';
 /**
  * Test fixtures shared by the gensim cross-checks: a deterministic random model over the words of
  * the evaluation files (with planted analogy structure), a tiny word2vec text writer, and a runner
  * for Debian's Python with gensim.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { KeyedVectors } from '../../src/word/keyed-vectors.js';
 
 /** The evaluation files shipped with the workspace. */
@@ -16,18 +17,8 @@ export const WORDSIM = resolve(SHARED, 'eval/wordsim353.tsv');
 /** Debian's Python, which has gensim 4.2. */
 export const PYTHON = '/usr/bin/python3';
 
-
-/** Mulberry32: a small seeded generator of floats in [0, 1). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded generator of floats in [0, 1) (mulberry32). */
+export const prng = mulberry32;
 
 /** Standard normal deviates from a uniform generator (Box–Muller). */
 export function gaussian(rand: () => number): () => number {

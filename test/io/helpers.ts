@@ -5,6 +5,7 @@ import path from 'node:path';
 import { expect } from 'vitest';
 import { FileFormatError } from '../../src/errors.js';
 import { KeyedVectors } from '../../src/word/keyed-vectors.js';
+import { mulberry32 } from '../../src/math/random.js';
 
 /** A fresh temporary directory; removed by the returned cleanup function. */
 export function makeTempDir(): { dir: string; file: (name: string) => string; cleanup: () => void } {
@@ -17,16 +18,7 @@ export function makeTempDir(): { dir: string; file: (name: string) => string; cl
 }
 
 /** Deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = mulberry32;
 
 /** Small KeyedVectors with varied magnitudes (incl. -0, tiny and huge values) and optional counts. */
 export function makeKv(rows: number, dim: number, seed = 1, options: { words?: string[]; counts?: boolean } = {}): KeyedVectors {

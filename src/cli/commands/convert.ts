@@ -3,11 +3,11 @@ import { Option } from 'commander';
 import { loadVectorsWithInfo } from '../../io/load.js';
 import { saveVectors } from '../../io/save.js';
 import type { VectorFormatName } from '../../io/vector-format.js';
+import { FORMAT_NAMES } from '../../io/formats.js';
 import { printJson, printLines } from '../output.js';
 import { int, oneOf } from '../parse.js';
 import type { GlobalOptions } from '../run.js';
 
-const FORMATS = ['ekv', 'w2v-text', 'w2v-binary', 'glove'] as const;
 
 /** `embedkit convert IN OUT`: between vector formats. */
 export function registerConvert(program: Command, globals: () => GlobalOptions): void {
@@ -16,8 +16,8 @@ export function registerConvert(program: Command, globals: () => GlobalOptions):
     .description('convert vectors between formats (ekv, word2vec text/binary, fastText .vec, GloVe; .gz read and written)')
     .argument('<input>', 'vectors file (format detected from its content)')
     .argument('<output>', 'file to write (atomically)')
-    .addOption(new Option('--from <format>', 'input format (default: detect)').argParser(oneOf(FORMATS)))
-    .addOption(new Option('--to <format>', 'output format (default: from the extension)').argParser(oneOf(FORMATS)))
+    .addOption(new Option('--from <format>', 'input format (default: detect)').argParser(oneOf(FORMAT_NAMES)))
+    .addOption(new Option('--to <format>', 'output format (default: from the extension)').argParser(oneOf(FORMAT_NAMES)))
     .option('--limit <n>', 'convert only the first n vectors', int(1))
     .option('--json', 'print JSON', false)
     .action(async (input: string, output: string, o: { from?: VectorFormatName; to?: VectorFormatName; limit?: number; json: boolean }) => {

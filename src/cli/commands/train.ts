@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { saveVectors } from '../../io/save.js';
 import type { VectorFormatName } from '../../io/vector-format.js';
+import { FORMAT_NAMES } from '../../io/formats.js';
 import { FileCorpus } from '../../text/file-corpus.js';
 import { Tokenizer } from '../../text/tokenizer.js';
 import type { TokenizerOptions } from '../../text/tokenizer-options.js';
@@ -44,7 +45,6 @@ interface TrainOptions {
   quiet: boolean;
 }
 
-const FORMATS = ['ekv', 'w2v-text', 'w2v-binary', 'glove'] as const;
 
 /** `embedkit train`: word2vec on text files. */
 export function registerTrain(program: Command, globals: () => GlobalOptions): void {
@@ -53,7 +53,7 @@ export function registerTrain(program: Command, globals: () => GlobalOptions): v
     .description('train word2vec vectors (skip-gram or CBOW) on text files (plain or .gz, one sentence per line)')
     .requiredOption('-i, --input <files...>', 'corpus files or glob patterns')
     .requiredOption('-o, --output <file>', 'where to write the vectors')
-    .addOption(new Option('-f, --format <format>', 'output format (default: from the extension, else ekv)').argParser(oneOf(FORMATS)))
+    .addOption(new Option('-f, --format <format>', 'output format (default: from the extension, else ekv)').argParser(oneOf(FORMAT_NAMES)))
     .addOption(new Option('-m, --model <model>', 'skipgram (sg) or cbow').default('skipgram').argParser(oneOf(['skipgram', 'cbow'] as const, { sg: 'skipgram' })))
     .option('--dim <n>', 'vector dimension', int(1, 10000), 100)
     .option('--window <n>', 'max context window (each side)', int(1, 1000), 5)

@@ -11,6 +11,8 @@ export interface WorkerTask {
   /** Job table (see JobTable in encoded-corpus.ts), shared. */
   jobOffsets: SharedArrayBuffer;
   jobLengths: SharedArrayBuffer;
+  /** Parts the job list is interleaved from (the number of workers; see interleave). */
+  parts: number;
   /** In-vocabulary tokens per epoch (for the learning-rate schedule). */
   wordsPerEpoch: number;
   epochs: number;

@@ -1,13 +1,10 @@
-import { Worker } from 'node:worker_threads';
 import { AbortError, EmbedkitError, UsageError } from '../../errors.js';
 import { ensureMemory, kernelModule, instantiateKernel, sharedMemory } from '../../kernels/wasm.js';
-import { workerUrl } from '../../kernels/worker-url.js';
 import { seedState } from '../../math/random.js';
 import {
   EncodedCorpusWriter,
   releaseEncodedCorpus,
   type EncodedCorpus,
-  type JobTable,
 } from '../../text/encoded-corpus.js';
 import { scanInWorker } from '../../text/scan-in-worker.js';
 import { asFileCorpus, toSentenceSource, type SentenceSource, type TrainingInput } from '../../text/sentence-source.js';
@@ -16,20 +13,18 @@ import type { TextTokenizer } from '../../text/text-tokenizer.js';
 import { VocabScanner, type ScanResult, type VocabularyOptions } from '../../text/vocab-scanner.js';
 import type { Vocabulary } from '../../text/vocabulary.js';
 import { KeyedVectors } from '../keyed-vectors.js';
-import { buildHuffman, type HuffmanTree } from './huffman.js';
-import { keepThresholds, noiseTable, sigmoidTables } from './tables.js';
+import { buildHuffman } from './huffman.js';
 import {
-  EXP_TABLE_SIZE,
   INIT_RNG_STREAM,
   INPUT_BYTES_MIN,
-  M,
   planLayout,
   RESERVED_BYTES,
   W,
   type TrainingLayout,
 } from './layout.js';
-import { resolveOptions, type ResolvedWord2VecOptions, type TrainingProgress, type Word2VecOptions } from './options.js';
-import { CTRL, type WorkerTask } from './protocol.js';
+import { resolveOptions, type ResolvedWord2VecOptions, type Word2VecOptions } from './options.js';
+import { runWorkers } from './run-workers.js';
+import { writeModel } from './write-model.js';
 
 /** Figures of a finished training run. */
 export interface TrainResult {
@@ -215,7 +210,7 @@ export class Word2Vec {
     const memory = this.memory;
     ensureMemory(memory, layout.end);
     this.layout = layout;
-    this.writeTables(layout, huffman);
+    writeModel(memory.buffer, layout, o, vocab, this.scan.remap, huffman);
     const module = kernelModule('word2vec');
     const kernel = instantiateKernel<KernelExports>(module, memory, RESERVED_BYTES);
     this.seedWorker(layout.workers[0].ptr, INIT_RNG_STREAM);
@@ -223,7 +218,16 @@ export class Word2Vec {
     layout.workers.forEach((w, i) => this.seedWorker(w.ptr, i + 1));
 
     const t0 = performance.now();
-    const result = await this.runWorkers(module, layout, jobs);
+    const result = await runWorkers({
+      module,
+      memory,
+      layout,
+      jobs,
+      corpus: this.corpus,
+      options: o,
+      wordsPerEpoch: vocab.totalCount, // every in-vocabulary token of the corpus is counted in the vocabulary
+      meanLoss: () => this.meanLoss(),
+    });
     const seconds = (performance.now() - t0) / 1000;
     this.trainedEpochs = o.epochs;
     this.vectors = this.extractVectors();
@@ -242,164 +246,6 @@ export class Word2Vec {
   private seedWorker(ptr: number, stream: number): void {
     const view = new DataView(this.memory!.buffer);
     view.setBigUint64(ptr + W.rng, seedState(this.options.seed, stream), true);
-  }
-
-  /** Fills the Model struct and the lookup tables. */
-  private writeTables(l: TrainingLayout, huffman: HuffmanTree | undefined): void {
-    const o = this.options;
-    const scan = this.scan!;
-    const vocab = scan.vocabulary;
-    const buf = this.memory!.buffer;
-    const v = vocab.size;
-    const m = new Int32Array(buf, l.model, 26);
-    m[M.stride] = l.stride;
-    m[M.window] = o.window;
-    m[M.negative] = o.negative;
-    m[M.hs] = o.hs ? 1 : 0;
-    m[M.sg] = o.model === 'skipgram' ? 1 : 0;
-    m[M.cbowMean] = o.cbowMean ? 1 : 0;
-    m[M.sharedNeg] = o.sharedNegatives ? 1 : 0;
-    m[M.vocabSize] = v;
-    m[M.maxSentence] = o.maxSentenceLength;
-    m[M.computeLoss] = o.computeLoss ? 1 : 0;
-    m[M.syn0] = l.syn0;
-    m[M.syn1neg] = l.syn1neg;
-    m[M.syn1] = l.syn1;
-    m[M.expTable] = l.expTable;
-    m[M.logTable] = l.logTable;
-    m[M.keep] = l.keep;
-    m[M.sample] = o.sample > 0 ? 1 : 0;
-    m[M.aliasProb] = l.aliasProb;
-    m[M.aliasIdx] = l.aliasIdx;
-    m[M.codeOffset] = l.codeOffset;
-    m[M.codeLen] = l.codeLen;
-    m[M.codes] = l.codes;
-    m[M.points] = l.points;
-    m[M.remap] = l.remap;
-    m[M.remapSize] = scan.remap.length;
-    m[M.dim] = o.dim;
-
-    const tables = sigmoidTables();
-    new Float32Array(buf, l.expTable, EXP_TABLE_SIZE).set(tables.sigmoid);
-    new Float32Array(buf, l.logTable, EXP_TABLE_SIZE).set(tables.logSigmoid);
-    new Uint32Array(buf, l.keep, v).set(keepThresholds(vocab.counts, vocab.totalCount, o.sample));
-    if (o.negative > 0) {
-      const alias = noiseTable(vocab.counts, o.nsExponent);
-      new Uint32Array(buf, l.aliasProb, v).set(alias.prob);
-      new Int32Array(buf, l.aliasIdx, v).set(alias.alias);
-    }
-    if (huffman) {
-      new Int32Array(buf, l.codeOffset, v).set(huffman.codeOffset);
-      new Uint8Array(buf, l.codeLen, v).set(huffman.codeLength);
-      new Uint8Array(buf, l.codes, huffman.codes.length).set(huffman.codes);
-      new Int32Array(buf, l.points, huffman.points.length).set(huffman.points);
-    }
-    new Int32Array(buf, l.remap, scan.remap.length).set(scan.remap);
-    for (const w of l.workers) {
-      const dv = new DataView(buf);
-      dv.setFloat64(w.ptr + W.loss, 0, true);
-      dv.setFloat64(w.ptr + W.lossTerms, 0, true);
-      dv.setInt32(w.ptr + W.sent, w.sent, true);
-      dv.setInt32(w.ptr + W.neu1, w.neu1, true);
-      dv.setInt32(w.ptr + W.neu1e, w.neu1e, true);
-      dv.setInt32(w.ptr + W.grad, w.grad, true);
-      dv.setInt32(w.ptr + W.gmat, w.gmat, true);
-      dv.setInt32(w.ptr + W.ctx, w.ctx, true);
-      dv.setInt32(w.ptr + W.outs, w.outs, true);
-      dv.setInt32(w.ptr + W.negs, w.negs, true);
-    }
-  }
-
-  private runWorkers(module: WebAssembly.Module, l: TrainingLayout, jobs: JobTable): Promise<{ words: number; effective: number }> {
-    const o = this.options;
-    const control = new SharedArrayBuffer(CTRL.bytes);
-    const ctrl = new Int32Array(control, 0, CTRL.int32Slots);
-    const counters = new BigInt64Array(control, CTRL.bigOffset, CTRL.bigSlots);
-    const share = (a: Float64Array | Int32Array): SharedArrayBuffer => {
-      const sab = new SharedArrayBuffer(a.byteLength);
-      new Uint8Array(sab).set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
-      return sab;
-    };
-    const jobOffsets = share(jobs.offsets);
-    const jobLengths = share(jobs.lengths);
-    const corpus = this.corpus!;
-    // Every in-vocabulary token of the corpus is counted in the vocabulary.
-    const wordsPerEpoch = this.scan!.vocabulary.totalCount;
-    const totalWords = wordsPerEpoch * o.epochs;
-    const t0 = performance.now();
-    const url = workerUrl(import.meta.url, './worker.js');
-
-    return new Promise((resolve, reject) => {
-      let running = l.workers.length;
-      let failed: Error | undefined;
-      const threads: Worker[] = [];
-      const progress = () => {
-        const done = Number(Atomics.load(counters, CTRL.wordsDone));
-        const seconds = (performance.now() - t0) / 1000;
-        const f = done / totalWords;
-        const rate = seconds > 0 ? done / seconds : 0;
-        o.onProgress?.({
-          phase: 'train',
-          fraction: f,
-          epoch: Math.min(o.epochs, Math.floor(f * o.epochs) + 1),
-          epochs: o.epochs,
-          wordsDone: done,
-          wordsTotal: totalWords,
-          wordsPerSecond: rate,
-          alpha: Math.max(o.minAlpha, o.alpha - (o.alpha - o.minAlpha) * f),
-          etaSeconds: rate > 0 ? (totalWords - done) / rate : NaN,
-          ...(o.computeLoss ? { loss: this.meanLoss() } : {}),
-          seconds,
-        });
-      };
-      const timer = o.onProgress ? setInterval(progress, o.progressInterval) : undefined;
-      const onAbort = () => Atomics.store(ctrl, CTRL.abort, 1);
-      o.signal?.addEventListener('abort', onAbort, { once: true });
-      const finish = () => {
-        if (timer) clearInterval(timer);
-        o.signal?.removeEventListener('abort', onAbort);
-        if (failed) return reject(failed);
-        if (o.signal?.aborted) return reject(new AbortError('training aborted'));
-        progress();
-        resolve({ words: Number(counters[CTRL.wordsDone]), effective: Number(counters[CTRL.effectiveWords]) });
-      };
-      for (const w of l.workers) {
-        const task: WorkerTask = {
-          module,
-          memory: this.memory!,
-          model: l.model,
-          worker: w.ptr,
-          input: w.input,
-          stackTop: w.stackTop,
-          corpus: corpus.kind === 'memory' ? { kind: 'memory', offset: corpus.offset } : { kind: 'file', path: corpus.path },
-          jobOffsets,
-          jobLengths,
-          wordsPerEpoch,
-          epochs: o.epochs,
-          alpha: o.alpha,
-          minAlpha: o.minAlpha,
-          control,
-        };
-        const t = new Worker(url, { workerData: task });
-        threads.push(t);
-        let settled = false;
-        const end = (err?: Error) => {
-          if (settled) return;
-          settled = true;
-          if (err && !failed) {
-            failed = err;
-            Atomics.store(ctrl, CTRL.abort, 1);
-          }
-          if (--running === 0) finish();
-        };
-        t.on('message', (msg: { type: string; message?: string }) => {
-          if (msg.type === 'error') end(new EmbedkitError(`training worker failed: ${msg.message}`));
-          else if (msg.type === 'done') end();
-        });
-        t.on('error', (e) => end(new EmbedkitError(`training worker crashed: ${e.message}`)));
-        t.on('exit', (code) => end(code === 0 ? undefined : new EmbedkitError(`training worker exited with code ${code}`)));
-      }
-    });
   }
 
   private meanLoss(): number {

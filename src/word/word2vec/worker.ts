@@ -6,6 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { instantiateKernel } from '../../kernels/wasm.js';
 import { W } from './layout.js';
 import { CTRL, type WorkerTask } from './protocol.js';
+import { interleave } from './job-order.js';
 
 interface Kernel extends WebAssembly.Exports {
   w2v_train_job(model: number, worker: number, data: number, nbytes: number, alpha: number): number;
@@ -26,7 +27,7 @@ function run(task: WorkerTask): void {
       if (Atomics.load(ctrl, CTRL.abort) !== 0) break;
       const j = Atomics.add(ctrl, CTRL.nextJob, 1);
       if (j >= totalJobs) break;
-      const job = j % nJobs;
+      const job = interleave(j % nJobs, nJobs, task.parts);
       // Linear decay by global progress, like word2vec.c and gensim (one alpha per job).
       const done = Number(Atomics.load(counters, CTRL.wordsDone));
       const alpha = Math.max(task.minAlpha, task.alpha - ((task.alpha - task.minAlpha) * done) / Math.max(1, totalWords));
