@@ -1,0 +1,111 @@
+import { UsageError } from '../errors.js';
+import { KernelIndex, type HnswOptions } from './kernel-index.js';
+import { S, X } from './kernel/layout.js';
+import { runOnThreads } from './kernel/run-threads.js';
+
+/**
+ * Approximate nearest-neighbour index: a Hierarchical Navigable Small World graph (Malkov &
+ * Yashunin 2018) with hnswlib's neighbour-selection heuristic, built by worker threads on one
+ * shared WebAssembly memory. Supports real deletion (slots reused, neighbours repaired), updates,
+ * filtered search inside the graph traversal, and int8/binary traversal codes with exact re-ranking.
+ */
+export class HnswIndex extends KernelIndex {
+  readonly type = 'hnsw';
+  readonly m: number;
+  readonly efConstruction: number;
+  efSearch: number;
+  readonly seed: number;
+  private readonly nextLevel: () => number;
+  private poolUsed = 0;
+  /** Upper levels reserved in the pool for each slot. */
+  private allocLevels = new Uint8Array(0);
+
+  constructor(options: HnswOptions) {
+    const m = options.m ?? 16;
+    const efc = options.efConstruction ?? 200;
+    if (!Number.isInteger(m) || m < 2 || m > 256) throw new UsageError(`m must be an integer in 2..256, got ${m}`);
+    if (!Number.isInteger(efc) || efc < 1 || efc > 100000) throw new UsageError(`efConstruction must be a positive integer, got ${efc}`);
+    super(options, m, efc);
+    this.m = m;
+    this.efConstruction = efc;
+    this.efSearch = options.efSearch ?? 50;
+    this.seed = options.seed ?? 100;
+    this.nextLevel = KernelIndex.levelGenerator(this.seed, m);
+  }
+
+  protected defaultEf(): number {
+    return this.efSearch;
+  }
+
+  protected override reserve(count: number, slots: Int32Array): void {
+    super.reserve(count, slots);
+    const st = this.store;
+    if (this.allocLevels.length < st.g.capacity) {
+      const a = new Uint8Array(st.g.capacity);
+      a.set(this.allocLevels);
+      this.allocLevels = a;
+    }
+    // Levels of the new nodes and their upper-level link space.
+    const levels = new Uint8Array(slots.length);
+    let need = 0;
+    for (let i = 0; i < slots.length; i++) {
+      levels[i] = this.nextLevel();
+      if (levels[i] > this.allocLevels[slots[i]]) need += levels[i] * (1 + this.m);
+    }
+    if (this.poolUsed + need > st.g.poolCap) st.grow(st.g.capacity, Math.max(this.poolUsed + need, st.g.poolCap * 2));
+    const lv = st.u8(st.data.levels, st.g.capacity);
+    const upper = st.i32(st.data.upper, st.g.capacity);
+    for (let i = 0; i < slots.length; i++) {
+      const s = slots[i];
+      lv[s] = levels[i];
+      if (levels[i] > this.allocLevels[s]) {
+        upper[s] = this.poolUsed;
+        this.poolUsed += levels[i] * (1 + this.m);
+        this.allocLevels[s] = levels[i];
+      } else if (this.allocLevels[s] === 0) upper[s] = -1;
+    }
+  }
+
+  protected async insertSlots(slots: Int32Array, parallel: boolean): Promise<void> {
+    const st = this.store;
+    const threads = parallel ? this.threads : 0;
+    st.ensureThreads(threads + 1, this.threadSize(16, this.efConstruction));
+    const list = this.scratchList(slots.length + 1);
+    const counter = list + slots.length * 4;
+    st.i32(list, slots.length).set(slots);
+    st.i32(counter, 1)[0] = 0;
+    if (!parallel) {
+      st.kernel.hnsw_insert_list(st.data.struct, st.threads[0].scratch, list, slots.length, counter);
+      return;
+    }
+    await this.parallel(() => runOnThreads(st, threads, { op: 'insert', slots: list, n: slots.length, next: counter }));
+  }
+
+  protected repair(): void {
+    const st = this.store;
+    st.ensureThreads(1, this.threadSize(16, this.efConstruction));
+    st.kernel.hnsw_repair(st.data.struct, st.threads[0].scratch);
+  }
+
+  protected runSearch(exact: boolean, scratch: number, queries: number, n: number, k: number, ef: number, allow: number, outI: number, outD: number): void {
+    const st = this.store;
+    st.i32(scratch, 32)[S.rerank] = 1; // re-rank code traversal by exact distance
+    if (exact) st.kernel.flat_search_batch(st.data.struct, scratch, queries, n, k, allow, outI, outD);
+    else st.kernel.hnsw_search_batch(st.data.struct, scratch, queries, n, k, ef, allow, outI, outD);
+  }
+
+  /** Graph facts: entry point level, nodes per level, average links on level 0. */
+  graphStats(): { maxLevel: number; entry: number; levelCounts: number[]; meanDegree0: number } {
+    const st = this.store;
+    const x = st.struct();
+    const lv = st.u8(st.data.levels, st.count);
+    const links0 = st.i32(st.data.links0, st.count * (1 + st.g.M0));
+    const levelCounts: number[] = [];
+    let deg = 0;
+    for (let s = 0; s < st.count; s++) {
+      for (let l = 0; l <= lv[s]; l++) levelCounts[l] = (levelCounts[l] ?? 0) + 1;
+      deg += links0[s * (1 + st.g.M0)];
+    }
+    return { maxLevel: x[X.maxLevel], entry: x[X.entry], levelCounts, meanDegree0: st.count ? deg / st.count : 0 };
+  }
+}

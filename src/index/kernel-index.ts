@@ -1,0 +1,421 @@
+import { availableParallelism } from 'node:os';
+import { UsageError } from '../errors.js';
+import { ensureMemory } from '../kernels/wasm.js';
+import { mulberry32 } from '../math/random.js';
+import { buildAllowBitmap, type AllowBitmap } from './filter.js';
+import { checkId, IdMap } from './ids.js';
+import { FLAG_DELETED, FLAG_FREE, METRIC_CODE, QUANT_CODE, rowBytes, S, X, type Geometry } from './kernel/layout.js';
+import { runOnThreads } from './kernel/run-threads.js';
+import { IndexStore } from './kernel/store.js';
+import { fitBinary, fitInt8 } from './quantizer.js';
+import type { Id, Metadata, Metric, SearchFilter, SearchHit, SearchOptions, VectorInput } from './types.js';
+import { toRows } from './vectors-input.js';
+
+/** Options shared by every index type. */
+export interface IndexOptions {
+  metric: Metric;
+  /** Dimensions (bits for hamming). */
+  dim: number;
+  /** Traversal codes: 'int8' scalar quantization or 'binary' sign bits; results are re-ranked by exact distance. Default 'none'. */
+  quantize?: 'none' | 'int8' | 'binary';
+  /** int8: one range per dimension (default) or one for all. */
+  int8Range?: 'per-dimension' | 'global';
+  /** Worker threads for large builds and batches. Default: available cores. */
+  threads?: number;
+  /** Initial capacity in vectors (grows by doubling). */
+  capacity?: number;
+}
+
+/** Options of an HNSW index (Malkov & Yashunin 2018). */
+export interface HnswOptions extends IndexOptions {
+  /** Links per node on upper levels (level 0 has 2·M). Default 16. */
+  m?: number;
+  /** Candidate list size while building. Default 200. */
+  efConstruction?: number;
+  /** Default candidate list size for searches. Default 50. */
+  efSearch?: number;
+  /** Seed of the level generator. Default 100 (hnswlib's). */
+  seed?: number;
+}
+
+/** Adds smaller than this run on the calling thread; larger ones on worker threads. */
+const PARALLEL_INSERTS = 2000;
+/** Query batches smaller than this run on the calling thread. */
+const PARALLEL_QUERIES = 256;
+const CHUNK = 64;
+const MAX_LEVEL = 30;
+
+/**
+ * Shared machinery of the flat and HNSW indexes: ids, metadata, vector storage in kernel memory,
+ * quantization, filters, and the search plumbing. Subclasses choose how vectors are inserted.
+ */
+export abstract class KernelIndex {
+  abstract readonly type: 'flat' | 'hnsw';
+  readonly metric: Metric;
+  readonly dim: number;
+  readonly quantize: 'none' | 'int8' | 'binary';
+  readonly int8Range: 'per-dimension' | 'global';
+  readonly threads: number;
+  protected store: IndexStore;
+  protected readonly ids = new IdMap();
+  protected metadata: (Metadata | undefined)[] = [];
+  protected pendingDeletes: number[] = [];
+  protected quantizerFitted = false;
+  private busy = false;
+
+  protected constructor(o: IndexOptions, m: number, efConstruction: number) {
+    if (!['cosine', 'l2', 'ip', 'hamming'].includes(o.metric)) throw new UsageError(`metric must be cosine, l2, ip or hamming, got '${o.metric}'`);
+    if (!Number.isInteger(o.dim) || o.dim < 1 || o.dim > 65536) throw new UsageError(`dim must be an integer in 1..65536, got ${o.dim}`);
+    const quantize = o.quantize ?? 'none';
+    if (!['none', 'int8', 'binary'].includes(quantize)) throw new UsageError(`quantize must be none, int8 or binary, got '${quantize}'`);
+    if (o.metric === 'hamming' && quantize !== 'none') throw new UsageError('hamming vectors are already bits: quantize must be none');
+    this.metric = o.metric;
+    this.dim = o.dim;
+    this.quantize = quantize;
+    this.int8Range = o.int8Range ?? 'per-dimension';
+    this.threads = Math.max(1, Math.floor(o.threads ?? availableParallelism()));
+    const hamming = o.metric === 'hamming';
+    const bytes = Math.ceil(o.dim / 8);
+    const g: Geometry = {
+      dim: o.dim,
+      stride: hamming ? Math.ceil(bytes / 16) * 16 : Math.ceil(o.dim / 4) * 4,
+      hamming,
+      M: m,
+      M0: 2 * m,
+      capacity: Math.max(16, Math.floor(o.capacity ?? 1024)),
+      poolCap: 1024,
+      codeStride: quantize === 'int8' ? Math.ceil(o.dim / 16) * 16 : quantize === 'binary' ? Math.ceil(bytes / 16) * 16 : 0,
+      keepVectors: true,
+    };
+    this.store = new IndexStore(g, { metric: METRIC_CODE[o.metric], quant: QUANT_CODE[quantize], efConstruction });
+  }
+
+  /** Number of vectors in the index. */
+  get size(): number {
+    return this.ids.size;
+  }
+
+  has(id: Id): boolean {
+    return this.ids.slotOf(id) >= 0;
+  }
+
+  /** The stored vector (unit-normalised for cosine; packed bits for hamming) and metadata of `id`. */
+  get(id: Id): { vector: Float32Array | Uint8Array; metadata?: Metadata } | undefined {
+    const slot = this.ids.slotOf(id);
+    if (slot < 0) return undefined;
+    const bytes = this.store.rowBytesAt(slot);
+    const vector = this.metric === 'hamming' ? bytes.slice(0, Math.ceil(this.dim / 8)) : new Float32Array(bytes.slice().buffer, 0, this.dim);
+    const meta = this.metadata[slot];
+    return meta === undefined ? { vector } : { vector, metadata: meta };
+  }
+
+  /**
+   * Adds vectors under the given ids (an existing id is updated: its old vector is removed).
+   * Large batches are built on worker threads; the event loop stays free.
+   */
+  async add(ids: Id | readonly Id[], vectors: VectorInput | Uint8Array, metadata?: Metadata | readonly (Metadata | undefined)[]): Promise<void> {
+    const slots = this.prepareAdd(ids, vectors, metadata);
+    if (slots.length === 0) return;
+    await this.insertSlots(slots, slots.length >= PARALLEL_INSERTS && this.threads > 1);
+  }
+
+  /** {@link add} on the calling thread (for small batches or scripts). */
+  addSync(ids: Id | readonly Id[], vectors: VectorInput | Uint8Array, metadata?: Metadata | readonly (Metadata | undefined)[]): void {
+    const slots = this.prepareAdd(ids, vectors, metadata);
+    if (slots.length > 0) void this.insertSlots(slots, false);
+  }
+
+  /** Removes `id`; returns whether it was present. Its slot is reused after the graph is repaired. */
+  remove(id: Id): boolean {
+    this.assertIdle();
+    const slot = this.ids.delete(id);
+    if (slot < 0) return false;
+    this.flags()[slot] |= FLAG_DELETED;
+    this.metadata[slot] = undefined;
+    this.pendingDeletes.push(slot);
+    return true;
+  }
+
+  /** Repairs the graph around removed vectors now and makes their slots reusable. */
+  compact(): void {
+    this.assertIdle();
+    if (this.pendingDeletes.length === 0) return;
+    this.repair();
+    this.ids.release(this.pendingDeletes);
+    this.pendingDeletes = [];
+  }
+
+  /** Graph repair after deletions (HNSW); the flat index only frees the slots. */
+  protected abstract repair(): void;
+
+  /** Inserts already-stored slots into the search structure. */
+  protected abstract insertSlots(slots: Int32Array, parallel: boolean): Promise<void>;
+
+  /** k nearest neighbours of one query. */
+  search(query: VectorInput | Uint8Array, k: number, options: SearchOptions = {}): SearchHit[] {
+    return this.searchBatchSync(query, k, options)[0];
+  }
+
+  /** k nearest neighbours of each query row, on the calling thread. */
+  searchBatchSync(queries: VectorInput | Uint8Array, k: number, options: SearchOptions = {}): SearchHit[][] {
+    const q = this.prepareQueries(queries, k, options);
+    const outI = new Int32Array(q.nq * k);
+    const outD = new Float32Array(q.nq * k);
+    const st = this.store;
+    const area = st.threads[0];
+    const rb = rowBytes(st.g);
+    for (let q0 = 0; q0 < q.nq; q0 += CHUNK) {
+      const n = Math.min(CHUNK, q.nq - q0);
+      st.u8(area.queries, n * rb).set(q.bytes.subarray(q0 * rb, (q0 + n) * rb));
+      this.runSearch(q.exact, area.scratch, area.queries, n, k, q.ef, q.allowPtr, area.outI, area.outD);
+      outI.set(st.i32(area.outI, n * k), q0 * k);
+      outD.set(st.f32(area.outD, n * k), q0 * k);
+    }
+    return this.toHits(outI, outD, q.nq, k, options.withMetadata ?? true);
+  }
+
+  /** k nearest neighbours of each query row; large batches run on worker threads. */
+  async searchBatch(queries: VectorInput | Uint8Array, k: number, options: SearchOptions = {}): Promise<SearchHit[][]> {
+    const q = this.prepareQueries(queries, k, options);
+    if (q.nq < PARALLEL_QUERIES || this.threads < 2) return this.searchBatchSync(queries, k, options);
+    const rb = rowBytes(this.store.g);
+    const sharedQ = new SharedArrayBuffer(q.nq * rb);
+    new Uint8Array(sharedQ).set(q.bytes.subarray(0, q.nq * rb));
+    const outI = new SharedArrayBuffer(q.nq * k * 4);
+    const outD = new SharedArrayBuffer(q.nq * k * 4);
+    this.store.ensureThreads(this.threads + 1, this.threadSize(k, q.ef));
+    this.busy = true;
+    try {
+      await runOnThreads(this.store, this.threads, {
+        op: q.exact ? 'flat' : 'search',
+        queries: sharedQ,
+        rowBytes: rb,
+        outI,
+        outD,
+        k,
+        ef: q.ef,
+        allow: q.allowPtr,
+        counter: new SharedArrayBuffer(4),
+        nq: q.nq,
+        chunk: CHUNK,
+      });
+    } finally {
+      this.busy = false;
+    }
+    return this.toHits(new Int32Array(outI), new Float32Array(outD), q.nq, k, options.withMetadata ?? true);
+  }
+
+  /** Runs one chunk of queries through the kernel (exact = brute force over the allowed rows). */
+  protected abstract runSearch(exact: boolean, scratch: number, queries: number, n: number, k: number, ef: number, allow: number, outI: number, outD: number): void;
+
+  /** Default ef of searches. */
+  protected abstract defaultEf(): number;
+
+  // ----------------------------------------------------------------------------------- helpers
+  protected flags(): Uint8Array {
+    return this.store.u8(this.store.data.flags, this.store.g.capacity);
+  }
+
+  protected assertIdle(): void {
+    if (this.busy) throw new UsageError('the index is busy with an asynchronous add or search; await it first');
+  }
+
+  protected threadSize(k: number, ef: number) {
+    return { resCap: Math.max(64, ef, 4 * (k + 1), this.efConstructionValue()), chunk: CHUNK, k: Math.max(k, 16) };
+  }
+
+  protected efConstructionValue(): number {
+    return this.store.struct()[X.efConstruction];
+  }
+
+  private prepareQueries(queries: VectorInput | Uint8Array, k: number, options: SearchOptions) {
+    if (!Number.isInteger(k) || k < 1) throw new UsageError(`k must be a positive integer, got ${k}`);
+    const ef = Math.max(k, options.ef ?? this.defaultEf());
+    if (!Number.isInteger(ef) || ef > 100000) throw new UsageError(`ef must be an integer <= 100000, got ${options.ef}`);
+    const bytes = this.rowsToBytes(queries, 'query');
+    const nq = bytes.length / rowBytes(this.store.g);
+    this.store.ensureThreads(1, this.threadSize(k, ef));
+    let allowPtr = 0;
+    let exact = this.type === 'flat';
+    if (options.filter !== undefined) {
+      const bitmap = this.allowBitmap(options.filter);
+      allowPtr = this.store.data.allow;
+      // A very selective filter leaves too few reachable results in the graph: search the allowed
+      // vectors exactly instead (cheap, since they are few).
+      if (!exact && bitmap.count <= Math.max(ef * 8, this.size / 50)) exact = true;
+    }
+    return { bytes, nq, ef, allowPtr, exact };
+  }
+
+  private allowBitmap(filter: SearchFilter): AllowBitmap {
+    const st = this.store;
+    const bits = st.u8(st.data.allow, Math.ceil(st.g.capacity / 8));
+    return buildAllowBitmap(filter, bits, st.count, (slot) => this.ids.idAt(slot), (slot) => this.metadata[slot], (id) => this.ids.slotOf(id));
+  }
+
+  private toHits(outI: Int32Array, outD: Float32Array, nq: number, k: number, withMetadata: boolean): SearchHit[][] {
+    const res: SearchHit[][] = [];
+    for (let q = 0; q < nq; q++) {
+      const hits: SearchHit[] = [];
+      for (let j = 0; j < k; j++) {
+        const slot = outI[q * k + j];
+        if (slot < 0) break;
+        const id = this.ids.idAt(slot);
+        if (id === undefined) continue;
+        const hit: SearchHit = { id, distance: outD[q * k + j] };
+        const meta = this.metadata[slot];
+        if (withMetadata && meta !== undefined) hit.metadata = meta;
+        hits.push(hit);
+      }
+      res.push(hits);
+    }
+    return res;
+  }
+
+  /** Converts vector input to stored-row bytes (normalised for cosine, padded to the stride). */
+  private rowsToBytes(input: VectorInput | Uint8Array, what: string): Uint8Array {
+    const g = this.store.g;
+    if (g.hamming) {
+      if (!(input instanceof Uint8Array)) throw new UsageError(`${what}: hamming vectors are packed bits in a Uint8Array (${Math.ceil(this.dim / 8)} bytes per vector)`);
+      const per = Math.ceil(this.dim / 8);
+      if (input.length === 0 || input.length % per !== 0) throw new UsageError(`${what}: ${input.length} bytes is not a whole number of ${per}-byte bit vectors`);
+      const n = input.length / per;
+      const out = new Uint8Array(n * g.stride);
+      for (let r = 0; r < n; r++) out.set(input.subarray(r * per, (r + 1) * per), r * g.stride);
+      return out;
+    }
+    if (input instanceof Uint8Array) throw new UsageError(`${what}: expected float vectors, got a Uint8Array`);
+    const rows = toRows(input, this.dim, what);
+    const out = new Float32Array(rows.rows * g.stride);
+    for (let r = 0; r < rows.rows; r++) {
+      const src = rows.data.subarray(r * this.dim, (r + 1) * this.dim);
+      let scale = 1;
+      if (this.metric === 'cosine') {
+        let n2 = 0;
+        for (let d = 0; d < this.dim; d++) n2 += src[d] * src[d];
+        scale = n2 > 0 ? 1 / Math.sqrt(n2) : 1;
+      }
+      for (let d = 0; d < this.dim; d++) out[r * g.stride + d] = src[d] * scale;
+    }
+    return new Uint8Array(out.buffer);
+  }
+
+  /** Validates an add, assigns slots, stores vectors, levels and codes. Returns the slots to insert. */
+  private prepareAdd(idsIn: Id | readonly Id[], vectors: VectorInput | Uint8Array, metaIn?: Metadata | readonly (Metadata | undefined)[]): Int32Array {
+    this.assertIdle();
+    const idList = (Array.isArray(idsIn) ? idsIn : [idsIn]) as readonly Id[];
+    const bytes = this.rowsToBytes(vectors, 'add');
+    const g0 = this.store.g;
+    const n = bytes.length / rowBytes(g0);
+    if (idList.length !== n) throw new UsageError(`add: ${idList.length} ids for ${n} vectors`);
+    let metas: readonly (Metadata | undefined)[] | undefined;
+    if (metaIn !== undefined) {
+      metas = Array.isArray(metaIn) ? (metaIn as readonly (Metadata | undefined)[]) : n === 1 ? [metaIn as Metadata] : undefined;
+      if (!metas || metas.length !== n) throw new UsageError(`add: metadata must be one object per vector (${n})`);
+    }
+    const seen = new Set<Id>();
+    idList.forEach((id, i) => {
+      checkId(id, `add: id ${i}`);
+      if (seen.has(id)) throw new UsageError(`add: id ${JSON.stringify(id)} appears twice in one call`);
+      seen.add(id);
+    });
+    // Updates: the old vector goes away first.
+    for (const id of idList) if (this.has(id)) this.remove(id);
+    if (this.pendingDeletes.length > 0) this.compact();
+    const slots = new Int32Array(n);
+    let next = this.store.count;
+    for (let i = 0; i < n; i++) {
+      const s = this.ids.takeFree();
+      slots[i] = s >= 0 ? s : next++;
+    }
+    this.reserve(next, slots);
+    const st = this.store;
+    const rb = rowBytes(st.g);
+    const vecs = st.u8(st.data.vectors, st.g.capacity * rb);
+    const flags = this.flags();
+    for (let i = 0; i < n; i++) {
+      const s = slots[i];
+      vecs.set(bytes.subarray(i * rb, (i + 1) * rb), s * rb);
+      flags[s] = 0;
+      this.ids.set(idList[i], s);
+      this.metadata[s] = metas?.[i];
+    }
+    st.count = Math.max(st.count, next);
+    this.encode(slots);
+    return slots;
+  }
+
+  /** Grows storage for `count` slots (and any per-slot structures of the subclass). */
+  protected reserve(count: number, _slots: Int32Array): void {
+    const g = this.store.g;
+    if (count > g.capacity) this.store.grow(Math.max(count, g.capacity * 2), g.poolCap);
+  }
+
+  /** Fits the quantizer on the first batch, then encodes codes and norms of `slots`. */
+  private encode(slots: Int32Array): void {
+    const st = this.store;
+    const g = st.g;
+    if (this.quantize !== 'none' && !this.quantizerFitted) {
+      const data = st.f32(st.data.vectors, st.count * g.stride);
+      const live = this.flags();
+      const rows: number[] = [];
+      for (let s = 0; s < st.count; s++) if (!(live[s] & (FLAG_DELETED | FLAG_FREE))) rows.push(s);
+      const sample = new Float32Array(rows.length * g.stride);
+      rows.forEach((s, i) => sample.set(data.subarray(s * g.stride, (s + 1) * g.stride), i * g.stride));
+      const p = this.quantize === 'int8' ? fitInt8(sample, rows.length, this.dim, g.stride, this.int8Range) : fitBinary(sample, rows.length, this.dim, g.stride);
+      st.f32(st.data.qOffset, this.dim).set(p.offset);
+      st.f32(st.data.qScale, this.dim).set(p.scale);
+      this.quantizerFitted = true;
+      st.kernel.index_encode(st.data.struct, 0, st.count);
+      return;
+    }
+    // Encode contiguous runs of slots.
+    const sorted = Int32Array.from(slots).sort();
+    for (let i = 0; i < sorted.length; ) {
+      let j = i + 1;
+      while (j < sorted.length && sorted[j] === sorted[j - 1] + 1) j++;
+      st.kernel.index_encode(st.data.struct, sorted[i], j - i);
+      i = j;
+    }
+  }
+
+  /** Marks a parallel operation (searches on this thread then read link lists under locks). */
+  protected async parallel(fn: () => Promise<void>): Promise<void> {
+    this.busy = true;
+    const x = this.store.struct();
+    Atomics.store(x, X.concurrent, 1);
+    try {
+      await fn();
+    } finally {
+      Atomics.store(this.store.struct(), X.concurrent, 0);
+      this.busy = false;
+    }
+  }
+
+  /** Where a list of int32 can be placed temporarily (after the thread areas). */
+  protected scratchList(n: number): number {
+    const st = this.store;
+    const last = st.threads[st.threads.length - 1];
+    const at = Math.ceil(last.end / 64) * 64;
+    ensureMemory(st.memory, at + n * 4 + 64);
+    return at;
+  }
+
+  /** Level of each new HNSW node (hnswlib's rule). */
+  protected static levelGenerator(seed: number, m: number): () => number {
+    const rnd = mulberry32(seed);
+    const mult = 1 / Math.log(m);
+    return () => Math.min(MAX_LEVEL, Math.floor(-Math.log(1 - rnd()) * mult));
+  }
+
+  /** Statistics of the last calls, for tests and tuning. */
+  protected lastDistanceCount(): number {
+    return this.store.i32(this.store.threads[0].scratch, 32)[S.statsDist];
+  }
+
+  /** The id→slot map, for persistence. */
+  protected idEntries(): IterableIterator<[Id, number]> {
+    return this.ids.entries();
+  }
+}
+

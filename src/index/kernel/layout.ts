@@ -1,0 +1,187 @@
+import { Arena } from '../../kernels/arena.js';
+
+/** int32 slots of the kernel's `Index` struct (src/kernels/c/index.c). */
+export const X = {
+  dim: 0,
+  stride: 1,
+  metric: 2,
+  capacity: 3,
+  count: 4,
+  M: 5,
+  M0: 6,
+  efConstruction: 7,
+  entry: 8,
+  maxLevel: 9,
+  vectors: 10,
+  links0: 11,
+  upper: 12,
+  levels: 13,
+  flags: 14,
+  locks: 15,
+  pool: 16,
+  globalLock: 17,
+  quant: 18,
+  codes: 19,
+  codeStride: 20,
+  qOffset: 21,
+  qScale: 22,
+  codeSqnorm: 23,
+  sqnorm: 24,
+  concurrent: 25,
+  /** Not read by the kernel: the shared insert counter of hnsw_insert_list. */
+  nextInsert: 28,
+} as const;
+export const INDEX_STRUCT_BYTES = 128;
+
+/** int32 slots of the kernel's `Scratch` struct. */
+export const S = {
+  visited: 0,
+  tag: 1,
+  candD: 2,
+  candI: 3,
+  candCap: 4,
+  resD: 5,
+  resI: 6,
+  resCap: 7,
+  nbuf: 8,
+  selD: 9,
+  selI: 10,
+  qbuf: 11,
+  qcode: 12,
+  qcMult: 13,
+  qcAdd: 14,
+  outI: 15,
+  outD: 16,
+  qbits: 17,
+  statsDist: 18,
+  rerank: 19,
+} as const;
+const SCRATCH_STRUCT_BYTES = 128;
+
+export const METRIC_CODE = { l2: 0, ip: 1, cosine: 2, hamming: 3 } as const;
+export const QUANT_CODE = { none: 0, int8: 1, binary: 2 } as const;
+export const FLAG_DELETED = 1;
+export const FLAG_FREE = 2;
+
+/** The shape of an index's storage. */
+export interface Geometry {
+  dim: number;
+  /** Floats per row (dim rounded up to 4), or bytes per row for hamming. */
+  stride: number;
+  hamming: boolean;
+  M: number;
+  M0: number;
+  capacity: number;
+  /** int32 cells of the upper-level link pool. */
+  poolCap: number;
+  /** Bytes per code row (0 without quantization). */
+  codeStride: number;
+  keepVectors: boolean;
+}
+
+/** Where the per-slot arrays live (byte offsets in the kernel memory). */
+export interface DataLayout {
+  struct: number;
+  vectors: number;
+  links0: number;
+  upper: number;
+  levels: number;
+  flags: number;
+  locks: number;
+  pool: number;
+  codes: number;
+  codeSqnorm: number;
+  sqnorm: number;
+  qOffset: number;
+  qScale: number;
+  /** Allow bitmap of filtered searches (one bit per slot). */
+  allow: number;
+  end: number;
+}
+
+/** Bytes of one stored row. */
+export function rowBytes(g: Geometry): number {
+  return g.hamming ? g.stride : g.stride * 4;
+}
+
+/** Plans the data arrays from byte `start` (the module's reserved area comes first). */
+export function planData(start: number, g: Geometry): DataLayout {
+  const a = new Arena(start);
+  const cap = g.capacity;
+  const hasCodes = g.codeStride > 0;
+  return {
+    struct: a.alloc(INDEX_STRUCT_BYTES),
+    vectors: g.keepVectors ? a.alloc(cap * rowBytes(g)) : 0,
+    links0: a.alloc(cap * (1 + g.M0) * 4),
+    upper: a.alloc(cap * 4),
+    levels: a.alloc(cap),
+    flags: a.alloc(cap),
+    locks: a.alloc(cap * 4),
+    pool: a.alloc(Math.max(1, g.poolCap) * 4),
+    codes: hasCodes ? a.alloc(cap * g.codeStride) : 0,
+    codeSqnorm: hasCodes ? a.alloc(cap * 4) : 0,
+    sqnorm: a.alloc(cap * 4),
+    qOffset: a.alloc(Math.max(1, g.dim) * 4),
+    qScale: a.alloc(Math.max(1, g.dim) * 4),
+    allow: a.alloc(Math.ceil(cap / 8) + 16),
+    end: a.end, // evaluated after every allocation above
+  };
+}
+
+/** Sizes of one thread's scratch area. */
+export interface ScratchSize {
+  /** Heap capacity for results (≥ ef and ≥ 4·k for flat search). */
+  resCap: number;
+  /** Queries per kernel call and k, for the input/output buffers. */
+  chunk: number;
+  k: number;
+}
+
+/** Offsets of one thread's scratch (struct and buffers), plus its stack top and io buffers. */
+export interface ThreadArea {
+  scratch: number;
+  queries: number;
+  outI: number;
+  outD: number;
+  stackTop: number;
+  end: number;
+}
+
+const STACK_BYTES = 1 << 16;
+
+/** Plans one thread's area at `start` and fills in the Scratch struct pointers via `write`. */
+export function planThread(start: number, g: Geometry, size: ScratchSize, write: (slot: number, value: number) => void): ThreadArea {
+  const a = new Arena(start);
+  const scratch = a.alloc(SCRATCH_STRUCT_BYTES);
+  const candCap = size.resCap * 4 + g.M0 + 16;
+  const selCap = size.resCap + g.M0 + 1;
+  const ptr = (slot: number, bytes: number, align = 64) => {
+    const at = a.alloc(bytes, align);
+    write(slot, at);
+    return at;
+  };
+  ptr(S.visited, g.capacity * 2);
+  ptr(S.candD, candCap * 4);
+  ptr(S.candI, candCap * 4);
+  write(S.candCap, candCap);
+  // one more than the capacity: heaps push before they pop
+  ptr(S.resD, (size.resCap + 1) * 4);
+  ptr(S.resI, (size.resCap + 1) * 4);
+  write(S.resCap, size.resCap);
+  // a link-list copy (1 + M0), the fresh neighbours of an expansion (M0), and repair candidates
+  ptr(S.nbuf, (2 * (1 + g.M0) + size.resCap) * 4);
+  ptr(S.selD, selCap * 4);
+  ptr(S.selI, selCap * 4);
+  ptr(S.qbuf, Math.max(4 * g.stride * 4, 64));
+  ptr(S.qcode, Math.max(g.codeStride * 2, 16));
+  ptr(S.qbits, Math.max(g.codeStride, 16));
+  write(S.tag, 0);
+  const queries = a.alloc(size.chunk * rowBytes(g));
+  const outI = a.alloc(size.chunk * size.k * 4);
+  const outD = a.alloc(size.chunk * size.k * 4);
+  const stackBase = a.alloc(STACK_BYTES, 16);
+  return { scratch, queries, outI, outD, stackTop: stackBase + STACK_BYTES, end: a.end };
+}
+
+/** Bytes of the Scratch struct (for zeroing). */
+export const SCRATCH_BYTES = SCRATCH_STRUCT_BYTES;

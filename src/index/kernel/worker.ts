@@ -1,0 +1,37 @@
+// Worker-thread entry of the vector index: instantiates the index kernel on the shared memory with
+// its own shadow stack and scratch, and runs one job (a share of the inserts, or of a query batch).
+import { parentPort, workerData } from 'node:worker_threads';
+import { instantiateKernel } from '../../kernels/wasm.js';
+import type { IndexWorkerData } from './protocol.js';
+import type { IndexKernel } from './store.js';
+
+function run(w: IndexWorkerData): void {
+  const k = instantiateKernel<IndexKernel>(w.module, w.memory, w.stackTop);
+  const job = w.job;
+  if (job.op === 'insert') {
+    k.hnsw_insert_list(w.index, w.scratch, job.slots, job.n, job.next);
+    return;
+  }
+  const counter = new Int32Array(job.counter);
+  const queries = new Uint8Array(job.queries);
+  const outI = new Int32Array(job.outI);
+  const outD = new Float32Array(job.outD);
+  for (;;) {
+    const c = Atomics.add(counter, 0, 1);
+    const q0 = c * job.chunk;
+    if (q0 >= job.nq) break;
+    const n = Math.min(job.chunk, job.nq - q0);
+    new Uint8Array(w.memory.buffer, w.queries, n * job.rowBytes).set(queries.subarray(q0 * job.rowBytes, (q0 + n) * job.rowBytes));
+    if (job.op === 'search') k.hnsw_search_batch(w.index, w.scratch, w.queries, n, job.k, job.ef, job.allow, w.outI, w.outD);
+    else k.flat_search_batch(w.index, w.scratch, w.queries, n, job.k, job.allow, w.outI, w.outD);
+    outI.set(new Int32Array(w.memory.buffer, w.outI, n * job.k), q0 * job.k);
+    outD.set(new Float32Array(w.memory.buffer, w.outD, n * job.k), q0 * job.k);
+  }
+}
+
+try {
+  run(workerData as IndexWorkerData);
+  parentPort?.postMessage({ type: 'done' });
+} catch (e) {
+  parentPort?.postMessage({ type: 'error', message: (e as Error).message });
+}

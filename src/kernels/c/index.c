@@ -1,0 +1,777 @@
+// Vector index kernels: distances (float, int8 codes, bits), HNSW graph construction and search
+// (Malkov & Yashunin 2018), deletion repair, and exact (flat) batched search, compiled to
+// WebAssembly SIMD (see build-wasm.sh).
+//
+// TypeScript owns and lays out all memory (src/index/hnsw/layout.ts): the Index struct, the
+// vectors, codes, link lists and each thread's scratch live in one shared WebAssembly.Memory, so
+// worker threads can build one graph together. This file never allocates and uses no libc.
+// Every struct field is 4 bytes; the layout is mirrored in layout.ts.
+#include <stdint.h>
+#include <wasm_simd128.h>
+
+#define METRIC_L2 0
+#define METRIC_IP 1      // distance = -dot
+#define METRIC_COSINE 2  // distance = 1 - dot (vectors unit-normalised by the caller)
+#define METRIC_HAMMING 3 // distance = popcount(a xor b)
+
+#define FLAG_DELETED 1u  // excluded from results; links repaired by hnsw_repair
+#define FLAG_FREE 2u     // slot unused (never inserted, or deleted and repaired)
+
+#define QUANT_NONE 0
+#define QUANT_INT8 1     // codes[d] = round((x[d] - offset[d]) / scale[d]), |code| <= 127
+#define QUANT_BINARY 2   // codes = sign bits of (x - offset), hamming traversal
+
+typedef struct {
+  int32_t dim;             // 0  dimensions (bits for hamming)
+  int32_t stride;          // 1  floats per vector row (dim rounded up to 4); bytes for hamming
+  int32_t metric;          // 2
+  int32_t capacity;        // 3  slots allocated
+  int32_t count;           // 4  slots in use (high-water mark)
+  int32_t M;               // 5  links per node on upper levels
+  int32_t M0;              // 6  links per node on level 0
+  int32_t ef_construction; // 7
+  int32_t entry;           // 8  entry point slot, -1 if empty
+  int32_t max_level;       // 9
+  float* vectors;          // 10 capacity × stride floats (or bytes for hamming); 0 if not kept
+  int32_t* links0;         // 11 capacity × (1 + M0): [n, ids...]
+  int32_t* upper;          // 12 capacity: offset (in int32) into pool of the node's levels 1..L, or -1
+  uint8_t* levels;         // 13 capacity
+  uint8_t* flags;          // 14 capacity
+  int32_t* locks;          // 15 capacity spin locks
+  int32_t* pool;           // 16 upper-level links: per level (1 + M) int32
+  int32_t global_lock;     // 17
+  int32_t quant;           // 18 QUANT_*
+  int8_t* codes;           // 19 capacity × code_stride
+  int32_t code_stride;     // 20 bytes per code row (dim rounded up to 16; dim/8 rounded up to 16 for binary)
+  const float* q_offset;   // 21 dim floats
+  const float* q_scale;    // 22 dim floats
+  float* code_sqnorm;      // 23 capacity: |x̂|² of the decoded code (L2 traversal)
+  float* sqnorm;           // 24 capacity: |x|² of the stored vector (flat L2)
+  int32_t concurrent;      // 25 1 while inserts run: searches then read link lists under locks
+} Index;
+
+typedef struct {
+  uint16_t* visited;   // 0  capacity tags
+  int32_t tag;         // 1  current tag
+  float* cand_d;       // 2  candidate min-heap (distance, id)
+  int32_t* cand_i;     // 3
+  int32_t cand_cap;    // 4
+  float* res_d;        // 5  result max-heap
+  int32_t* res_i;      // 6
+  int32_t res_cap;     // 7
+  int32_t* nbuf;       // 8  copy of a link list (1 + M0)
+  float* sel_d;        // 9  heuristic selection scratch (res_cap + M0 + 1)
+  int32_t* sel_i;      // 10
+  float* qbuf;         // 11 stride floats: the query (normalised for cosine)
+  int16_t* qcode;      // 12 code_stride int16: the query folded into code space
+  float qc_mult;       // 13 traversal distance = qc_add + qc_mult * (qcode · code) (+ code_sqnorm for L2)
+  float qc_add;        // 14
+  int32_t* out_i;      // 15 batch outputs
+  float* out_d;        // 16
+  uint8_t* qbits;      // 17 code_stride bytes: binary query code
+  int32_t stats_dist;  // 18 distance computations of the last search
+  int32_t rerank;      // 19 1 = re-rank code-traversal results by exact distance
+} Scratch;
+
+// ----------------------------------------------------------------------------------- locks
+static inline void spin_lock(int32_t* l) {
+  while (__atomic_exchange_n(l, 1, __ATOMIC_ACQUIRE)) {
+    while (__atomic_load_n(l, __ATOMIC_RELAXED)) {
+    }
+  }
+}
+static inline void spin_unlock(int32_t* l) { __atomic_store_n(l, 0, __ATOMIC_RELEASE); }
+
+// ------------------------------------------------------------------------------- distances
+static inline float hsum(v128_t v) {
+  v128_t s = wasm_f32x4_add(v, wasm_i32x4_shuffle(v, v, 2, 3, 0, 1));
+  s = wasm_f32x4_add(s, wasm_i32x4_shuffle(s, s, 1, 0, 3, 2));
+  return wasm_f32x4_extract_lane(s, 0);
+}
+
+static inline float f_dot(const float* a, const float* b, int n) {
+  v128_t s0 = wasm_f32x4_splat(0.f), s1 = s0, s2 = s0, s3 = s0;
+  int i = 0;
+  for (; i + 16 <= n; i += 16) {
+    s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(wasm_v128_load(a + i), wasm_v128_load(b + i)));
+    s1 = wasm_f32x4_add(s1, wasm_f32x4_mul(wasm_v128_load(a + i + 4), wasm_v128_load(b + i + 4)));
+    s2 = wasm_f32x4_add(s2, wasm_f32x4_mul(wasm_v128_load(a + i + 8), wasm_v128_load(b + i + 8)));
+    s3 = wasm_f32x4_add(s3, wasm_f32x4_mul(wasm_v128_load(a + i + 12), wasm_v128_load(b + i + 12)));
+  }
+  for (; i < n; i += 4) s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(wasm_v128_load(a + i), wasm_v128_load(b + i)));
+  return hsum(wasm_f32x4_add(wasm_f32x4_add(s0, s1), wasm_f32x4_add(s2, s3)));
+}
+
+static inline float f_l2(const float* a, const float* b, int n) {
+  v128_t s0 = wasm_f32x4_splat(0.f), s1 = s0, s2 = s0, s3 = s0;
+  int i = 0;
+  for (; i + 16 <= n; i += 16) {
+    v128_t d0 = wasm_f32x4_sub(wasm_v128_load(a + i), wasm_v128_load(b + i));
+    v128_t d1 = wasm_f32x4_sub(wasm_v128_load(a + i + 4), wasm_v128_load(b + i + 4));
+    v128_t d2 = wasm_f32x4_sub(wasm_v128_load(a + i + 8), wasm_v128_load(b + i + 8));
+    v128_t d3 = wasm_f32x4_sub(wasm_v128_load(a + i + 12), wasm_v128_load(b + i + 12));
+    s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(d0, d0));
+    s1 = wasm_f32x4_add(s1, wasm_f32x4_mul(d1, d1));
+    s2 = wasm_f32x4_add(s2, wasm_f32x4_mul(d2, d2));
+    s3 = wasm_f32x4_add(s3, wasm_f32x4_mul(d3, d3));
+  }
+  for (; i < n; i += 4) {
+    v128_t d = wasm_f32x4_sub(wasm_v128_load(a + i), wasm_v128_load(b + i));
+    s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(d, d));
+  }
+  return hsum(wasm_f32x4_add(wasm_f32x4_add(s0, s1), wasm_f32x4_add(s2, s3)));
+}
+
+static inline int32_t hamming(const uint8_t* a, const uint8_t* b, int nbytes) {
+  v128_t acc = wasm_i32x4_splat(0);
+  int i = 0;
+  for (; i + 16 <= nbytes; i += 16) {
+    v128_t x = wasm_v128_xor(wasm_v128_load(a + i), wasm_v128_load(b + i));
+    v128_t c = wasm_i8x16_popcnt(x);
+    acc = wasm_i32x4_add(acc, wasm_u32x4_extadd_pairwise_u16x8(wasm_u16x8_extadd_pairwise_u8x16(c)));
+  }
+  int32_t s = wasm_i32x4_extract_lane(acc, 0) + wasm_i32x4_extract_lane(acc, 1) + wasm_i32x4_extract_lane(acc, 2) +
+              wasm_i32x4_extract_lane(acc, 3);
+  for (; i < nbytes; i++) s += __builtin_popcount((uint32_t)(a[i] ^ b[i]));
+  return s;
+}
+
+// Integer dot of the int16 query code with an int8 row code (n a multiple of 16).
+static inline int32_t code_dot(const int16_t* q, const int8_t* c, int n) {
+  v128_t a0 = wasm_i32x4_splat(0), a1 = a0;
+  for (int i = 0; i < n; i += 16) {
+    v128_t cv = wasm_v128_load(c + i);
+    a0 = wasm_i32x4_add(a0, wasm_i32x4_dot_i16x8(wasm_v128_load(q + i), wasm_i16x8_extend_low_i8x16(cv)));
+    a1 = wasm_i32x4_add(a1, wasm_i32x4_dot_i16x8(wasm_v128_load(q + i + 8), wasm_i16x8_extend_high_i8x16(cv)));
+  }
+  v128_t a = wasm_i32x4_add(a0, a1);
+  return wasm_i32x4_extract_lane(a, 0) + wasm_i32x4_extract_lane(a, 1) + wasm_i32x4_extract_lane(a, 2) +
+         wasm_i32x4_extract_lane(a, 3);
+}
+
+// Exact distance between a query vector (floats, or bits for hamming) and stored row `id`.
+static inline float dist_query(const Index* x, const float* q, int32_t id) {
+  switch (x->metric) {
+    case METRIC_L2:
+      return f_l2(q, x->vectors + (int64_t)id * x->stride, x->stride);
+    case METRIC_IP:
+      return -f_dot(q, x->vectors + (int64_t)id * x->stride, x->stride);
+    case METRIC_COSINE:
+      return 1.f - f_dot(q, x->vectors + (int64_t)id * x->stride, x->stride);
+    default:
+      return (float)hamming((const uint8_t*)q, (const uint8_t*)x->vectors + (int64_t)id * x->stride, x->stride);
+  }
+}
+
+// Exact distance between two stored rows.
+static inline float dist_nodes(const Index* x, int32_t a, int32_t b) {
+  return dist_query(x, x->vectors + (int64_t)a * x->stride, b);
+}
+
+// Traversal distance of the prepared query (Scratch.qcode/qbits) to row `id`: from the codes when
+// the index is quantized, else exact.
+static inline float dist_trav(const Index* x, const Scratch* s, const float* q, int32_t id) {
+  if (x->quant == QUANT_INT8) {
+    float d = s->qc_add + s->qc_mult * (float)code_dot(s->qcode, x->codes + (int64_t)id * x->code_stride, x->code_stride);
+    return x->metric == METRIC_L2 ? d + x->code_sqnorm[id] : d;
+  }
+  if (x->quant == QUANT_BINARY)
+    return (float)hamming(s->qbits, (const uint8_t*)x->codes + (int64_t)id * x->code_stride, x->code_stride);
+  return dist_query(x, q, id);
+}
+
+// ------------------------------------------------------------------------------------ heaps
+// Min-heap (candidates: closest first) and max-heap (results: farthest first) on (d, i) arrays.
+static inline void min_push(float* d, int32_t* ids, int* n, float v, int32_t id) {
+  int i = (*n)++;
+  while (i > 0) {
+    int p = (i - 1) >> 1;
+    if (d[p] <= v) break;
+    d[i] = d[p];
+    ids[i] = ids[p];
+    i = p;
+  }
+  d[i] = v;
+  ids[i] = id;
+}
+static inline void min_pop(float* d, int32_t* ids, int* n) {
+  int last = --(*n);
+  if (last == 0) return;
+  float v = d[last];
+  int32_t id = ids[last];
+  int i = 0;
+  for (;;) {
+    int c = 2 * i + 1;
+    if (c >= last) break;
+    if (c + 1 < last && d[c + 1] < d[c]) c++;
+    if (d[c] >= v) break;
+    d[i] = d[c];
+    ids[i] = ids[c];
+    i = c;
+  }
+  d[i] = v;
+  ids[i] = id;
+}
+static inline void max_push(float* d, int32_t* ids, int* n, float v, int32_t id) {
+  int i = (*n)++;
+  while (i > 0) {
+    int p = (i - 1) >> 1;
+    if (d[p] >= v) break;
+    d[i] = d[p];
+    ids[i] = ids[p];
+    i = p;
+  }
+  d[i] = v;
+  ids[i] = id;
+}
+static inline void max_pop(float* d, int32_t* ids, int* n) {
+  int last = --(*n);
+  if (last == 0) return;
+  float v = d[last];
+  int32_t id = ids[last];
+  int i = 0;
+  for (;;) {
+    int c = 2 * i + 1;
+    if (c >= last) break;
+    if (c + 1 < last && d[c + 1] > d[c]) c++;
+    if (d[c] <= v) break;
+    d[i] = d[c];
+    ids[i] = ids[c];
+    i = c;
+  }
+  d[i] = v;
+  ids[i] = id;
+}
+
+// Sorts (d, i) ascending by d (insertion sort: the arrays here are at most a few hundred long).
+static void sort_pairs(float* d, int32_t* ids, int n) {
+  for (int a = 1; a < n; a++) {
+    float v = d[a];
+    int32_t id = ids[a];
+    int b = a - 1;
+    while (b >= 0 && d[b] > v) {
+      d[b + 1] = d[b];
+      ids[b + 1] = ids[b];
+      b--;
+    }
+    d[b + 1] = v;
+    ids[b + 1] = id;
+  }
+}
+
+// ------------------------------------------------------------------------------- link lists
+static inline int32_t* links_at(const Index* x, int32_t id, int level) {
+  if (level == 0) return x->links0 + (int64_t)id * (1 + x->M0);
+  return x->pool + x->upper[id] + (int64_t)(level - 1) * (1 + x->M);
+}
+
+static inline void next_tag(const Index* x, Scratch* s) {
+  if (++s->tag > 65535) {
+    for (int32_t i = 0; i < x->capacity; i++) s->visited[i] = 0;
+    s->tag = 1;
+  }
+}
+
+// Loads the first cache line of each neighbour's row (WebAssembly has no prefetch instruction; an
+// independent load lets the memory system work ahead while the current distance is computed).
+static inline int32_t touch(const Index* x, int32_t id) {
+  const int32_t* p;
+  int bytes;
+  if (x->quant != QUANT_NONE) {
+    p = (const int32_t*)(x->codes + (int64_t)id * x->code_stride);
+    bytes = x->code_stride;
+  } else {
+    p = (const int32_t*)(x->vectors + (int64_t)id * x->stride);
+    bytes = x->stride * 4;
+  }
+  int32_t t = 0;
+  for (int i = 0; i < bytes / 4; i += 16) t ^= p[i];
+  return t;
+}
+
+// Beam search on one level (HNSW Algorithm 2). Results (up to ef, max-heap) are left in
+// s->res_d/res_i with the count returned. `allow` (bitmap, optional) and deleted/free flags keep
+// nodes out of the results but not out of the traversal. `locked` copies link lists under their
+// node's lock (needed while other threads insert).
+static int search_layer(const Index* x, Scratch* s, const float* q, int32_t ep, int level, int ef,
+                        const uint8_t* allow, int use_codes, int locked) {
+  next_tag(x, s);
+  const uint16_t tag = (uint16_t)s->tag;
+  int nc = 0, nr = 0;
+  float ep_d = use_codes ? dist_trav(x, s, q, ep) : dist_query(x, q, ep);
+  int32_t dist_count = 1;
+  s->visited[ep] = tag;
+  min_push(s->cand_d, s->cand_i, &nc, ep_d, ep);
+  const int ok_ep = !(x->flags[ep] & (FLAG_DELETED | FLAG_FREE)) && (!allow || (allow[ep >> 3] >> (ep & 7)) & 1);
+  if (ok_ep) max_push(s->res_d, s->res_i, &nr, ep_d, ep);
+  float bound = ok_ep ? ep_d : 3.4e38f;
+  int32_t sink = 0;
+  while (nc > 0) {
+    const float cd = s->cand_d[0];
+    const int32_t c = s->cand_i[0];
+    if (cd > bound && nr >= ef) break;
+    min_pop(s->cand_d, s->cand_i, &nc);
+    if (nc > 0) sink ^= links_at(x, s->cand_i[0], level)[0];  // next expansion's list, ahead
+    int32_t* list = links_at(x, c, level);
+    int32_t* nb = list;
+    if (locked) {
+      spin_lock(&x->locks[c]);
+      int n = list[0];
+      for (int j = 0; j <= n; j++) s->nbuf[j] = list[j];
+      spin_unlock(&x->locks[c]);
+      nb = s->nbuf;
+    }
+    // Pass 1: the unvisited neighbours, with their rows requested from memory all at once (their
+    // cache misses then overlap instead of being paid one distance at a time).
+    const int n = nb[0];
+    int32_t* fresh = s->nbuf + x->M0 + 1;
+    int m = 0;
+    for (int j = 1; j <= n; j++) {
+      const int32_t e = nb[j];
+      if (s->visited[e] == tag) continue;
+      s->visited[e] = tag;
+      fresh[m++] = e;
+      sink += touch(x, e);
+    }
+    // Pass 2: distances and heap updates.
+    for (int j = 0; j < m; j++) {
+      const int32_t e = fresh[j];
+      const float d = use_codes ? dist_trav(x, s, q, e) : dist_query(x, q, e);
+      dist_count++;
+      if (nr < ef || d < bound) {
+        if (nc < s->cand_cap) min_push(s->cand_d, s->cand_i, &nc, d, e);
+        const int ok = !(x->flags[e] & (FLAG_DELETED | FLAG_FREE)) && (!allow || (allow[e >> 3] >> (e & 7)) & 1);
+        if (ok) {
+          max_push(s->res_d, s->res_i, &nr, d, e);
+          if (nr > ef) max_pop(s->res_d, s->res_i, &nr);
+          bound = s->res_d[0];
+        }
+      }
+    }
+  }
+  s->stats_dist += dist_count;
+  if (sink == 0x7fffffff) s->tag ^= 0;  // keep the prefetch loads
+  return nr;
+}
+
+// Greedy descent on one upper level: the closest node reachable by always moving closer.
+static int32_t greedy(const Index* x, Scratch* s, const float* q, int32_t ep, int level, int locked) {
+  float d = dist_query(x, q, ep);
+  int changed = 1;
+  while (changed) {
+    changed = 0;
+    int32_t* list = links_at(x, ep, level);
+    int32_t* nb = list;
+    if (locked) {
+      spin_lock(&x->locks[ep]);
+      int n = list[0];
+      for (int j = 0; j <= n; j++) s->nbuf[j] = list[j];
+      spin_unlock(&x->locks[ep]);
+      nb = s->nbuf;
+    }
+    const int n = nb[0];
+    for (int j = 1; j <= n; j++) {
+      float dd = dist_query(x, q, nb[j]);
+      if (dd < d) {
+        d = dd;
+        ep = nb[j];
+        changed = 1;
+      }
+    }
+  }
+  return ep;
+}
+
+// Neighbour selection heuristic (HNSW Algorithm 4, hnswlib getNeighborsByHeuristic2): from the
+// candidates sorted by distance to the base, keep e unless some kept r is closer to e than the
+// base is. Sorts (d, ids) in place and returns how many of the first entries are kept (<= m).
+static int select_heuristic(const Index* x, float* d, int32_t* ids, int n, int m) {
+  sort_pairs(d, ids, n);
+  if (n <= m) return n;
+  int kept = 0;
+  for (int a = 0; a < n && kept < m; a++) {
+    int good = 1;
+    for (int r = 0; r < kept; r++) {
+      if (dist_nodes(x, ids[a], ids[r]) < d[a]) {
+        good = 0;
+        break;
+      }
+    }
+    if (good) {
+      d[kept] = d[a];
+      ids[kept] = ids[a];
+      kept++;
+    }
+  }
+  return kept;
+}
+
+// Adds link `q` to node e's list at `level`, shrinking it with the heuristic when full.
+static void add_link(const Index* x, Scratch* s, int32_t e, int32_t q, int level) {
+  const int mmax = level == 0 ? x->M0 : x->M;
+  spin_lock(&x->locks[e]);
+  int32_t* list = links_at(x, e, level);
+  const int n = list[0];
+  int present = 0;
+  for (int j = 1; j <= n; j++)
+    if (list[j] == q) present = 1;
+  if (!present) {
+    if (n < mmax) {
+      list[n + 1] = q;
+      list[0] = n + 1;
+    } else {
+      float* d = s->sel_d;
+      int32_t* ids = s->sel_i;
+      for (int j = 0; j < n; j++) {
+        ids[j] = list[j + 1];
+        d[j] = dist_nodes(x, e, ids[j]);
+      }
+      ids[n] = q;
+      d[n] = dist_nodes(x, e, q);
+      const int k = select_heuristic(x, d, ids, n + 1, mmax);
+      for (int j = 0; j < k; j++) list[j + 1] = ids[j];
+      list[0] = k;
+    }
+  }
+  spin_unlock(&x->locks[e]);
+}
+
+// Inserts the vector already stored in slot `q` (level set in levels[q], upper links reserved).
+static void insert(Index* x, Scratch* s, int32_t q) {
+  const int level = x->levels[q];
+  const float* v = x->vectors + (int64_t)q * x->stride;
+  // links of q start empty
+  for (int l = 0; l <= level; l++) links_at(x, q, l)[0] = 0;
+  spin_lock(&x->global_lock);
+  int32_t ep = x->entry;
+  const int top = x->max_level;
+  if (ep < 0) {
+    x->entry = q;
+    x->max_level = level;
+    spin_unlock(&x->global_lock);
+    return;
+  }
+  const int raise = level > top;
+  if (!raise) spin_unlock(&x->global_lock);  // keep holding it while q becomes the new top
+  for (int l = top; l > level; l--) ep = greedy(x, s, v, ep, l, 1);
+  for (int l = (level < top ? level : top); l >= 0; l--) {
+    int nr = search_layer(x, s, v, ep, l, x->ef_construction, 0, 0, 1);
+    // closest result becomes the next level's entry
+    float best = 3.4e38f;
+    for (int j = 0; j < nr; j++) {
+      s->sel_d[j] = s->res_d[j];
+      s->sel_i[j] = s->res_i[j];
+      if (s->res_d[j] < best) {
+        best = s->res_d[j];
+        ep = s->res_i[j];
+      }
+    }
+    const int k = select_heuristic(x, s->sel_d, s->sel_i, nr, x->M);
+    int32_t* mine = links_at(x, q, l);
+    spin_lock(&x->locks[q]);
+    for (int j = 0; j < k; j++) {
+      mine[j + 1] = s->sel_i[j];
+      s->nbuf[j] = s->sel_i[j];  // add_link below reuses sel_*; other threads may extend `mine`
+    }
+    mine[0] = k;
+    spin_unlock(&x->locks[q]);
+    for (int j = 0; j < k; j++)
+      if (s->nbuf[j] != q) add_link(x, s, s->nbuf[j], q, l);
+  }
+  if (raise) {
+    x->entry = q;
+    x->max_level = level;
+    spin_unlock(&x->global_lock);
+  }
+}
+
+// Inserts the n slots listed at `slots`, shared between threads through the atomic counter at
+// `next` (each thread takes the next slot in the list).
+__attribute__((export_name("hnsw_insert_list")))
+void hnsw_insert_list(Index* x, Scratch* s, const int32_t* slots, int32_t n, int32_t* next) {
+  for (;;) {
+    int32_t i = __atomic_fetch_add(next, 1, __ATOMIC_RELAXED);
+    if (i >= n) break;
+    insert(x, s, slots[i]);
+  }
+}
+
+// ------------------------------------------------------------------------------- queries
+// Prepares the query for traversal: normalises for cosine, and folds it into code space:
+// q·x̂ = q·offset + Σ (q_d scale_d) code_d ≈ q·offset + S Σ qcode_d code_d with qcode = round(w/S).
+static void prepare_query(const Index* x, Scratch* s, const float* q) {
+  const int n = x->stride;
+  if (x->metric == METRIC_HAMMING) {
+    for (int i = 0; i < n; i++) ((uint8_t*)s->qbuf)[i] = ((const uint8_t*)q)[i];
+    return;
+  }
+  float norm = 0.f;
+  for (int i = 0; i < n; i++) {
+    s->qbuf[i] = q[i];
+    norm += q[i] * q[i];
+  }
+  if (x->metric == METRIC_COSINE && norm > 0.f) {
+    float inv = 1.f / __builtin_sqrtf(norm);
+    for (int i = 0; i < n; i++) s->qbuf[i] *= inv;
+    norm = 1.f;
+  }
+  if (x->quant == QUANT_INT8) {
+    float qo = 0.f, wmax = 0.f;
+    for (int d = 0; d < x->dim; d++) {
+      qo += s->qbuf[d] * x->q_offset[d];
+      float w = s->qbuf[d] * x->q_scale[d];
+      if (w < 0) w = -w;
+      if (w > wmax) wmax = w;
+    }
+    const float S = wmax > 0.f ? wmax / 4095.f : 1.f;
+    for (int d = 0; d < x->code_stride; d++) {
+      float w = d < x->dim ? s->qbuf[d] * x->q_scale[d] / S : 0.f;
+      s->qcode[d] = (int16_t)(w < 0 ? w - 0.5f : w + 0.5f);
+    }
+    if (x->metric == METRIC_L2) {  // |q|² - 2 q·x̂ (+ |x̂|² added per row)
+      s->qc_add = norm - 2.f * qo;
+      s->qc_mult = -2.f * S;
+    } else if (x->metric == METRIC_IP) {
+      s->qc_add = -qo;
+      s->qc_mult = -S;
+    } else {
+      s->qc_add = 1.f - qo;
+      s->qc_mult = -S;
+    }
+  } else if (x->quant == QUANT_BINARY) {
+    for (int b = 0; b < x->code_stride; b++) s->qbits[b] = 0;
+    for (int d = 0; d < x->dim; d++)
+      if (s->qbuf[d] > x->q_offset[d]) s->qbits[d >> 3] |= (uint8_t)(1u << (d & 7));
+  }
+}
+
+// k nearest neighbours of one query. Writes up to k (id, distance) pairs sorted ascending to
+// out_i/out_d and returns how many. With codes, the ef traversal results are re-ranked by exact
+// distance when the vectors are kept.
+static int search_one(const Index* x, Scratch* s, const float* query, int k, int ef, const uint8_t* allow,
+                      int32_t* out_i, float* out_d) {
+  if (x->entry < 0) return 0;
+  prepare_query(x, s, query);
+  const float* q = s->qbuf;
+  int32_t ep = x->entry;
+  const int locked = __atomic_load_n(&x->concurrent, __ATOMIC_ACQUIRE);
+  for (int l = x->max_level; l > 0; l--) ep = greedy(x, s, q, ep, l, locked);
+  if (ef < k) ef = k;
+  const int use_codes = x->quant != QUANT_NONE;
+  int nr = search_layer(x, s, q, ep, 0, ef, allow, use_codes, locked);
+  if (use_codes && x->vectors && s->rerank)
+    for (int j = 0; j < nr; j++) s->res_d[j] = dist_query(x, q, s->res_i[j]);
+  sort_pairs(s->res_d, s->res_i, nr);
+  const int m = nr < k ? nr : k;
+  for (int j = 0; j < m; j++) {
+    out_i[j] = s->res_i[j];
+    out_d[j] = s->res_d[j];
+  }
+  return m;
+}
+
+// Bytes between query rows (floats, or packed bits for hamming).
+static inline int64_t row_bytes(const Index* x) { return x->metric == METRIC_HAMMING ? x->stride : (int64_t)x->stride * 4; }
+
+// nq queries (rows of `queries`, one stored row's size apart); results at out_i/out_d + q*k, padded
+// with id -1. Returns the total distance computations.
+__attribute__((export_name("hnsw_search_batch")))
+int32_t hnsw_search_batch(const Index* x, Scratch* s, const float* queries, int32_t nq, int32_t k, int32_t ef,
+                          const uint8_t* allow, int32_t* out_i, float* out_d) {
+  s->stats_dist = 0;
+  for (int32_t i = 0; i < nq; i++) {
+    int32_t* oi = out_i + (int64_t)i * k;
+    float* od = out_d + (int64_t)i * k;
+    int m = search_one(x, s, (const float*)((const uint8_t*)queries + i * row_bytes(x)), k, ef, allow, oi, od);
+    for (int j = m; j < k; j++) {
+      oi[j] = -1;
+      od[j] = 3.4e38f;
+    }
+  }
+  return s->stats_dist;
+}
+
+// ------------------------------------------------------------------------------ deletions
+// Repairs the graph after nodes were flagged FLAG_DELETED: every live node that links to a
+// deleted one gets a new list chosen by the heuristic from its live neighbours and the live
+// neighbours of its deleted neighbours (hnswlib's repairConnectionsForUpdate idea, applied to
+// all in-links so that slots can be reused). Deleted nodes become FLAG_FREE. Picks a new entry
+// point if needed. Single-threaded (call with no concurrent inserts).
+__attribute__((export_name("hnsw_repair")))
+void hnsw_repair(Index* x, Scratch* s) {
+  for (int32_t u = 0; u < x->count; u++) {
+    if (x->flags[u] & (FLAG_DELETED | FLAG_FREE)) continue;
+    for (int l = 0; l <= x->levels[u]; l++) {
+      int32_t* list = links_at(x, u, l);
+      const int n = list[0];
+      int broken = 0;
+      for (int j = 1; j <= n; j++)
+        if (x->flags[list[j]] & (FLAG_DELETED | FLAG_FREE)) broken = 1;
+      if (!broken) continue;
+      next_tag(x, s);
+      const uint16_t tag = (uint16_t)s->tag;
+      s->visited[u] = tag;
+      int nc = 0;
+      for (int j = 1; j <= n; j++) {
+        const int32_t e = list[j];
+        if (!(x->flags[e] & (FLAG_DELETED | FLAG_FREE))) {
+          if (s->visited[e] != tag && nc < s->res_cap + x->M0) {
+            s->visited[e] = tag;
+            s->sel_i[nc] = e;
+            s->sel_d[nc++] = dist_nodes(x, u, e);
+          }
+          continue;
+        }
+        if (x->levels[e] < l) continue;
+        int32_t* dl = links_at(x, e, l);
+        for (int t = 1; t <= dl[0]; t++) {
+          const int32_t f = dl[t];
+          if (x->flags[f] & (FLAG_DELETED | FLAG_FREE) || s->visited[f] == tag) continue;
+          if (nc >= s->res_cap + x->M0) break;
+          s->visited[f] = tag;
+          s->sel_i[nc] = f;
+          s->sel_d[nc++] = dist_nodes(x, u, f);
+        }
+      }
+      const int k = select_heuristic(x, s->sel_d, s->sel_i, nc, l == 0 ? x->M0 : x->M);
+      for (int j = 0; j < k; j++) list[j + 1] = s->sel_i[j];
+      list[0] = k;
+    }
+  }
+  int32_t best = -1;
+  int best_level = -1;
+  for (int32_t u = 0; u < x->count; u++) {
+    if (x->flags[u] & FLAG_DELETED) {
+      x->flags[u] = FLAG_FREE;
+      for (int l = 0; l <= x->levels[u]; l++) links_at(x, u, l)[0] = 0;
+    }
+    if (!(x->flags[u] & FLAG_FREE) && x->levels[u] > best_level) {
+      best_level = x->levels[u];
+      best = u;
+    }
+  }
+  if (x->entry < 0 || (x->flags[x->entry] & FLAG_FREE)) {
+    x->entry = best;
+    x->max_level = best_level < 0 ? 0 : best_level;
+  } else if (best_level > x->max_level) {
+    x->entry = best;
+    x->max_level = best_level;
+  }
+}
+
+// ------------------------------------------------------------------------------ flat search
+// Exact k-NN of nq queries against rows 0..count-1 (skipping flagged and disallowed rows). Query
+// blocks of 4 are scored against base rows together so each row is read once per block; a max-heap
+// of size k per query keeps the best. s->res_* holds 4 heaps of k + 1 (a push precedes the pop).
+__attribute__((export_name("flat_search_batch")))
+void flat_search_batch(const Index* x, Scratch* s, const float* queries, int32_t nq, int32_t k, const uint8_t* allow,
+                       int32_t* out_i, float* out_d) {
+  const int n = x->stride;
+  for (int32_t q0 = 0; q0 < nq; q0 += 4) {
+    const int bq = nq - q0 < 4 ? nq - q0 : 4;
+    float* qv[4];
+    int nr[4] = {0, 0, 0, 0};
+    float bound[4] = {3.4e38f, 3.4e38f, 3.4e38f, 3.4e38f};
+    float qn[4] = {0, 0, 0, 0};
+    for (int b = 0; b < 4; b++) {
+      const int qi = q0 + (b < bq ? b : 0);
+      float* dst = s->qbuf + b * n;
+      const float* src = (const float*)((const uint8_t*)queries + qi * row_bytes(x));
+      qv[b] = dst;
+      if (x->metric == METRIC_HAMMING) {
+        for (int i = 0; i < n; i++) ((uint8_t*)dst)[i] = ((const uint8_t*)src)[i];
+        continue;
+      }
+      float norm = 0.f;
+      for (int i = 0; i < n; i++) {
+        dst[i] = src[i];
+        norm += src[i] * src[i];
+      }
+      if (x->metric == METRIC_COSINE && norm > 0.f) {
+        const float inv = 1.f / __builtin_sqrtf(norm);
+        for (int i = 0; i < n; i++) dst[i] *= inv;
+        norm = 1.f;
+      }
+      qv[b] = dst;
+      qn[b] = norm;
+    }
+    for (int32_t r = 0; r < x->count; r++) {
+      if (x->flags[r] & (FLAG_DELETED | FLAG_FREE)) continue;
+      if (allow && !((allow[r >> 3] >> (r & 7)) & 1)) continue;
+      const float* row = (const float*)((const uint8_t*)x->vectors + r * row_bytes(x));
+      float dd[4];
+      if (x->metric == METRIC_HAMMING) {
+        for (int b = 0; b < bq; b++) dd[b] = (float)hamming((const uint8_t*)qv[b], (const uint8_t*)row, n);
+      } else {
+        v128_t a0 = wasm_f32x4_splat(0.f), a1 = a0, a2 = a0, a3 = a0;
+        for (int i = 0; i < n; i += 4) {
+          v128_t xv = wasm_v128_load(row + i);
+          a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(xv, wasm_v128_load(qv[0] + i)));
+          a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(xv, wasm_v128_load(qv[1] + i)));
+          a2 = wasm_f32x4_add(a2, wasm_f32x4_mul(xv, wasm_v128_load(qv[2] + i)));
+          a3 = wasm_f32x4_add(a3, wasm_f32x4_mul(xv, wasm_v128_load(qv[3] + i)));
+        }
+        const float dots[4] = {hsum(a0), hsum(a1), hsum(a2), hsum(a3)};
+        for (int b = 0; b < bq; b++) {
+          if (x->metric == METRIC_L2) dd[b] = qn[b] + x->sqnorm[r] - 2.f * dots[b];
+          else if (x->metric == METRIC_IP) dd[b] = -dots[b];
+          else dd[b] = 1.f - dots[b];
+        }
+      }
+      for (int b = 0; b < bq; b++) {
+        if (nr[b] < k || dd[b] < bound[b]) {
+          float* hd = s->res_d + b * (k + 1);
+          int32_t* hi = s->res_i + b * (k + 1);
+          max_push(hd, hi, &nr[b], dd[b], r);
+          if (nr[b] > k) max_pop(hd, hi, &nr[b]);
+          bound[b] = hd[0];
+        }
+      }
+    }
+    for (int b = 0; b < bq; b++) {
+      float* hd = s->res_d + b * (k + 1);
+      int32_t* hi = s->res_i + b * (k + 1);
+      sort_pairs(hd, hi, nr[b]);
+      int32_t* oi = out_i + (int64_t)(q0 + b) * k;
+      float* od = out_d + (int64_t)(q0 + b) * k;
+      for (int j = 0; j < k; j++) {
+        oi[j] = j < nr[b] ? hi[j] : -1;
+        od[j] = j < nr[b] ? (x->metric == METRIC_L2 && hd[j] < 0.f ? 0.f : hd[j]) : 3.4e38f;
+      }
+    }
+  }
+}
+
+// ----------------------------------------------------------------------------- quantization
+// Encodes rows first..first+n-1 with the index's quantizer (offset/scale already set) and fills
+// code_sqnorm (L2) and sqnorm.
+__attribute__((export_name("index_encode")))
+void index_encode(Index* x, int32_t first, int32_t n) {
+  for (int32_t r = first; r < first + n; r++) {
+    const float* v = x->vectors + (int64_t)r * x->stride;
+    if (x->metric != METRIC_HAMMING && x->sqnorm) x->sqnorm[r] = f_dot(v, v, x->stride);
+    if (x->quant == QUANT_INT8) {
+      int8_t* c = x->codes + (int64_t)r * x->code_stride;
+      float n2 = 0.f;
+      for (int d = 0; d < x->code_stride; d++) {
+        if (d >= x->dim) {
+          c[d] = 0;
+          continue;
+        }
+        float t = (v[d] - x->q_offset[d]) / x->q_scale[d];
+        if (t > 127.f) t = 127.f;
+        if (t < -127.f) t = -127.f;
+        int8_t code = (int8_t)(t < 0 ? t - 0.5f : t + 0.5f);
+        c[d] = code;
+        float dec = x->q_offset[d] + x->q_scale[d] * (float)code;
+        n2 += dec * dec;
+      }
+      x->code_sqnorm[r] = n2;
+    } else if (x->quant == QUANT_BINARY) {
+      uint8_t* c = (uint8_t*)x->codes + (int64_t)r * x->code_stride;
+      for (int b = 0; b < x->code_stride; b++) c[b] = 0;
+      for (int d = 0; d < x->dim; d++)
+        if (v[d] > x->q_offset[d]) c[d >> 3] |= (uint8_t)(1u << (d & 7));
+    }
+  }
+}

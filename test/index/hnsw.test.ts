@@ -1,0 +1,162 @@
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../src/errors.js';
+import { FlatIndex } from '../../src/index/flat-index.js';
+import { HnswIndex } from '../../src/index/hnsw-index.js';
+import type { Metric } from '../../src/index/types.js';
+import { blobs, bruteForce, recall } from './fixtures.js';
+
+const dim = 24;
+const n = 3000;
+const data = blobs(n, dim, 1);
+const queries = blobs(100, dim, 2);
+const ids = Array.from({ length: n }, (_, i) => i);
+
+describe('HNSW index', () => {
+  for (const metric of ['l2', 'cosine', 'ip'] as Metric[]) {
+    for (const quantize of ['none', 'int8'] as const) {
+      it(`${metric}, quantize ${quantize}: recall@10 against brute force`, async () => {
+        const index = new HnswIndex({ metric, dim, m: 12, efConstruction: 100, quantize, threads: 2 });
+        await index.add(ids, data);
+        expect(index.size).toBe(n);
+        const truth = bruteForce(data, queries, dim, 10, metric as 'l2' | 'ip' | 'cosine');
+        const low = recall(index.searchBatchSync(queries, 10, { ef: 10 }), truth);
+        const high = recall(await index.searchBatch(queries, 10, { ef: 200 }), truth);
+        // Inner product is not a metric: HNSW (like hnswlib) finds fewer of the true neighbours on
+        // vectors of very different norms.
+        expect(high).toBeGreaterThanOrEqual(metric === 'ip' ? 0.8 : 0.99);
+        expect(high).toBeGreaterThanOrEqual(low);
+        const hits = index.search(queries.subarray(0, dim), 5);
+        expect(hits).toHaveLength(5);
+        for (let i = 1; i < hits.length; i++) expect(hits[i].distance).toBeGreaterThanOrEqual(hits[i - 1].distance);
+      });
+    }
+  }
+
+  it('binary traversal codes with exact re-ranking still find the neighbours', async () => {
+    const wide = 96;
+    const d = blobs(2000, wide, 5);
+    const qs = blobs(50, wide, 6);
+    const index = new HnswIndex({ metric: 'cosine', dim: wide, quantize: 'binary', threads: 1 });
+    index.addSync(ids.slice(0, 2000), d);
+    const truth = bruteForce(d, qs, wide, 10, 'cosine');
+    // 1 bit per dimension is coarse: traversal needs a wide beam, re-ranking then restores exact order
+    expect(recall(index.searchBatchSync(qs, 10, { ef: 800 }), truth)).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('distances are exact (after re-ranking) and match the flat index', async () => {
+    const h = new HnswIndex({ metric: 'l2', dim, quantize: 'int8', threads: 1 });
+    const f = new FlatIndex({ metric: 'l2', dim });
+    h.addSync(ids, data);
+    f.addSync(ids, data);
+    const a = h.search(queries.subarray(0, dim), 3, { ef: 200 });
+    const b = f.search(queries.subarray(0, dim), 3);
+    expect(a.map((x) => x.id)).toEqual(b.map((x) => x.id));
+    a.forEach((x, i) => expect(x.distance).toBeCloseTo(b[i].distance, 3));
+  });
+
+  it('deleted ids are never returned, slots are reused, re-added ids are found', async () => {
+    const index = new HnswIndex({ metric: 'l2', dim, threads: 1 });
+    index.addSync(ids, data);
+    const removed = ids.filter((i) => i % 3 === 0);
+    for (const id of removed) expect(index.remove(id)).toBe(true);
+    expect(index.remove(removed[0])).toBe(false);
+    expect(index.size).toBe(n - removed.length);
+    const gone = new Set(removed);
+    const res = index.searchBatchSync(queries, 10, { ef: 100 });
+    for (const hits of res) for (const h of hits) expect(gone.has(h.id as number)).toBe(false);
+    const truthLive = bruteForce(data, queries, dim, 10, 'l2', (r) => !gone.has(r));
+    expect(recall(res, truthLive)).toBeGreaterThanOrEqual(0.97);
+    // graph repair + slot reuse: re-add the removed ids with their vectors
+    const back = new Float32Array(removed.length * dim);
+    removed.forEach((id, i) => back.set(data.subarray(id * dim, (id + 1) * dim), i * dim));
+    index.addSync(removed, back);
+    expect(index.size).toBe(n);
+    const truth = bruteForce(data, queries, dim, 10, 'l2');
+    expect(recall(index.searchBatchSync(queries, 10, { ef: 100 }), truth)).toBeGreaterThanOrEqual(0.97);
+    expect((index as unknown as { store: { count: number } }).store.count).toBe(n); // no new slots were needed
+  });
+
+  it('updates an existing id in place of its old vector', () => {
+    const index = new HnswIndex({ metric: 'l2', dim, threads: 1 });
+    index.addSync(ids, data);
+    const target = queries.subarray(0, dim);
+    index.addSync(42, target, { tag: 'moved' });
+    const hit = index.search(target, 1)[0];
+    expect(hit.id).toBe(42);
+    expect(hit.distance).toBeCloseTo(0, 5);
+    expect(hit.metadata).toEqual({ tag: 'moved' });
+    expect(index.size).toBe(n);
+    expect(Array.from(index.get(42)!.vector as Float32Array)).toEqual(Array.from(target));
+  });
+
+  it('filters inside the search: a predicate on metadata, and an allow-list of ids', async () => {
+    const index = new HnswIndex({ metric: 'l2', dim, threads: 1 });
+    const meta = ids.map((i) => ({ group: i % 5, name: `p${i}` }));
+    index.addSync(ids, data, meta);
+    const keep = (r: number) => r % 5 === 2;
+    const truth = bruteForce(data, queries, dim, 10, 'l2', keep);
+    const res = index.searchBatchSync(queries, 10, { ef: 100, filter: (_id, m) => (m as { group: number }).group === 2 });
+    for (const hits of res) for (const h of hits) expect((h.id as number) % 5).toBe(2);
+    expect(recall(res, truth)).toBeGreaterThanOrEqual(0.95);
+    expect(res[0][0].metadata).toEqual(meta[res[0][0].id as number]);
+    // a tiny allow-list (exact search over the allowed vectors)
+    const allowed = [5, 17, 2999, 123];
+    const small = index.search(queries.subarray(0, dim), 10, { filter: allowed });
+    expect(small.map((h) => h.id).sort()).toEqual([...allowed].sort());
+  });
+
+  it('string and number ids, metadata, get/has', () => {
+    const index = new HnswIndex({ metric: 'cosine', dim: 3, threads: 1 });
+    index.addSync(['a', 'b', 7], [[1, 0, 0], [0, 1, 0], [0, 0, 2]], [{ x: 1 }, undefined, { z: true }]);
+    expect(index.has('a')).toBe(true);
+    expect(index.has('7')).toBe(false);
+    expect(index.has(7)).toBe(true);
+    expect(Array.from(index.get(7)!.vector as Float32Array)).toEqual([0, 0, 1]); // unit-normalised
+    expect(index.get('a')!.metadata).toEqual({ x: 1 });
+    const hit = index.search([0.1, 0, 5], 1)[0];
+    expect(hit.id).toBe(7);
+    expect(hit.distance).toBeCloseTo(1 - 5 / Math.hypot(0.1, 5), 5);
+  });
+
+  it('rejects bad input with clear errors', () => {
+    const index = new HnswIndex({ metric: 'l2', dim: 4, threads: 1 });
+    expect(() => index.addSync([1, 2], new Float32Array(4))).toThrow(/2 ids for 1 vectors/);
+    expect(() => index.addSync([1], new Float32Array(5))).toThrow(UsageError);
+    expect(() => index.addSync([1, 1], new Float32Array(8))).toThrow(/appears twice/);
+    expect(() => index.addSync([1], [1, 2, NaN, 4])).toThrow(/NaN/);
+    expect(() => index.addSync([{} as unknown as number], [1, 2, 3, 4])).toThrow(/ids must be strings or finite numbers/);
+    expect(() => index.search([1, 2, 3], 1)).toThrow(/dimension 4/);
+    expect(() => new HnswIndex({ metric: 'manhattan' as Metric, dim: 4 })).toThrow(/metric/);
+    expect(() => new HnswIndex({ metric: 'l2', dim: 0 })).toThrow(/dim/);
+    expect(index.search([1, 2, 3, 4], 3)).toEqual([]);
+  });
+
+  it('hamming distance on packed bit vectors (flat and HNSW agree)', () => {
+    const bits = 64;
+    const rows = 500;
+    const bytes = new Uint8Array(rows * 8);
+    let s = 7;
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (s = (s * 1103515245 + 12345) >>> 0) >>> 24;
+    const flat = new FlatIndex({ metric: 'hamming', dim: bits });
+    const h = new HnswIndex({ metric: 'hamming', dim: bits, threads: 1 });
+    const bid = Array.from({ length: rows }, (_, i) => i);
+    flat.addSync(bid, bytes);
+    h.addSync(bid, bytes);
+    const q = bytes.slice(40, 48);
+    const a = flat.search(q, 5);
+    expect(a[0]).toEqual({ id: 5, distance: 0 });
+    const b = h.search(q, 5, { ef: 500 });
+    expect(b.map((x) => x.distance)).toEqual(a.map((x) => x.distance));
+  });
+
+  it('searches while an asynchronous build is running', async () => {
+    const index = new HnswIndex({ metric: 'l2', dim, threads: 2 });
+    index.addSync(ids.slice(0, 500), data.subarray(0, 500 * dim));
+    const more = index.add(ids.slice(500), data.subarray(500 * dim));
+    const during = index.searchBatchSync(queries.subarray(0, 10 * dim), 5);
+    expect(during).toHaveLength(10);
+    await more;
+    expect(index.size).toBe(n);
+    expect(() => index.remove(1)).not.toThrow();
+  });
+});
