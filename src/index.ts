@@ -15,3 +15,4 @@ export type { Word2VecOptions, ResolvedWord2VecOptions, TrainingProgress } from 
 export type { StreamSink } from './text/encoded-corpus.js';
 export * from './io/index.js';
 export * from './evaluate/index.js';
+export * from './index/index.js';

@@ -1,5 +1,7 @@
 import { UsageError } from '../errors.js';
+import { sectionAs, type Container, type ContainerSectionInput } from '../io/container.js';
 import { KernelIndex, type HnswOptions } from './kernel-index.js';
+import type { SavedIndexMeta } from './persistence.js';
 import { S, X } from './kernel/layout.js';
 import { runOnThreads } from './kernel/run-threads.js';
 
@@ -92,6 +94,64 @@ export class HnswIndex extends KernelIndex {
     st.i32(scratch, 32)[S.rerank] = 1; // re-rank code traversal by exact distance
     if (exact) st.kernel.flat_search_batch(st.data.struct, scratch, queries, n, k, allow, outI, outD);
     else st.kernel.hnsw_search_batch(st.data.struct, scratch, queries, n, k, ef, allow, outI, outD);
+  }
+
+  protected override graphSections(): ContainerSectionInput[] {
+    const st = this.store;
+    const n = st.count;
+    return [
+      { name: 'levels', data: st.u8(st.data.levels, n) },
+      { name: 'links0', data: st.i32(st.data.links0, n * (1 + st.g.M0)) },
+      { name: 'upper', data: st.i32(st.data.upper, n) },
+      { name: 'pool', data: st.i32(st.data.pool, this.poolUsed) },
+    ];
+  }
+
+  protected override graphMeta(): Partial<SavedIndexMeta> {
+    const x = this.store.struct();
+    return { m: this.m, efConstruction: this.efConstruction, efSearch: this.efSearch, seed: this.seed, entry: x[X.entry], maxLevel: x[X.maxLevel], poolUsed: this.poolUsed };
+  }
+
+  protected override restoreGraph(c: Container, m: SavedIndexMeta, fail: (problem: string) => Error): void {
+    const st = this.store;
+    const n = m.count;
+    const M0 = st.g.M0;
+    const poolUsed = m.poolUsed!;
+    const get = <T extends { length: number }>(name: string, type: Parameters<typeof sectionAs<T>>[2], length: number): T => {
+      const a = sectionAs(c, name, type);
+      if (a.length !== length) throw fail(`section '${name}' has ${a.length} elements, expected ${length}`);
+      return a;
+    };
+    const levels = get<Uint8Array>('levels', Uint8Array, n);
+    const links0 = get<Int32Array>('links0', Int32Array, n * (1 + M0));
+    const upper = get<Int32Array>('upper', Int32Array, n);
+    const pool = get<Int32Array>('pool', Int32Array, poolUsed);
+    // Every link must point at a slot of this file: a bad one would send searches astray.
+    const checkList = (list: Int32Array, at: number, max: number, where: string) => {
+      const k = list[at];
+      if (k < 0 || k > max) throw fail(`${where} has ${k} links (max ${max})`);
+      for (let j = 1; j <= k; j++) if (list[at + j] < 0 || list[at + j] >= n) throw fail(`${where} links to slot ${list[at + j]} (of ${n})`);
+    };
+    for (let s = 0; s < n; s++) {
+      if (levels[s] > 30) throw fail(`slot ${s} has level ${levels[s]}`);
+      checkList(links0, s * (1 + M0), M0, `slot ${s} level 0`);
+      if (levels[s] > 0) {
+        const u = upper[s];
+        if (u < 0 || u + levels[s] * (1 + this.m) > poolUsed) throw fail(`slot ${s}: upper links out of range`);
+        for (let l = 1; l <= levels[s]; l++) checkList(pool, u + (l - 1) * (1 + this.m), this.m, `slot ${s} level ${l}`);
+      }
+    }
+    if (m.entry! < -1 || m.entry! >= n || (m.entry! >= 0 && levels[m.entry!] !== m.maxLevel)) throw fail(`bad entry point ${m.entry} (level ${m.maxLevel})`);
+    st.u8(st.data.levels, n).set(levels);
+    st.i32(st.data.links0, n * (1 + M0)).set(links0);
+    st.i32(st.data.upper, n).set(upper);
+    st.i32(st.data.pool, poolUsed).set(pool);
+    const x = st.struct();
+    x[X.entry] = m.entry!;
+    x[X.maxLevel] = m.maxLevel!;
+    this.poolUsed = poolUsed;
+    this.allocLevels = new Uint8Array(st.g.capacity);
+    this.allocLevels.set(levels);
   }
 
   /** Graph facts: entry point level, nodes per level, average links on level 0. */

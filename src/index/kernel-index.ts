@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
-import { UsageError } from '../errors.js';
+import { FileFormatError, UsageError } from '../errors.js';
+import { sectionAs, writeContainer, writeContainerSync, type Container, type ContainerInput, type ContainerSectionInput } from '../io/container.js';
 import { ensureMemory } from '../kernels/wasm.js';
 import { mulberry32 } from '../math/random.js';
 import { buildAllowBitmap, type AllowBitmap } from './filter.js';
@@ -8,8 +9,9 @@ import { FLAG_DELETED, FLAG_FREE, METRIC_CODE, QUANT_CODE, rowBytes, S, X, type 
 import { runOnThreads } from './kernel/run-threads.js';
 import { IndexStore } from './kernel/store.js';
 import { fitBinary, fitInt8 } from './quantizer.js';
-import type { Id, Metadata, Metric, SearchFilter, SearchHit, SearchOptions, VectorInput } from './types.js';
+import type { Id, Metadata, Metric, SearchFilter, SearchHit, IndexSearchOptions, VectorInput } from './types.js';
 import { toRows } from './vectors-input.js';
+import type { SavedIndexMeta } from './persistence.js';
 
 /** Options shared by every index type. */
 export interface IndexOptions {
@@ -152,12 +154,12 @@ export abstract class KernelIndex {
   protected abstract insertSlots(slots: Int32Array, parallel: boolean): Promise<void>;
 
   /** k nearest neighbours of one query. */
-  search(query: VectorInput | Uint8Array, k: number, options: SearchOptions = {}): SearchHit[] {
+  search(query: VectorInput | Uint8Array, k: number, options: IndexSearchOptions = {}): SearchHit[] {
     return this.searchBatchSync(query, k, options)[0];
   }
 
   /** k nearest neighbours of each query row, on the calling thread. */
-  searchBatchSync(queries: VectorInput | Uint8Array, k: number, options: SearchOptions = {}): SearchHit[][] {
+  searchBatchSync(queries: VectorInput | Uint8Array, k: number, options: IndexSearchOptions = {}): SearchHit[][] {
     const q = this.prepareQueries(queries, k, options);
     const outI = new Int32Array(q.nq * k);
     const outD = new Float32Array(q.nq * k);
@@ -175,7 +177,7 @@ export abstract class KernelIndex {
   }
 
   /** k nearest neighbours of each query row; large batches run on worker threads. */
-  async searchBatch(queries: VectorInput | Uint8Array, k: number, options: SearchOptions = {}): Promise<SearchHit[][]> {
+  async searchBatch(queries: VectorInput | Uint8Array, k: number, options: IndexSearchOptions = {}): Promise<SearchHit[][]> {
     const q = this.prepareQueries(queries, k, options);
     if (q.nq < PARALLEL_QUERIES || this.threads < 2) return this.searchBatchSync(queries, k, options);
     const rb = rowBytes(this.store.g);
@@ -211,6 +213,140 @@ export abstract class KernelIndex {
   /** Default ef of searches. */
   protected abstract defaultEf(): number;
 
+  // ------------------------------------------------------------------------------- persistence
+  /**
+   * Writes the index to one file, atomically (temp file + fsync + rename: a crash during the save
+   * leaves the previous file intact). Pending deletions are compacted first. Traversal codes and
+   * norms are not stored: they are recomputed from the vectors on load.
+   */
+  async save(path: string): Promise<void> {
+    this.compact();
+    await writeContainer(path, this.toContainer());
+  }
+
+  /** Synchronous {@link save}. */
+  saveSync(path: string): void {
+    this.compact();
+    writeContainerSync(path, this.toContainer());
+  }
+
+  private toContainer(): ContainerInput {
+    const st = this.store;
+    const count = st.count;
+    const idsBySlot: (Id | null)[] = [];
+    let allNumbers = true;
+    for (let s = 0; s < count; s++) {
+      const id = this.ids.idAt(s);
+      idsBySlot.push(id ?? null);
+      if (id !== undefined && typeof id !== 'number') allNumbers = false;
+    }
+    const sections: ContainerSectionInput[] = [
+      { name: 'vectors', data: st.u8(st.data.vectors, count * rowBytes(st.g)) },
+      { name: 'flags', data: st.u8(st.data.flags, count) },
+      allNumbers
+        ? { name: 'ids', data: Float64Array.from(idsBySlot, (v) => (v === null ? NaN : (v as number))) }
+        : { name: 'ids', data: new TextEncoder().encode(JSON.stringify(idsBySlot)) },
+    ];
+    const metas = Array.from({ length: count }, (_, i) => this.metadata[i] ?? null);
+    const hasMetadata = metas.some((m) => m !== null);
+    if (hasMetadata) sections.push({ name: 'metadata', data: new TextEncoder().encode(JSON.stringify(metas)) });
+    if (this.quantize !== 'none') {
+      sections.push({ name: 'q_offset', data: st.f32(st.data.qOffset, this.dim) }, { name: 'q_scale', data: st.f32(st.data.qScale, this.dim) });
+    }
+    sections.push(...this.graphSections());
+    const meta: SavedIndexMeta = {
+      type: this.type,
+      metric: this.metric,
+      dim: this.dim,
+      quantize: this.quantize,
+      int8Range: this.int8Range,
+      count,
+      size: this.size,
+      quantizerFitted: this.quantizerFitted,
+      idKind: allNumbers ? 'number' : 'json',
+      hasMetadata,
+      ...this.graphMeta(),
+    };
+    return { kind: this.type, kindVersion: 1, meta: meta as unknown as Record<string, unknown>, sections };
+  }
+
+  /** Sections of the search structure (HNSW graph). */
+  protected graphSections(): ContainerSectionInput[] {
+    return [];
+  }
+
+  /** Settings of the search structure, stored in the metadata. */
+  protected graphMeta(): Partial<SavedIndexMeta> {
+    return {};
+  }
+
+  /** Loads the state of a saved index (called by loadIndex on a fresh index). @internal */
+  restore(c: Container, m: SavedIndexMeta): void {
+    const st = this.store;
+    const fail = (problem: string) => new FileFormatError(c.file, problem);
+    const count = m.count;
+    // Grow once, before anything is written (growing copies only the slots in use).
+    if (count > st.g.capacity || (m.poolUsed ?? 0) > st.g.poolCap) st.grow(Math.max(count, st.g.capacity), Math.max(m.poolUsed ?? 0, st.g.poolCap));
+    const rb = rowBytes(st.g);
+    const section = <T extends { length: number }>(name: string, type: Parameters<typeof sectionAs<T>>[2], length: number): T => {
+      const a = sectionAs(c, name, type);
+      if (a.length !== length) throw fail(`section '${name}' has ${a.length} elements, expected ${length}`);
+      return a;
+    };
+    const vectors = section<Uint8Array>('vectors', Uint8Array, count * rb);
+    const flags = section<Uint8Array>('flags', Uint8Array, count);
+    for (let i = 0; i < count; i++) if (flags[i] !== 0 && flags[i] !== FLAG_FREE) throw fail(`section 'flags': slot ${i} has flag ${flags[i]}`);
+    // ids
+    let idsBySlot: (Id | null)[];
+    if (m.idKind === 'number') idsBySlot = Array.from(section<Float64Array>('ids', Float64Array, count), (v) => (Number.isNaN(v) ? null : v));
+    else {
+      try {
+        idsBySlot = JSON.parse(new TextDecoder().decode(c.sections.get('ids') ?? new Uint8Array())) as (Id | null)[];
+      } catch (e) {
+        throw fail(`section 'ids' is not valid JSON (${(e as Error).message})`);
+      }
+      if (!Array.isArray(idsBySlot) || idsBySlot.length !== count) throw fail(`section 'ids' does not hold ${count} ids`);
+    }
+    let metas: (Metadata | null)[] = [];
+    if (m.hasMetadata) {
+      try {
+        metas = JSON.parse(new TextDecoder().decode(c.sections.get('metadata') ?? new Uint8Array())) as (Metadata | null)[];
+      } catch (e) {
+        throw fail(`section 'metadata' is not valid JSON (${(e as Error).message})`);
+      }
+      if (!Array.isArray(metas) || metas.length !== count) throw fail(`section 'metadata' does not hold ${count} entries`);
+    }
+    st.u8(st.data.vectors, count * rb).set(vectors);
+    st.u8(st.data.flags, count).set(flags);
+    const free: number[] = [];
+    for (let slot = 0; slot < count; slot++) {
+      const id = idsBySlot[slot];
+      if (flags[slot] === FLAG_FREE) {
+        if (id !== null) throw fail(`slot ${slot} is free but has id ${JSON.stringify(id)}`);
+        free.push(slot);
+        continue;
+      }
+      if (id === null || (typeof id !== 'string' && !(typeof id === 'number' && Number.isFinite(id)))) throw fail(`slot ${slot} has no valid id`);
+      if (this.ids.slotOf(id) >= 0) throw fail(`id ${JSON.stringify(id)} appears twice`);
+      this.ids.set(id, slot);
+      const meta = metas[slot];
+      if (meta !== undefined && meta !== null) this.metadata[slot] = meta;
+    }
+    this.ids.release(free);
+    if (this.ids.size !== m.size) throw fail(`holds ${this.ids.size} vectors, the header says ${m.size}`);
+    if (this.quantize !== 'none') {
+      st.f32(st.data.qOffset, this.dim).set(section<Float32Array>('q_offset', Float32Array, this.dim));
+      st.f32(st.data.qScale, this.dim).set(section<Float32Array>('q_scale', Float32Array, this.dim));
+      this.quantizerFitted = m.quantizerFitted;
+    }
+    this.restoreGraph(c, m, fail);
+    st.count = count;
+    if (count > 0) st.kernel.index_encode(st.data.struct, 0, count);
+  }
+
+  /** Restores the search structure's sections (HNSW graph). */
+  protected restoreGraph(_c: Container, _m: SavedIndexMeta, _fail: (problem: string) => Error): void {}
+
   // ----------------------------------------------------------------------------------- helpers
   protected flags(): Uint8Array {
     return this.store.u8(this.store.data.flags, this.store.g.capacity);
@@ -228,7 +364,7 @@ export abstract class KernelIndex {
     return this.store.struct()[X.efConstruction];
   }
 
-  private prepareQueries(queries: VectorInput | Uint8Array, k: number, options: SearchOptions) {
+  private prepareQueries(queries: VectorInput | Uint8Array, k: number, options: IndexSearchOptions) {
     if (!Number.isInteger(k) || k < 1) throw new UsageError(`k must be a positive integer, got ${k}`);
     const ef = Math.max(k, options.ef ?? this.defaultEf());
     if (!Number.isInteger(ef) || ef > 100000) throw new UsageError(`ef must be an integer <= 100000, got ${options.ef}`);

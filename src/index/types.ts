@@ -27,7 +27,7 @@ export interface SearchHit {
 export type SearchFilter = ((id: Id, metadata: Metadata | undefined) => boolean) | Iterable<Id>;
 
 /** Per-query options. */
-export interface SearchOptions {
+export interface IndexSearchOptions {
   /** HNSW: size of the dynamic candidate list (default: the index's `efSearch`, at least k). */
   ef?: number;
   /** Only vectors passing the filter are returned; it is applied inside the graph search. */
