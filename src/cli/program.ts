@@ -3,6 +3,7 @@ import { registerAnalogy } from './commands/analogy.js';
 import { registerConvert } from './commands/convert.js';
 import { registerDemo } from './commands/demo.js';
 import { registerEval } from './commands/eval.js';
+import { registerIndex } from './commands/index-command.js';
 import { registerSimilar } from './commands/similar.js';
 import { registerTrain } from './commands/train.js';
 import type { GlobalOptions } from './run.js';
@@ -12,7 +13,7 @@ import { VERSION } from '../version.js';
 export function buildProgram(): Command {
   const program = new Command('embedkit');
   program
-    .description('embeddings for TypeScript: train word vectors, query and evaluate them, convert formats')
+    .description('embeddings for TypeScript: train word vectors, query and evaluate them, convert formats, build and search vector indexes')
     .version(VERSION, '-V, --version')
     .option('-v, --verbose', 'print stack traces on errors', false)
     .option('--json', 'machine-readable JSON output (every command)', false)
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerAnalogy(program, globals);
   registerEval(program, globals);
   registerConvert(program, globals);
+  registerIndex(program, globals);
   registerDemo(program, globals);
   // Subcommands inherit exitOverride so usage errors come back as CommanderError (exit 2).
   const override = (c: Command) => {

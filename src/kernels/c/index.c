@@ -168,16 +168,25 @@ static inline float dist_nodes(const Index* x, int32_t a, int32_t b) {
   return dist_query(x, x->vectors + (int64_t)a * x->stride, b);
 }
 
-// Traversal distance of the prepared query (Scratch.qcode/qbits) to row `id`: from the codes when
-// the index is quantized, else exact.
-static inline float dist_trav(const Index* x, const Scratch* s, const float* q, int32_t id) {
+// A query prepared for traversal: the (normalised) vector and its form in code space.
+typedef struct {
+  float* qbuf;      // the query (stride floats), unit-normalised for cosine
+  int16_t* qcode;   // int8 quantization: the query folded into code space
+  uint8_t* qbits;   // binary quantization: the query's sign bits
+  float qc_mult;    // traversal distance = qc_add + qc_mult * (qcode · code) (+ |x̂|² for L2)
+  float qc_add;
+} Query;
+
+// Traversal distance of a prepared query to row `id`: from the codes when the index is quantized,
+// else exact.
+static inline float dist_trav(const Index* x, const Query* Q, int32_t id) {
   if (x->quant == QUANT_INT8) {
-    float d = s->qc_add + s->qc_mult * (float)code_dot(s->qcode, x->codes + (int64_t)id * x->code_stride, x->code_stride);
+    float d = Q->qc_add + Q->qc_mult * (float)code_dot(Q->qcode, x->codes + (int64_t)id * x->code_stride, x->code_stride);
     return x->metric == METRIC_L2 ? d + x->code_sqnorm[id] : d;
   }
   if (x->quant == QUANT_BINARY)
-    return (float)hamming(s->qbits, (const uint8_t*)x->codes + (int64_t)id * x->code_stride, x->code_stride);
-  return dist_query(x, q, id);
+    return (float)hamming(Q->qbits, (const uint8_t*)x->codes + (int64_t)id * x->code_stride, x->code_stride);
+  return dist_query(x, Q->qbuf, id);
 }
 
 // ------------------------------------------------------------------------------------ heaps
@@ -289,16 +298,26 @@ static inline int32_t touch(const Index* x, int32_t id) {
   return t;
 }
 
+// Loads every cache line of a stored vector (before exact re-ranking).
+static inline int32_t touch_vector(const Index* x, int32_t id) {
+  const int32_t* p = (const int32_t*)((const uint8_t*)x->vectors + id * (int64_t)(x->metric == METRIC_HAMMING ? x->stride : x->stride * 4));
+  const int n = (x->metric == METRIC_HAMMING ? x->stride : x->stride * 4) / 4;
+  int32_t t = 0;
+  for (int i = 0; i < n; i += 16) t ^= p[i];
+  return t;
+}
+
 // Beam search on one level (HNSW Algorithm 2). Results (up to ef, max-heap) are left in
 // s->res_d/res_i with the count returned. `allow` (bitmap, optional) and deleted/free flags keep
 // nodes out of the results but not out of the traversal. `locked` copies link lists under their
 // node's lock (needed while other threads insert).
-static int search_layer(const Index* x, Scratch* s, const float* q, int32_t ep, int level, int ef,
+static int search_layer(const Index* x, Scratch* s, const Query* Q, int32_t ep, int level, int ef,
                         const uint8_t* allow, int use_codes, int locked) {
+  const float* q = Q->qbuf;
   next_tag(x, s);
   const uint16_t tag = (uint16_t)s->tag;
   int nc = 0, nr = 0;
-  float ep_d = use_codes ? dist_trav(x, s, q, ep) : dist_query(x, q, ep);
+  float ep_d = use_codes ? dist_trav(x, Q, ep) : dist_query(x, q, ep);
   int32_t dist_count = 1;
   s->visited[ep] = tag;
   min_push(s->cand_d, s->cand_i, &nc, ep_d, ep);
@@ -336,7 +355,7 @@ static int search_layer(const Index* x, Scratch* s, const float* q, int32_t ep, 
     // Pass 2: distances and heap updates.
     for (int j = 0; j < m; j++) {
       const int32_t e = fresh[j];
-      const float d = use_codes ? dist_trav(x, s, q, e) : dist_query(x, q, e);
+      const float d = use_codes ? dist_trav(x, Q, e) : dist_query(x, q, e);
       dist_count++;
       if (nr < ef || d < bound) {
         if (nc < s->cand_cap) min_push(s->cand_d, s->cand_i, &nc, d, e);
@@ -355,8 +374,11 @@ static int search_layer(const Index* x, Scratch* s, const float* q, int32_t ep, 
 }
 
 // Greedy descent on one upper level: the closest node reachable by always moving closer.
-static int32_t greedy(const Index* x, Scratch* s, const float* q, int32_t ep, int level, int locked) {
-  float d = dist_query(x, q, ep);
+// With a prepared query `Q` of a quantized index the descent uses the traversal codes (it only picks
+// the entry point of the next level); without one (inserts), exact distances.
+static int32_t greedy(const Index* x, Scratch* s, const float* q, const Query* Q, int32_t ep, int level, int locked) {
+  const int codes = Q && x->quant != QUANT_NONE;
+  float d = codes ? dist_trav(x, Q, ep) : dist_query(x, q, ep);
   int changed = 1;
   while (changed) {
     changed = 0;
@@ -371,7 +393,7 @@ static int32_t greedy(const Index* x, Scratch* s, const float* q, int32_t ep, in
     }
     const int n = nb[0];
     for (int j = 1; j <= n; j++) {
-      float dd = dist_query(x, q, nb[j]);
+      float dd = codes ? dist_trav(x, Q, nb[j]) : dist_query(x, q, nb[j]);
       if (dd < d) {
         d = dd;
         ep = nb[j];
@@ -453,9 +475,10 @@ static void insert(Index* x, Scratch* s, int32_t q) {
   }
   const int raise = level > top;
   if (!raise) spin_unlock(&x->global_lock);  // keep holding it while q becomes the new top
-  for (int l = top; l > level; l--) ep = greedy(x, s, v, ep, l, 1);
+  for (int l = top; l > level; l--) ep = greedy(x, s, v, 0, ep, l, 1);
   for (int l = (level < top ? level : top); l >= 0; l--) {
-    int nr = search_layer(x, s, v, ep, l, x->ef_construction, 0, 0, 1);
+    const Query Qv = {(float*)v, 0, 0, 0.f, 0.f};
+    int nr = search_layer(x, s, &Qv, ep, l, x->ef_construction, 0, 0, 1);
     // closest result becomes the next level's entry
     float best = 3.4e38f;
     for (int j = 0; j < nr; j++) {
@@ -499,7 +522,7 @@ void hnsw_insert_list(Index* x, Scratch* s, const int32_t* slots, int32_t n, int
 // ------------------------------------------------------------------------------- queries
 // Prepares the query for traversal: normalises for cosine, and folds it into code space:
 // q·x̂ = q·offset + Σ (q_d scale_d) code_d ≈ q·offset + S Σ qcode_d code_d with qcode = round(w/S).
-static void prepare_query(const Index* x, Scratch* s, const float* q) {
+static void prepare_query(const Index* x, Query* s, const float* q) {
   const int n = x->stride;
   if (x->metric == METRIC_HAMMING) {
     for (int i = 0; i < n; i++) ((uint8_t*)s->qbuf)[i] = ((const uint8_t*)q)[i];
@@ -517,17 +540,20 @@ static void prepare_query(const Index* x, Scratch* s, const float* q) {
   }
   if (x->quant == QUANT_INT8) {
     float qo = 0.f, wmax = 0.f;
+    float* w = s->qbuf + n;  // scratch after the query (qbuf has room for 4 rows)
     for (int d = 0; d < x->dim; d++) {
       qo += s->qbuf[d] * x->q_offset[d];
-      float w = s->qbuf[d] * x->q_scale[d];
-      if (w < 0) w = -w;
-      if (w > wmax) wmax = w;
+      w[d] = s->qbuf[d] * x->q_scale[d];
+      const float a = w[d] < 0 ? -w[d] : w[d];
+      if (a > wmax) wmax = a;
     }
     const float S = wmax > 0.f ? wmax / 4095.f : 1.f;
-    for (int d = 0; d < x->code_stride; d++) {
-      float w = d < x->dim ? s->qbuf[d] * x->q_scale[d] / S : 0.f;
-      s->qcode[d] = (int16_t)(w < 0 ? w - 0.5f : w + 0.5f);
+    const float inv = 1.f / S;
+    for (int d = 0; d < x->dim; d++) {
+      const float t = w[d] * inv;
+      s->qcode[d] = (int16_t)(t < 0 ? t - 0.5f : t + 0.5f);
     }
+    for (int d = x->dim; d < x->code_stride; d++) s->qcode[d] = 0;
     if (x->metric == METRIC_L2) {  // |q|² - 2 q·x̂ (+ |x̂|² added per row)
       s->qc_add = norm - 2.f * qo;
       s->qc_mult = -2.f * S;
@@ -551,16 +577,22 @@ static void prepare_query(const Index* x, Scratch* s, const float* q) {
 static int search_one(const Index* x, Scratch* s, const float* query, int k, int ef, const uint8_t* allow,
                       int32_t* out_i, float* out_d) {
   if (x->entry < 0) return 0;
-  prepare_query(x, s, query);
-  const float* q = s->qbuf;
+  Query Q = {s->qbuf, s->qcode, s->qbits, 0.f, 0.f};
+  prepare_query(x, &Q, query);
+  const float* q = Q.qbuf;
   int32_t ep = x->entry;
   const int locked = __atomic_load_n(&x->concurrent, __ATOMIC_ACQUIRE);
-  for (int l = x->max_level; l > 0; l--) ep = greedy(x, s, q, ep, l, locked);
+  for (int l = x->max_level; l > 0; l--) ep = greedy(x, s, q, &Q, ep, l, locked);
   if (ef < k) ef = k;
   const int use_codes = x->quant != QUANT_NONE;
-  int nr = search_layer(x, s, q, ep, 0, ef, allow, use_codes, locked);
-  if (use_codes && x->vectors && s->rerank)
+  int nr = search_layer(x, s, &Q, ep, 0, ef, allow, use_codes, locked);
+  if (use_codes && x->vectors && s->rerank) {
+    // request every result's vector first so their misses overlap, then compute
+    int32_t sink = 0;
+    for (int j = 0; j < nr; j++) sink ^= touch_vector(x, s->res_i[j]);
     for (int j = 0; j < nr; j++) s->res_d[j] = dist_query(x, q, s->res_i[j]);
+    if (sink == 0x7fffffff) s->tag ^= 0;
+  }
   sort_pairs(s->res_d, s->res_i, nr);
   const int m = nr < k ? nr : k;
   for (int j = 0; j < m; j++) {
@@ -590,6 +622,7 @@ int32_t hnsw_search_batch(const Index* x, Scratch* s, const float* queries, int3
   }
   return s->stats_dist;
 }
+
 
 // ------------------------------------------------------------------------------ deletions
 // Repairs the graph after nodes were flagged FLAG_DELETED: every live node that links to a
