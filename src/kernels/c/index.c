@@ -252,19 +252,60 @@ static inline void max_pop(float* d, int32_t* ids, int* n) {
   ids[i] = id;
 }
 
-// Sorts (d, i) ascending by d (insertion sort: the arrays here are at most a few hundred long).
+// Sorts (d, i) ascending by d: insertion sort for short arrays, heapsort for long ones (the ef
+// candidates of an insert can be hundreds long).
 static void sort_pairs(float* d, int32_t* ids, int n) {
-  for (int a = 1; a < n; a++) {
-    float v = d[a];
-    int32_t id = ids[a];
-    int b = a - 1;
-    while (b >= 0 && d[b] > v) {
-      d[b + 1] = d[b];
-      ids[b + 1] = ids[b];
-      b--;
+  if (n <= 32) {
+    for (int a = 1; a < n; a++) {
+      float v = d[a];
+      int32_t id = ids[a];
+      int b = a - 1;
+      while (b >= 0 && d[b] > v) {
+        d[b + 1] = d[b];
+        ids[b + 1] = ids[b];
+        b--;
+      }
+      d[b + 1] = v;
+      ids[b + 1] = id;
     }
-    d[b + 1] = v;
-    ids[b + 1] = id;
+    return;
+  }
+  // heapify as a max-heap, then move the max to the end repeatedly
+  for (int start = n / 2 - 1; start >= 0; start--) {
+    int i = start;
+    float v = d[i];
+    int32_t id = ids[i];
+    for (;;) {
+      int c = 2 * i + 1;
+      if (c >= n) break;
+      if (c + 1 < n && d[c + 1] > d[c]) c++;
+      if (d[c] <= v) break;
+      d[i] = d[c];
+      ids[i] = ids[c];
+      i = c;
+    }
+    d[i] = v;
+    ids[i] = id;
+  }
+  for (int end = n - 1; end > 0; end--) {
+    const float top = d[0];
+    const int32_t top_id = ids[0];
+    float v = d[end];
+    int32_t id = ids[end];
+    d[end] = top;
+    ids[end] = top_id;
+    int i = 0;
+    for (;;) {
+      int c = 2 * i + 1;
+      if (c >= end) break;
+      if (c + 1 < end && d[c + 1] > d[c]) c++;
+      if (d[c] <= v) break;
+      d[i] = d[c];
+      ids[i] = ids[c];
+      i = c;
+    }
+    d[i] = v;
+    ids[i] = id;
   }
 }
 
@@ -345,13 +386,13 @@ static int search_layer(const Index* x, Scratch* s, const Query* Q, int32_t ep, 
     const int n = nb[0];
     int32_t* fresh = s->nbuf + x->M0 + 1;
     int m = 0;
-    for (int j = 1; j <= n; j++) {
+    for (int j = 1; j <= n; j++) {  // branch-free: the visited test is a coin flip for the predictor
       const int32_t e = nb[j];
-      if (s->visited[e] == tag) continue;
+      fresh[m] = e;
+      m += s->visited[e] != tag;
       s->visited[e] = tag;
-      fresh[m++] = e;
-      sink += touch(x, e);
     }
+    for (int j = 0; j < m; j++) sink += touch(x, fresh[j]);
     // Pass 2: distances and heap updates.
     for (int j = 0; j < m; j++) {
       const int32_t e = fresh[j];
@@ -458,6 +499,8 @@ static void add_link(const Index* x, Scratch* s, int32_t e, int32_t q, int level
   spin_unlock(&x->locks[e]);
 }
 
+static void prepare_query(const Index* x, Query* s, const float* q);
+
 // Inserts the vector already stored in slot `q` (level set in levels[q], upper links reserved).
 static void insert(Index* x, Scratch* s, int32_t q) {
   const int level = x->levels[q];
@@ -475,10 +518,21 @@ static void insert(Index* x, Scratch* s, int32_t q) {
   }
   const int raise = level > top;
   if (!raise) spin_unlock(&x->global_lock);  // keep holding it while q becomes the new top
-  for (int l = top; l > level; l--) ep = greedy(x, s, v, 0, ep, l, 1);
+  // A quantized index also builds on its traversal codes (4× less memory per distance); the
+  // candidates are then re-scored exactly before the neighbour selection.
+  const int codes = x->quant != QUANT_NONE;
+  Query Qv = {(float*)v, 0, 0, 0.f, 0.f};
+  if (codes) {
+    Qv.qbuf = s->qbuf;
+    Qv.qcode = s->qcode;
+    Qv.qbits = s->qbits;
+    prepare_query(x, &Qv, v);
+  }
+  for (int l = top; l > level; l--) ep = greedy(x, s, v, codes ? &Qv : 0, ep, l, 1);
   for (int l = (level < top ? level : top); l >= 0; l--) {
-    const Query Qv = {(float*)v, 0, 0, 0.f, 0.f};
-    int nr = search_layer(x, s, &Qv, ep, l, x->ef_construction, 0, 0, 1);
+    int nr = search_layer(x, s, &Qv, ep, l, x->ef_construction, 0, codes, 1);
+    if (codes)
+      for (int j = 0; j < nr; j++) s->res_d[j] = dist_nodes(x, q, s->res_i[j]);
     // closest result becomes the next level's entry
     float best = 3.4e38f;
     for (int j = 0; j < nr; j++) {
