@@ -2,8 +2,11 @@ import { UsageError } from '../errors.js';
 import { sectionAs, type Container, type ContainerSectionInput } from '../io/container.js';
 import { KernelIndex, type HnswOptions } from './kernel-index.js';
 import type { SavedIndexMeta } from './persistence.js';
-import { S, X } from './kernel/layout.js';
+import { FLAG_FREE, rowBytes, S, X } from './kernel/layout.js';
 import { runOnThreads } from './kernel/run-threads.js';
+
+/** Adds of at least this many vectors (and ≥ 10 % of the index) are followed by a reorder. */
+const REORDER_AFTER = 2000;
 
 /**
  * Approximate nearest-neighbour index: a Hierarchical Navigable Small World graph (Malkov &
@@ -76,11 +79,10 @@ export class HnswIndex extends KernelIndex {
     const counter = list + slots.length * 4;
     st.i32(list, slots.length).set(slots);
     st.i32(counter, 1)[0] = 0;
-    if (!parallel) {
-      st.kernel.hnsw_insert_list(st.data.struct, st.threads[0].scratch, list, slots.length, counter);
-      return;
-    }
-    await this.parallel(() => runOnThreads(st, threads, { op: 'insert', slots: list, n: slots.length, next: counter }));
+    if (!parallel) st.kernel.hnsw_insert_list(st.data.struct, st.threads[0].scratch, list, slots.length, counter);
+    else await this.parallel(() => runOnThreads(st, threads, { op: 'insert', slots: list, n: slots.length, next: counter }));
+    // A large batch changes the graph a lot: renumber for memory locality (see reorder).
+    if (slots.length >= REORDER_AFTER && slots.length * 10 >= this.size) this.reorder();
   }
 
   protected repair(): void {
@@ -152,6 +154,91 @@ export class HnswIndex extends KernelIndex {
     this.poolUsed = poolUsed;
     this.allocLevels = new Uint8Array(st.g.capacity);
     this.allocLevels.set(levels);
+  }
+
+  /**
+   * Renumbers the nodes in breadth-first order of the level-0 graph from the entry point, so that
+   * neighbours sit close together in memory: a search then touches fewer pages and cache lines
+   * (graph reordering, Coleman et al. 2022). Results are unchanged. Called after large adds.
+   */
+  reorder(): void {
+    this.compact(); // pending deletions hold slot numbers
+    const st = this.store;
+    const n = st.count;
+    if (n < 2) return;
+    const M0 = st.g.M0;
+    const w = 1 + M0;
+    const links0 = st.i32(st.data.links0, n * w);
+    const flags = this.flags();
+    const x = st.struct();
+    const entry = x[X.entry];
+    // BFS order of the live nodes, then any unreached ones, then free slots
+    const newSlot = new Int32Array(n).fill(-1);
+    const order = new Int32Array(n);
+    let head = 0;
+    let tail = 0;
+    const visit = (s: number) => {
+      newSlot[s] = tail;
+      order[tail++] = s;
+    };
+    if (entry >= 0) visit(entry);
+    for (let start = 0; start < n; start++) {
+      if (newSlot[start] >= 0 || flags[start] & FLAG_FREE) continue;
+      if (head === tail) visit(start);
+      while (head < tail) {
+        const u = order[head++];
+        const k = links0[u * w];
+        for (let j = 1; j <= k; j++) {
+          const v = links0[u * w + j];
+          if (newSlot[v] < 0) visit(v);
+        }
+      }
+    }
+    for (let s = 0; s < n; s++) if (newSlot[s] < 0) visit(s);
+    this.applyPermutation(newSlot, order);
+  }
+
+  private applyPermutation(newSlot: Int32Array, order: Int32Array): void {
+    const st = this.store;
+    const n = st.count;
+    const g = st.g;
+    const w = 1 + g.M0;
+    const move = <T extends Int32Array | Float32Array | Uint8Array>(view: T, per: number) => {
+      const copy = view.slice() as T;
+      for (let t = 0; t < n; t++) view.set(copy.subarray(order[t] * per, (order[t] + 1) * per), t * per);
+    };
+    move(st.u8(st.data.vectors, n * rowBytes(g)), rowBytes(g));
+    if (g.codeStride > 0) {
+      move(st.u8(st.data.codes, n * g.codeStride), g.codeStride);
+      move(st.f32(st.data.codeSqnorm, n), 1);
+    }
+    move(st.f32(st.data.sqnorm, n), 1);
+    move(st.u8(st.data.levels, n), 1);
+    move(st.u8(st.data.flags, n), 1);
+    move(st.i32(st.data.upper, n), 1);
+    const links0 = st.i32(st.data.links0, n * w);
+    move(links0, w);
+    for (let t = 0; t < n; t++) {
+      const k = links0[t * w];
+      for (let j = 1; j <= k; j++) links0[t * w + j] = newSlot[links0[t * w + j]];
+    }
+    const pool = st.i32(st.data.pool, this.poolUsed);
+    const levels = st.u8(st.data.levels, n);
+    const upper = st.i32(st.data.upper, n);
+    for (let t = 0; t < n; t++) {
+      for (let l = 1; l <= levels[t]; l++) {
+        const at = upper[t] + (l - 1) * (1 + this.m);
+        for (let j = 1; j <= pool[at]; j++) pool[at + j] = newSlot[pool[at + j]];
+      }
+    }
+    const alloc = this.allocLevels.slice(0, n);
+    for (let t = 0; t < n; t++) this.allocLevels[t] = alloc[order[t]];
+    const x = st.struct();
+    if (x[X.entry] >= 0) x[X.entry] = newSlot[x[X.entry]];
+    this.ids.permute(newSlot);
+    const meta = this.metadata;
+    this.metadata = [];
+    for (let s = 0; s < meta.length; s++) if (meta[s] !== undefined) this.metadata[newSlot[s]] = meta[s];
   }
 
   /** Graph facts: entry point level, nodes per level, average links on level 0. */

@@ -58,6 +58,24 @@ export class IdMap {
     return this.free.length;
   }
 
+  /**
+   * Renumbers slots: the vector in old slot s moves to newSlot[s] (a permutation of 0..n-1, where
+   * n covers every slot in use).
+   */
+  permute(newSlot: Int32Array): void {
+    const old = this.bySlot.slice();
+    this.bySlot.length = 0;
+    for (let s = 0; s < old.length; s++) {
+      const id = old[s];
+      if (id === undefined) continue;
+      const t = newSlot[s];
+      this.bySlot[t] = id;
+      if (typeof id === 'number') this.numbers.set(id, t);
+      else this.strings.set(id, t);
+    }
+    for (let i = 0; i < this.free.length; i++) this.free[i] = newSlot[this.free[i]];
+  }
+
   /** Every (id, slot) pair. */
   *entries(): IterableIterator<[Id, number]> {
     yield* this.numbers;

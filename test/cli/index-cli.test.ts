@@ -133,7 +133,7 @@ describe('embedkit index', () => {
   it('JSON Lines input: string ids and metadata are kept; recall maps ground-truth rows to the ids', () => {
     const built = json('index', 'build', '--input', 'docs.jsonl', '--metric', 'cosine', '--type', 'flat', '--output', 'docs.ekx');
     expect(built).toMatchObject({ vectors: jsonlRecords, dim: 8, metric: 'cosine', idSource: 'jsonl', metadata: true });
-    const r = json('index', 'search', '--index', 'docs.ekx', '--queries', 'questions.jsonl', '--ground-truth', 'gt_docs.ivecs');
+    const r = json('index', 'search', '--index', 'docs.ekx', '--queries', 'questions.jsonl', '--ground-truth', 'gt_docs.ivecs', '--base', 'docs.jsonl');
     expect(r.recall).toBe(1);
     expect(r.results[3].query).toBe('doc-22-3');
     const top = r.results[3].hits[0];
@@ -141,7 +141,7 @@ describe('embedkit index', () => {
     expect(top.metadata).toEqual({ lang: cosTruth[3][0] % 2 ? 'en' : 'fr', n: cosTruth[3][0] });
     const hnsw = json('index', 'build', '-i', 'docs.jsonl', '--metric', 'cos', '-o', 'docs-hnsw.ekx', '--quantize', 'int8');
     expect(hnsw).toMatchObject({ type: 'hnsw', metric: 'cosine', quantize: 'int8' });
-    const h = json('index', 'search', '--index', 'docs-hnsw.ekx', '--queries', 'questions.jsonl', '--ef', '100', '--ground-truth', 'gt_docs.ivecs');
+    const h = json('index', 'search', '--index', 'docs-hnsw.ekx', '--queries', 'questions.jsonl', '--ef', '100', '--ground-truth', 'gt_docs.ivecs', '--base', 'docs.jsonl');
     expect(h.recall).toBeGreaterThanOrEqual(0.9);
     expect(typeof h.results[0].hits[0].id).toBe('string');
   });
@@ -149,7 +149,7 @@ describe('embedkit index', () => {
   it('--ids names the vectors, one id per line', () => {
     writeFileSync(join(dir, 'ids.txt'), `${Array.from({ length: n }, (_, i) => `v${i}`).join('\n')}\n`);
     json('index', 'build', '-i', 'base.fvecs', '--metric', 'l2', '--type', 'flat', '--ids', 'ids.txt', '-o', 'named.ekx');
-    const r = json('index', 'search', '--index', 'named.ekx', '--queries', 'queries.fvecs', '--limit', '4', '--ground-truth', 'gt_l2.ivecs');
+    const r = json('index', 'search', '--index', 'named.ekx', '--queries', 'queries.fvecs', '--limit', '4', '--ground-truth', 'gt_l2.ivecs', '--ids', 'ids.txt');
     expect(r.recall).toBe(1);
     expect(r.results[2].hits.map((h: { id: string }) => h.id)).toEqual(l2Truth[2].map((i) => `v${i}`));
     const short = run('index', 'build', '-i', 'base.fvecs', '--metric', 'l2', '--ids', 'ids.txt', '--limit', '10', '-o', 'x.ekx', '--json');

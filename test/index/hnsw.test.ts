@@ -149,6 +149,23 @@ describe('HNSW index', () => {
     expect(b.map((x) => x.distance)).toEqual(a.map((x) => x.distance));
   });
 
+  it('reordering the nodes for locality changes no result, id, metadata or later operation', () => {
+    const index = new HnswIndex({ metric: 'cosine', dim, quantize: 'int8', threads: 1 });
+    const meta = ids.map((i) => ({ i }));
+    index.addSync(ids.slice(0, 1500), data.subarray(0, 1500 * dim), meta.slice(0, 1500)); // below the auto-reorder size
+    index.remove(7);
+    const before = index.searchBatchSync(queries, 10, { ef: 40 });
+    const got = index.get(42);
+    index.reorder();
+    expect(index.searchBatchSync(queries, 10, { ef: 40 })).toEqual(before);
+    expect(index.get(42)).toEqual(got);
+    expect(index.has(7)).toBe(false);
+    index.addSync([7], data.subarray(7 * dim, 8 * dim), { i: 7 });
+    expect(index.search(data.subarray(7 * dim, 8 * dim), 1)[0]).toMatchObject({ id: 7, metadata: { i: 7 } });
+    expect(index.remove(100)).toBe(true);
+    expect(index.searchBatchSync(queries, 10, { ef: 40 }).flat().some((h) => h.id === 100)).toBe(false);
+  });
+
   it('searches while an asynchronous build is running', async () => {
     const index = new HnswIndex({ metric: 'l2', dim, threads: 2 });
     index.addSync(ids.slice(0, 500), data.subarray(0, 500 * dim));

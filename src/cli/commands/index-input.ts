@@ -1,9 +1,8 @@
 // Shared pieces of the `embedkit index …` commands: reading vectors for an index, ids files,
-// phase display, and mapping ground-truth rows to the ids of a saved index.
+// and phase display.
 import { readFile, stat } from 'node:fs/promises';
 import { FileFormatError } from '../../errors.js';
 import type { Id, Metadata, Metric } from '../../index/types.js';
-import { readContainer, sectionAs } from '../../io/container.js';
 import { readVectorsAny, type AnyVectorFormat } from '../../io/read-any.js';
 import { ProgressBar } from '../progress-bar.js';
 
@@ -64,14 +63,14 @@ export async function readIndexVectors(file: string, metric: Metric, limit?: num
  * Reads an ids file: one id per line (a final newline is optional; `\r\n` is accepted). Ids are
  * strings. With `allowMore` (the base was read with --limit) only the first `rows` lines are used.
  */
-export async function readIdsFile(file: string, rows: number, allowMore: boolean): Promise<string[]> {
+export async function readIdsFile(file: string, rows?: number, allowMore = false): Promise<string[]> {
   const text = await readFile(file, 'utf8');
   const lines = text.split(/\r?\n/);
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-  if (lines.length < rows || (lines.length > rows && !allowMore)) {
+  if (rows !== undefined && (lines.length < rows || (lines.length > rows && !allowMore))) {
     throw new FileFormatError(file, `has ${lines.length} ids, the vectors file has ${rows} vectors (one id per line expected)`);
   }
-  const ids = lines.slice(0, rows);
+  const ids = rows === undefined ? lines : lines.slice(0, rows);
   const seen = new Map<string, number>();
   ids.forEach((id, i) => {
     if (id.length === 0) throw new FileFormatError(file, `line ${i + 1} is empty`);
@@ -85,23 +84,6 @@ export async function readIdsFile(file: string, rows: number, allowMore: boolean
 /** Size of a file in bytes. */
 export async function fileBytes(file: string): Promise<number> {
   return (await stat(file)).size;
-}
-
-/**
- * The ids of a saved index by slot. For an index built by `embedkit index build` (one add into an
- * empty index), slot r holds row r of the base file, so this maps ground-truth row numbers to ids.
- * (The index API has no public slot → id listing, so the file's `ids` section is read directly.)
- */
-export async function savedIdsBySlot(file: string): Promise<(Id | null)[]> {
-  const c = await readContainer(file, { verify: false });
-  if (c.meta.idKind === 'number') return Array.from(sectionAs(c, 'ids', Float64Array), (v) => (Number.isNaN(v) ? null : v));
-  try {
-    const ids = JSON.parse(new TextDecoder().decode(c.sections.get('ids') ?? new Uint8Array())) as unknown;
-    if (!Array.isArray(ids)) throw new Error('not an array');
-    return ids as (Id | null)[];
-  } catch (e) {
-    throw new FileFormatError(file, `section 'ids' is not valid JSON (${(e as Error).message})`);
-  }
 }
 
 /**

@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import { FileFormatError } from '../../errors.js';
 import { loadIndex, type LoadedIndex } from '../../index/index.js';
-import type { Id, SearchHit } from '../../index/types.js';
+import type { Id, Metric, SearchHit } from '../../index/types.js';
 import { readIvecs } from '../../io/vecs-read.js';
 import { printJson, printLines } from '../output.js';
 import { int } from '../parse.js';
 import type { GlobalOptions } from '../run.js';
-import { readIndexVectors, savedIdsBySlot, since, type IndexVectors } from './index-input.js';
+import { readIdsFile, readIndexVectors, since, type IndexVectors } from './index-input.js';
 
 interface SearchOptions {
   index: string;
@@ -14,6 +14,8 @@ interface SearchOptions {
   k: number;
   ef?: number;
   groundTruth?: string;
+  base?: string;
+  ids?: string;
   threads: number;
   batch: boolean;
   limit?: number;
@@ -39,14 +41,27 @@ function percentile(sorted: Float64Array, p: number): number {
 }
 
 /**
- * recall@k: for each query, the share of its true k nearest neighbours (the first k rows of its
- * ground-truth line, mapped to ids through the saved index's slot order) found among the hits.
+ * The id of each base row, for ground truth given as base row numbers: from `--ids` (one per line),
+ * or the ids/words of `--base` (read as `index build` reads it), else the row numbers themselves.
  */
-async function recallAtK(gtFile: string, indexFile: string, results: SearchHit[][], k: number): Promise<{ recall: number; gtK: number }> {
+async function baseRowIds(o: SearchOptions, metric: Metric): Promise<(Id | null)[] | undefined> {
+  if (o.ids) return readIdsFile(o.ids);
+  if (o.base) {
+    const v = await readIndexVectors(o.base, metric);
+    return v.ids ?? Array.from({ length: v.rows }, (_, i) => i);
+  }
+  return undefined;
+}
+
+/**
+ * recall@k: for each query, the share of its true k nearest neighbours (the first k rows of its
+ * ground-truth line, mapped to ids by `rowIds`, or taken as ids themselves) found among the hits.
+ */
+async function recallAtK(gtFile: string, rowIds: (Id | null)[] | undefined, results: SearchHit[][], k: number): Promise<{ recall: number; gtK: number }> {
   const gt = await readIvecs(gtFile);
   if (gt.rows < results.length) throw new FileFormatError(gtFile, `has ${gt.rows} rows, fewer than the ${results.length} queries`);
   const gtK = Math.min(k, gt.dim);
-  const idsBySlot = await savedIdsBySlot(indexFile);
+  const idsBySlot = rowIds ?? { length: Infinity };
   let found = 0;
   let total = 0;
   for (let q = 0; q < results.length; q++) {
@@ -54,9 +69,9 @@ async function recallAtK(gtFile: string, indexFile: string, results: SearchHit[]
     for (let j = 0; j < gtK; j++) {
       const row = gt.data[q * gt.dim + j];
       if (row < 0) continue; // -1 pads short ground-truth lists
-      const id = idsBySlot[row];
+      const id = rowIds ? rowIds[row] : row;
       if (row >= idsBySlot.length || id === null || id === undefined) {
-        throw new FileFormatError(gtFile, `query ${q} lists base row ${row}, but the index ${indexFile} has no vector in that row (${idsBySlot.length} rows)`);
+        throw new FileFormatError(gtFile, `query ${q} lists base row ${row}, but the base ids have only ${idsBySlot.length} rows`);
       }
       truth.add(id);
     }
@@ -76,6 +91,8 @@ export function registerIndexSearch(index: Command, globals: () => GlobalOptions
     .option('-k, --k <n>', 'neighbours per query', int(1, 100000), 10)
     .option('--ef <n>', 'HNSW: candidate list size (default: the efSearch stored in the index)', int(1, 100000))
     .option('--ground-truth <file>', '.ivecs of the true neighbours as row numbers of the base file; reports recall@k')
+    .option('--base <file>', 'with --ground-truth: the base file the index was built from, to map its rows to ids (default: ids are row numbers)')
+    .option('--ids <file>', 'with --ground-truth: the ids of the base rows, one per line (as given to index build --ids)')
     .option('--threads <n>', 'N > 1: all queries in one searchBatch call on N worker threads (the index runs small batches on the calling thread)', int(1, 1024), 1)
     .option('--batch', 'all queries in one call on this thread (searchBatchSync); default: one call per query', false)
     .option('--limit <n>', 'use only the first n queries', int(1))
@@ -109,7 +126,7 @@ export function registerIndexSearch(index: Command, globals: () => GlobalOptions
       }
       const seconds = since(ts);
       const qps = q.rows / seconds;
-      const rc = o.groundTruth ? await recallAtK(o.groundTruth, o.index, results, o.k) : undefined;
+      const rc = o.groundTruth ? await recallAtK(o.groundTruth, await baseRowIds(o, idx.metric), results, o.k) : undefined;
       const showResults = o.results || q.rows <= PRINT_RESULTS_UP_TO;
       const label = (r: number): Id => q.ids?.[r] ?? r;
       let latency: { meanMs: number; p50Ms: number; p95Ms: number; p99Ms: number } | undefined;
