@@ -3,13 +3,16 @@ import { KernelIndex, type IndexOptions } from './kernel-index.js';
 /**
  * Exact nearest-neighbour index: every query is compared with every stored vector by the SIMD
  * kernel, four queries at a time so each stored row is read once per block; batches run on worker
- * threads. Same API as the HNSW index (ids, metadata, filters, deletion, persistence).
+ * threads. By default (`quantize: 'int8'`) rows also get int8 codes with a per-row error bound: the
+ * integer scan skips every row that provably cannot be among the k nearest, and only the rest are
+ * scored in float — the results are the exact ones. Same API as the HNSW index (ids, metadata,
+ * filters, deletion, persistence).
  */
 export class FlatIndex extends KernelIndex {
   readonly type = 'flat';
 
   constructor(options: IndexOptions) {
-    super(options, 1, 1);
+    super({ ...options, quantize: options.quantize ?? (options.metric === 'hamming' ? 'none' : 'int8') }, 1, 1);
   }
 
   protected defaultEf(): number {

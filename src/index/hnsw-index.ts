@@ -211,6 +211,8 @@ export class HnswIndex extends KernelIndex {
     if (g.codeStride > 0) {
       move(st.u8(st.data.codes, n * g.codeStride), g.codeStride);
       move(st.f32(st.data.codeSqnorm, n), 1);
+      move(st.f32(st.data.codeErr, n), 1);
+      move(st.f32(st.data.codeNorm, n), 1);
     }
     move(st.f32(st.data.sqnorm, n), 1);
     move(st.u8(st.data.levels, n), 1);

@@ -357,7 +357,7 @@ export abstract class KernelIndex {
   }
 
   protected threadSize(k: number, ef: number) {
-    return { resCap: Math.max(64, ef, 4 * (k + 1), this.efConstructionValue()), chunk: CHUNK, k: Math.max(k, 16) };
+    return { resCap: Math.max(64, ef, 8 * (k + 1), this.efConstructionValue()), chunk: CHUNK, k: Math.max(k, 16) };
   }
 
   protected efConstructionValue(): number {

@@ -28,6 +28,8 @@ export const X = {
   codeSqnorm: 23,
   sqnorm: 24,
   concurrent: 25,
+  codeErr: 26,
+  codeNorm: 27,
   /** Not read by the kernel: the shared insert counter of hnsw_insert_list. */
   nextInsert: 28,
 } as const;
@@ -91,6 +93,8 @@ export interface DataLayout {
   pool: number;
   codes: number;
   codeSqnorm: number;
+  codeErr: number;
+  codeNorm: number;
   sqnorm: number;
   qOffset: number;
   qScale: number;
@@ -120,6 +124,8 @@ export function planData(start: number, g: Geometry): DataLayout {
     pool: a.alloc(Math.max(1, g.poolCap) * 4),
     codes: hasCodes ? a.alloc(cap * g.codeStride) : 0,
     codeSqnorm: hasCodes ? a.alloc(cap * 4) : 0,
+    codeErr: hasCodes ? a.alloc(cap * 4) : 0,
+    codeNorm: hasCodes ? a.alloc(cap * 4) : 0,
     sqnorm: a.alloc(cap * 4),
     qOffset: a.alloc(Math.max(1, g.dim) * 4),
     qScale: a.alloc(Math.max(1, g.dim) * 4),
@@ -172,8 +178,8 @@ export function planThread(start: number, g: Geometry, size: ScratchSize, write:
   ptr(S.nbuf, (2 * (1 + g.M0) + size.resCap) * 4);
   ptr(S.selD, selCap * 4);
   ptr(S.selI, selCap * 4);
-  ptr(S.qbuf, Math.max(4 * g.stride * 4, 64));
-  ptr(S.qcode, Math.max(g.codeStride * 2, 16));
+  ptr(S.qbuf, Math.max(8 * g.stride * 4, 64)); // 8 queries of the flat kernel
+  ptr(S.qcode, Math.max(8 * g.codeStride * 2, 16)); // 8 queries of the flat kernel
   ptr(S.qbits, Math.max(g.codeStride, 16));
   write(S.tag, 0);
   const queries = a.alloc(size.chunk * rowBytes(g));

@@ -84,6 +84,8 @@ export class IndexStore {
     x[X.qOffset] = d.qOffset;
     x[X.qScale] = d.qScale;
     x[X.codeSqnorm] = d.codeSqnorm;
+    x[X.codeErr] = d.codeErr;
+    x[X.codeNorm] = d.codeNorm;
     x[X.sqnorm] = d.sqnorm;
   }
 
@@ -135,6 +137,8 @@ export class IndexStore {
     copy(old.data.pool, this.data.pool, old.g.poolCap * 4);
     copy(old.data.codes, this.data.codes, used * g.codeStride);
     copy(old.data.codeSqnorm, this.data.codeSqnorm, used * 4);
+    copy(old.data.codeErr, this.data.codeErr, used * 4);
+    copy(old.data.codeNorm, this.data.codeNorm, used * 4);
     copy(old.data.sqnorm, this.data.sqnorm, used * 4);
     copy(old.data.qOffset, this.data.qOffset, g.dim * 4);
     copy(old.data.qScale, this.data.qScale, g.dim * 4);

@@ -48,6 +48,8 @@ typedef struct {
   float* code_sqnorm;      // 23 capacity: |x̂|² of the decoded code (L2 traversal)
   float* sqnorm;           // 24 capacity: |x|² of the stored vector (flat L2)
   int32_t concurrent;      // 25 1 while inserts run: searches then read link lists under locks
+  float* code_err;         // 26 capacity: |x − x̂|, the quantization error of the row (flat pruning)
+  float* code_norm;        // 27 capacity: |code| as integers (flat pruning)
 } Index;
 
 typedef struct {
@@ -747,12 +749,163 @@ void hnsw_repair(Index* x, Scratch* s) {
 }
 
 // ------------------------------------------------------------------------------ flat search
+
+// Exact k-NN with int8 pruning (flat index with codes): the codes give each row's inner product
+// with the query up to a proven error bound,
+//   |q·x − (q·offset + S·(qcode · code))| ≤ |q|·|x − x̂| + |w − S·qcode|·|code|,   w = q ⊙ scale,
+// so a row whose best possible distance cannot beat the current k-th is skipped without reading its
+// float vector; the others get their exact distance. Results are exactly those of the float scan.
+// Blocks of 8 queries share each code load (integer dot products, 8 multiply-adds per
+// instruction), and the bounds of 4 queries are tested with one vector compare.
+#define FLAT_BLOCK 8
+static void flat_search_pruned(const Index* x, Scratch* s, const float* queries, int32_t nq, int32_t k,
+                               const uint8_t* allow, int32_t* out_i, float* out_d) {
+  const int n = x->stride;
+  const int cs = x->code_stride;
+  s->stats_dist = 0;
+  for (int32_t q0 = 0; q0 < nq; q0 += FLAT_BLOCK) {
+    const int bq = nq - q0 < FLAT_BLOCK ? nq - q0 : FLAT_BLOCK;
+    // per-query constants, 4 lanes per vector: [0..3] and [4..7]
+    float qn[FLAT_BLOCK], qo[FLAT_BLOCK], S[FLAT_BLOCK], ew[FLAT_BLOCK], qlen[FLAT_BLOCK], tau[FLAT_BLOCK];
+    int nr[FLAT_BLOCK];
+    for (int b = 0; b < FLAT_BLOCK; b++) {
+      nr[b] = 0;
+      tau[b] = b < bq ? 3.4e38f : -3.4e38f;  // padding lanes never pass
+      const int qi = q0 + (b < bq ? b : 0);
+      float* dst = s->qbuf + b * n;
+      const float* src = (const float*)((const uint8_t*)queries + qi * row_bytes(x));
+      float norm = 0.f;
+      for (int i = 0; i < n; i++) {
+        dst[i] = src[i];
+        norm += src[i] * src[i];
+      }
+      if (x->metric == METRIC_COSINE && norm > 0.f) {
+        const float inv = 1.f / __builtin_sqrtf(norm);
+        for (int i = 0; i < n; i++) dst[i] *= inv;
+        norm = 1.f;
+      }
+      qn[b] = norm;
+      qlen[b] = __builtin_sqrtf(norm);
+      float wmax = 0.f, o = 0.f;
+      for (int d = 0; d < x->dim; d++) {
+        o += dst[d] * x->q_offset[d];
+        const float w = dst[d] * x->q_scale[d];
+        const float a = w < 0 ? -w : w;
+        if (a > wmax) wmax = a;
+      }
+      S[b] = wmax > 0.f ? wmax / 2047.f : 1.f;
+      const float inv = 1.f / S[b];
+      int16_t* qc = s->qcode + b * cs;
+      double e2 = 0.0;
+      for (int d = 0; d < cs; d++) {
+        if (d >= x->dim) {
+          qc[d] = 0;
+          continue;
+        }
+        const float w = dst[d] * x->q_scale[d];
+        const float t = w * inv;
+        const int16_t c = (int16_t)(t < 0 ? t - 0.5f : t + 0.5f);
+        qc[d] = c;
+        const double e = (double)w - (double)S[b] * c;
+        e2 += e * e;
+      }
+      ew[b] = (float)(__builtin_sqrt(e2) * 1.0001 + 1e-7);
+      qo[b] = o;
+    }
+    const v128_t vqo0 = wasm_v128_load(qo), vqo1 = wasm_v128_load(qo + 4);
+    const v128_t vS0 = wasm_v128_load(S), vS1 = wasm_v128_load(S + 4);
+    const v128_t vql0 = wasm_v128_load(qlen), vql1 = wasm_v128_load(qlen + 4);
+    const v128_t vew0 = wasm_v128_load(ew), vew1 = wasm_v128_load(ew + 4);
+    const v128_t vqn0 = wasm_v128_load(qn), vqn1 = wasm_v128_load(qn + 4);
+    v128_t vtau0 = wasm_v128_load(tau), vtau1 = wasm_v128_load(tau + 4);
+    const int16_t* qc = s->qcode;
+    for (int32_t r = 0; r < x->count; r++) {
+      if (x->flags[r] & (FLAG_DELETED | FLAG_FREE)) continue;
+      if (allow && !((allow[r >> 3] >> (r & 7)) & 1)) continue;
+      const int8_t* c = x->codes + (int64_t)r * cs;
+      v128_t a[FLAT_BLOCK];
+      for (int b = 0; b < FLAT_BLOCK; b++) a[b] = wasm_i32x4_splat(0);
+      for (int i = 0; i < cs; i += 16) {
+        const v128_t cv = wasm_v128_load(c + i);
+        const v128_t lo = wasm_i16x8_extend_low_i8x16(cv);
+        const v128_t hi = wasm_i16x8_extend_high_i8x16(cv);
+        for (int b = 0; b < FLAT_BLOCK; b++)
+          a[b] = wasm_i32x4_add(a[b], wasm_i32x4_add(wasm_i32x4_dot_i16x8(wasm_v128_load(qc + b * cs + i), lo),
+                                                     wasm_i32x4_dot_i16x8(wasm_v128_load(qc + b * cs + i + 8), hi)));
+      }
+      // horizontal sums, 4 accumulators at a time (4×4 transpose)
+      const v128_t t0 = wasm_i32x4_add(wasm_i32x4_shuffle(a[0], a[1], 0, 4, 1, 5), wasm_i32x4_shuffle(a[0], a[1], 2, 6, 3, 7));
+      const v128_t t1 = wasm_i32x4_add(wasm_i32x4_shuffle(a[2], a[3], 0, 4, 1, 5), wasm_i32x4_shuffle(a[2], a[3], 2, 6, 3, 7));
+      const v128_t sum0 = wasm_i32x4_add(wasm_i32x4_shuffle(t0, t1, 0, 1, 4, 5), wasm_i32x4_shuffle(t0, t1, 2, 3, 6, 7));
+      const v128_t t2 = wasm_i32x4_add(wasm_i32x4_shuffle(a[4], a[5], 0, 4, 1, 5), wasm_i32x4_shuffle(a[4], a[5], 2, 6, 3, 7));
+      const v128_t t3 = wasm_i32x4_add(wasm_i32x4_shuffle(a[6], a[7], 0, 4, 1, 5), wasm_i32x4_shuffle(a[6], a[7], 2, 6, 3, 7));
+      const v128_t sum1 = wasm_i32x4_add(wasm_i32x4_shuffle(t2, t3, 0, 1, 4, 5), wasm_i32x4_shuffle(t2, t3, 2, 3, 6, 7));
+      // upper bound of q·x, then the lower bound of the distance, for 8 queries
+      const v128_t err = wasm_f32x4_splat(x->code_err[r]);
+      const v128_t cn = wasm_f32x4_splat(x->code_norm[r]);
+      v128_t hi0 = wasm_f32x4_add(wasm_f32x4_add(vqo0, wasm_f32x4_mul(vS0, wasm_f32x4_convert_i32x4(sum0))),
+                                  wasm_f32x4_add(wasm_f32x4_mul(vql0, err), wasm_f32x4_mul(vew0, cn)));
+      v128_t hi1 = wasm_f32x4_add(wasm_f32x4_add(vqo1, wasm_f32x4_mul(vS1, wasm_f32x4_convert_i32x4(sum1))),
+                                  wasm_f32x4_add(wasm_f32x4_mul(vql1, err), wasm_f32x4_mul(vew1, cn)));
+      v128_t lo0, lo1;
+      if (x->metric == METRIC_L2) {
+        const v128_t xn = wasm_f32x4_splat(x->sqnorm[r]);
+        lo0 = wasm_f32x4_sub(wasm_f32x4_add(vqn0, xn), wasm_f32x4_add(hi0, hi0));
+        lo1 = wasm_f32x4_sub(wasm_f32x4_add(vqn1, xn), wasm_f32x4_add(hi1, hi1));
+        // slack for float rounding, relative to the magnitudes involved
+        lo0 = wasm_f32x4_sub(lo0, wasm_f32x4_mul(wasm_f32x4_splat(1e-5f), wasm_f32x4_add(vqn0, xn)));
+        lo1 = wasm_f32x4_sub(lo1, wasm_f32x4_mul(wasm_f32x4_splat(1e-5f), wasm_f32x4_add(vqn1, xn)));
+      } else {
+        const v128_t base = wasm_f32x4_splat(x->metric == METRIC_IP ? 0.f : 1.f);
+        lo0 = wasm_f32x4_sub(base, hi0);
+        lo1 = wasm_f32x4_sub(base, hi1);
+        const v128_t slack = wasm_f32x4_mul(wasm_f32x4_splat(1e-5f), wasm_f32x4_add(wasm_f32x4_splat(1.f), wasm_f32x4_abs(hi0)));
+        const v128_t slack1 = wasm_f32x4_mul(wasm_f32x4_splat(1e-5f), wasm_f32x4_add(wasm_f32x4_splat(1.f), wasm_f32x4_abs(hi1)));
+        lo0 = wasm_f32x4_sub(lo0, slack);
+        lo1 = wasm_f32x4_sub(lo1, slack1);
+      }
+      const int mask = wasm_i32x4_bitmask(wasm_f32x4_lt(lo0, vtau0)) | (wasm_i32x4_bitmask(wasm_f32x4_lt(lo1, vtau1)) << 4);
+      if (!mask) continue;
+      for (int b = 0; b < bq; b++) {
+        if (!((mask >> b) & 1)) continue;
+        s->stats_dist++;
+        float d = dist_query(x, s->qbuf + b * n, r);
+        if (x->metric == METRIC_L2 && d < 0.f) d = 0.f;
+        if (nr[b] < k || d < tau[b]) {
+          float* hd = s->res_d + b * (k + 1);
+          int32_t* hi = s->res_i + b * (k + 1);
+          max_push(hd, hi, &nr[b], d, r);
+          if (nr[b] > k) max_pop(hd, hi, &nr[b]);
+          tau[b] = nr[b] >= k ? hd[0] : 3.4e38f;
+        }
+      }
+      vtau0 = wasm_v128_load(tau);
+      vtau1 = wasm_v128_load(tau + 4);
+    }
+    for (int b = 0; b < bq; b++) {
+      float* hd = s->res_d + b * (k + 1);
+      int32_t* hi = s->res_i + b * (k + 1);
+      sort_pairs(hd, hi, nr[b]);
+      int32_t* oi = out_i + (int64_t)(q0 + b) * k;
+      float* od = out_d + (int64_t)(q0 + b) * k;
+      for (int j = 0; j < k; j++) {
+        oi[j] = j < nr[b] ? hi[j] : -1;
+        od[j] = j < nr[b] ? hd[j] : 3.4e38f;
+      }
+    }
+  }
+}
+
 // Exact k-NN of nq queries against rows 0..count-1 (skipping flagged and disallowed rows). Query
 // blocks of 4 are scored against base rows together so each row is read once per block; a max-heap
 // of size k per query keeps the best. s->res_* holds 4 heaps of k + 1 (a push precedes the pop).
 __attribute__((export_name("flat_search_batch")))
 void flat_search_batch(const Index* x, Scratch* s, const float* queries, int32_t nq, int32_t k, const uint8_t* allow,
                        int32_t* out_i, float* out_d) {
+  if (x->quant == QUANT_INT8 && x->code_err) {
+    flat_search_pruned(x, s, queries, nq, k, allow, out_i, out_d);
+    return;
+  }
   const int n = x->stride;
   for (int32_t q0 = 0; q0 < nq; q0 += 4) {
     const int bq = nq - q0 < 4 ? nq - q0 : 4;
@@ -806,6 +959,12 @@ void flat_search_batch(const Index* x, Scratch* s, const float* queries, int32_t
         }
       }
       for (int b = 0; b < bq; b++) {
+        // |q|² + |x|² − 2q·x loses precision to cancellation: screen with some slack, then score
+        // the survivors with the direct squared difference.
+        if (x->metric == METRIC_L2) {
+          if (nr[b] >= k && dd[b] - 1e-5f * (qn[b] + x->sqnorm[r]) >= bound[b]) continue;
+          dd[b] = f_l2(qv[b], row, n);
+        }
         if (nr[b] < k || dd[b] < bound[b]) {
           float* hd = s->res_d + b * (k + 1);
           int32_t* hi = s->res_i + b * (k + 1);
@@ -840,6 +999,7 @@ void index_encode(Index* x, int32_t first, int32_t n) {
     if (x->quant == QUANT_INT8) {
       int8_t* c = x->codes + (int64_t)r * x->code_stride;
       float n2 = 0.f;
+      double err2 = 0.0, c2 = 0.0;
       for (int d = 0; d < x->code_stride; d++) {
         if (d >= x->dim) {
           c[d] = 0;
@@ -852,8 +1012,15 @@ void index_encode(Index* x, int32_t first, int32_t n) {
         c[d] = code;
         float dec = x->q_offset[d] + x->q_scale[d] * (float)code;
         n2 += dec * dec;
+        err2 += ((double)v[d] - dec) * ((double)v[d] - dec);
+        c2 += (double)code * code;
       }
       x->code_sqnorm[r] = n2;
+      if (x->code_err) {
+        // rounded up a little so that float rounding never makes the bound too small
+        x->code_err[r] = (float)(__builtin_sqrt(err2) * 1.0001 + 1e-7);
+        x->code_norm[r] = (float)__builtin_sqrt(c2);
+      }
     } else if (x->quant == QUANT_BINARY) {
       uint8_t* c = (uint8_t*)x->codes + (int64_t)r * x->code_stride;
       for (int b = 0; b < x->code_stride; b++) c[b] = 0;

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { FlatIndex } from '../../src/index/flat-index.js';
+import type { Metric } from '../../src/index/types.js';
+import { mulberry32 } from '../../src/math/random.js';
+import { blobs, bruteForce } from './fixtures.js';
+import type { SearchHit } from '../../src/index/types.js';
+
+/** Same ids in the same order; distances equal up to float rounding (the scans sum differently). */
+function expectSameHits(a: SearchHit[][], b: SearchHit[][]): void {
+  expect(a.map((h) => h.map((x) => x.id))).toEqual(b.map((h) => h.map((x) => x.id)));
+  a.forEach((h, q) => h.forEach((x, j) => expect(Math.abs(x.distance - b[q][j].distance)).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(x.distance)))));
+}
+
+describe('flat index: exact search with int8 pruning', () => {
+  const dim = 37; // not a multiple of 4 or 16
+  const n = 2500;
+  const data = blobs(n, dim, 11, 8);
+  // near-duplicates make the pruning bounds matter
+  for (let i = 0; i < 200; i++) for (let d = 0; d < dim; d++) data[(n - 200 + i) * dim + d] = data[i * dim + d] + (d === 0 ? 1e-4 * (i + 1) : 0);
+  const queries = blobs(60, dim, 12, 8);
+  queries.set(data.subarray(5 * dim, 6 * dim), 0); // a query equal to a stored vector
+  const ids = Array.from({ length: n }, (_, i) => i);
+
+  for (const metric of ['l2', 'cosine', 'ip'] as Metric[]) {
+    it(`${metric}: identical ids and distances to the unquantized scan and brute force`, () => {
+      const pruned = new FlatIndex({ metric, dim });
+      const plain = new FlatIndex({ metric, dim, quantize: 'none' });
+      pruned.addSync(ids, data);
+      plain.addSync(ids, data);
+      const a = pruned.searchBatchSync(queries, 15);
+      const b = plain.searchBatchSync(queries, 15);
+      expectSameHits(a, b);
+      const truth = bruteForce(data, queries, dim, 15, metric as 'l2' | 'ip' | 'cosine');
+      a.forEach((hits, q) => expect(hits.map((h) => h.id)).toEqual(truth[q]));
+      if (metric === 'l2') expect(a[0][0]).toMatchObject({ id: 5, distance: 0 });
+    });
+  }
+
+  it('stays exact with deletions, filters, and large k', () => {
+    const pruned = new FlatIndex({ metric: 'l2', dim });
+    const plain = new FlatIndex({ metric: 'l2', dim, quantize: 'none' });
+    for (const ix of [pruned, plain]) {
+      ix.addSync(ids, data);
+      for (let i = 0; i < 300; i++) ix.remove(Math.floor(mulberry32(i)() * n));
+    }
+    expectSameHits(pruned.searchBatchSync(queries, 200), plain.searchBatchSync(queries, 200));
+    const filter = (id: number | string) => (id as number) % 7 === 3;
+    expectSameHits(pruned.searchBatchSync(queries, 10, { filter }), plain.searchBatchSync(queries, 10, { filter }));
+  });
+});
