@@ -13,6 +13,14 @@ import type { Id, Metadata, Metric, SearchFilter, SearchHit, IndexSearchOptions,
 import { toRows } from './vectors-input.js';
 import type { SavedIndexMeta } from './persistence.js';
 
+/**
+ * Bytes per code row: a multiple of 16 (the SIMD width); rows of 64 bytes or more are padded to
+ * whole cache lines so that no code straddles one line more than it needs (100-d: 112 → 128).
+ */
+function codeRowBytes(n: number): number {
+  return n >= 64 ? Math.ceil(n / 64) * 64 : Math.ceil(n / 16) * 16;
+}
+
 /** Options shared by every index type. */
 export interface IndexOptions {
   metric: Metric;
@@ -86,7 +94,7 @@ export abstract class KernelIndex {
       M0: 2 * m,
       capacity: Math.max(16, Math.floor(o.capacity ?? 1024)),
       poolCap: 1024,
-      codeStride: quantize === 'int8' ? Math.ceil(o.dim / 16) * 16 : quantize === 'binary' ? Math.ceil(bytes / 16) * 16 : 0,
+      codeStride: quantize === 'int8' ? codeRowBytes(o.dim) : quantize === 'binary' ? codeRowBytes(bytes) : 0,
       keepVectors: true,
     };
     this.store = new IndexStore(g, { metric: METRIC_CODE[o.metric], quant: QUANT_CODE[quantize], efConstruction });

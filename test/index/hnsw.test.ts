@@ -54,6 +54,20 @@ describe('HNSW index', () => {
     a.forEach((x, i) => expect(x.distance).toBeCloseTo(b[i].distance, 3));
   });
 
+  it('bounded re-ranking is exact: with ef covering every vector, int8 HNSW equals the exact scan', () => {
+    for (const metric of ['l2', 'cosine', 'ip'] as Metric[]) {
+      const m = 1200;
+      const h = new HnswIndex({ metric, dim, quantize: 'int8', threads: 1, efSearch: m });
+      const f = new FlatIndex({ metric, dim, quantize: 'none' });
+      h.addSync(ids.slice(0, m), data.subarray(0, m * dim));
+      f.addSync(ids.slice(0, m), data.subarray(0, m * dim));
+      const a = h.searchBatchSync(queries, 10, { ef: m });
+      const b = f.searchBatchSync(queries, 10);
+      expect(a.map((r) => r.map((x) => x.id))).toEqual(b.map((r) => r.map((x) => x.id)));
+      a.forEach((r, q) => r.forEach((x, j) => expect(Math.abs(x.distance - b[q][j].distance)).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(x.distance)))));
+    }
+  });
+
   it('deleted ids are never returned, slots are reused, re-added ids are found', async () => {
     const index = new HnswIndex({ metric: 'l2', dim, threads: 1 });
     index.addSync(ids, data);

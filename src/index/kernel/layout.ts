@@ -30,8 +30,6 @@ export const X = {
   concurrent: 25,
   codeErr: 26,
   codeNorm: 27,
-  /** Not read by the kernel: the shared insert counter of hnsw_insert_list. */
-  nextInsert: 28,
 } as const;
 export const INDEX_STRUCT_BYTES = 128;
 

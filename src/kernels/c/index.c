@@ -177,6 +177,8 @@ typedef struct {
   uint8_t* qbits;   // binary quantization: the query's sign bits
   float qc_mult;    // traversal distance = qc_add + qc_mult * (qcode · code) (+ |x̂|² for L2)
   float qc_add;
+  float qlen;       // |q|
+  float qerr;       // |w − S·qcode|, the query's share of the error bound (see rerank_bounded)
 } Query;
 
 // Traversal distance of a prepared query to row `id`: from the codes when the index is quantized,
@@ -523,7 +525,7 @@ static void insert(Index* x, Scratch* s, int32_t q) {
   // A quantized index also builds on its traversal codes (4× less memory per distance); the
   // candidates are then re-scored exactly before the neighbour selection.
   const int codes = x->quant != QUANT_NONE;
-  Query Qv = {(float*)v, 0, 0, 0.f, 0.f};
+  Query Qv = {(float*)v, 0, 0, 0.f, 0.f, 0.f, 0.f};
   if (codes) {
     Qv.qbuf = s->qbuf;
     Qv.qcode = s->qcode;
@@ -605,11 +607,16 @@ static void prepare_query(const Index* x, Query* s, const float* q) {
     }
     const float S = wmax > 0.f ? wmax / 4095.f : 1.f;
     const float inv = 1.f / S;
+    float e2 = 0.f;
     for (int d = 0; d < x->dim; d++) {
       const float t = w[d] * inv;
       s->qcode[d] = (int16_t)(t < 0 ? t - 0.5f : t + 0.5f);
+      const float e = w[d] - S * (float)s->qcode[d];
+      e2 += e * e;
     }
     for (int d = x->dim; d < x->code_stride; d++) s->qcode[d] = 0;
+    s->qlen = __builtin_sqrtf(norm);
+    s->qerr = __builtin_sqrtf(e2) * 1.001f + 1e-7f;
     if (x->metric == METRIC_L2) {  // |q|² - 2 q·x̂ (+ |x̂|² added per row)
       s->qc_add = norm - 2.f * qo;
       s->qc_mult = -2.f * S;
@@ -627,13 +634,57 @@ static void prepare_query(const Index* x, Query* s, const float* q) {
   }
 }
 
+// Replaces the traversal distances of the nr results by exact ones and sorts them. With int8 codes
+// the traversal distance is within a proven bound of the exact one (the row's quantization error
+// and the query's, see flat_search_pruned), so once k exact distances are known, a candidate whose
+// best possible distance is worse than the k-th is dropped without reading its float vector.
+// Returns the number of results kept (sorted, at least min(k, nr)).
+static int rerank(const Index* x, Scratch* s, const Query* Q, int nr, int k) {
+  sort_pairs(s->res_d, s->res_i, nr);  // by traversal distance
+  const int bounded = x->quant == QUANT_INT8 && x->code_err;
+  int32_t sink = 0;
+  const int first = bounded && k < nr ? k : nr;
+  for (int j = 0; j < first; j++) sink ^= touch_vector(x, s->res_i[j]);
+  float tau = -3.4e38f;  // the k-th best exact distance so far
+  for (int j = 0; j < first; j++) {
+    s->res_d[j] = dist_query(x, Q->qbuf, s->res_i[j]);
+    if (s->res_d[j] > tau) tau = s->res_d[j];
+  }
+  int m = first;
+  for (int j = first; j < nr; j++) {
+    const int32_t id = s->res_i[j];
+    // |q·x − traversal estimate of q·x| <= |q|·err + qerr·|code|; a distance is (±) 2× or 1× that
+    const float b = Q->qlen * x->code_err[id] + Q->qerr * x->code_norm[id];
+    const float slack = 1e-5f * (1.f + (s->res_d[j] < 0 ? -s->res_d[j] : s->res_d[j]));
+    float lower;
+    if (x->metric == METRIC_L2) {
+      // the estimate also used |x̂|² instead of |x|²
+      lower = s->res_d[j] + (x->sqnorm[id] - x->code_sqnorm[id]) - 2.f * b - slack;
+    } else {
+      lower = s->res_d[j] - b - slack;
+    }
+    if (lower >= tau) continue;
+    const float d = dist_query(x, Q->qbuf, id);
+    s->res_i[m] = id;
+    s->res_d[m++] = d;
+    if (m > k) {  // keep tau = k-th smallest exact distance
+      sort_pairs(s->res_d, s->res_i, m);
+      m = k;
+      tau = s->res_d[k - 1];
+    } else if (d > tau) tau = d;
+  }
+  sort_pairs(s->res_d, s->res_i, m);
+  if (sink == 0x7fffffff) s->tag ^= 0;
+  return m;
+}
+
 // k nearest neighbours of one query. Writes up to k (id, distance) pairs sorted ascending to
 // out_i/out_d and returns how many. With codes, the ef traversal results are re-ranked by exact
 // distance when the vectors are kept.
 static int search_one(const Index* x, Scratch* s, const float* query, int k, int ef, const uint8_t* allow,
                       int32_t* out_i, float* out_d) {
   if (x->entry < 0) return 0;
-  Query Q = {s->qbuf, s->qcode, s->qbits, 0.f, 0.f};
+  Query Q = {s->qbuf, s->qcode, s->qbits, 0.f, 0.f, 0.f, 0.f};
   prepare_query(x, &Q, query);
   const float* q = Q.qbuf;
   int32_t ep = x->entry;
@@ -642,14 +693,8 @@ static int search_one(const Index* x, Scratch* s, const float* query, int k, int
   if (ef < k) ef = k;
   const int use_codes = x->quant != QUANT_NONE;
   int nr = search_layer(x, s, &Q, ep, 0, ef, allow, use_codes, locked);
-  if (use_codes && x->vectors && s->rerank) {
-    // request every result's vector first so their misses overlap, then compute
-    int32_t sink = 0;
-    for (int j = 0; j < nr; j++) sink ^= touch_vector(x, s->res_i[j]);
-    for (int j = 0; j < nr; j++) s->res_d[j] = dist_query(x, q, s->res_i[j]);
-    if (sink == 0x7fffffff) s->tag ^= 0;
-  }
-  sort_pairs(s->res_d, s->res_i, nr);
+  if (use_codes && x->vectors && s->rerank) nr = rerank(x, s, &Q, nr, k);
+  else sort_pairs(s->res_d, s->res_i, nr);
   const int m = nr < k ? nr : k;
   for (int j = 0; j < m; j++) {
     out_i[j] = s->res_i[j];
