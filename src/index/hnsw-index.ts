@@ -2,7 +2,7 @@ import { UsageError } from '../errors.js';
 import { sectionAs, type Container, type ContainerSectionInput } from '../io/container.js';
 import { KernelIndex, type HnswOptions } from './kernel-index.js';
 import type { SavedIndexMeta } from './persistence.js';
-import { FLAG_FREE, rowBytes, S, X } from './kernel/layout.js';
+import { FLAG_FREE, rowBytes, X } from './kernel/layout.js';
 import { runOnThreads } from './kernel/run-threads.js';
 
 /** Adds of at least this many vectors (and ≥ 10 % of the index) are followed by a reorder. */
@@ -93,7 +93,6 @@ export class HnswIndex extends KernelIndex {
 
   protected runSearch(exact: boolean, scratch: number, queries: number, n: number, k: number, ef: number, allow: number, outI: number, outD: number): void {
     const st = this.store;
-    st.i32(scratch, 32)[S.rerank] = 1; // re-rank code traversal by exact distance
     if (exact) st.kernel.flat_search_batch(st.data.struct, scratch, queries, n, k, allow, outI, outD);
     else st.kernel.hnsw_search_batch(st.data.struct, scratch, queries, n, k, ef, allow, outI, outD);
   }

@@ -177,6 +177,7 @@ export abstract class KernelIndex {
     for (let q0 = 0; q0 < q.nq; q0 += CHUNK) {
       const n = Math.min(CHUNK, q.nq - q0);
       st.u8(area.queries, n * rb).set(q.bytes.subarray(q0 * rb, (q0 + n) * rb));
+      st.i32(area.scratch, 32)[S.rerank] = q.rerank ? 1 : 0;
       this.runSearch(q.exact, area.scratch, area.queries, n, k, q.ef, q.allowPtr, area.outI, area.outD);
       outI.set(st.i32(area.outI, n * k), q0 * k);
       outD.set(st.f32(area.outD, n * k), q0 * k);
@@ -206,6 +207,7 @@ export abstract class KernelIndex {
         ef: q.ef,
         allow: q.allowPtr,
         counter: new SharedArrayBuffer(4),
+        rerank: q.rerank,
         nq: q.nq,
         chunk: CHUNK,
       });
@@ -388,7 +390,7 @@ export abstract class KernelIndex {
       // vectors exactly instead (cheap, since they are few).
       if (!exact && bitmap.count <= Math.max(ef * 8, this.size / 50)) exact = true;
     }
-    return { bytes, nq, ef, allowPtr, exact };
+    return { bytes, nq, ef, allowPtr, exact, rerank: options.rerank ?? true };
   }
 
   private allowBitmap(filter: SearchFilter): AllowBitmap {

@@ -34,6 +34,11 @@ export interface IndexSearchOptions {
   filter?: SearchFilter;
   /** Include metadata in the hits. Default true. */
   withMetadata?: boolean;
+  /**
+   * Quantized HNSW: re-score the traversal's candidates with the exact vectors (default true).
+   * false returns the traversal order and its approximate distances (faster, lower recall).
+   */
+  rerank?: boolean;
 }
 
 /** Vectors accepted by `add`/`search`: one vector, or rows of a matrix. */

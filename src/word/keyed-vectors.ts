@@ -2,6 +2,8 @@ import { EmbedkitError, UsageError } from '../errors.js';
 import { dot, matVec } from '../math/dense.js';
 import { normalizeRows, rowNorms, unitVector } from '../math/normalize.js';
 import { TopK } from '../math/topk.js';
+import { HnswIndex } from '../index/hnsw-index.js';
+import type { HnswOptions } from '../index/kernel-index.js';
 
 /** Thrown when a word is not in the vocabulary. */
 export class KeyError extends EmbedkitError {
@@ -83,6 +85,7 @@ export class KeyedVectors {
   /** Corpus frequency of each word in row order, when known. */
   readonly counts: Float64Array | undefined;
   protected readonly wordIndex: Map<string, number>;
+  private ann: HnswIndex | undefined;
   private unitCache: Float32Array | undefined;
   private normCache: Float32Array | undefined;
   private zeroRowCache: Int32Array | undefined;
@@ -207,9 +210,58 @@ export class KeyedVectors {
     if (pos.length + neg.length === 0) throw new UsageError('mostSimilar needs at least one positive or negative word or vector');
     const weights = [...pos.map(() => 1), ...neg.map(() => -1)];
     const query = this.meanVector([...pos, ...neg], { weights, preNormalize: true, postNormalize: true, ignoreMissing: false });
+    const excluded = this.excluded([...pos, ...neg], opts.exclude);
+    if (this.ann && end === this.size) return this.annSearch(query, topn, excluded);
     const scores = new Float32Array(end);
     matVec(this.normed(), this.dim, 0, end, query, scores);
-    return this.best(scores, topn, this.excluded([...pos, ...neg], opts.exclude));
+    return this.best(scores, topn, excluded);
+  }
+
+  /** The approximate index searches use, if one is attached (see {@link buildIndex}). */
+  get index(): HnswIndex | undefined {
+    return this.ann;
+  }
+
+  /**
+   * Builds an HNSW index (cosine) over the vectors, on worker threads, and attaches it: from then on
+   * `mostSimilar`, `similarByWord` and `similarByVector` over the whole vocabulary search the graph
+   * (approximate, milliseconds on millions of words) instead of scanning every row; searches with
+   * `restrictVocab` still scan exactly. Options as for {@link HnswIndex} (default quantize 'int8').
+   */
+  async buildIndex(options: Partial<Omit<HnswOptions, 'metric' | 'dim'>> = {}): Promise<HnswIndex> {
+    const index = new HnswIndex({ quantize: 'int8', ...options, metric: 'cosine', dim: this.dim, capacity: this.size });
+    await index.add(Array.from({ length: this.size }, (_, i) => i), { data: this.vectors, rows: this.size, dim: this.dim });
+    this.attachIndex(index);
+    return index;
+  }
+
+  /**
+   * Attaches an index built (or loaded) for these vectors: cosine metric, same dimension, ids = row
+   * numbers 0..size-1. Pass undefined to detach.
+   */
+  attachIndex(index: HnswIndex | undefined): void {
+    if (index !== undefined) {
+      if (index.metric !== 'cosine' || index.dim !== this.dim) throw new UsageError(`the index must use the cosine metric and dimension ${this.dim} (got ${index.metric}, ${index.dim})`);
+      if (index.size !== this.size || !index.has(0) || !index.has(this.size - 1)) {
+        throw new UsageError(`the index must hold the ${this.size} rows of these vectors under ids 0..${this.size - 1} (it holds ${index.size})`);
+      }
+    }
+    this.ann = index;
+  }
+
+  private annSearch(query: Float32Array, topn: number, excluded: readonly number[]): Neighbor[] {
+    const index = this.ann!;
+    const skip = new Set<number>([...excluded, ...this.zeroRows()]);
+    const want = topn + skip.size;
+    const hits = index.search(query, want, { ef: Math.max(index.efSearch, want), withMetadata: false });
+    const out: Neighbor[] = [];
+    for (const h of hits) {
+      const row = h.id as number;
+      if (skip.has(row)) continue;
+      out.push({ word: this.words[row], score: 1 - h.distance });
+      if (out.length === topn) break;
+    }
+    return out;
   }
 
   /**

@@ -32,6 +32,18 @@ describe('HNSW index', () => {
     }
   }
 
+  it('rerank: false returns the traversal order with approximate distances', () => {
+    const index = new HnswIndex({ metric: 'l2', dim, quantize: 'int8', threads: 1 });
+    index.addSync(ids, data);
+    const exact = index.searchBatchSync(queries, 10, { ef: 100 });
+    const rough = index.searchBatchSync(queries, 10, { ef: 100, rerank: false });
+    const truth = bruteForce(data, queries, dim, 10, 'l2');
+    expect(recall(rough, truth)).toBeGreaterThanOrEqual(0.9);
+    let differ = 0;
+    rough.forEach((r, q) => r.forEach((h, j) => { if (h.id === exact[q][j].id && h.distance !== exact[q][j].distance) differ++; }));
+    expect(differ).toBeGreaterThan(0); // approximate distances
+  });
+
   it('binary traversal codes with exact re-ranking still find the neighbours', async () => {
     const wide = 96;
     const d = blobs(2000, wide, 5);

@@ -212,3 +212,32 @@ describe('KeyedVectors sets of words', () => {
     expect(() => kv.doesntMatch(['up', 'down'])).toThrow(UsageError);
   });
 });
+
+describe('KeyedVectors with an attached HNSW index', () => {
+  it('mostSimilar searches the graph and agrees with the exact scan', async () => {
+    const { KeyedVectors } = await import('../../src/word/keyed-vectors.js');
+    const { mulberry32 } = await import('../../src/math/random.js');
+    const rnd = mulberry32(5);
+    const n = 3000;
+    const dim = 16;
+    const words = Array.from({ length: n }, (_, i) => `w${i}`);
+    const vectors = Float32Array.from({ length: n * dim }, () => rnd() - 0.5);
+    const kv = new KeyedVectors({ words, vectors, dim });
+    const exact = kv.mostSimilar('w7', undefined, { topn: 10 });
+    await kv.buildIndex({ efSearch: 200, threads: 1 });
+    expect(kv.index).toBeDefined();
+    const approx = kv.mostSimilar('w7', undefined, { topn: 10 });
+    expect(approx.map((x) => x.word)).toEqual(exact.map((x) => x.word));
+    approx.forEach((x, i) => expect(x.score).toBeCloseTo(exact[i].score, 4));
+    expect(approx.some((x) => x.word === 'w7')).toBe(false); // the input word is excluded
+    const analogy = kv.mostSimilar({ positive: ['w1', 'w2'], negative: ['w3'], topn: 5 });
+    expect(analogy).toHaveLength(5);
+    // restrictVocab keeps the exact scan
+    expect(kv.mostSimilar({ positive: ['w7'], topn: 3, restrictVocab: 100 }).every((x) => Number(x.word.slice(1)) < 100)).toBe(true);
+    const index = kv.index!;
+    kv.attachIndex(undefined);
+    expect(kv.index).toBeUndefined();
+    const other = new KeyedVectors({ words: ['a', 'b'], vectors: new Float32Array(2 * dim), dim });
+    expect(() => other.attachIndex(index)).toThrow(/must hold the 2 rows/);
+  });
+});

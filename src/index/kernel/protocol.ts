@@ -20,6 +20,8 @@ export type IndexJob =
       allow: number;
       /** Shared counter (Int32Array slot 0) of the next query chunk to take. */
       counter: SharedArrayBuffer;
+      /** Re-rank code traversal results by exact distance. */
+      rerank: boolean;
       nq: number;
       chunk: number;
     };

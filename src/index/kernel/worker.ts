@@ -2,6 +2,7 @@
 // its own shadow stack and scratch, and runs one job (a share of the inserts, or of a query batch).
 import { parentPort, workerData } from 'node:worker_threads';
 import { instantiateKernel } from '../../kernels/wasm.js';
+import { S } from './layout.js';
 import type { IndexWorkerData } from './protocol.js';
 import type { IndexKernel } from './store.js';
 
@@ -13,6 +14,7 @@ function run(w: IndexWorkerData): void {
     return;
   }
   const counter = new Int32Array(job.counter);
+  new Int32Array(w.memory.buffer, w.scratch, 32)[S.rerank] = job.rerank ? 1 : 0;
   const queries = new Uint8Array(job.queries);
   const outI = new Int32Array(job.outI);
   const outD = new Float32Array(job.outD);
