@@ -450,9 +450,8 @@ export abstract class KernelIndex {
   private prepareAdd(idsIn: Id | readonly Id[], vectors: VectorInput | Uint8Array, metaIn?: Metadata | readonly (Metadata | undefined)[]): Int32Array {
     this.assertIdle();
     const idList = (Array.isArray(idsIn) ? idsIn : [idsIn]) as readonly Id[];
-    const bytes = this.rowsToBytes(vectors, 'add');
-    const g0 = this.store.g;
-    const n = bytes.length / rowBytes(g0);
+    const rows = this.inputRows(vectors, 'add');
+    const n = rows.n;
     if (idList.length !== n) throw new UsageError(`add: ${idList.length} ids for ${n} vectors`);
     let metas: readonly (Metadata | undefined)[] | undefined;
     if (metaIn !== undefined) {
@@ -476,12 +475,11 @@ export abstract class KernelIndex {
     }
     this.reserve(next, slots);
     const st = this.store;
-    const rb = rowBytes(st.g);
-    const vecs = st.u8(st.data.vectors, st.g.capacity * rb);
     const flags = this.flags();
+    // rows go straight into the kernel memory (normalised / padded on the way): no staging copy
     for (let i = 0; i < n; i++) {
       const s = slots[i];
-      vecs.set(bytes.subarray(i * rb, (i + 1) * rb), s * rb);
+      rows.write(i, st.data.vectors + s * rowBytes(st.g));
       flags[s] = 0;
       this.ids.set(idList[i], s);
       this.metadata[s] = metas?.[i];
@@ -489,6 +487,35 @@ export abstract class KernelIndex {
     st.count = Math.max(st.count, next);
     this.encode(slots);
     return slots;
+  }
+
+  /** Validated input rows and a writer of row i into kernel memory at a byte offset. */
+  private inputRows(input: VectorInput | Uint8Array, what: string): { n: number; write: (i: number, at: number) => void } {
+    const g = this.store.g;
+    if (g.hamming) {
+      const bytes = this.rowsToBytes(input, what);
+      const rb = rowBytes(g);
+      return { n: bytes.length / rb, write: (i, at) => this.store.u8(at, rb).set(bytes.subarray(i * rb, (i + 1) * rb)) };
+    }
+    if (input instanceof Uint8Array) throw new UsageError(`${what}: expected float vectors, got a Uint8Array`);
+    const rows = toRows(input, this.dim, what);
+    const dim = this.dim;
+    const cosine = this.metric === 'cosine';
+    return {
+      n: rows.rows,
+      write: (i, at) => {
+        const src = rows.data.subarray(i * dim, (i + 1) * dim);
+        const dst = this.store.f32(at, g.stride);
+        let scale = 1;
+        if (cosine) {
+          let n2 = 0;
+          for (let d = 0; d < dim; d++) n2 += src[d] * src[d];
+          scale = n2 > 0 ? 1 / Math.sqrt(n2) : 1;
+        }
+        for (let d = 0; d < dim; d++) dst[d] = src[d] * scale;
+        for (let d = dim; d < g.stride; d++) dst[d] = 0;
+      },
+    };
   }
 
   /** Grows storage for `count` slots (and any per-slot structures of the subclass). */
@@ -506,8 +533,12 @@ export abstract class KernelIndex {
       const live = this.flags();
       const rows: number[] = [];
       for (let s = 0; s < st.count; s++) if (!(live[s] & (FLAG_DELETED | FLAG_FREE))) rows.push(s);
-      const sample = new Float32Array(rows.length * g.stride);
-      rows.forEach((s, i) => sample.set(data.subarray(s * g.stride, (s + 1) * g.stride), i * g.stride));
+      let sample = data;
+      if (rows.length < st.count) {
+        // gather the live rows (only when some slots are empty; usually all are live)
+        sample = new Float32Array(rows.length * g.stride);
+        rows.forEach((s, i) => sample.set(data.subarray(s * g.stride, (s + 1) * g.stride), i * g.stride));
+      }
       const p = this.quantize === 'int8' ? fitInt8(sample, rows.length, this.dim, g.stride, this.int8Range) : fitBinary(sample, rows.length, this.dim, g.stride);
       st.f32(st.data.qOffset, this.dim).set(p.offset);
       st.f32(st.data.qScale, this.dim).set(p.scale);
