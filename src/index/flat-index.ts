@@ -15,6 +15,16 @@ export class FlatIndex extends KernelIndex {
     super({ ...options, quantize: options.quantize ?? (options.metric === 'hamming' ? 'none' : 'int8') }, 1, 1);
   }
 
+  /** int8 flat indexes of 32–512 dims screen in a principal-axes basis (see fitRotation). */
+  protected override usesRotation(o: IndexOptions, codeStride: number): boolean {
+    return codeStride > 0 && o.metric !== 'hamming' && o.dim >= 32 && o.dim <= 512;
+  }
+
+  /** The rotation is not stored: it is refitted (with the quantizer) from the loaded vectors. */
+  protected override refitOnLoad(): boolean {
+    return true;
+  }
+
   protected defaultEf(): number {
     return 1;
   }

@@ -11,6 +11,7 @@ import { IndexStore } from './kernel/store.js';
 import { fitBinary, fitInt8 } from './quantizer.js';
 import type { Id, Metadata, Metric, SearchFilter, SearchHit, IndexSearchOptions, VectorInput } from './types.js';
 import { toRows } from './vectors-input.js';
+import { symmetricEigen } from '../math/eigen.js';
 import type { SavedIndexMeta } from './persistence.js';
 
 /**
@@ -54,6 +55,8 @@ const PARALLEL_INSERTS = 2000;
 const PARALLEL_QUERIES = 256;
 const CHUNK = 64;
 const MAX_LEVEL = 30;
+/** Energy share of the first screening stage of a rotated flat index (see fitRotation). */
+const ENERGY = 0.9;
 
 /**
  * Shared machinery of the flat and HNSW indexes: ids, metadata, vector storage in kernel memory,
@@ -86,6 +89,7 @@ export abstract class KernelIndex {
     this.threads = Math.max(1, Math.floor(o.threads ?? availableParallelism()));
     const hamming = o.metric === 'hamming';
     const bytes = Math.ceil(o.dim / 8);
+    const codeStride = quantize === 'int8' ? codeRowBytes(o.dim) : quantize === 'binary' ? codeRowBytes(bytes) : 0;
     const g: Geometry = {
       dim: o.dim,
       stride: hamming ? Math.ceil(bytes / 16) * 16 : Math.ceil(o.dim / 4) * 4,
@@ -94,10 +98,21 @@ export abstract class KernelIndex {
       M0: 2 * m,
       capacity: Math.max(16, Math.floor(o.capacity ?? 1024)),
       poolCap: 1024,
-      codeStride: quantize === 'int8' ? codeRowBytes(o.dim) : quantize === 'binary' ? codeRowBytes(bytes) : 0,
+      codeStride,
       keepVectors: true,
+      rotation: this.usesRotation(o, codeStride),
     };
     this.store = new IndexStore(g, { metric: METRIC_CODE[o.metric], quant: QUANT_CODE[quantize], efConstruction });
+  }
+
+  /** Whether int8 codes are taken in a principal-axes basis (flat two-stage screening). */
+  protected usesRotation(_o: IndexOptions, _codeStride: number): boolean {
+    return false;
+  }
+
+  /** Whether a loaded index refits its quantizer from the vectors instead of reading it. */
+  protected refitOnLoad(): boolean {
+    return false;
   }
 
   /** Number of vectors in the index. */
@@ -344,14 +359,14 @@ export abstract class KernelIndex {
     }
     this.ids.release(free);
     if (this.ids.size !== m.size) throw fail(`holds ${this.ids.size} vectors, the header says ${m.size}`);
-    if (this.quantize !== 'none') {
+    if (this.quantize !== 'none' && !this.refitOnLoad()) {
       st.f32(st.data.qOffset, this.dim).set(section<Float32Array>('q_offset', Float32Array, this.dim));
       st.f32(st.data.qScale, this.dim).set(section<Float32Array>('q_scale', Float32Array, this.dim));
       this.quantizerFitted = m.quantizerFitted;
     }
     this.restoreGraph(c, m, fail);
     st.count = count;
-    if (count > 0) st.kernel.index_encode(st.data.struct, 0, count);
+    if (count > 0) this.encode(new Int32Array(0)); // fits the quantizer first if it is not loaded
   }
 
   /** Restores the search structure's sections (HNSW graph). */
@@ -539,10 +554,15 @@ export abstract class KernelIndex {
         sample = new Float32Array(rows.length * g.stride);
         rows.forEach((s, i) => sample.set(data.subarray(s * g.stride, (s + 1) * g.stride), i * g.stride));
       }
+      if (g.rotation) sample = this.fitRotation(sample, rows.length);
       const p = this.quantize === 'int8' ? fitInt8(sample, rows.length, this.dim, g.stride, this.int8Range) : fitBinary(sample, rows.length, this.dim, g.stride);
       st.f32(st.data.qOffset, this.dim).set(p.offset);
       st.f32(st.data.qScale, this.dim).set(p.scale);
       this.quantizerFitted = true;
+      st.kernel.index_encode(st.data.struct, 0, st.count);
+      return;
+    }
+    if (slots.length === 0) {
       st.kernel.index_encode(st.data.struct, 0, st.count);
       return;
     }
@@ -554,6 +574,59 @@ export abstract class KernelIndex {
       st.kernel.index_encode(st.data.struct, sorted[i], j - i);
       i = j;
     }
+  }
+
+  /**
+   * Principal axes of the vectors (eigenvectors of the second-moment matrix of up to 8192 sampled
+   * rows, by decreasing eigenvalue) become the basis of the codes, and the first-stage dims are the
+   * fewest (in multiples of 16) holding 90 % of the energy. Returns the rows in the new basis (for
+   * fitting the quantizer there). Identity-free: q·x and |q − x| are the same in any orthonormal
+   * basis, so results stay exact.
+   */
+  private fitRotation(sample: Float32Array, rows: number): Float32Array {
+    const st = this.store;
+    const g = st.g;
+    const d = this.dim;
+    const step = Math.max(1, Math.floor(rows / 8192));
+    const m = new Float64Array(d * d);
+    let used = 0;
+    for (let r = 0; r < rows; r += step, used++) {
+      const row = sample.subarray(r * g.stride, r * g.stride + d);
+      for (let i = 0; i < d; i++) {
+        const vi = row[i];
+        if (vi === 0) continue;
+        for (let j = i; j < d; j++) m[i * d + j] += vi * row[j];
+      }
+    }
+    for (let i = 0; i < d; i++) for (let j = i; j < d; j++) m[j * d + i] = m[i * d + j] /= Math.max(1, used);
+    const { values, vectors } = symmetricEigen(m, d);
+    const rot = Float32Array.from(vectors);
+    st.f32(st.data.rot, d * d).set(rot);
+    let total = 0;
+    for (let i = 0; i < d; i++) total += Math.max(0, values[i]);
+    let t = g.codeStride;
+    let acc = 0;
+    for (let i = 0; i < d; i++) {
+      acc += Math.max(0, values[i]);
+      if (acc >= ENERGY * total) {
+        t = Math.ceil((i + 1) / 16) * 16;
+        break;
+      }
+    }
+    const x = st.struct();
+    x[X.tDims] = t <= g.codeStride - 16 ? t : g.codeStride;
+    x[X.rot] = st.data.rot;
+    // the sample in the new basis
+    const out = new Float32Array(rows * g.stride);
+    for (let r = 0; r < rows; r++) {
+      const row = sample.subarray(r * g.stride, r * g.stride + d);
+      for (let i = 0; i < d; i++) {
+        let v = 0;
+        for (let k = 0; k < d; k++) v += rot[i * d + k] * row[k];
+        out[r * g.stride + i] = v;
+      }
+    }
+    return out;
   }
 
   /** Marks a parallel operation (searches on this thread then read link lists under locks). */

@@ -48,3 +48,45 @@ describe('flat index: exact search with int8 pruning', () => {
     expectSameHits(pruned.searchBatchSync(queries, 10, { filter }), plain.searchBatchSync(queries, 10, { filter }));
   });
 });
+
+describe('flat index: two-stage screening in a principal-axes basis', () => {
+  it('stays exact on anisotropic data (energy concentrated in a few directions), also after save/load', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { loadIndex } = await import('../../src/index/persistence.js');
+    const dim = 64;
+    const n = 3000;
+    const rnd = mulberry32(8);
+    const gauss = () => Math.sqrt(-2 * Math.log(rnd() + 1e-12)) * Math.cos(2 * Math.PI * rnd());
+    // a random rotation of a decaying spectrum
+    const basis = Array.from({ length: dim }, () => Float64Array.from({ length: dim }, gauss));
+    const make = (count: number) => {
+      const out = new Float32Array(count * dim);
+      for (let i = 0; i < count; i++) {
+        for (let j = 0; j < dim; j++) {
+          const c = gauss() * Math.exp(-j / 6);
+          for (let d = 0; d < dim; d++) out[i * dim + d] += c * basis[j][d];
+        }
+      }
+      return out;
+    };
+    const data = make(n);
+    const queries = make(40);
+    const ids = Array.from({ length: n }, (_, i) => i);
+    for (const metric of ['l2', 'cosine', 'ip'] as Metric[]) {
+      const pruned = new FlatIndex({ metric, dim });
+      pruned.addSync(ids, data);
+      const truth = bruteForce(data, queries, dim, 10, metric as 'l2' | 'ip' | 'cosine');
+      expect(pruned.searchBatchSync(queries, 10).map((h) => h.map((x) => x.id))).toEqual(truth);
+      const dir = mkdtempSync(join(tmpdir(), 'embedkit-flat-'));
+      try {
+        await pruned.save(join(dir, 'f.idx'));
+        const back = await loadIndex(join(dir, 'f.idx'));
+        expect(back.searchBatchSync(queries, 10).map((h) => h.map((x) => x.id))).toEqual(truth);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  });
+});

@@ -30,6 +30,9 @@ export const X = {
   concurrent: 25,
   codeErr: 26,
   codeNorm: 27,
+  rot: 28,
+  tDims: 29,
+  restNorm: 30,
 } as const;
 export const INDEX_STRUCT_BYTES = 128;
 
@@ -77,6 +80,8 @@ export interface Geometry {
   /** Bytes per code row (0 without quantization). */
   codeStride: number;
   keepVectors: boolean;
+  /** Flat int8: codes in a principal-axes basis with two screening stages. */
+  rotation: boolean;
 }
 
 /** Where the per-slot arrays live (byte offsets in the kernel memory). */
@@ -98,6 +103,8 @@ export interface DataLayout {
   qScale: number;
   /** Allow bitmap of filtered searches (one bit per slot). */
   allow: number;
+  rot: number;
+  restNorm: number;
   end: number;
 }
 
@@ -128,6 +135,8 @@ export function planData(start: number, g: Geometry): DataLayout {
     qOffset: a.alloc(Math.max(1, g.dim) * 4),
     qScale: a.alloc(Math.max(1, g.dim) * 4),
     allow: a.alloc(Math.ceil(cap / 8) + 16),
+    rot: g.rotation ? a.alloc(g.dim * g.dim * 4) : 0,
+    restNorm: g.rotation ? a.alloc(cap * 4) : 0,
     end: a.end, // evaluated after every allocation above
   };
 }
@@ -176,7 +185,7 @@ export function planThread(start: number, g: Geometry, size: ScratchSize, write:
   ptr(S.nbuf, (2 * (1 + g.M0) + size.resCap) * 4);
   ptr(S.selD, selCap * 4);
   ptr(S.selI, selCap * 4);
-  ptr(S.qbuf, Math.max(8 * g.stride * 4, 64)); // 8 queries of the flat kernel
+  ptr(S.qbuf, Math.max(16 * g.stride * 4, 64)); // 8 queries of the flat kernel, plus their rotations
   ptr(S.qcode, Math.max(8 * g.codeStride * 2, 16)); // 8 queries of the flat kernel
   ptr(S.qbits, Math.max(g.codeStride, 16));
   write(S.tag, 0);

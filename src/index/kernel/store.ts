@@ -86,6 +86,7 @@ export class IndexStore {
     x[X.codeSqnorm] = d.codeSqnorm;
     x[X.codeErr] = d.codeErr;
     x[X.codeNorm] = d.codeNorm;
+    x[X.restNorm] = d.restNorm;
     x[X.sqnorm] = d.sqnorm;
   }
 
@@ -139,6 +140,9 @@ export class IndexStore {
     copy(old.data.codeSqnorm, this.data.codeSqnorm, used * 4);
     copy(old.data.codeErr, this.data.codeErr, used * 4);
     copy(old.data.codeNorm, this.data.codeNorm, used * 4);
+    copy(old.data.restNorm, this.data.restNorm, used * 4);
+    copy(old.data.rot, this.data.rot, g.dim * g.dim * 4);
+    if (this.struct()[X.rot]) this.struct()[X.rot] = this.data.rot;
     copy(old.data.sqnorm, this.data.sqnorm, used * 4);
     copy(old.data.qOffset, this.data.qOffset, g.dim * 4);
     copy(old.data.qScale, this.data.qScale, g.dim * 4);

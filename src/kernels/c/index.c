@@ -50,6 +50,9 @@ typedef struct {
   int32_t concurrent;      // 25 1 while inserts run: searches then read link lists under locks
   float* code_err;         // 26 capacity: |x − x̂|, the quantization error of the row (flat pruning)
   float* code_norm;        // 27 capacity: |code| as integers (flat pruning)
+  const float* rot;        // 28 flat: dim×dim rotation (principal axes) the codes are taken in, or 0
+  int32_t t_dims;          // 29 flat: code dims of the first screening stage (multiple of 16)
+  float* rest_norm;        // 30 flat: |x'| over the dims after t_dims (rotated)
 } Index;
 
 typedef struct {
@@ -102,6 +105,14 @@ static inline float f_dot(const float* a, const float* b, int n) {
   }
   for (; i < n; i += 4) s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(wasm_v128_load(a + i), wasm_v128_load(b + i)));
   return hsum(wasm_f32x4_add(wasm_f32x4_add(s0, s1), wasm_f32x4_add(s2, s3)));
+}
+
+// Dot product of any length (a scalar tail after the SIMD part).
+static inline float f_dot_n(const float* a, const float* b, int n) {
+  const int n4 = n & ~3;
+  float t = n4 ? f_dot(a, b, n4) : 0.f;
+  for (int i = n4; i < n; i++) t += a[i] * b[i];
+  return t;
 }
 
 static inline float f_l2(const float* a, const float* b, int n) {
@@ -800,24 +811,63 @@ void hnsw_repair(Index* x, Scratch* s) {
 //   |q·x − (q·offset + S·(qcode · code))| ≤ |q|·|x − x̂| + |w − S·qcode|·|code|,   w = q ⊙ scale,
 // so a row whose best possible distance cannot beat the current k-th is skipped without reading its
 // float vector; the others get their exact distance. Results are exactly those of the float scan.
+// With a rotation R (principal axes, x' = R·x, q·x = q'·x') the codes are taken in the rotated
+// basis, where the leading dims carry most of the energy: a first stage scores only the first
+// t_dims code dims and bounds the rest by Cauchy–Schwarz (|q'_rest|·|x'_rest|); rows surviving it
+// get the remaining dims, then the full bound, then maybe the exact distance.
 // Blocks of 8 queries share each code load (integer dot products, 8 multiply-adds per
 // instruction), and the bounds of 4 queries are tested with one vector compare.
 #define FLAT_BLOCK 8
+
+// Accumulates the integer dots of 8 query codes with one row code over code dims [from, to).
+static inline void dots8(const int16_t* qc, int cs, const int8_t* c, int from, int to, v128_t* a) {
+  for (int i = from; i < to; i += 16) {
+    const v128_t cv = wasm_v128_load(c + i);
+    const v128_t lo = wasm_i16x8_extend_low_i8x16(cv);
+    const v128_t hi = wasm_i16x8_extend_high_i8x16(cv);
+    for (int b = 0; b < FLAT_BLOCK; b++)
+      a[b] = wasm_i32x4_add(a[b], wasm_i32x4_add(wasm_i32x4_dot_i16x8(wasm_v128_load(qc + b * cs + i), lo),
+                                                 wasm_i32x4_dot_i16x8(wasm_v128_load(qc + b * cs + i + 8), hi)));
+  }
+}
+
+// Horizontal sums of 4 i32x4 accumulators, as one i32x4 converted to f32x4.
+static inline v128_t hsum4(const v128_t* a) {
+  const v128_t t0 = wasm_i32x4_add(wasm_i32x4_shuffle(a[0], a[1], 0, 4, 1, 5), wasm_i32x4_shuffle(a[0], a[1], 2, 6, 3, 7));
+  const v128_t t1 = wasm_i32x4_add(wasm_i32x4_shuffle(a[2], a[3], 0, 4, 1, 5), wasm_i32x4_shuffle(a[2], a[3], 2, 6, 3, 7));
+  return wasm_f32x4_convert_i32x4(wasm_i32x4_add(wasm_i32x4_shuffle(t0, t1, 0, 1, 4, 5), wasm_i32x4_shuffle(t0, t1, 2, 3, 6, 7)));
+}
+
+// Lower bounds of the distance for 4 queries whose q·x is at most `hi` (plus float slack).
+static inline v128_t lower_bound(const Index* x, v128_t hi, v128_t qn, float xn) {
+  if (x->metric == METRIC_L2) {
+    const v128_t n2 = wasm_f32x4_add(qn, wasm_f32x4_splat(xn));
+    const v128_t lo = wasm_f32x4_sub(n2, wasm_f32x4_add(hi, hi));
+    return wasm_f32x4_sub(lo, wasm_f32x4_mul(wasm_f32x4_splat(1e-5f), n2));
+  }
+  const v128_t base = wasm_f32x4_splat(x->metric == METRIC_IP ? 0.f : 1.f);
+  const v128_t slack = wasm_f32x4_mul(wasm_f32x4_splat(1e-5f), wasm_f32x4_add(wasm_f32x4_splat(1.f), wasm_f32x4_abs(hi)));
+  return wasm_f32x4_sub(wasm_f32x4_sub(base, hi), slack);
+}
+
 static void flat_search_pruned(const Index* x, Scratch* s, const float* queries, int32_t nq, int32_t k,
                                const uint8_t* allow, int32_t* out_i, float* out_d) {
   const int n = x->stride;
   const int cs = x->code_stride;
+  const int t = x->rot ? x->t_dims : cs;  // first-stage code dims (all of them without a rotation)
   s->stats_dist = 0;
   for (int32_t q0 = 0; q0 < nq; q0 += FLAT_BLOCK) {
     const int bq = nq - q0 < FLAT_BLOCK ? nq - q0 : FLAT_BLOCK;
     // per-query constants, 4 lanes per vector: [0..3] and [4..7]
-    float qn[FLAT_BLOCK], qo[FLAT_BLOCK], S[FLAT_BLOCK], ew[FLAT_BLOCK], qlen[FLAT_BLOCK], tau[FLAT_BLOCK];
+    float qn[FLAT_BLOCK], qo1[FLAT_BLOCK], qo2[FLAT_BLOCK], S[FLAT_BLOCK], ew[FLAT_BLOCK], qlen[FLAT_BLOCK], qrest[FLAT_BLOCK],
+        tau[FLAT_BLOCK];
     int nr[FLAT_BLOCK];
     for (int b = 0; b < FLAT_BLOCK; b++) {
       nr[b] = 0;
       tau[b] = b < bq ? 3.4e38f : -3.4e38f;  // padding lanes never pass
       const int qi = q0 + (b < bq ? b : 0);
-      float* dst = s->qbuf + b * n;
+      float* dst = s->qbuf + b * n;                       // the query (normalised for cosine)
+      float* rq = s->qbuf + (FLAT_BLOCK + b) * n;          // the query in the codes' basis
       const float* src = (const float*)((const uint8_t*)queries + qi * row_bytes(x));
       float norm = 0.f;
       for (int i = 0; i < n; i++) {
@@ -831,10 +881,18 @@ static void flat_search_pruned(const Index* x, Scratch* s, const float* queries,
       }
       qn[b] = norm;
       qlen[b] = __builtin_sqrtf(norm);
-      float wmax = 0.f, o = 0.f;
+      if (x->rot)
+        for (int i = 0; i < x->dim; i++) rq[i] = f_dot_n(x->rot + (int64_t)i * x->dim, dst, x->dim);
+      else
+        for (int i = 0; i < x->dim; i++) rq[i] = dst[i];
+      float wmax = 0.f, o1 = 0.f, o2 = 0.f, rest = 0.f;
       for (int d = 0; d < x->dim; d++) {
-        o += dst[d] * x->q_offset[d];
-        const float w = dst[d] * x->q_scale[d];
+        if (d < t) o1 += rq[d] * x->q_offset[d];
+        else {
+          o2 += rq[d] * x->q_offset[d];
+          rest += rq[d] * rq[d];
+        }
+        const float w = rq[d] * x->q_scale[d];
         const float a = w < 0 ? -w : w;
         if (a > wmax) wmax = a;
       }
@@ -847,22 +905,26 @@ static void flat_search_pruned(const Index* x, Scratch* s, const float* queries,
           qc[d] = 0;
           continue;
         }
-        const float w = dst[d] * x->q_scale[d];
-        const float t = w * inv;
-        const int16_t c = (int16_t)(t < 0 ? t - 0.5f : t + 0.5f);
+        const float w = rq[d] * x->q_scale[d];
+        const float tt = w * inv;
+        const int16_t c = (int16_t)(tt < 0 ? tt - 0.5f : tt + 0.5f);
         qc[d] = c;
         const double e = (double)w - (double)S[b] * c;
         e2 += e * e;
       }
       ew[b] = (float)(__builtin_sqrt(e2) * 1.0001 + 1e-7);
-      qo[b] = o;
+      qo1[b] = o1;
+      qo2[b] = o2;
+      qrest[b] = __builtin_sqrtf(rest) * 1.0001f + 1e-7f;
     }
-    const v128_t vqo0 = wasm_v128_load(qo), vqo1 = wasm_v128_load(qo + 4);
-    const v128_t vS0 = wasm_v128_load(S), vS1 = wasm_v128_load(S + 4);
-    const v128_t vql0 = wasm_v128_load(qlen), vql1 = wasm_v128_load(qlen + 4);
-    const v128_t vew0 = wasm_v128_load(ew), vew1 = wasm_v128_load(ew + 4);
-    const v128_t vqn0 = wasm_v128_load(qn), vqn1 = wasm_v128_load(qn + 4);
-    v128_t vtau0 = wasm_v128_load(tau), vtau1 = wasm_v128_load(tau + 4);
+    const v128_t vqo1[2] = {wasm_v128_load(qo1), wasm_v128_load(qo1 + 4)};
+    const v128_t vqo2[2] = {wasm_v128_load(qo2), wasm_v128_load(qo2 + 4)};
+    const v128_t vS[2] = {wasm_v128_load(S), wasm_v128_load(S + 4)};
+    const v128_t vql[2] = {wasm_v128_load(qlen), wasm_v128_load(qlen + 4)};
+    const v128_t vew[2] = {wasm_v128_load(ew), wasm_v128_load(ew + 4)};
+    const v128_t vqn[2] = {wasm_v128_load(qn), wasm_v128_load(qn + 4)};
+    const v128_t vqr[2] = {wasm_v128_load(qrest), wasm_v128_load(qrest + 4)};
+    v128_t vtau[2] = {wasm_v128_load(tau), wasm_v128_load(tau + 4)};
     const int16_t* qc = s->qcode;
     for (int32_t r = 0; r < x->count; r++) {
       if (x->flags[r] & (FLAG_DELETED | FLAG_FREE)) continue;
@@ -870,47 +932,30 @@ static void flat_search_pruned(const Index* x, Scratch* s, const float* queries,
       const int8_t* c = x->codes + (int64_t)r * cs;
       v128_t a[FLAT_BLOCK];
       for (int b = 0; b < FLAT_BLOCK; b++) a[b] = wasm_i32x4_splat(0);
-      for (int i = 0; i < cs; i += 16) {
-        const v128_t cv = wasm_v128_load(c + i);
-        const v128_t lo = wasm_i16x8_extend_low_i8x16(cv);
-        const v128_t hi = wasm_i16x8_extend_high_i8x16(cv);
-        for (int b = 0; b < FLAT_BLOCK; b++)
-          a[b] = wasm_i32x4_add(a[b], wasm_i32x4_add(wasm_i32x4_dot_i16x8(wasm_v128_load(qc + b * cs + i), lo),
-                                                     wasm_i32x4_dot_i16x8(wasm_v128_load(qc + b * cs + i + 8), hi)));
-      }
-      // horizontal sums, 4 accumulators at a time (4×4 transpose)
-      const v128_t t0 = wasm_i32x4_add(wasm_i32x4_shuffle(a[0], a[1], 0, 4, 1, 5), wasm_i32x4_shuffle(a[0], a[1], 2, 6, 3, 7));
-      const v128_t t1 = wasm_i32x4_add(wasm_i32x4_shuffle(a[2], a[3], 0, 4, 1, 5), wasm_i32x4_shuffle(a[2], a[3], 2, 6, 3, 7));
-      const v128_t sum0 = wasm_i32x4_add(wasm_i32x4_shuffle(t0, t1, 0, 1, 4, 5), wasm_i32x4_shuffle(t0, t1, 2, 3, 6, 7));
-      const v128_t t2 = wasm_i32x4_add(wasm_i32x4_shuffle(a[4], a[5], 0, 4, 1, 5), wasm_i32x4_shuffle(a[4], a[5], 2, 6, 3, 7));
-      const v128_t t3 = wasm_i32x4_add(wasm_i32x4_shuffle(a[6], a[7], 0, 4, 1, 5), wasm_i32x4_shuffle(a[6], a[7], 2, 6, 3, 7));
-      const v128_t sum1 = wasm_i32x4_add(wasm_i32x4_shuffle(t2, t3, 0, 1, 4, 5), wasm_i32x4_shuffle(t2, t3, 2, 3, 6, 7));
-      // upper bound of q·x, then the lower bound of the distance, for 8 queries
+      dots8(qc, cs, c, 0, t, a);
       const v128_t err = wasm_f32x4_splat(x->code_err[r]);
       const v128_t cn = wasm_f32x4_splat(x->code_norm[r]);
-      v128_t hi0 = wasm_f32x4_add(wasm_f32x4_add(vqo0, wasm_f32x4_mul(vS0, wasm_f32x4_convert_i32x4(sum0))),
-                                  wasm_f32x4_add(wasm_f32x4_mul(vql0, err), wasm_f32x4_mul(vew0, cn)));
-      v128_t hi1 = wasm_f32x4_add(wasm_f32x4_add(vqo1, wasm_f32x4_mul(vS1, wasm_f32x4_convert_i32x4(sum1))),
-                                  wasm_f32x4_add(wasm_f32x4_mul(vql1, err), wasm_f32x4_mul(vew1, cn)));
-      v128_t lo0, lo1;
-      if (x->metric == METRIC_L2) {
-        const v128_t xn = wasm_f32x4_splat(x->sqnorm[r]);
-        lo0 = wasm_f32x4_sub(wasm_f32x4_add(vqn0, xn), wasm_f32x4_add(hi0, hi0));
-        lo1 = wasm_f32x4_sub(wasm_f32x4_add(vqn1, xn), wasm_f32x4_add(hi1, hi1));
-        // slack for float rounding, relative to the magnitudes involved
-        lo0 = wasm_f32x4_sub(lo0, wasm_f32x4_mul(wasm_f32x4_splat(1e-5f), wasm_f32x4_add(vqn0, xn)));
-        lo1 = wasm_f32x4_sub(lo1, wasm_f32x4_mul(wasm_f32x4_splat(1e-5f), wasm_f32x4_add(vqn1, xn)));
-      } else {
-        const v128_t base = wasm_f32x4_splat(x->metric == METRIC_IP ? 0.f : 1.f);
-        lo0 = wasm_f32x4_sub(base, hi0);
-        lo1 = wasm_f32x4_sub(base, hi1);
-        const v128_t slack = wasm_f32x4_mul(wasm_f32x4_splat(1e-5f), wasm_f32x4_add(wasm_f32x4_splat(1.f), wasm_f32x4_abs(hi0)));
-        const v128_t slack1 = wasm_f32x4_mul(wasm_f32x4_splat(1e-5f), wasm_f32x4_add(wasm_f32x4_splat(1.f), wasm_f32x4_abs(hi1)));
-        lo0 = wasm_f32x4_sub(lo0, slack);
-        lo1 = wasm_f32x4_sub(lo1, slack1);
+      const float xn = x->sqnorm[r];
+      v128_t part[2], bound[2];
+      int mask = 0;
+      for (int h = 0; h < 2; h++) {
+        part[h] = wasm_f32x4_add(vqo1[h], wasm_f32x4_mul(vS[h], hsum4(a + 4 * h)));
+        bound[h] = wasm_f32x4_add(wasm_f32x4_mul(vql[h], err), wasm_f32x4_mul(vew[h], cn));
+        v128_t hi = wasm_f32x4_add(part[h], bound[h]);
+        if (t < cs) hi = wasm_f32x4_add(hi, wasm_f32x4_mul(vqr[h], wasm_f32x4_splat(x->rest_norm[r])));
+        mask |= wasm_i32x4_bitmask(wasm_f32x4_lt(lower_bound(x, hi, vqn[h], xn), vtau[h])) << (4 * h);
       }
-      const int mask = wasm_i32x4_bitmask(wasm_f32x4_lt(lo0, vtau0)) | (wasm_i32x4_bitmask(wasm_f32x4_lt(lo1, vtau1)) << 4);
       if (!mask) continue;
+      if (t < cs) {  // second stage: the remaining dims, then the full bound
+        for (int b = 0; b < FLAT_BLOCK; b++) a[b] = wasm_i32x4_splat(0);
+        dots8(qc, cs, c, t, cs, a);
+        mask = 0;
+        for (int h = 0; h < 2; h++) {
+          const v128_t full = wasm_f32x4_add(wasm_f32x4_add(part[h], vqo2[h]), wasm_f32x4_mul(vS[h], hsum4(a + 4 * h)));
+          mask |= wasm_i32x4_bitmask(wasm_f32x4_lt(lower_bound(x, wasm_f32x4_add(full, bound[h]), vqn[h], xn), vtau[h])) << (4 * h);
+        }
+        if (!mask) continue;
+      }
       for (int b = 0; b < bq; b++) {
         if (!((mask >> b) & 1)) continue;
         s->stats_dist++;
@@ -924,8 +969,8 @@ static void flat_search_pruned(const Index* x, Scratch* s, const float* queries,
           tau[b] = nr[b] >= k ? hd[0] : 3.4e38f;
         }
       }
-      vtau0 = wasm_v128_load(tau);
-      vtau1 = wasm_v128_load(tau + 4);
+      vtau[0] = wasm_v128_load(tau);
+      vtau[1] = wasm_v128_load(tau + 4);
     }
     for (int b = 0; b < bq; b++) {
       float* hd = s->res_d + b * (k + 1);
@@ -1042,6 +1087,15 @@ void index_encode(Index* x, int32_t first, int32_t n) {
     const float* v = x->vectors + (int64_t)r * x->stride;
     if (x->metric != METRIC_HAMMING && x->sqnorm) x->sqnorm[r] = f_dot(v, v, x->stride);
     if (x->quant == QUANT_INT8) {
+      // codes of the rotated vector x' = R·x when the index has a rotation (flat), else of x
+      float rv[x->rot ? x->dim : 1];
+      if (x->rot) {
+        for (int i = 0; i < x->dim; i++) rv[i] = f_dot_n(x->rot + (int64_t)i * x->dim, v, x->dim);
+        float rest = 0.f;
+        for (int i = x->t_dims; i < x->dim; i++) rest += rv[i] * rv[i];
+        x->rest_norm[r] = __builtin_sqrtf(rest) * 1.0001f + 1e-7f;
+        v = rv;
+      }
       int8_t* c = x->codes + (int64_t)r * x->code_stride;
       float n2 = 0.f;
       double err2 = 0.0, c2 = 0.0;
