@@ -2,7 +2,7 @@ import { UsageError } from '../errors.js';
 import { sectionAs, type Container, type ContainerSectionInput } from '../io/container.js';
 import { KernelIndex, type HnswOptions } from './kernel-index.js';
 import type { SavedIndexMeta } from './persistence.js';
-import { FLAG_FREE, rowBytes, X } from './kernel/layout.js';
+import { FLAG_FREE, X } from './kernel/layout.js';
 import { runOnThreads } from './kernel/run-threads.js';
 
 /** Adds of at least this many vectors (and ≥ 10 % of the index) are followed by a reorder. */
@@ -200,25 +200,9 @@ export class HnswIndex extends KernelIndex {
   private applyPermutation(newSlot: Int32Array, order: Int32Array): void {
     const st = this.store;
     const n = st.count;
-    const g = st.g;
-    const w = 1 + g.M0;
-    const move = <T extends Int32Array | Float32Array | Uint8Array>(view: T, per: number) => {
-      const copy = view.slice() as T;
-      for (let t = 0; t < n; t++) view.set(copy.subarray(order[t] * per, (order[t] + 1) * per), t * per);
-    };
-    move(st.u8(st.data.vectors, n * rowBytes(g)), rowBytes(g));
-    if (g.codeStride > 0) {
-      move(st.u8(st.data.codes, n * g.codeStride), g.codeStride);
-      move(st.f32(st.data.codeSqnorm, n), 1);
-      move(st.f32(st.data.codeErr, n), 1);
-      move(st.f32(st.data.codeNorm, n), 1);
-    }
-    move(st.f32(st.data.sqnorm, n), 1);
-    move(st.u8(st.data.levels, n), 1);
-    move(st.u8(st.data.flags, n), 1);
-    move(st.i32(st.data.upper, n), 1);
+    const w = 1 + st.g.M0;
+    this.permuteSlots(newSlot, order);
     const links0 = st.i32(st.data.links0, n * w);
-    move(links0, w);
     for (let t = 0; t < n; t++) {
       const k = links0[t * w];
       for (let j = 1; j <= k; j++) links0[t * w + j] = newSlot[links0[t * w + j]];
@@ -236,10 +220,6 @@ export class HnswIndex extends KernelIndex {
     for (let t = 0; t < n; t++) this.allocLevels[t] = alloc[order[t]];
     const x = st.struct();
     if (x[X.entry] >= 0) x[X.entry] = newSlot[x[X.entry]];
-    this.ids.permute(newSlot);
-    const meta = this.metadata;
-    this.metadata = [];
-    for (let s = 0; s < meta.length; s++) if (meta[s] !== undefined) this.metadata[newSlot[s]] = meta[s];
   }
 
   /** Graph facts: entry point level, nodes per level, average links on level 0. */

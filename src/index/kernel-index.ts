@@ -58,6 +58,20 @@ const MAX_LEVEL = 30;
 /** Energy share of the first screening stage of a rotated flat index (see fitRotation). */
 const ENERGY = 0.9;
 
+/** Rows of `bytes` (each `rb` bytes) in the order `order`. */
+function permuteRows(bytes: Uint8Array, order: Int32Array, rb: number): Uint8Array {
+  const out = new Uint8Array(order.length * rb);
+  for (let i = 0; i < order.length; i++) out.set(bytes.subarray(order[i] * rb, (order[i] + 1) * rb), i * rb);
+  return out;
+}
+
+/** Undoes {@link permuteRows} on result rows of `k` values. */
+function unpermuteRows<T extends Int32Array | Float32Array>(rows: T, order: Int32Array, k: number): T {
+  const out = new (rows.constructor as { new (n: number): T })(rows.length);
+  for (let i = 0; i < order.length; i++) out.set(rows.subarray(i * k, (i + 1) * k), order[i] * k);
+  return out;
+}
+
 /**
  * Shared machinery of the flat and HNSW indexes: ids, metadata, vector storage in kernel memory,
  * quantization, filters, and the search plumbing. Subclasses choose how vectors are inserted.
@@ -189,6 +203,8 @@ export abstract class KernelIndex {
     const st = this.store;
     const area = st.threads[0];
     const rb = rowBytes(st.g);
+    const order = this.queryOrder(q.bytes, q.nq);
+    if (order) q.bytes = permuteRows(q.bytes, order, rb);
     for (let q0 = 0; q0 < q.nq; q0 += CHUNK) {
       const n = Math.min(CHUNK, q.nq - q0);
       st.u8(area.queries, n * rb).set(q.bytes.subarray(q0 * rb, (q0 + n) * rb));
@@ -197,6 +213,7 @@ export abstract class KernelIndex {
       outI.set(st.i32(area.outI, n * k), q0 * k);
       outD.set(st.f32(area.outD, n * k), q0 * k);
     }
+    if (order) return this.toHits(unpermuteRows(outI, order, k), unpermuteRows(outD, order, k), q.nq, k, options.withMetadata ?? true);
     return this.toHits(outI, outD, q.nq, k, options.withMetadata ?? true);
   }
 
@@ -205,6 +222,8 @@ export abstract class KernelIndex {
     const q = this.prepareQueries(queries, k, options);
     if (q.nq < PARALLEL_QUERIES || this.threads < 2) return this.searchBatchSync(queries, k, options);
     const rb = rowBytes(this.store.g);
+    const order = this.queryOrder(q.bytes, q.nq);
+    if (order) q.bytes = permuteRows(q.bytes, order, rb);
     const sharedQ = new SharedArrayBuffer(q.nq * rb);
     new Uint8Array(sharedQ).set(q.bytes.subarray(0, q.nq * rb));
     const outI = new SharedArrayBuffer(q.nq * k * 4);
@@ -229,7 +248,48 @@ export abstract class KernelIndex {
     } finally {
       this.busy = false;
     }
+    if (order) return this.toHits(unpermuteRows(new Int32Array(outI), order, k), unpermuteRows(new Float32Array(outD), order, k), q.nq, k, options.withMetadata ?? true);
     return this.toHits(new Int32Array(outI), new Float32Array(outD), q.nq, k, options.withMetadata ?? true);
+  }
+
+  /**
+   * An order in which to run a batch of queries (a permutation of 0..nq-1), or undefined for the
+   * given order. The flat index groups queries that want the same clusters.
+   */
+  protected queryOrder(_bytes: Uint8Array, _nq: number): Int32Array | undefined {
+    return undefined;
+  }
+
+  /**
+   * Renumbers the slots: the row in old slot `order[t]` moves to slot t (`newSlot` is the inverse).
+   * Moves everything stored per slot (vectors, codes and their norms, flags, ids, metadata);
+   * subclasses move their own structures.
+   */
+  protected permuteSlots(newSlot: Int32Array, order: Int32Array): void {
+    const st = this.store;
+    const n = st.count;
+    const g = st.g;
+    const move = <T extends Int32Array | Float32Array | Uint8Array>(view: T, per: number) => {
+      const copy = view.slice() as T;
+      for (let t = 0; t < n; t++) view.set(copy.subarray(order[t] * per, (order[t] + 1) * per), t * per);
+    };
+    move(st.u8(st.data.vectors, n * rowBytes(g)), rowBytes(g));
+    if (g.codeStride > 0) {
+      move(st.u8(st.data.codes, n * g.codeStride), g.codeStride);
+      move(st.f32(st.data.codeSqnorm, n), 1);
+      move(st.f32(st.data.codeErr, n), 1);
+      move(st.f32(st.data.codeNorm, n), 1);
+    }
+    if (st.data.restNorm) move(st.f32(st.data.restNorm, n), 1);
+    move(st.f32(st.data.sqnorm, n), 1);
+    move(st.u8(st.data.levels, n), 1);
+    move(st.u8(st.data.flags, n), 1);
+    move(st.i32(st.data.upper, n), 1);
+    move(st.i32(st.data.links0, n * (1 + g.M0)), 1 + g.M0);
+    this.ids.permute(newSlot);
+    const meta = this.metadata;
+    this.metadata = [];
+    for (let s = 0; s < meta.length; s++) if (meta[s] !== undefined) this.metadata[newSlot[s]] = meta[s];
   }
 
   /** Runs one chunk of queries through the kernel (exact = brute force over the allowed rows). */
@@ -645,8 +705,8 @@ export abstract class KernelIndex {
   /** Where a list of int32 can be placed temporarily (after the thread areas). */
   protected scratchList(n: number): number {
     const st = this.store;
-    const last = st.threads[st.threads.length - 1];
-    const at = Math.ceil(last.end / 64) * 64;
+    const end = st.threads.length > 0 ? st.threads[st.threads.length - 1].end : st.data.end;
+    const at = Math.ceil(end / 64) * 64;
     ensureMemory(st.memory, at + n * 4 + 64);
     return at;
   }

@@ -27,6 +27,9 @@ export interface SavedIndexMeta {
   entry?: number;
   maxLevel?: number;
   poolUsed?: number;
+  /** Flat: clusters of the rows and the rows they cover. */
+  nlist?: number;
+  clusteredEnd?: number;
 }
 
 /** Any saved index. */

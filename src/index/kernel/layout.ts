@@ -33,8 +33,20 @@ export const X = {
   rot: 28,
   tDims: 29,
   restNorm: 30,
+  nlist: 31,
+  clusteredEnd: 32,
+  cent: 33,
+  clStart: 34,
+  clR: 35,
+  clMaxCe: 36,
+  clMinSq: 37,
+  clNorm: 38,
+  rowE: 39,
+  rowCe: 40,
 } as const;
-export const INDEX_STRUCT_BYTES = 128;
+export const INDEX_STRUCT_BYTES = 256;
+/** Most clusters a flat index groups its rows into. */
+export const MAX_CLUSTERS = 1024;
 
 /** int32 slots of the kernel's `Scratch` struct. */
 export const S = {
@@ -58,6 +70,11 @@ export const S = {
   qbits: 17,
   statsDist: 18,
   rerank: 19,
+  cq: 20,
+  cd: 21,
+  corder: 22,
+  ckey: 23,
+  statsRows: 24,
 } as const;
 const SCRATCH_STRUCT_BYTES = 128;
 
@@ -105,6 +122,15 @@ export interface DataLayout {
   allow: number;
   rot: number;
   restNorm: number;
+  /** Flat clustering (with the rotation): centroids, cluster row offsets and bound terms. */
+  cent: number;
+  clStart: number;
+  clR: number;
+  clMaxCe: number;
+  clMinSq: number;
+  clNorm: number;
+  rowE: number;
+  rowCe: number;
   end: number;
 }
 
@@ -137,6 +163,14 @@ export function planData(start: number, g: Geometry): DataLayout {
     allow: a.alloc(Math.ceil(cap / 8) + 16),
     rot: g.rotation ? a.alloc(g.dim * g.dim * 4) : 0,
     restNorm: g.rotation ? a.alloc(cap * 4) : 0,
+    cent: g.rotation ? a.alloc(MAX_CLUSTERS * g.stride * 4) : 0,
+    clStart: g.rotation ? a.alloc((MAX_CLUSTERS + 1) * 4) : 0,
+    clR: g.rotation ? a.alloc(MAX_CLUSTERS * 4) : 0,
+    clMaxCe: g.rotation ? a.alloc(MAX_CLUSTERS * 4) : 0,
+    clMinSq: g.rotation ? a.alloc(MAX_CLUSTERS * 4) : 0,
+    clNorm: g.rotation ? a.alloc(MAX_CLUSTERS * 4) : 0,
+    rowE: g.rotation ? a.alloc(cap * 4) : 0,
+    rowCe: g.rotation ? a.alloc(cap * 4) : 0,
     end: a.end, // evaluated after every allocation above
   };
 }
@@ -188,6 +222,12 @@ export function planThread(start: number, g: Geometry, size: ScratchSize, write:
   ptr(S.qbuf, Math.max(16 * g.stride * 4, 64)); // 8 queries of the flat kernel, plus their rotations
   ptr(S.qcode, Math.max(8 * g.codeStride * 2, 16)); // 8 queries of the flat kernel
   ptr(S.qbits, Math.max(g.codeStride, 16));
+  if (g.rotation) {
+    ptr(S.cq, 8 * MAX_CLUSTERS * 4);
+    ptr(S.cd, 8 * MAX_CLUSTERS * 4);
+    ptr(S.corder, MAX_CLUSTERS * 4);
+    ptr(S.ckey, MAX_CLUSTERS * 4);
+  }
   write(S.tag, 0);
   const queries = a.alloc(size.chunk * rowBytes(g));
   const outI = a.alloc(size.chunk * size.k * 4);

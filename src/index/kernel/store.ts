@@ -1,5 +1,5 @@
 import { instantiateKernel, kernelModule, sharedMemory, ensureMemory } from '../../kernels/wasm.js';
-import { planData, planThread, rowBytes, S, X, type DataLayout, type Geometry, type ScratchSize, type ThreadArea } from './layout.js';
+import { INDEX_STRUCT_BYTES, MAX_CLUSTERS, planData, planThread, rowBytes, S, X, type DataLayout, type Geometry, type ScratchSize, type ThreadArea } from './layout.js';
 
 /** The index kernel's exports. */
 export interface IndexKernel extends WebAssembly.Exports {
@@ -8,6 +8,10 @@ export interface IndexKernel extends WebAssembly.Exports {
   hnsw_repair(index: number, scratch: number): void;
   flat_search_batch(index: number, scratch: number, queries: number, nq: number, k: number, allow: number, outI: number, outD: number): void;
   index_encode(index: number, first: number, n: number): void;
+  flat_assign(index: number, slots: number, n: number, cent: number, nlist: number, out: number): void;
+  flat_query_clusters(index: number, scratch: number, queries: number, nq: number, out: number): void;
+  flat_cluster_reset(index: number): void;
+  flat_cluster_rows(index: number, first: number, n: number): void;
 }
 
 /** Scalar settings written into the Index struct. */
@@ -66,7 +70,7 @@ export class IndexStore {
 
   /** The Index struct as int32 slots. */
   struct(): Int32Array {
-    return new Int32Array(this.memory.buffer, this.data.struct, 32);
+    return new Int32Array(this.memory.buffer, this.data.struct, INDEX_STRUCT_BYTES / 4);
   }
 
   private writePointers(): void {
@@ -88,6 +92,14 @@ export class IndexStore {
     x[X.codeNorm] = d.codeNorm;
     x[X.restNorm] = d.restNorm;
     x[X.sqnorm] = d.sqnorm;
+    x[X.cent] = d.cent;
+    x[X.clStart] = d.clStart;
+    x[X.clR] = d.clR;
+    x[X.clMaxCe] = d.clMaxCe;
+    x[X.clMinSq] = d.clMinSq;
+    x[X.clNorm] = d.clNorm;
+    x[X.rowE] = d.rowE;
+    x[X.rowCe] = d.rowCe;
   }
 
   get count(): number {
@@ -129,7 +141,7 @@ export class IndexStore {
       if (from && to && bytes > 0) dst.set(src.subarray(from, from + bytes), to);
     };
     const g = this.g;
-    copy(old.data.struct, this.data.struct, 128);
+    copy(old.data.struct, this.data.struct, INDEX_STRUCT_BYTES);
     copy(old.data.vectors, this.data.vectors, used * rowBytes(g));
     copy(old.data.links0, this.data.links0, used * (1 + g.M0) * 4);
     copy(old.data.upper, this.data.upper, used * 4);
@@ -142,6 +154,11 @@ export class IndexStore {
     copy(old.data.codeNorm, this.data.codeNorm, used * 4);
     copy(old.data.restNorm, this.data.restNorm, used * 4);
     copy(old.data.rot, this.data.rot, g.dim * g.dim * 4);
+    copy(old.data.cent, this.data.cent, MAX_CLUSTERS * g.stride * 4);
+    copy(old.data.clStart, this.data.clStart, (MAX_CLUSTERS + 1) * 4);
+    for (const a of ['clR', 'clMaxCe', 'clMinSq', 'clNorm'] as const) copy(old.data[a], this.data[a], MAX_CLUSTERS * 4);
+    copy(old.data.rowE, this.data.rowE, used * 4);
+    copy(old.data.rowCe, this.data.rowCe, used * 4);
     if (this.struct()[X.rot]) this.struct()[X.rot] = this.data.rot;
     copy(old.data.sqnorm, this.data.sqnorm, used * 4);
     copy(old.data.qOffset, this.data.qOffset, g.dim * 4);

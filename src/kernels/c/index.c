@@ -53,6 +53,16 @@ typedef struct {
   const float* rot;        // 28 flat: dim×dim rotation (principal axes) the codes are taken in, or 0
   int32_t t_dims;          // 29 flat: code dims of the first screening stage (multiple of 16)
   float* rest_norm;        // 30 flat: |x'| over the dims after t_dims (rotated)
+  int32_t nlist;           // 31 flat: clusters of the stored rows (k-means), 0 = none
+  int32_t clustered_end;   // 32 flat: rows [0, clustered_end) are grouped by cluster, the rest is a tail
+  const float* cent;       // 33 flat: nlist × stride centroids
+  const int32_t* cl_start; // 34 flat: nlist + 1 row offsets of the clusters
+  float* cl_r;             // 35 flat: max |x − c| over the cluster's rows
+  float* cl_maxce;         // 36 flat: max c·(x − c) over the cluster's rows (inflated)
+  float* cl_minsq;         // 37 flat: min |x|² over the cluster's rows
+  float* cl_norm;          // 38 flat: |c|
+  float* row_e;            // 39 flat: |x − c| of each clustered row (inflated)
+  float* row_ce;           // 40 flat: c·(x − c) of each clustered row (inflated)
 } Index;
 
 typedef struct {
@@ -76,6 +86,11 @@ typedef struct {
   uint8_t* qbits;      // 17 code_stride bytes: binary query code
   int32_t stats_dist;  // 18 distance computations of the last search
   int32_t rerank;      // 19 1 = re-rank code-traversal results by exact distance
+  float* cq;           // 20 flat: 8 × nlist q·c of the block's queries (cluster-major)
+  float* cd;           // 21 flat: 8 × nlist upper bounds of |q − c|
+  int32_t* corder;     // 22 flat: clusters in visiting order
+  float* ckey;         // 23 flat: lower bound of the block's best distance in each cluster
+  int32_t stats_rows;  // 24 rows that reached the integer screen in the last flat search
 } Scratch;
 
 // ----------------------------------------------------------------------------------- locks
@@ -850,21 +865,146 @@ static inline v128_t lower_bound(const Index* x, v128_t hi, v128_t qn, float xn)
   return wasm_f32x4_sub(wasm_f32x4_sub(base, hi), slack);
 }
 
+// State of one block of queries during a pruned flat scan.
+typedef struct {
+  int bq;
+  v128_t qo1[2], qo2[2], S[2], ql[2], ew[2], qn[2], qr[2], tau[2];
+  // centroid bound of the current cluster: q·c and an upper bound of |q − c| per query
+  v128_t ccq[2], ccd[2], cnorm;
+  int use_row_bound;
+  int tested, rejected;  // rows tried / rejected by the centroid row bound (to turn it off when useless)
+  int rows;              // rows that reached the integer screen
+} FlatBlock;
+
+// Upper bound of q·x for x = c + e (Cauchy–Schwarz twice): q·x = q·c + q·e with
+//   q·e ≤ |q|·|e|   and   q·e = (q − c)·e + c·e ≤ |q − c|·|e| + c·e,
+// plus slack for the float error of q·c.
+static inline v128_t centroid_hi(const v128_t cq, const v128_t cd, const v128_t ql, const v128_t e, const v128_t ce, const v128_t cn) {
+  const v128_t a = wasm_f32x4_mul(ql, e);
+  const v128_t b = wasm_f32x4_add(ce, wasm_f32x4_mul(cd, e));
+  const v128_t slack = wasm_f32x4_mul(wasm_f32x4_splat(1e-5f), wasm_f32x4_mul(ql, wasm_f32x4_add(cn, e)));
+  return wasm_f32x4_add(wasm_f32x4_add(cq, wasm_f32x4_min(a, b)), slack);
+}
+
+// Screens rows [from, to) against the block and scores the survivors exactly. With `centroid`,
+// the rows belong to one cluster whose bound terms are in blk->ccq/ccd/cnorm.
+__attribute__((always_inline)) static inline void flat_scan_rows(const Index* x, Scratch* s, FlatBlock* blk, float* tau_s, int* nr, int32_t from,
+                                  int32_t to, int centroid, const uint8_t* allow, int32_t k) {
+  const int n = x->stride;
+  const int cs = x->code_stride;
+  const int t = x->rot ? x->t_dims : cs;
+  const int16_t* qc = s->qcode;
+  for (int32_t r = from; r < to; r++) {
+    if (x->flags[r] & (FLAG_DELETED | FLAG_FREE)) continue;
+    if (allow && !((allow[r >> 3] >> (r & 7)) & 1)) continue;
+    const float xn = x->sqnorm[r];
+    int cmask = 0xff;
+    if (centroid && blk->use_row_bound) {
+      const v128_t e = wasm_f32x4_splat(x->row_e[r]);
+      const v128_t ce = wasm_f32x4_splat(x->row_ce[r]);
+      cmask = 0;
+      for (int h = 0; h < 2; h++) {
+        const v128_t hi = centroid_hi(blk->ccq[h], blk->ccd[h], blk->ql[h], e, ce, blk->cnorm);
+        cmask |= wasm_i32x4_bitmask(wasm_f32x4_lt(lower_bound(x, hi, blk->qn[h], xn), blk->tau[h])) << (4 * h);
+      }
+      blk->tested++;
+      if (!cmask) {
+        blk->rejected++;
+        continue;
+      }
+    }
+    blk->rows++;
+    const int8_t* c = x->codes + (int64_t)r * cs;
+    v128_t a[FLAT_BLOCK];
+    for (int b = 0; b < FLAT_BLOCK; b++) a[b] = wasm_i32x4_splat(0);
+    dots8(qc, cs, c, 0, t, a);
+    const v128_t err = wasm_f32x4_splat(x->code_err[r]);
+    const v128_t cn = wasm_f32x4_splat(x->code_norm[r]);
+    v128_t part[2], bound[2];
+    int mask = 0;
+    for (int h = 0; h < 2; h++) {
+      part[h] = wasm_f32x4_add(blk->qo1[h], wasm_f32x4_mul(blk->S[h], hsum4(a + 4 * h)));
+      bound[h] = wasm_f32x4_add(wasm_f32x4_mul(blk->ql[h], err), wasm_f32x4_mul(blk->ew[h], cn));
+      v128_t hi = wasm_f32x4_add(part[h], bound[h]);
+      if (t < cs) hi = wasm_f32x4_add(hi, wasm_f32x4_mul(blk->qr[h], wasm_f32x4_splat(x->rest_norm[r])));
+      mask |= wasm_i32x4_bitmask(wasm_f32x4_lt(lower_bound(x, hi, blk->qn[h], xn), blk->tau[h])) << (4 * h);
+    }
+    mask &= cmask;
+    if (!mask) continue;
+    if (t < cs) {  // second stage: the remaining dims, then the full bound
+      for (int b = 0; b < FLAT_BLOCK; b++) a[b] = wasm_i32x4_splat(0);
+      dots8(qc, cs, c, t, cs, a);
+      int m2 = 0;
+      for (int h = 0; h < 2; h++) {
+        const v128_t full = wasm_f32x4_add(wasm_f32x4_add(part[h], blk->qo2[h]), wasm_f32x4_mul(blk->S[h], hsum4(a + 4 * h)));
+        m2 |= wasm_i32x4_bitmask(wasm_f32x4_lt(lower_bound(x, wasm_f32x4_add(full, bound[h]), blk->qn[h], xn), blk->tau[h])) << (4 * h);
+      }
+      mask &= m2;
+      if (!mask) continue;
+    }
+    for (int b = 0; b < blk->bq; b++) {
+      if (!((mask >> b) & 1)) continue;
+      s->stats_dist++;
+      float d = dist_query(x, s->qbuf + b * n, r);
+      if (x->metric == METRIC_L2 && d < 0.f) d = 0.f;
+      if (nr[b] < k || d < tau_s[b]) {
+        float* hd = s->res_d + b * (k + 1);
+        int32_t* hi = s->res_i + b * (k + 1);
+        max_push(hd, hi, &nr[b], d, r);
+        if (nr[b] > k) max_pop(hd, hi, &nr[b]);
+        tau_s[b] = nr[b] >= k ? hd[0] : 3.4e38f;
+      }
+    }
+    blk->tau[0] = wasm_v128_load(tau_s);
+    blk->tau[1] = wasm_v128_load(tau_s + 4);
+  }
+}
+
+// Sorts the first n of idx by key[idx] ascending (shell sort: n is at most a few thousand).
+static void sort_by_key(int32_t* idx, const float* key, int n) {
+  static const int gaps[] = {701, 301, 132, 57, 23, 10, 4, 1};
+  for (int g = 0; g < 8; g++) {
+    const int gap = gaps[g];
+    for (int i = gap; i < n; i++) {
+      const int32_t v = idx[i];
+      const float kv = key[v];
+      int j = i;
+      for (; j >= gap && key[idx[j - gap]] > kv; j -= gap) idx[j] = idx[j - gap];
+      idx[j] = v;
+    }
+  }
+}
+
+// Upper bound of |q − c| from |q|², |c|² and q·c, with room for the float error of the expansion.
+static inline float dist_up(float qn, float cn2, float qc) {
+  const float d2 = qn + cn2 - 2.f * qc;
+  return __builtin_sqrtf((d2 > 0.f ? d2 : 0.f) + 1e-5f * (qn + cn2));
+}
+
+// Clusters (when present) are visited in order of the block's best lower bound; a cluster none of
+// whose rows can beat any query's current k-th distance is skipped whole, and inside a cluster each
+// row gets the centroid bound before the integer screen. Rows after clustered_end (added since the
+// clustering) are scanned without it.
 static void flat_search_pruned(const Index* x, Scratch* s, const float* queries, int32_t nq, int32_t k,
                                const uint8_t* allow, int32_t* out_i, float* out_d) {
   const int n = x->stride;
   const int cs = x->code_stride;
   const int t = x->rot ? x->t_dims : cs;  // first-stage code dims (all of them without a rotation)
+  const int nlist = x->nlist;
+  const int32_t cend = nlist > 0 ? x->clustered_end : 0;
   s->stats_dist = 0;
+  FlatBlock blk;
+  blk.rows = 0;
+  float tau_s[FLAT_BLOCK];
+  int nr[FLAT_BLOCK];
   for (int32_t q0 = 0; q0 < nq; q0 += FLAT_BLOCK) {
     const int bq = nq - q0 < FLAT_BLOCK ? nq - q0 : FLAT_BLOCK;
+    blk.bq = bq;
     // per-query constants, 4 lanes per vector: [0..3] and [4..7]
-    float qn[FLAT_BLOCK], qo1[FLAT_BLOCK], qo2[FLAT_BLOCK], S[FLAT_BLOCK], ew[FLAT_BLOCK], qlen[FLAT_BLOCK], qrest[FLAT_BLOCK],
-        tau[FLAT_BLOCK];
-    int nr[FLAT_BLOCK];
+    float qn[FLAT_BLOCK], qo1[FLAT_BLOCK], qo2[FLAT_BLOCK], S[FLAT_BLOCK], ew[FLAT_BLOCK], qlen[FLAT_BLOCK], qrest[FLAT_BLOCK];
     for (int b = 0; b < FLAT_BLOCK; b++) {
       nr[b] = 0;
-      tau[b] = b < bq ? 3.4e38f : -3.4e38f;  // padding lanes never pass
+      tau_s[b] = b < bq ? 3.4e38f : -3.4e38f;  // padding lanes never pass
       const int qi = q0 + (b < bq ? b : 0);
       float* dst = s->qbuf + b * n;                       // the query (normalised for cosine)
       float* rq = s->qbuf + (FLAT_BLOCK + b) * n;          // the query in the codes' basis
@@ -917,61 +1057,67 @@ static void flat_search_pruned(const Index* x, Scratch* s, const float* queries,
       qo2[b] = o2;
       qrest[b] = __builtin_sqrtf(rest) * 1.0001f + 1e-7f;
     }
-    const v128_t vqo1[2] = {wasm_v128_load(qo1), wasm_v128_load(qo1 + 4)};
-    const v128_t vqo2[2] = {wasm_v128_load(qo2), wasm_v128_load(qo2 + 4)};
-    const v128_t vS[2] = {wasm_v128_load(S), wasm_v128_load(S + 4)};
-    const v128_t vql[2] = {wasm_v128_load(qlen), wasm_v128_load(qlen + 4)};
-    const v128_t vew[2] = {wasm_v128_load(ew), wasm_v128_load(ew + 4)};
-    const v128_t vqn[2] = {wasm_v128_load(qn), wasm_v128_load(qn + 4)};
-    const v128_t vqr[2] = {wasm_v128_load(qrest), wasm_v128_load(qrest + 4)};
-    v128_t vtau[2] = {wasm_v128_load(tau), wasm_v128_load(tau + 4)};
-    const int16_t* qc = s->qcode;
-    for (int32_t r = 0; r < x->count; r++) {
-      if (x->flags[r] & (FLAG_DELETED | FLAG_FREE)) continue;
-      if (allow && !((allow[r >> 3] >> (r & 7)) & 1)) continue;
-      const int8_t* c = x->codes + (int64_t)r * cs;
-      v128_t a[FLAT_BLOCK];
-      for (int b = 0; b < FLAT_BLOCK; b++) a[b] = wasm_i32x4_splat(0);
-      dots8(qc, cs, c, 0, t, a);
-      const v128_t err = wasm_f32x4_splat(x->code_err[r]);
-      const v128_t cn = wasm_f32x4_splat(x->code_norm[r]);
-      const float xn = x->sqnorm[r];
-      v128_t part[2], bound[2];
-      int mask = 0;
-      for (int h = 0; h < 2; h++) {
-        part[h] = wasm_f32x4_add(vqo1[h], wasm_f32x4_mul(vS[h], hsum4(a + 4 * h)));
-        bound[h] = wasm_f32x4_add(wasm_f32x4_mul(vql[h], err), wasm_f32x4_mul(vew[h], cn));
-        v128_t hi = wasm_f32x4_add(part[h], bound[h]);
-        if (t < cs) hi = wasm_f32x4_add(hi, wasm_f32x4_mul(vqr[h], wasm_f32x4_splat(x->rest_norm[r])));
-        mask |= wasm_i32x4_bitmask(wasm_f32x4_lt(lower_bound(x, hi, vqn[h], xn), vtau[h])) << (4 * h);
+    for (int h = 0; h < 2; h++) {
+      blk.qo1[h] = wasm_v128_load(qo1 + 4 * h);
+      blk.qo2[h] = wasm_v128_load(qo2 + 4 * h);
+      blk.S[h] = wasm_v128_load(S + 4 * h);
+      blk.ql[h] = wasm_v128_load(qlen + 4 * h);
+      blk.ew[h] = wasm_v128_load(ew + 4 * h);
+      blk.qn[h] = wasm_v128_load(qn + 4 * h);
+      blk.qr[h] = wasm_v128_load(qrest + 4 * h);
+      blk.tau[h] = wasm_v128_load(tau_s + 4 * h);
+    }
+    if (nlist > 0) {
+      // q·c and |q − c| of every (cluster, query), cluster-major so one cluster's 8 lanes are adjacent
+      for (int j = 0; j < nlist; j++) {
+        const float* c = x->cent + (int64_t)j * n;
+        const float cn2 = x->cl_norm[j] * x->cl_norm[j];
+        for (int b = 0; b < FLAT_BLOCK; b++) {
+          const float d = b < bq ? f_dot(s->qbuf + b * n, c, n) : 0.f;
+          s->cq[j * FLAT_BLOCK + b] = d;
+          s->cd[j * FLAT_BLOCK + b] = dist_up(qn[b], cn2, d);
+        }
       }
-      if (!mask) continue;
-      if (t < cs) {  // second stage: the remaining dims, then the full bound
-        for (int b = 0; b < FLAT_BLOCK; b++) a[b] = wasm_i32x4_splat(0);
-        dots8(qc, cs, c, t, cs, a);
-        mask = 0;
+      // each cluster's key: the smallest lower bound over the block's queries
+      for (int j = 0; j < nlist; j++) {
+        const v128_t r = wasm_f32x4_splat(x->cl_r[j]);
+        const v128_t ce = wasm_f32x4_splat(x->cl_maxce[j]);
+        const v128_t cn = wasm_f32x4_splat(x->cl_norm[j]);
+        float lb[FLAT_BLOCK];
         for (int h = 0; h < 2; h++) {
-          const v128_t full = wasm_f32x4_add(wasm_f32x4_add(part[h], vqo2[h]), wasm_f32x4_mul(vS[h], hsum4(a + 4 * h)));
-          mask |= wasm_i32x4_bitmask(wasm_f32x4_lt(lower_bound(x, wasm_f32x4_add(full, bound[h]), vqn[h], xn), vtau[h])) << (4 * h);
+          const v128_t hi = centroid_hi(wasm_v128_load(s->cq + j * FLAT_BLOCK + 4 * h), wasm_v128_load(s->cd + j * FLAT_BLOCK + 4 * h), blk.ql[h], r, ce, cn);
+          wasm_v128_store(lb + 4 * h, lower_bound(x, hi, blk.qn[h], x->cl_minsq[j]));
+        }
+        float m = lb[0];
+        for (int b = 1; b < bq; b++) m = lb[b] < m ? lb[b] : m;
+        s->ckey[j] = m;
+        s->corder[j] = j;
+      }
+      sort_by_key(s->corder, s->ckey, nlist);
+      blk.use_row_bound = 1;
+      blk.tested = blk.rejected = 0;
+      for (int o = 0; o < nlist; o++) {
+        const int j = s->corder[o];
+        float tmax = tau_s[0];
+        for (int b = 1; b < bq; b++) tmax = tau_s[b] > tmax ? tau_s[b] : tmax;
+        if (s->ckey[j] >= tmax) break;  // no later cluster can hold a better row for any query
+        const v128_t r = wasm_f32x4_splat(x->cl_r[j]);
+        const v128_t ce = wasm_f32x4_splat(x->cl_maxce[j]);
+        blk.cnorm = wasm_f32x4_splat(x->cl_norm[j]);
+        int mask = 0;
+        for (int h = 0; h < 2; h++) {
+          blk.ccq[h] = wasm_v128_load(s->cq + j * FLAT_BLOCK + 4 * h);
+          blk.ccd[h] = wasm_v128_load(s->cd + j * FLAT_BLOCK + 4 * h);
+          const v128_t hi = centroid_hi(blk.ccq[h], blk.ccd[h], blk.ql[h], r, ce, blk.cnorm);
+          mask |= wasm_i32x4_bitmask(wasm_f32x4_lt(lower_bound(x, hi, blk.qn[h], x->cl_minsq[j]), blk.tau[h])) << (4 * h);
         }
         if (!mask) continue;
+        // the row bound costs a few operations per row: drop it for this block if it rejects little
+        if (blk.use_row_bound && blk.tested >= 1024 && blk.rejected * 8 < blk.tested) blk.use_row_bound = 0;
+        flat_scan_rows(x, s, &blk, tau_s, nr, x->cl_start[j], x->cl_start[j + 1], 1, allow, k);
       }
-      for (int b = 0; b < bq; b++) {
-        if (!((mask >> b) & 1)) continue;
-        s->stats_dist++;
-        float d = dist_query(x, s->qbuf + b * n, r);
-        if (x->metric == METRIC_L2 && d < 0.f) d = 0.f;
-        if (nr[b] < k || d < tau[b]) {
-          float* hd = s->res_d + b * (k + 1);
-          int32_t* hi = s->res_i + b * (k + 1);
-          max_push(hd, hi, &nr[b], d, r);
-          if (nr[b] > k) max_pop(hd, hi, &nr[b]);
-          tau[b] = nr[b] >= k ? hd[0] : 3.4e38f;
-        }
-      }
-      vtau[0] = wasm_v128_load(tau);
-      vtau[1] = wasm_v128_load(tau + 4);
     }
+    flat_scan_rows(x, s, &blk, tau_s, nr, cend, x->count, 0, allow, k);
     for (int b = 0; b < bq; b++) {
       float* hd = s->res_d + b * (k + 1);
       int32_t* hi = s->res_i + b * (k + 1);
@@ -983,6 +1129,102 @@ static void flat_search_pruned(const Index* x, Scratch* s, const float* queries,
         od[j] = j < nr[b] ? hd[j] : 3.4e38f;
       }
     }
+  }
+  s->stats_rows = blk.rows;
+}
+
+// ------------------------------------------------------------------------------ clustering
+// Nearest centroid (squared L2) of each of n rows given by slot, among `nlist` centroids at `cent`
+// (k-means assignment step of the flat index's clustering).
+__attribute__((export_name("flat_assign")))
+void flat_assign(const Index* x, const int32_t* slots, int32_t n, const float* cent, int32_t nlist, int32_t* out) {
+  const int st = x->stride;
+  for (int32_t i = 0; i < n; i++) {
+    const float* v = x->vectors + (int64_t)slots[i] * st;
+    float best = 3.4e38f;
+    int32_t arg = 0;
+    for (int j = 0; j < nlist; j++) {
+      const float d = f_l2(v, cent + (int64_t)j * st, st);
+      if (d < best) {
+        best = d;
+        arg = j;
+      }
+    }
+    out[i] = arg;
+  }
+}
+
+// Nearest centroid of each query (normalised first for cosine): the flat search groups queries by
+// it so that a block's queries want the same clusters.
+__attribute__((export_name("flat_query_clusters")))
+void flat_query_clusters(const Index* x, Scratch* s, const float* queries, int32_t nq, int32_t* out) {
+  const int st = x->stride;
+  float* q = s->qbuf;
+  for (int32_t i = 0; i < nq; i++) {
+    const float* src = (const float*)((const uint8_t*)queries + i * row_bytes(x));
+    float norm = 0.f;
+    for (int d = 0; d < st; d++) {
+      q[d] = src[d];
+      norm += src[d] * src[d];
+    }
+    if (x->metric == METRIC_COSINE && norm > 0.f) {
+      const float inv = 1.f / __builtin_sqrtf(norm);
+      for (int d = 0; d < st; d++) q[d] *= inv;
+    }
+    float best = 3.4e38f;
+    int32_t arg = 0;
+    for (int j = 0; j < x->nlist; j++) {
+      const float d = x->cl_norm[j] * x->cl_norm[j] - 2.f * f_dot(q, x->cent + (int64_t)j * st, st);
+      if (d < best) {
+        best = d;
+        arg = j;
+      }
+    }
+    out[i] = arg;
+  }
+}
+
+// Resets the per-cluster bound terms (|c|, radius, max c·e, min |x|²) before flat_cluster_rows.
+__attribute__((export_name("flat_cluster_reset")))
+void flat_cluster_reset(Index* x) {
+  for (int j = 0; j < x->nlist; j++) {
+    const float* c = x->cent + (int64_t)j * x->stride;
+    x->cl_norm[j] = __builtin_sqrtf(f_dot(c, c, x->stride));
+    x->cl_r[j] = 0.f;
+    x->cl_maxce[j] = -3.4e38f;
+    x->cl_minsq[j] = 3.4e38f;
+  }
+}
+
+// Bound terms of rows first..first+n-1 that lie in the clustered range: |x − c| and c·(x − c)
+// against their cluster's centroid (rounded up), and the cluster's radius, max c·e and min |x|²
+// (only ever loosened, so a row rewritten in place keeps every bound valid). Needs sqnorm.
+__attribute__((export_name("flat_cluster_rows")))
+void flat_cluster_rows(Index* x, int32_t first, int32_t n) {
+  const int st = x->stride;
+  for (int32_t r = first; r < first + n && r < x->clustered_end; r++) {
+    int lo = 0, hi = x->nlist - 1;  // the cluster j with cl_start[j] <= r < cl_start[j + 1]
+    while (lo < hi) {
+      const int mid = (lo + hi + 1) >> 1;
+      if (x->cl_start[mid] <= r) lo = mid;
+      else hi = mid - 1;
+    }
+    const float* c = x->cent + (int64_t)lo * st;
+    const float* v = x->vectors + (int64_t)r * st;
+    double e2 = 0.0, ce = 0.0;
+    for (int d = 0; d < st; d++) {
+      const double e = (double)v[d] - c[d];
+      e2 += e * e;
+      ce += (double)c[d] * e;
+    }
+    const float e = (float)(__builtin_sqrt(e2) * 1.0001 + 1e-7);
+    const float xl = __builtin_sqrtf(x->sqnorm[r]);
+    const float cev = (float)ce + 1e-5f * x->cl_norm[lo] * (xl + x->cl_norm[lo]) + 1e-7f;
+    x->row_e[r] = e;
+    x->row_ce[r] = cev;
+    if (e > x->cl_r[lo]) x->cl_r[lo] = e;
+    if (cev > x->cl_maxce[lo]) x->cl_maxce[lo] = cev;
+    if (x->sqnorm[r] < x->cl_minsq[lo]) x->cl_minsq[lo] = x->sqnorm[r];
   }
 }
 
