@@ -2,6 +2,8 @@ import { Command } from 'commander';
 import { registerAnalogy } from './commands/analogy.js';
 import { registerConvert } from './commands/convert.js';
 import { registerDemo } from './commands/demo.js';
+import { registerEmbed } from './commands/embed.js';
+import { registerEncoders } from './commands/encoders.js';
 import { registerEval } from './commands/eval.js';
 import { registerIndex } from './commands/index-command.js';
 import { registerSimilar } from './commands/similar.js';
@@ -27,6 +29,8 @@ export function buildProgram(): Command {
   registerEval(program, globals);
   registerConvert(program, globals);
   registerIndex(program, globals);
+  registerEmbed(program, globals);
+  registerEncoders(program, globals);
   registerDemo(program, globals);
   // Subcommands inherit exitOverride so usage errors come back as CommanderError (exit 2).
   const override = (c: Command) => {

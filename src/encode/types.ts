@@ -10,6 +10,12 @@ export interface EmbedOptions {
   signal?: AbortSignal;
   /** Called after each batch with (done, total). */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Directory of an on-disk content-hash cache (see `EmbeddingCache`): rows of inputs seen before
+   * by the same encoder (same name, version and settings) are read from it instead of recomputed,
+   * new rows are added. Default: no cache.
+   */
+  cacheDir?: string;
 }
 
 /** A per-input failure: the batch goes on, the row of a failed input is all zeros. */

@@ -12,10 +12,12 @@ import {
 } from './ekv-layout.js';
 import { HOST_IS_LITTLE_ENDIAN, swap32InPlace, swap64InPlace } from './float32-bytes.js';
 import { showBytes } from './push-parser.js';
+import { PackedWords } from '../word/packed-words.js';
 
-/** Vectors decoded from an ekv file; `vectors` and `counts` are views into the file's buffer. */
+/** Vectors decoded from an ekv file; `words`, `vectors` and `counts` are views into the file's buffer. */
 export interface DecodedEkv {
-  words: string[];
+  /** Packed (UTF-8 bytes, decoded when read) unless a word is not valid UTF-8 by itself: then strings with U+FFFD. */
+  words: PackedWords | string[];
   vectors: Float32Array;
   counts: Float64Array | undefined;
   dim: number;
@@ -131,24 +133,7 @@ export function decodeEkv(file: string, fileBytes: Uint8Array, limit: number, ve
   }
   const rows = Math.min(h.rows, limit);
   const base = bytes.byteOffset;
-  const offsetsView = new DataView(bytes.buffer, base + h.wordsOffset, 4 * (h.rows + 1));
-  const textStart = h.wordsOffset + 4 * (h.rows + 1);
-  const textLength = h.wordsLength - 4 * (h.rows + 1);
-  const text = Buffer.from(bytes.buffer, base + textStart, textLength);
-  const words: string[] = new Array<string>(rows);
-  let previous = offsetsView.getUint32(0, true);
-  if (previous !== 0) throw new FileFormatError(file, `corrupt: first word offset is ${previous}, expected 0`);
-  for (let i = 0; i < rows; i++) {
-    const next = offsetsView.getUint32(4 * (i + 1), true);
-    if (next < previous || next > textLength) {
-      throw new FileFormatError(file, `corrupt: word offset ${i + 1} (${next}) is out of order or beyond the words text (${textLength} bytes)`);
-    }
-    words[i] = text.toString('utf8', previous, next);
-    previous = next;
-  }
-  if (rows === h.rows && previous !== textLength) {
-    throw new FileFormatError(file, `corrupt: words end at byte ${previous} of a ${textLength}-byte words text`);
-  }
+  const words = decodeWords(file, bytes, h, rows);
   const vectorBytes = new Uint8Array(bytes.buffer, base + h.vectorsOffset, rows * h.dim * 4);
   const countBytes = h.countsLength > 0 ? new Uint8Array(bytes.buffer, base + h.countsOffset, rows * 8) : undefined;
   if (!HOST_IS_LITTLE_ENDIAN) {
@@ -162,4 +147,36 @@ export function decodeEkv(file: string, fileBytes: Uint8Array, limit: number, ve
     dim: h.dim,
     rowsInFile: h.rows,
   };
+}
+
+/**
+ * The first `rows` words of the words section: packed (views into `bytes`, nothing decoded) when
+ * each is valid UTF-8, else decoded to strings (invalid bytes become U+FFFD). Checks the offsets.
+ */
+function decodeWords(file: string, bytes: Uint8Array, h: EkvHeader, rows: number): PackedWords | string[] {
+  const base = bytes.byteOffset;
+  const textStart = h.wordsOffset + 4 * (h.rows + 1);
+  const textLength = h.wordsLength - 4 * (h.rows + 1);
+  // Sections start at multiples of 64 in a 64-byte-aligned buffer: a Uint32Array view is aligned.
+  const offsets = new Uint32Array(bytes.buffer, base + h.wordsOffset, rows + 1);
+  if (!HOST_IS_LITTLE_ENDIAN) swap32InPlace(new Uint8Array(offsets.buffer, offsets.byteOffset, offsets.byteLength));
+  if (offsets[0] !== 0) throw new FileFormatError(file, `corrupt: first word offset is ${offsets[0]}, expected 0`);
+  let previous = 0;
+  for (let i = 1; i <= rows; i++) {
+    const next = offsets[i];
+    if (next < previous || next > textLength) {
+      throw new FileFormatError(file, `corrupt: word offset ${i} (${next}) is out of order or beyond the words text (${textLength} bytes)`);
+    }
+    previous = next;
+  }
+  if (rows === h.rows && previous !== textLength) {
+    throw new FileFormatError(file, `corrupt: words end at byte ${previous} of a ${textLength}-byte words text`);
+  }
+  const text = new Uint8Array(bytes.buffer, base + textStart, textLength);
+  const packed = PackedWords.tryCreate(text, offsets);
+  if (packed) return packed;
+  const buffer = Buffer.from(text.buffer, text.byteOffset, text.length);
+  const words = new Array<string>(rows);
+  for (let i = 0; i < rows; i++) words[i] = buffer.toString('utf8', offsets[i], offsets[i + 1]);
+  return words;
 }

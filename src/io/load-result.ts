@@ -1,5 +1,6 @@
 import { FileFormatError, UsageError } from '../errors.js';
 import { KeyedVectors, type KeyedVectorsInit } from '../word/keyed-vectors.js';
+import { PackedWords } from '../word/packed-words.js';
 import { dropDuplicateRows } from './dedupe.js';
 import type { ResolvedReadOptions } from './read-options.js';
 import type { LoadResult, VectorFormatName } from './vector-format.js';
@@ -7,8 +8,8 @@ import { quoteWord } from './words.js';
 
 /** What a format reader produced, before it becomes a {@link LoadResult}. */
 export interface RawVectors {
-  /** Words in file order, possibly with duplicates. */
-  words: string[];
+  /** Words in file order, possibly with duplicates (packed: UTF-8 bytes decoded when read, see ekv). */
+  words: string[] | PackedWords;
   vectors: Float32Array;
   dim: number;
   counts?: Float64Array;
@@ -50,7 +51,7 @@ export function toLoadResult(
       if (error instanceof UsageError) throw new FileFormatError(file, `corrupt: ${error.message}`);
       throw error;
     }
-    const deduped = dropDuplicateRows(file, words, vectors, dim, counts, duplicates);
+    const deduped = dropDuplicateRows(file, words instanceof PackedWords ? words.toArray() : words, vectors, dim, counts, duplicates);
     dropped = deduped.dropped;
     firstDropped = deduped.firstDropped;
     kv = build(file, { words: deduped.words, vectors: deduped.vectors, dim, counts: deduped.counts });

@@ -4,6 +4,8 @@ import { normalizeRows, rowNorms, unitVector } from '../math/normalize.js';
 import { TopK } from '../math/topk.js';
 import { HnswIndex } from '../index/hnsw-index.js';
 import type { HnswOptions } from '../index/kernel-index.js';
+import { PackedWords } from './packed-words.js';
+import { WordIndex } from './word-index.js';
 
 /** Thrown when a word is not in the vocabulary. */
 export class KeyError extends EmbedkitError {
@@ -62,8 +64,12 @@ export interface CentralityOptions {
 
 /** What a {@link KeyedVectors} is built from. */
 export interface KeyedVectorsInit {
-  /** Words in row order (usually most frequent first). Must be unique. */
-  words: readonly string[];
+  /**
+   * Words in row order (usually most frequent first). Must be unique. Either strings (kept by
+   * reference, not copied) or {@link PackedWords} (UTF-8 bytes, decoded only when read; what the
+   * ekv reader gives, to keep large vocabularies small).
+   */
+  words: readonly string[] | PackedWords;
   /** `words.length × dim` row-major float32 matrix. Not copied. */
   vectors: Float32Array;
   dim: number;
@@ -78,13 +84,16 @@ export interface KeyedVectorsInit {
 export class KeyedVectors {
   /** Dimensionality of every vector. */
   readonly dim: number;
-  /** Words in row order. */
-  readonly words: readonly string[];
   /** `size × dim` row-major vectors (shared, not copied). */
   readonly vectors: Float32Array;
   /** Corpus frequency of each word in row order, when known. */
   readonly counts: Float64Array | undefined;
-  protected readonly wordIndex: Map<string, number>;
+  /** Word → row. */
+  protected readonly wordIndex: WordIndex;
+  /** The words as strings: given, or decoded from {@link packedWords} on first use of {@link words}. */
+  private wordList: readonly string[] | undefined;
+  private readonly packedWords: PackedWords | undefined;
+  private readonly rows: number;
   private ann: HnswIndex | undefined;
   private unitCache: Float32Array | undefined;
   private normCache: Float32Array | undefined;
@@ -102,41 +111,52 @@ export class KeyedVectors {
       throw new UsageError(`counts has ${init.counts.length} entries for ${words.length} words`);
     }
     this.dim = dim;
-    this.words = words;
     this.vectors = vectors;
     this.counts = init.counts;
-    this.wordIndex = new Map();
-    for (let i = 0; i < words.length; i++) {
-      if (this.wordIndex.has(words[i])) throw new UsageError(`duplicate word '${words[i]}' at rows ${this.wordIndex.get(words[i])} and ${i}`);
-      this.wordIndex.set(words[i], i);
+    this.rows = words.length;
+    if (words instanceof PackedWords) {
+      this.packedWords = words;
+      this.wordIndex = WordIndex.ofPacked(words);
+    } else {
+      this.wordList = words;
+      this.wordIndex = WordIndex.ofStrings(words);
     }
+  }
+
+  /** Words in row order (for packed words, decoded on first use and kept). */
+  get words(): readonly string[] {
+    return (this.wordList ??= this.packedWords!.toArray());
   }
 
   /** Number of words (rows). */
   get size(): number {
-    return this.words.length;
+    return this.rows;
+  }
+
+  /** The word of row `i` (without decoding the whole vocabulary). */
+  wordAt(i: number): string {
+    if (!(Number.isInteger(i) && i >= 0 && i < this.rows)) throw new UsageError(`row ${i} out of range 0..${this.rows - 1}`);
+    return this.wordList ? this.wordList[i] : this.packedWords!.at(i);
   }
 
   /** Row index of `word`, or -1. */
   indexOf(word: string): number {
-    return this.wordIndex.get(word) ?? -1;
+    return this.wordIndex.get(word);
   }
 
   /** Whether `word` is in the vocabulary. */
   has(word: string): boolean {
-    return this.wordIndex.has(word);
+    return this.wordIndex.get(word) >= 0;
   }
 
   /** The vector of `word` as a view into `vectors` (no copy). Throws KeyError if absent. */
   get(word: string): Float32Array {
-    const i = this.wordIndex.get(word);
-    if (i === undefined) throw new KeyError(word);
-    return this.vectorAt(i);
+    return this.vectorAt(this.rowOf(word));
   }
 
   /** The vector of row `i` as a view (no copy). */
   vectorAt(i: number): Float32Array {
-    if (!(i >= 0 && i < this.words.length)) throw new UsageError(`row ${i} out of range 0..${this.words.length - 1}`);
+    if (!(i >= 0 && i < this.rows)) throw new UsageError(`row ${i} out of range 0..${this.rows - 1}`);
     return this.vectors.subarray(i * this.dim, (i + 1) * this.dim);
   }
 
@@ -258,7 +278,7 @@ export class KeyedVectors {
     for (const h of hits) {
       const row = h.id as number;
       if (skip.has(row)) continue;
-      out.push({ word: this.words[row], score: 1 - h.distance });
+      out.push({ word: this.wordAt(row), score: 1 - h.distance });
       if (out.length === topn) break;
     }
     return out;
@@ -376,7 +396,7 @@ export class KeyedVectors {
     const i1 = this.rowOf(w1);
     const limit = all[this.rowOf(w2)];
     const out: string[] = [];
-    for (let i = 0; i < all.length; i++) if (all[i] < limit && i !== i1) out.push(this.words[i]);
+    for (let i = 0; i < all.length; i++) if (all[i] < limit && i !== i1) out.push(this.wordAt(i));
     return out;
   }
 
@@ -452,7 +472,7 @@ export class KeyedVectors {
   /** Row of `word`; throws KeyError if absent. */
   private rowOf(word: string): number {
     const i = this.wordIndex.get(word);
-    if (i === undefined) throw new KeyError(word);
+    if (i < 0) throw new KeyError(word);
     return i;
   }
 
@@ -510,7 +530,7 @@ export class KeyedVectors {
       if (s > heap.threshold) heap.push(s, i);
     }
     const { indices, scores: top } = heap.drain();
-    return Array.from(indices, (i, k) => ({ word: this.words[i], score: top[k] }));
+    return Array.from(indices, (i, k) => ({ word: this.wordAt(i), score: top[k] }));
   }
 }
 

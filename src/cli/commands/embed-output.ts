@@ -1,0 +1,136 @@
+// Where `embedkit embed` writes its vectors: JSON Lines (one line per input, failed ones with
+// "error"), .fvecs or .ekv (successful rows only). Every output is written atomically.
+import path from 'node:path';
+import { UsageError } from '../../errors.js';
+import { openAtomicWriter, writeFileAtomic, type AtomicWriter } from '../../io/atomic-write.js';
+import { formatFloat32 } from '../../io/float-text.js';
+import { saveVectors } from '../../io/save.js';
+import { writeFvecs } from '../../io/vecs-write.js';
+import { KeyedVectors } from '../../word/keyed-vectors.js';
+
+export const OUTPUT_FORMATS = ['jsonl', 'fvecs', 'ekv'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+const EXTENSIONS: Record<string, OutputFormat> = { '.jsonl': 'jsonl', '.ndjson': 'jsonl', '.fvecs': 'fvecs', '.ekv': 'ekv' };
+
+/** The output format: `--format` if given, else from the extension of `file`. */
+export function outputFormatOf(file: string, format?: OutputFormat): OutputFormat {
+  if (format) return format;
+  const f = EXTENSIONS[path.extname(file).toLowerCase()];
+  if (!f) throw new UsageError(`cannot tell the output format of '${file}' from its extension: use .jsonl, .fvecs or .ekv, or --format`);
+  return f;
+}
+
+export type ItemId = string | number;
+
+/** Receives the rows of successive chunks of inputs, then writes or discards the output. */
+export interface EmbedSink {
+  /** Rows of one chunk: `ids.length × dim` values; `errors` maps a row of this chunk to its message. */
+  add(ids: readonly ItemId[], data: Float32Array, errors: ReadonlyMap<number, string>): Promise<void>;
+  /** Makes the output visible. Returns the rows written (0: nothing was written). */
+  commit(): Promise<number>;
+  abort(): Promise<void>;
+}
+
+export function openSink(file: string, format: OutputFormat, dim: number): Promise<EmbedSink> | EmbedSink {
+  return format === 'jsonl' ? JsonlSink.open(file, dim) : new MatrixSink(file, format, dim);
+}
+
+/** A float as JSON: shortest decimal that reads back as the same float32 ("-0.0" keeps the sign for Python). */
+function jsonFloat(v: number): string {
+  return Object.is(v, -0) ? '-0.0' : formatFloat32(v);
+}
+
+/** Streams `{"id": …, "vector": […]}` / `{"id": …, "error": "…"}` lines to a temporary file. */
+class JsonlSink implements EmbedSink {
+  private rows = 0;
+
+  private constructor(
+    private readonly writer: AtomicWriter,
+    private readonly dim: number,
+  ) {}
+
+  static async open(file: string, dim: number): Promise<JsonlSink> {
+    return new JsonlSink(await openAtomicWriter(file), dim);
+  }
+
+  async add(ids: readonly ItemId[], data: Float32Array, errors: ReadonlyMap<number, string>): Promise<void> {
+    const { dim } = this;
+    let text = '';
+    for (let r = 0; r < ids.length; r++) {
+      const id = JSON.stringify(ids[r]);
+      const error = errors.get(r);
+      if (error !== undefined) {
+        text += `{"id":${id},"error":${JSON.stringify(error)}}\n`;
+        continue;
+      }
+      const values = new Array<string>(dim);
+      for (let j = 0; j < dim; j++) values[j] = jsonFloat(data[r * dim + j]);
+      text += `{"id":${id},"vector":[${values.join(',')}]}\n`;
+    }
+    this.rows += ids.length;
+    await this.writer.write(text);
+  }
+
+  async commit(): Promise<number> {
+    await this.writer.commit();
+    return this.rows;
+  }
+
+  abort(): Promise<void> {
+    return this.writer.abort();
+  }
+}
+
+/** The file next to an .fvecs output that holds its ids, one per line, row by row. */
+export function idsFileOf(file: string): string {
+  return `${file}.ids`;
+}
+
+/**
+ * Collects the successful rows, then writes them with the .fvecs / .ekv writers of src/io. An .ekv
+ * file keeps the ids as its words; for .fvecs they go to {@link idsFileOf} (one per line, the form
+ * `embedkit index build --ids` reads), since failed inputs leave gaps in the row numbers.
+ */
+class MatrixSink implements EmbedSink {
+  private ids: string[] = [];
+  private data = new Float32Array(0);
+  private rows = 0;
+
+  constructor(
+    private readonly file: string,
+    private readonly format: 'fvecs' | 'ekv',
+    private readonly dim: number,
+  ) {}
+
+  async add(ids: readonly ItemId[], data: Float32Array, errors: ReadonlyMap<number, string>): Promise<void> {
+    const { dim } = this;
+    const need = (this.rows + ids.length - errors.size) * dim;
+    if (need > this.data.length) {
+      const grown = new Float32Array(Math.max(need, this.data.length * 2));
+      grown.set(this.data.subarray(0, this.rows * dim));
+      this.data = grown;
+    }
+    for (let r = 0; r < ids.length; r++) {
+      if (errors.has(r)) continue;
+      this.data.set(data.subarray(r * dim, (r + 1) * dim), this.rows * dim);
+      this.ids.push(String(ids[r]));
+      this.rows++;
+    }
+  }
+
+  async commit(): Promise<number> {
+    if (this.rows === 0) return 0; // neither format can hold 0 rows with a dimension; nothing is written
+    const data = this.data.subarray(0, this.rows * this.dim);
+    if (this.format === 'fvecs') {
+      await writeFvecs(this.file, { data, dim: this.dim, rows: this.rows });
+      await writeFileAtomic(idsFileOf(this.file), `${this.ids.join('\n')}\n`);
+    }
+    else await saveVectors(new KeyedVectors({ words: this.ids, vectors: data, dim: this.dim }), this.file, { format: 'ekv' });
+    return this.rows;
+  }
+
+  async abort(): Promise<void> {
+    this.data = new Float32Array(0);
+  }
+}

@@ -1,0 +1,80 @@
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { FileFormatError } from '../../errors.js';
+import { listImageFiles, readTextLines } from '../../encode/inputs.js';
+import { int, oneOf } from '../parse.js';
+import type { GlobalOptions } from '../run.js';
+import { OUTPUT_FORMATS, type ItemId } from './embed-output.js';
+import { checkEmbedUsage, parseOptionValue, runEmbed, type EmbedCommonOptions, type EmbedItem } from './embed-run.js';
+import { readIdsFile } from './index-input.js';
+
+/** Adds the options `embed text` and `embed image` share. */
+function commonOptions(command: Command, inputHelp: string, outputHelp: string): Command {
+  return command
+    .requiredOption('-e, --encoder <name>', 'encoder name (`embedkit encoders` lists them)')
+    .requiredOption('-i, --input <path>', inputHelp)
+    .requiredOption('-o, --output <file>', outputHelp)
+    .addOption(new Option('--format <format>', 'output format (default: from the extension .jsonl/.ndjson, .fvecs, .ekv)').argParser(oneOf(OUTPUT_FORMATS)))
+    .option('-m, --model <path>', 'model folder or file, for encoders of a user-supplied model (transformer, onnx-image, clip, trained)')
+    .option('-O, --option <key=value>', 'encoder load option, repeatable (e.g. -O threads=2 -O pooling=cls); numbers, true/false and JSON are parsed', parseOptionValue)
+    .option('--batch-size <n>', 'inputs per model call (default: the encoder\'s)', int(1, 65536))
+    .option('--no-normalize', 'keep raw vectors (default: unit length)')
+    .option('--cache <dir>', 'on-disk cache of embeddings keyed by content hash (reused across runs by encoders that support it)')
+    .option('--json', 'print a JSON summary {encoder, inputs, embedded, failed, dimension, seconds, output, errors, …}', false)
+    .option('-q, --quiet', 'no progress bar', false);
+}
+
+function mergeGlobals<T extends { json: boolean }>(o: T, globals: () => GlobalOptions): T {
+  return { ...o, json: o.json || globals().json };
+}
+
+/** `embedkit embed text|image`: run an encoder over a text file or an image folder and save the vectors. */
+export function registerEmbed(program: Command, globals: () => GlobalOptions): void {
+  const embed = program
+    .command('embed')
+    .description('embed text lines or image files with a pretrained encoder and save the vectors (.jsonl, .fvecs or .ekv)');
+
+  commonOptions(
+    embed.command('text').description('embed each line of a text file (JSONL id = 0-based line number, or the line of --ids)'),
+    'UTF-8 text file, one input per line',
+    'vectors file: .jsonl ({"id", "vector"} or {"id", "error"} per line), .fvecs (+ FILE.ids) or .ekv (ids as keys)',
+  )
+    .option('--ids <file>', 'ids, one per line, same number of lines as the input (default: 0-based line numbers)')
+    .action(async (raw: EmbedCommonOptions & { ids?: string }) => {
+      const o = mergeGlobals(raw, globals);
+      const format = checkEmbedUsage(o, 'text');
+      const lines = await readTextLines(o.input);
+      let ids: ItemId[] = lines.map((_, i) => i);
+      if (o.ids !== undefined) ids = await readIdsFile(o.ids, lines.length);
+      const items: EmbedItem<string>[] = lines.map((line, i) => ({ id: ids[i], input: line }));
+      process.exitCode = await runEmbed('text', o, format, items);
+    });
+
+  commonOptions(
+    embed.command('image').description('embed an image file, or every image file under a folder (JSONL id = path relative to the folder)'),
+    'image file, or folder searched recursively for image files (by extension; hidden files skipped)',
+    'vectors file: .jsonl ({"id", "vector"} or {"id", "error"} per file), .fvecs (+ FILE.ids) or .ekv (ids as keys)',
+  )
+    .option('--all-files', 'take every file of the folder, not only image extensions (others then fail per file)', false)
+    .option('--threads <n>', 'encoder worker threads (image CNNs; same as -O threads=N)', int(1, 64))
+    .action(async (raw: EmbedCommonOptions & { allFiles: boolean; threads?: number }) => {
+      const o = mergeGlobals(raw, globals);
+      if (o.threads !== undefined) o.option = { ...o.option, threads: o.threads };
+      const format = checkEmbedUsage(o, 'image');
+      const info = await stat(o.input);
+      let items: EmbedItem<string>[];
+      let skipped: string[] | undefined;
+      if (info.isDirectory()) {
+        const listing = await listImageFiles(o.input, { allFiles: o.allFiles });
+        items = listing.files.map((f) => ({ id: f.id, input: f.path }));
+        skipped = listing.skipped;
+      } else if (info.isFile()) {
+        items = [{ id: path.basename(o.input), input: o.input }];
+      } else {
+        throw new FileFormatError(o.input, 'is neither a file nor a directory');
+      }
+      process.exitCode = await runEmbed('image', o, format, items, skipped);
+    });
+}

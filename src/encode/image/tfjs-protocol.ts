@@ -1,0 +1,26 @@
+import type { TfjsModelName } from './tfjs-models.js';
+
+/** What an inference worker runs: a tfjs feature extractor, or the face-api pipeline. */
+export type WorkerModelName = TfjsModelName | 'face-api';
+
+/** workerData of a tfjs inference worker. */
+export interface TfjsWorkerData {
+  model: WorkerModelName;
+  /** face-api: minimum detector confidence. */
+  minConfidence?: number;
+}
+
+/** Main thread → worker. */
+export interface TfjsRunRequest {
+  type: 'run';
+  id: number;
+  /** Preprocessed batch (NHWC floats); its buffer is transferred. */
+  batch: Float32Array;
+  count: number;
+}
+
+/** Worker → main thread. */
+export type TfjsWorkerReply =
+  | { type: 'ready'; loadSeconds: number }
+  | { type: 'result'; id: number; features: Float32Array; failures?: { index: number; message: string }[] }
+  | { type: 'error'; id?: number; message: string; /** Set when loading failed because this npm package is not installed. */ missingPackage?: string };
