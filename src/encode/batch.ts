@@ -1,5 +1,5 @@
 import { AbortError, EmbedkitError, UsageError } from '../errors.js';
-import { EmbeddingCache, sharedCache, type CacheInput, type CacheStats } from './cache.js';
+import { emptyCacheStats, EmbeddingCache, sharedCache, type CacheInput, type CacheStats } from './cache.js';
 import type { EmbedError, EmbedOptions, Embeddings } from './types.js';
 
 /** What one call of a per-batch function returns: `batch.length × dim` raw rows, plus failed items. */
@@ -30,7 +30,7 @@ export interface BatchSettings<I> {
   cacheKeyOf?: (input: I) => CacheInput | undefined | Promise<CacheInput | undefined>;
 }
 
-/** {@link Embeddings} plus the cache counters when a cache was used. */
+/** {@link Embeddings} plus the cache counters of this call when a cache was used. */
 export interface BatchResult extends Embeddings {
   cache?: CacheStats;
 }
@@ -81,6 +81,7 @@ export async function runBatches<I>(inputs: readonly I[], options: EmbedOptions,
 
   // Cache lookup.
   let cache: EmbeddingCache | undefined;
+  const stats = emptyCacheStats();
   let keys: (Uint8Array | undefined)[] = [];
   let pending: number[] = Array.from({ length: n }, (_, i) => i);
   if (options.cacheDir !== undefined && settings.cacheIdentity) {
@@ -92,7 +93,7 @@ export async function runBatches<I>(inputs: readonly I[], options: EmbedOptions,
         return k === undefined ? undefined : EmbeddingCache.key(identity, k);
       }),
     );
-    const found = await mapLimited(keys, 16, (key) => (key ? cache!.get(key, dim) : Promise.resolve(undefined)));
+    const found = await mapLimited(keys, 16, (key) => (key ? cache!.get(key, dim, stats) : Promise.resolve(undefined)));
     pending = [];
     for (let i = 0; i < n; i++) {
       const row = found[i];
@@ -109,7 +110,7 @@ export async function runBatches<I>(inputs: readonly I[], options: EmbedOptions,
     const fresh = await runOneBatch(inputs, indices, dim, encodeBatch, signal, data, fail);
     if (cache) {
       const writes = fresh.filter((i) => keys[i] !== undefined);
-      await mapLimited(writes, 16, (i) => cache!.set(keys[i]!, data.subarray(i * dim, (i + 1) * dim)));
+      await mapLimited(writes, 16, (i) => cache!.set(keys[i]!, data.subarray(i * dim, (i + 1) * dim), stats));
     }
     done += indices.length;
     onProgress?.(done, n);
@@ -117,7 +118,7 @@ export async function runBatches<I>(inputs: readonly I[], options: EmbedOptions,
 
   if (normalize) normalizeInPlace(data, dim);
   errors.sort((a, b) => a.index - b.index);
-  return { rows: n, dim, data, errors, ...(cache ? { cache: { ...cache.stats } } : {}) };
+  return { rows: n, dim, data, errors, ...(cache ? { cache: stats } : {}) };
 }
 
 /**

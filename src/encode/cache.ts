@@ -24,7 +24,7 @@ const EXTENSION = '.ekc';
 /** Bumped if the key derivation or the entry layout changes (old entries are then never found). */
 const KEY_DOMAIN = 'embedkit-embedding-cache-v1';
 
-/** Counters of one cache over its lifetime. */
+/** Cache counters (of one cache over its lifetime, or of one `embed` call). */
 export interface CacheStats {
   /** Lookups answered from disk. */
   hits: number;
@@ -74,8 +74,11 @@ export class EmbeddingCache {
     return path.join(this.dir, `${Buffer.from(key.buffer, key.byteOffset, key.length).toString('hex')}${EXTENSION}`);
   }
 
-  /** The cached row of `key` if a valid entry of dimension `dim` exists, else undefined. */
-  async get(key: Uint8Array, dim: number): Promise<Float32Array | undefined> {
+  /**
+   * The cached row of `key` if a valid entry of dimension `dim` exists, else undefined. `stats`
+   * (e.g. the counters of one `embed` call) is counted into besides the cache's lifetime `stats`.
+   */
+  async get(key: Uint8Array, dim: number, stats?: CacheStats): Promise<Float32Array | undefined> {
     const file = this.fileOf(key);
     let bytes: Buffer;
     try {
@@ -83,6 +86,7 @@ export class EmbeddingCache {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
         this.stats.misses++;
+        if (stats) stats.misses++;
         return undefined;
       }
       throw error;
@@ -90,19 +94,22 @@ export class EmbeddingCache {
     const vector = decodeEntry(bytes, key, dim);
     if (vector === undefined) {
       this.stats.corrupt++;
+      if (stats) stats.corrupt++;
       return undefined;
     }
     this.stats.hits++;
+    if (stats) stats.hits++;
     return vector;
   }
 
-  /** Stores `vector` under `key` (atomically; replaces an existing entry). */
-  async set(key: Uint8Array, vector: Float32Array): Promise<void> {
+  /** Stores `vector` under `key` (atomically; replaces an existing entry). `stats`: as in `get`. */
+  async set(key: Uint8Array, vector: Float32Array, stats?: CacheStats): Promise<void> {
     const file = this.fileOf(key);
     this.#ready ??= fsp.mkdir(this.dir, { recursive: true }).then(() => undefined);
     await this.#ready;
     await writeFileAtomic(file, encodeEntry(key, vector));
     this.stats.writes++;
+    if (stats) stats.writes++;
   }
 }
 
@@ -141,6 +148,11 @@ export function decodeEntry(bytes: Uint8Array, key: Uint8Array, dim: number): Fl
 
 /** Cache instances by directory, so counters and the directory check are shared within a process. */
 const sharedCaches = new Map<string, EmbeddingCache>();
+
+/** Zeroed counters. */
+export function emptyCacheStats(): CacheStats {
+  return { hits: 0, misses: 0, corrupt: 0, writes: 0 };
+}
 
 /** The process-wide cache instance of a directory (created on first use). */
 export function sharedCache(dir: string): EmbeddingCache {

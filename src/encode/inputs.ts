@@ -16,7 +16,15 @@ export const IMAGE_EXTENSIONS: readonly string[] = ['jpg', 'jpeg', 'jpe', 'jfif'
  * FileFormatError for a file that is not UTF-8 text (invalid bytes, NUL bytes).
  */
 export async function readTextLines(file: string): Promise<string[]> {
-  const bytes = await readFile(file);
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EISDIR') throw new FileFormatError(file, 'is a directory, not a text file');
+    if (code === 'ENOENT') throw new FileFormatError(file, 'file not found');
+    throw error;
+  }
   if (bytes.includes(0)) throw new FileFormatError(file, `not a text file (NUL byte at offset ${bytes.indexOf(0)})`);
   let text: string;
   try {

@@ -30,6 +30,12 @@ export interface EncoderStatus {
 export interface EncoderEntryExtras {
   status?(): EncoderStatus;
   needsPath?: boolean;
+  /**
+   * The dimension the encoder will have with these load options, when options can change it (e.g.
+   * `size` of `raw-pixels`); undefined = not known from the options (the check is then skipped).
+   * Without this, {@link loadEncoder} checks against `dimension`.
+   */
+  dimensionFor?(options: Record<string, unknown>): number | undefined;
 }
 
 /** One row of {@link listEncoders}. */
@@ -155,7 +161,7 @@ export function getEncoderEntry(name: string): EncoderEntry {
  * Loads the encoder named `name` (its packages are imported now, not before). `options` go to the
  * entry's `load` (e.g. `{ path }` for encoders of a user-supplied model, `{ threads }` for image
  * CNNs). The loaded encoder is checked against its entry: same modality, and the same dimension
- * when the entry states one.
+ * when the entry states one (for these options: see {@link EncoderEntryExtras.dimensionFor}).
  * @throws UsageError for an unknown name; MissingPackageError when a package of `requires` is not
  * installed (checked before `load` runs); EmbedkitError when the loaded encoder does not match.
  */
@@ -164,13 +170,15 @@ export async function loadEncoder(name: string, options: Record<string, unknown>
   if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new UsageError(`options of encoder '${name}' must be an object`);
   requirePackages(name, entry.requires);
   const encoder = await entry.load(options);
+  const extras = entry as EncoderEntry & EncoderEntryExtras;
+  const expected = typeof extras.dimensionFor === 'function' ? (extras.dimensionFor(options) ?? 0) : entry.dimension;
   const problem =
     encoder?.modality !== entry.modality
       ? `modality ${String(encoder?.modality)} instead of ${entry.modality}`
       : !(Number.isSafeInteger(encoder.dimension) && encoder.dimension > 0)
         ? `invalid dimension ${String(encoder.dimension)}`
-        : entry.dimension > 0 && encoder.dimension !== entry.dimension
-          ? `dimension ${encoder.dimension} instead of the registered ${entry.dimension}`
+        : expected > 0 && encoder.dimension !== expected
+          ? `dimension ${encoder.dimension} instead of the registered ${expected}`
           : undefined;
   if (problem) {
     await encoder?.dispose?.();

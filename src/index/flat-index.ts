@@ -1,7 +1,7 @@
 import { sectionAs, type Container, type ContainerSectionInput } from '../io/container.js';
 import { KernelIndex, type IndexOptions } from './kernel-index.js';
 import { FLAG_DELETED, FLAG_FREE, MAX_CLUSTERS, rowBytes, S, X } from './kernel/layout.js';
-import { kmeansClusters } from './kmeans.js';
+import { kmeansSteps, runSteps, runStepsAsync, type KmeansResult } from './kmeans.js';
 import type { SavedIndexMeta } from './persistence.js';
 
 /** Indexes with at least this many vectors group their rows into clusters. */
@@ -51,7 +51,7 @@ export class FlatIndex extends KernelIndex {
     return this.store.struct()[X.nlist];
   }
 
-  protected async insertSlots(slots: Int32Array): Promise<void> {
+  protected async insertSlots(slots: Int32Array, parallel: boolean): Promise<void> {
     // Stored rows are searchable as soon as they are written; rows written into the clustered
     // range (reused or updated slots) loosen their cluster's bounds.
     const st = this.store;
@@ -65,7 +65,10 @@ export class FlatIndex extends KernelIndex {
         i = j;
       }
     }
-    this.maybeCluster();
+    if (!this.needsClustering()) return;
+    // a large add (the async API): the k-means gives the event loop a turn between its steps
+    if (parallel) await this.parallel(() => this.clusterAsync());
+    else this.cluster();
   }
 
   protected repair(): void {
@@ -95,14 +98,13 @@ export class FlatIndex extends KernelIndex {
     return countingOrder(near, nlist);
   }
 
-  /** Clusters the rows when the index is large enough and unclustered or has a large tail. */
-  private maybeCluster(): void {
+  /** Whether the index is large enough to cluster and unclustered, or has a large unclustered tail. */
+  private needsClustering(): boolean {
     const st = this.store;
-    if (!st.g.rotation || this.size < MIN_CLUSTER_ROWS) return;
+    if (!st.g.rotation || this.size < MIN_CLUSTER_ROWS) return false;
     const x = st.struct();
     const clustered = x[X.nlist] > 0 ? x[X.clusteredEnd] : 0;
-    if (clustered > 0 && st.count - clustered <= RECLUSTER_TAIL * clustered) return;
-    this.cluster();
+    return clustered === 0 || st.count - clustered > RECLUSTER_TAIL * clustered;
   }
 
   /**
@@ -113,14 +115,35 @@ export class FlatIndex extends KernelIndex {
    */
   cluster(): void {
     this.compact();
+    const plan = this.clusterPlan();
+    if (plan) this.applyClusters(plan.live, runSteps(plan.steps));
+  }
+
+  /** {@link cluster} with turns for the event loop between the k-means steps. */
+  private async clusterAsync(): Promise<void> {
+    if (this.pendingDeletes.length > 0) {
+      this.repair();
+      this.ids.release(this.pendingDeletes);
+      this.pendingDeletes = [];
+    }
+    const plan = this.clusterPlan();
+    if (plan) this.applyClusters(plan.live, await runStepsAsync(plan.steps));
+  }
+
+  private clusterPlan(): { live: Int32Array; steps: Generator<void, KmeansResult, void> } | undefined {
     const st = this.store;
-    const n = st.count;
     const flags = this.flags();
     const live: number[] = [];
-    for (let s = 0; s < n; s++) if (!(flags[s] & (FLAG_DELETED | FLAG_FREE))) live.push(s);
-    if (live.length < 2) return;
+    for (let s = 0; s < st.count; s++) if (!(flags[s] & (FLAG_DELETED | FLAG_FREE))) live.push(s);
+    if (live.length < 2) return undefined;
     const nlist = Math.min(MAX_CLUSTERS, Math.max(2, Math.round(Math.sqrt(live.length))));
-    const { centroids, assignment } = kmeansClusters(st, Int32Array.from(live), nlist, (bytes) => this.scratchList(Math.ceil(bytes / 4)));
+    const slots = Int32Array.from(live);
+    return { live: slots, steps: kmeansSteps(st, slots, nlist, (bytes) => this.scratchList(Math.ceil(bytes / 4))) };
+  }
+
+  private applyClusters(live: Int32Array, { centroids, assignment }: KmeansResult): void {
+    const n = this.store.count;
+    const nlist = centroids.length / this.store.g.stride;
     const start = new Int32Array(nlist + 1);
     for (const c of assignment) start[c + 1]++;
     for (let j = 0; j < nlist; j++) start[j + 1] += start[j];
@@ -128,8 +151,8 @@ export class FlatIndex extends KernelIndex {
     const byCluster = countingOrder(assignment, nlist);
     for (let i = 0; i < live.length; i++) order[i] = live[byCluster[i]];
     let tail = live.length;
-    const flagsNow = this.flags();
-    for (let s = 0; s < n; s++) if (flagsNow[s] & (FLAG_DELETED | FLAG_FREE)) order[tail++] = s;
+    const flags = this.flags();
+    for (let s = 0; s < n; s++) if (flags[s] & (FLAG_DELETED | FLAG_FREE)) order[tail++] = s;
     const newSlot = new Int32Array(n);
     for (let t = 0; t < n; t++) newSlot[order[t]] = t;
     this.permuteSlots(newSlot, order);

@@ -614,8 +614,9 @@ export abstract class KernelIndex {
         sample = new Float32Array(rows.length * g.stride);
         rows.forEach((s, i) => sample.set(data.subarray(s * g.stride, (s + 1) * g.stride), i * g.stride));
       }
-      if (g.rotation) sample = this.fitRotation(sample, rows.length);
-      const p = this.quantize === 'int8' ? fitInt8(sample, rows.length, this.dim, g.stride, this.int8Range) : fitBinary(sample, rows.length, this.dim, g.stride);
+      let sampleRows = rows.length;
+      if (g.rotation) ({ sample, rows: sampleRows } = this.fitRotation(sample, rows.length));
+      const p = this.quantize === 'int8' ? fitInt8(sample, sampleRows, this.dim, g.stride, this.int8Range) : fitBinary(sample, sampleRows, this.dim, g.stride);
       st.f32(st.data.qOffset, this.dim).set(p.offset);
       st.f32(st.data.qScale, this.dim).set(p.scale);
       this.quantizerFitted = true;
@@ -639,11 +640,11 @@ export abstract class KernelIndex {
   /**
    * Principal axes of the vectors (eigenvectors of the second-moment matrix of up to 8192 sampled
    * rows, by decreasing eigenvalue) become the basis of the codes, and the first-stage dims are the
-   * fewest (in multiples of 16) holding 90 % of the energy. Returns the rows in the new basis (for
-   * fitting the quantizer there). Identity-free: q·x and |q − x| are the same in any orthonormal
+   * fewest (in multiples of 16) holding 90 % of the energy. Returns the sampled rows in the new
+   * basis (for fitting the quantizer there). Identity-free: q·x and |q − x| are the same in any orthonormal
    * basis, so results stay exact.
    */
-  private fitRotation(sample: Float32Array, rows: number): Float32Array {
+  private fitRotation(sample: Float32Array, rows: number): { sample: Float32Array; rows: number } {
     const st = this.store;
     const g = st.g;
     const d = this.dim;
@@ -676,17 +677,19 @@ export abstract class KernelIndex {
     const x = st.struct();
     x[X.tDims] = t <= g.codeStride - 16 ? t : g.codeStride;
     x[X.rot] = st.data.rot;
-    // the sample in the new basis
-    const out = new Float32Array(rows * g.stride);
-    for (let r = 0; r < rows; r++) {
+    // the rows the moments were taken from, in the new basis, for fitting the quantizer there (a
+    // row outside the fitted range is clipped, and its code error, hence its bound, says so)
+    const picked = Math.ceil(rows / step);
+    const out = new Float32Array(picked * g.stride);
+    for (let r = 0, i = 0; r < rows; r += step, i++) {
       const row = sample.subarray(r * g.stride, r * g.stride + d);
-      for (let i = 0; i < d; i++) {
+      for (let a = 0; a < d; a++) {
         let v = 0;
-        for (let k = 0; k < d; k++) v += rot[i * d + k] * row[k];
-        out[r * g.stride + i] = v;
+        for (let k = 0; k < d; k++) v += rot[a * d + k] * row[k];
+        out[i * g.stride + a] = v;
       }
     }
-    return out;
+    return { sample: out, rows: picked };
   }
 
   /** Marks a parallel operation (searches on this thread then read link lists under locks). */

@@ -2,25 +2,34 @@ import { mulberry32 } from '../math/random.js';
 import type { IndexStore } from './kernel/store.js';
 
 /** Lloyd iterations on the sample. */
-const ITERATIONS = 8;
+const ITERATIONS = 6;
 /** Sample rows per cluster for the iterations (the assignment at the end covers every row). */
-const SAMPLE_PER_CLUSTER = 64;
+const SAMPLE_PER_CLUSTER = 48;
+/** Rows assigned per step of the final assignment (a step is a few tens of milliseconds). */
+const ASSIGN_CHUNK = 8192;
+
+/** Result of {@link kmeansSteps}. */
+export interface KmeansResult {
+  centroids: Float32Array;
+  assignment: Int32Array;
+}
 
 /**
  * k-means (Lloyd 1982) of the stored float rows `slots` into `nlist` clusters: initial centroids are
  * distinct random rows of a sample (seeded, so the result is repeatable), a few Lloyd iterations run
  * on the sample, then every row is assigned to its nearest centroid. The assignment step runs in
  * the SIMD kernel (`flat_assign`); `area(bytes)` gives a free region of kernel memory. Empty
- * clusters are reseeded with a random sample row. The centroids are left in the kernel's centroid
- * table as well.
+ * clusters are reseeded with a random sample row. A generator: it pauses after each iteration and each chunk of the final
+ * assignment, so an async caller can give the event loop a turn (see {@link runSteps}); the kernel
+ * memory must not change in between.
  */
-export function kmeansClusters(
+export function* kmeansSteps(
   st: IndexStore,
   slots: Int32Array,
   nlist: number,
   area: (bytes: number) => number,
   seed = 0x5eed,
-): { centroids: Float32Array; assignment: Int32Array } {
+): Generator<void, KmeansResult, void> {
   const stride = st.g.stride;
   const rnd = mulberry32(seed);
   const n = slots.length;
@@ -34,15 +43,20 @@ export function kmeansClusters(
     pool[j] = t;
   }
   const sample = pool.subarray(0, m);
-  const at = area(8 * n + 64);
   const centroids = new Float32Array(nlist * stride);
   const row = (slot: number) => st.f32(st.data.vectors + slot * stride * 4, stride);
   for (let j = 0; j < nlist; j++) centroids.set(row(sample[j]), j * stride);
+  // Each assignment step copies its inputs to a fresh scratch region: between steps the caller may
+  // let searches run, which can move the scratch areas (the index's own centroids stay untouched
+  // until the caller installs the result).
   const assign = (list: Int32Array): Int32Array => {
-    st.i32(at, list.length).set(list);
-    st.f32(st.data.cent, centroids.length).set(centroids);
-    st.kernel.flat_assign(st.data.struct, at, list.length, st.data.cent, nlist, at + 4 * n);
-    return st.i32(at + 4 * n, list.length).slice();
+    const m = list.length;
+    const at = area(8 * m + 4 * nlist + 4 * centroids.length + 64); // slots, assignments, |c|², centroids
+    const cent = at + 8 * m + 4 * nlist;
+    st.i32(at, m).set(list);
+    st.f32(cent, centroids.length).set(centroids);
+    st.kernel.flat_assign(st.data.struct, at, m, cent, nlist, at + 8 * m, at + 4 * m);
+    return st.i32(at + 4 * m, m).slice();
   };
   const sums = new Float64Array(nlist * stride);
   const counts = new Int32Array(nlist);
@@ -66,6 +80,29 @@ export function kmeansClusters(
       const inv = 1 / counts[j];
       for (let d = 0; d < stride; d++) centroids[j * stride + d] = sums[j * stride + d] * inv;
     }
+    yield;
   }
-  return { centroids, assignment: assign(slots) };
+  const assignment = new Int32Array(n);
+  for (let i = 0; i < n; i += ASSIGN_CHUNK) {
+    assignment.set(assign(slots.subarray(i, Math.min(n, i + ASSIGN_CHUNK))), i);
+    yield;
+  }
+  return { centroids, assignment };
+}
+
+/** Runs a step generator to its end on this thread. */
+export function runSteps<T>(steps: Generator<void, T, void>): T {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** Runs a step generator, letting the event loop run between steps. */
+export async function runStepsAsync<T>(steps: Generator<void, T, void>): Promise<T> {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
 }

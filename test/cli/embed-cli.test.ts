@@ -138,6 +138,9 @@ describe('embedkit embed text', () => {
     expect(ekv.err).toMatch(/^embedkit: failed: e: no known words/);
     const kv = await loadVectors(join(dir, 'lines.ekv'));
     expect(kv.words).toEqual(['k', 'd', 'q']);
+    writeFileSync(join(dir, 'two-ids.txt'), 'a\nb\n');
+    const few = run(...base, '-o', 'few.ekv', '--ids', 'two-ids.txt');
+    expect(few.err).toMatch(/two-ids\.txt: has 2 ids, the input has 5 lines/);
     const fv = run(...base, '-o', 'lines.fvecs', '--json');
     expect(JSON.parse(fv.out)).toMatchObject({ rows: 3, idsFile: 'lines.fvecs.ids', written: true });
     const m = await readFvecs(join(dir, 'lines.fvecs'));
@@ -154,6 +157,20 @@ describe('embedkit embed text', () => {
     const n0 = norm(r0);
     expect(Array.from(r0, (x) => x / n0)).toEqual(Array.from(m.data.subarray(0, 100), (x) => expect.closeTo(x, 5)));
   });
+  it('fits SIF on every line, not on the first chunk of 1024 lines only (same rows as one library call)', async () => {
+    // The first 1100 lines are one sentence: a component fitted on them alone would leave nothing of it.
+    const lines = [...Array<string>(1100).fill('the king and the queen'), ...Array.from({ length: 200 }, (_, i) => (i % 2 ? 'a dog barked at the cat' : 'stock markets fell sharply'))];
+    writeFileSync(join(dir, 'many.txt'), `${lines.join('\n')}\n`);
+    const r = run('embed', 'text', '-e', 'glove-100-sif', '-O', 'limit=20000', '-i', 'many.txt', '-o', 'many.jsonl', '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toMatchObject({ inputs: 1300, embedded: 1300, failed: 0 });
+    const { loadEncoder } = await import('../../src/encode/registry.js');
+    const sif = await loadEncoder('glove-100-sif', { limit: 20000, cacheDir: join(dir, 'cache') });
+    const want = await sif.embed(lines);
+    const got = jsonl('many.jsonl');
+    for (const i of [0, 1099, 1100, 1299]) expect(cosine(got[i].vector!, Array.from(want.data.subarray(i * 100, (i + 1) * 100)))).toBeGreaterThan(0.99999);
+  });
+
   it('passes --model as the load option `path` (transformer from a local folder)', () => {
     const model = join(ROOT, 'test/fixtures/models/tiny-bert');
     const r = run('embed', 'text', '-e', 'transformer', '--model', model, '-i', 'lines.txt', '-o', 'bert.jsonl', '--json');
@@ -166,6 +183,10 @@ describe('embedkit embed text', () => {
     const both = run('embed', 'text', '-e', 'transformer', '--model', model, '-O', `path=${model}`, '-i', 'lines.txt', '-o', 'bert.jsonl');
     expect(both.code).toBe(2);
     expect(both.err).toBe('embedkit: usage error: give the model path either with --model or with --option path=…, not both\n');
+    // A missing model folder is a model that does not load (exit 1), as for onnx-image and CLIP.
+    const missing = run('embed', 'text', '-e', 'transformer', '--model', 'no-such-model', '-i', 'lines.txt', '-o', 'bert.jsonl');
+    expect(missing.code).toBe(1);
+    expect(missing.err).toBe(`embedkit: error: ${join(dir, 'no-such-model')}: model folder not found\n`);
   });
 });
 
@@ -249,6 +270,13 @@ describe('embedkit embed: bad usage and failures', () => {
     expect(run('embed', 'text', '-e', 'glove-100-mean', '-i', 'lines.txt', '-o', 'x.jsonl', '--batch-size', '0').code).toBe(2);
     expect(run('embed', 'text', '-e', 'glove-100-mean', '-i', 'lines.txt', '-o', 'x.jsonl', '-O', 'novalue').code).toBe(2);
     expect(run('embed', 'video').code).toBe(2);
+    // .fvecs ids go one per line to FILE.ids: a file name with a line break is refused before anything runs.
+    mkdirSync(join(dir, 'nl'));
+    writeFileSync(join(dir, 'nl', 'two\nlines.png'), readFileSync(join(dir, 'imgs', 'stripes.png')));
+    const nl = run('embed', 'image', '-e', 'raw-pixels', '-i', 'nl', '-o', 'nl.fvecs');
+    expect(nl.code).toBe(2);
+    expect(nl.err).toBe('embedkit: usage error: cannot write the ids of nl.fvecs one per line: the id "two\\nlines.png" has a line break (use .jsonl or .ekv)\n');
+    expect(existsSync(join(dir, 'nl.fvecs'))).toBe(false);
     const help = run('embed', 'image', '--help');
     expect(help.code).toBe(0);
     expect(help.out).toContain('--all-files');
@@ -259,6 +287,12 @@ describe('embedkit embed: bad usage and failures', () => {
     expect(input.code).toBe(1);
     expect(input.err).toMatch(/^embedkit: error: .*nope\.txt/);
     expect(input.err.trim().split('\n')).toHaveLength(1);
+    const folder = run('embed', 'text', '-e', 'glove-100-mean', '-O', 'limit=20000', '-i', 'imgs', '-o', 'x.jsonl');
+    expect(folder.code).toBe(1);
+    expect(folder.err).toBe('embedkit: error: imgs: is a directory, not a text file\n');
+    const image = run('embed', 'image', '-e', 'raw-pixels', '-i', 'no-such-dir', '-o', 'x.jsonl');
+    expect(image.code).toBe(1);
+    expect(image.err).toBe('embedkit: error: no-such-dir: no such file or folder\n');
     const out = run('embed', 'text', '-e', 'glove-100-mean', '-O', 'limit=20000', '-i', 'lines.txt', '-o', 'no/such/dir/x.jsonl');
     expect(out.code).toBe(1);
     expect(out.err).toMatch(/^embedkit: error: cannot write no\/such\/dir\/x\.jsonl: the directory .* does not exist\n$/);

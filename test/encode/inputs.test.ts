@@ -31,6 +31,12 @@ describe('readTextLines', () => {
     writeFileSync(file, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x00]));
     await expect(readTextLines(file)).rejects.toThrow(`${file}: not a text file (NUL byte at offset 4)`);
   });
+
+  it('names the path for a folder or a missing file (not a bare EISDIR/ENOENT)', async () => {
+    await expect(readTextLines(dir)).rejects.toThrow(new FileFormatError(dir, 'is a directory, not a text file'));
+    const missing = join(dir, 'missing.txt');
+    await expect(readTextLines(missing)).rejects.toThrow(new FileFormatError(missing, 'file not found'));
+  });
 });
 
 describe('listImageFiles', () => {

@@ -9,6 +9,7 @@ import { isPackageAvailable, MissingPackageError } from '../../src/encode/packag
 import { encoderNames, getEncoderEntry, listEncoders, loadEncoder, registerEncoder, unregisterEncoder } from '../../src/encode/registry.js';
 import type { Encoder, EncoderEntry } from '../../src/encode/types.js';
 import { EmbedkitError, UsageError } from '../../src/errors.js';
+import { ROOT } from '../helpers/paths.js';
 
 /**
  * A user's own encoder, as registerEncoder is meant for: hashed character trigrams (the "hashing
@@ -139,6 +140,22 @@ describe('encoder registry', () => {
     expect((error as Error).message).toBe("encoder 'trigram-wrong-dim' loaded with dimension 64 instead of the registered 100");
     registerEncoder({ ...trigramEntry('image-says-text', 64), modality: 'image' });
     await expect(loadEncoder('image-says-text')).rejects.toThrow(/modality text instead of image/);
+  });
+
+  it('checks the dimension the load options give: raw-pixels with size 8 is 64-d, not the registered 1024', async () => {
+    const small = await loadEncoder('raw-pixels', { size: 8 });
+    expect(small.dimension).toBe(64);
+    const out = await small.embed([join(ROOT, 'test/fixtures/images/cat.png')]);
+    expect([out.rows, out.dim, out.errors]).toEqual([1, 64, []]);
+    await small.dispose?.();
+    expect((await loadEncoder('raw-pixels')).dimension).toBe(1024);
+    await expect(loadEncoder('raw-pixels', { size: 0 })).rejects.toThrow(/size must be an integer/);
+  });
+
+  it('notes the encoders that need a model path or file', () => {
+    const byName = new Map(listEncoders().map((e) => [e.name, e]));
+    for (const name of ['transformer', 'onnx-image', 'trained', 'clip-text', 'clip-image']) expect(byName.get(name)!.note).toContain('needs a model path');
+    expect(byName.get('word-vectors')!.note).toContain('option `vectors`');
   });
 
   it('an encoder whose package is missing is listed as unavailable and fails to load with MissingPackageError', async () => {

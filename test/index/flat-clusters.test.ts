@@ -77,6 +77,22 @@ describe('flat index: k-means clusters with triangle-inequality pruning', () => 
     expect(idsOf(loaded.searchBatchSync(queries, 10))).toEqual(truth);
   });
 
+  it('the async add clusters with turns for the event loop, and searches meanwhile stay exact', async () => {
+    const index = new FlatIndex({ metric: 'l2', dim, threads: 2 });
+    const truth = bruteForce(data, queries, dim, 10, 'l2');
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 0);
+    const adding = index.add(ids, data);
+    await new Promise((r) => setImmediate(r));
+    // rows are written: a search between the k-means steps sees every row, exactly
+    expect(idsOf(index.searchBatchSync(queries, 10))).toEqual(truth);
+    await adding;
+    clearInterval(timer);
+    expect(ticks).toBeGreaterThan(0);
+    expect(index.clusterCount).toBeGreaterThan(0);
+    expect(idsOf(index.searchBatchSync(queries, 10))).toEqual(truth);
+  });
+
   it('re-clusters when many rows were added since the last clustering', () => {
     const index = new FlatIndex({ metric: 'cosine', dim });
     index.addSync(ids.slice(0, 4100), data.subarray(0, 4100 * dim));

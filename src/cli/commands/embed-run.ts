@@ -103,6 +103,11 @@ async function checkOutputDir(output: string): Promise<void> {
 export async function runEmbed<I>(modality: Modality, o: EmbedCommonOptions, format: OutputFormat, items: readonly EmbedItem<I>[], skipped?: string[]): Promise<number> {
   const t0 = performance.now();
   if (items.length === 0) throw new EmbedkitError(`${o.input}: no inputs to embed${skipped?.length ? ` (${skipped.length} files skipped by extension; --all-files takes them)` : ''}`);
+  if (format === 'fvecs') {
+    // FILE.ids holds one id per line: an id with a line break (a file name can have one) would shift every later row.
+    const broken = items.find((item) => typeof item.id === 'string' && /[\r\n]/.test(item.id));
+    if (broken) throw new UsageError(`cannot write the ids of ${o.output} one per line: the id ${JSON.stringify(broken.id)} has a line break (use .jsonl or .ekv)`);
+  }
   await checkOutputDir(o.output);
   const bar = new ProgressBar(!o.quiet);
   const signal = abortOnSigint();
@@ -120,6 +125,21 @@ export async function runEmbed<I>(modality: Modality, o: EmbedCommonOptions, for
     sink = await openSink(o.output, format, dim);
     const te = performance.now();
     const total = items.length;
+    // Encoders that fit on their first inputs (SIF's component, TF-IDF's IDF; `autoFit`) would fit on
+    // the first chunk only: fit them on every input first, as one `embed` call of the library does.
+    const fittable = encoder as Encoder & { autoFit?: unknown; fitted?: unknown; fitAsync?: (corpus: Iterable<unknown>, signal?: AbortSignal) => Promise<unknown> };
+    if (total > CHUNK && fittable.autoFit === true && fittable.fitted === false && typeof fittable.fitAsync === 'function') {
+      bar.update('fit', 0, o.encoder, true);
+      try {
+        await fittable.fitAsync(
+          items.map((item) => item.input).filter((input) => typeof input === 'string'),
+          signal,
+        );
+      } catch (error) {
+        // Nothing to fit on (no line has a known word): the lines then fail one by one below.
+        if (!(error instanceof UsageError)) throw error;
+      }
+    }
     for (let start = 0; start < total; start += CHUNK) {
       const chunk = items.slice(start, start + CHUNK);
       const result = await encoder.embed(

@@ -20,7 +20,7 @@ function commonOptions(command: Command, inputHelp: string, outputHelp: string):
     .option('-m, --model <path>', 'model folder or file, for encoders of a user-supplied model (transformer, onnx-image, clip, trained)')
     .option('-O, --option <key=value>', 'encoder load option, repeatable (e.g. -O threads=2 -O pooling=cls); numbers, true/false and JSON are parsed', parseOptionValue)
     .option('--batch-size <n>', 'inputs per model call (default: the encoder\'s)', int(1, 65536))
-    .option('--no-normalize', 'keep raw vectors (default: unit length)')
+    .option('--no-normalize', 'keep raw vectors (default: unit length, except for encoders that default to raw vectors: face-api; -O normalize=true forces it)')
     .option('--cache <dir>', 'on-disk cache of embeddings keyed by content hash (reused across runs by encoders that support it)')
     .option('--json', 'print a JSON summary {encoder, inputs, embedded, failed, dimension, seconds, output, errors, …}', false)
     .option('-q, --quiet', 'no progress bar', false);
@@ -47,7 +47,7 @@ export function registerEmbed(program: Command, globals: () => GlobalOptions): v
       const format = checkEmbedUsage(o, 'text');
       const lines = await readTextLines(o.input);
       let ids: ItemId[] = lines.map((_, i) => i);
-      if (o.ids !== undefined) ids = await readIdsFile(o.ids, lines.length);
+      if (o.ids !== undefined) ids = await readIdsFile(o.ids, lines.length, false, 'the input has {n} lines');
       const items: EmbedItem<string>[] = lines.map((line, i) => ({ id: ids[i], input: line }));
       process.exitCode = await runEmbed('text', o, format, items);
     });
@@ -63,7 +63,9 @@ export function registerEmbed(program: Command, globals: () => GlobalOptions): v
       const o = mergeGlobals(raw, globals);
       if (o.threads !== undefined) o.option = { ...o.option, threads: o.threads };
       const format = checkEmbedUsage(o, 'image');
-      const info = await stat(o.input);
+      const info = await stat(o.input).catch((error: NodeJS.ErrnoException) => {
+        throw error.code === 'ENOENT' ? new FileFormatError(o.input, 'no such file or folder') : error;
+      });
       let items: EmbedItem<string>[];
       let skipped: string[] | undefined;
       if (info.isDirectory()) {

@@ -62,13 +62,14 @@ export async function readIndexVectors(file: string, metric: Metric, limit?: num
 /**
  * Reads an ids file: one id per line (a final newline is optional; `\r\n` is accepted). Ids are
  * strings. With `allowMore` (the base was read with --limit) only the first `rows` lines are used.
+ * `rowsAre` words the count in the error (`{n}` is replaced by `rows`).
  */
-export async function readIdsFile(file: string, rows?: number, allowMore = false): Promise<string[]> {
+export async function readIdsFile(file: string, rows?: number, allowMore = false, rowsAre = 'the vectors file has {n} vectors'): Promise<string[]> {
   const text = await readFile(file, 'utf8');
   const lines = text.split(/\r?\n/);
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   if (rows !== undefined && (lines.length < rows || (lines.length > rows && !allowMore))) {
-    throw new FileFormatError(file, `has ${lines.length} ids, the vectors file has ${rows} vectors (one id per line expected)`);
+    throw new FileFormatError(file, `has ${lines.length} ids, ${rowsAre.replace('{n}', String(rows))} (one id per line expected)`);
   }
   const ids = rows === undefined ? lines : lines.slice(0, rows);
   const seen = new Map<string, number>();

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { EmbeddingCache, sharedCache } from '../cache.js';
+import { EmbeddingCache, sharedCache, type CacheStats } from '../cache.js';
 import type { ImageInput } from './types.js';
 
 
@@ -27,12 +27,12 @@ export async function imageCacheKey(identity: string, input: ImageInput): Promis
 }
 
 /** Copies the cached rows of `keys` into `data`; returns the indices that were not found. */
-export async function lookupCached(dir: string, keys: readonly (Uint8Array | undefined)[], dim: number, data: Float32Array): Promise<number[]> {
+export async function lookupCached(dir: string, keys: readonly (Uint8Array | undefined)[], dim: number, data: Float32Array, stats?: CacheStats): Promise<number[]> {
   const cache = sharedCache(dir);
   const missing: number[] = [];
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i];
-    const row = key ? await cache.get(key, dim) : undefined;
+    const row = key ? await cache.get(key, dim, stats) : undefined;
     if (row) data.set(row, i * dim);
     else missing.push(i);
   }
@@ -40,10 +40,10 @@ export async function lookupCached(dir: string, keys: readonly (Uint8Array | und
 }
 
 /** Stores the raw rows of `indices` (those with a key). */
-export async function storeCached(dir: string, keys: readonly (Uint8Array | undefined)[], indices: readonly number[], dim: number, data: Float32Array): Promise<void> {
+export async function storeCached(dir: string, keys: readonly (Uint8Array | undefined)[], indices: readonly number[], dim: number, data: Float32Array, stats?: CacheStats): Promise<void> {
   const cache = sharedCache(dir);
   for (const i of indices) {
     const key = keys[i];
-    if (key) await cache.set(key, data.slice(i * dim, (i + 1) * dim));
+    if (key) await cache.set(key, data.slice(i * dim, (i + 1) * dim), stats);
   }
 }

@@ -1,6 +1,7 @@
 import { AbortError, EmbedkitError, UsageError } from '../../errors.js';
-import { normalizeInPlace } from '../batch.js';
-import type { EmbedError, EmbedOptions, Embeddings, Encoder } from '../types.js';
+import { normalizeInPlace, type BatchResult } from '../batch.js';
+import { emptyCacheStats } from '../cache.js';
+import type { EmbedError, EmbedOptions, Encoder } from '../types.js';
 import { imageCacheKey, lookupCached, storeCached } from './image-cache.js';
 import { loadSharp } from './decode.js';
 import { startPreprocessBatch, valuesPerImage, type PreprocessedBatch, type PreprocessSpec } from './preprocess.js';
@@ -72,7 +73,8 @@ export class PipelinedImageEncoder implements Encoder<ImageInput> {
     this.identity = JSON.stringify({ encoder: init.name, dim: init.dimension, preprocess: init.preprocess, model: init.cacheIdentity ?? '' });
   }
 
-  async embed(inputs: readonly ImageInput[], options: EmbedOptions = {}): Promise<Embeddings> {
+  /** One row per input; `cache` holds this call's cache counters when `cacheDir` was given. */
+  async embed(inputs: readonly ImageInput[], options: EmbedOptions = {}): Promise<BatchResult> {
     if (this.disposed) throw new EmbedkitError(`the ${this.name} encoder has been disposed`);
     if (!Array.isArray(inputs)) throw new UsageError('inputs must be an array of images (file paths, Buffers/Uint8Arrays, or {data, width, height, channels})');
     const batchSize = checkBatchSize(options.batchSize ?? this.batchSize);
@@ -88,16 +90,17 @@ export class PipelinedImageEncoder implements Encoder<ImageInput> {
 
     let pending = Array.from({ length: n }, (_, i) => i);
     let keys: (Uint8Array | undefined)[] | undefined;
+    const stats = emptyCacheStats();
     if (options.cacheDir !== undefined) {
       keys = await Promise.all(inputs.map((input) => imageCacheKey(this.identity, input)));
-      pending = await lookupCached(options.cacheDir, keys, dim, data);
+      pending = await lookupCached(options.cacheDir, keys, dim, data, stats);
       if (pending.length < n) onProgress?.(n - pending.length, n);
     }
     const fresh = await this.runPipeline(inputs, pending, batchSize, data, errors, signal, (done) => onProgress?.(n - pending.length + done, n));
-    if (keys && options.cacheDir !== undefined) await storeCached(options.cacheDir, keys, fresh, dim, data);
+    if (keys && options.cacheDir !== undefined) await storeCached(options.cacheDir, keys, fresh, dim, data, stats);
     if (normalize) normalizeInPlace(data, dim);
     errors.sort((a, b) => a.index - b.index);
-    return { rows: n, dim, data, errors };
+    return { rows: n, dim, data, errors, ...(options.cacheDir !== undefined ? { cache: stats } : {}) };
   }
 
   /**

@@ -8,7 +8,7 @@ const TFJS = ['sharp', '@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm'] as c
  * Image encoders by name: `mobilenet-v2`, `inception-v3`, `onnx-image`, `face-api`, `raw-pixels`.
  * `needsPath` (read by the registry): the encoder loads a user-supplied model file, option `path`.
  */
-export const imageEncoderEntries: readonly (EncoderEntry & { needsPath?: boolean })[] = [
+export const imageEncoderEntries: readonly (EncoderEntry & { needsPath?: boolean; dimensionFor?(options: Record<string, unknown>): number | undefined })[] = [
   {
     name: 'mobilenet-v2',
     modality: 'image',
@@ -61,6 +61,11 @@ export const imageEncoderEntries: readonly (EncoderEntry & { needsPath?: boolean
     dimension: 1024,
     description: 'baseline: 32×32 greyscale thumbnail, mean-centred (option `size` changes the dimension to size²)',
     requires: ['sharp'],
+    // `size` (default 32) sets the dimension: size².
+    dimensionFor(options: Record<string, unknown>): number | undefined {
+      const size = options.size ?? 32;
+      return Number.isSafeInteger(size) && (size as number) > 0 ? (size as number) ** 2 : undefined;
+    },
     async load(options = {}): Promise<Encoder> {
       const { loadPixelEncoder } = await import('./pixel-encoder.js');
       return loadPixelEncoder(options);

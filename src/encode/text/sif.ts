@@ -1,4 +1,4 @@
-import { FileFormatError, UsageError } from '../../errors.js';
+import { EmbedkitError, FileFormatError, UsageError } from '../../errors.js';
 import type { KeyedVectors } from '../../word/keyed-vectors.js';
 import { WordPoolingEncoder, type TokenAnalysis, type WordPoolingOptions } from './word-pooling.js';
 
@@ -21,7 +21,27 @@ export interface SifOptions extends WordPoolingOptions {
   components?: number;
   /** Source of p(w). Default `'auto'`. */
   frequencies?: SifFrequencies;
+  /**
+   * A fit on fewer texts than this estimates the components from the vocabulary instead (see
+   * {@link MIN_SIF_FIT_TEXTS}; not with `frequencies: 'corpus'`). Default 32; 1 = always from the texts.
+   */
+  minFitTexts?: number;
 }
+
+/**
+ * Below this fraction of its norm before the removal of the components, what is left of a text's
+ * weighted mean is float rounding noise, not a vector (per-item error instead of a unit row).
+ */
+const RESIDUAL_FLOOR = 1e-4;
+
+/**
+ * Default of `minFitTexts`: fewer texts (with word probabilities known without fitting) give a degenerate
+ * principal component (one text: the text itself; two: their common direction); the components
+ * are then estimated from the vocabulary instead (see vocabularyComponents).
+ */
+export const MIN_SIF_FIT_TEXTS = 32;
+/** Most frequent words used by the vocabulary estimate of the components. */
+const VOCABULARY_ESTIMATE_WORDS = 50_000;
 
 /** Result of {@link powerIterationComponents}. */
 export interface PowerIterationResult {
@@ -114,6 +134,7 @@ export class SifEncoder extends WordPoolingEncoder {
   #pcs: Float64Array | undefined;
   #fittedOn = 0;
   #corpus: { total: number; counts: Map<number, number> } | undefined;
+  readonly minFitTexts: number;
 
   constructor(vectors: KeyedVectors, options: SifOptions = {}) {
     super(vectors, options, 'sif');
@@ -124,6 +145,9 @@ export class SifEncoder extends WordPoolingEncoder {
     const f = options.frequencies ?? 'auto';
     if (!['auto', 'counts', 'zipf', 'corpus'].includes(f)) throw new UsageError(`frequencies must be 'auto', 'counts', 'zipf' or 'corpus', got ${JSON.stringify(f)}`);
     if (f === 'counts' && !vectors.counts) throw new UsageError("frequencies 'counts': these word vectors have no counts (use 'zipf' or 'corpus')");
+    const minFit = options.minFitTexts ?? MIN_SIF_FIT_TEXTS;
+    if (!Number.isSafeInteger(minFit) || minFit < 1) throw new UsageError(`minFitTexts must be a positive integer, got ${String(options.minFitTexts)}`);
+    this.minFitTexts = minFit;
     this.a = a;
     this.components = k;
     this.frequencies = f === 'auto' ? (vectors.counts ? 'counts' : 'zipf') : f;
@@ -170,7 +194,9 @@ export class SifEncoder extends WordPoolingEncoder {
     }
     const usable = analyses.filter((a) => a.rows.length > 0);
     if (usable.length === 0) throw new UsageError('fit: no sentence has a known word');
-    if (this.components > 0) {
+    if (this.components > 0 && usable.length < this.minFitTexts && this.frequencies !== 'corpus') {
+      this.#pcs = this.#vocabularyComponents();
+    } else if (this.components > 0) {
       const dim = this.dimension;
       const x = new Float64Array(usable.length * dim);
       const row = new Float32Array(dim);
@@ -183,6 +209,47 @@ export class SifEncoder extends WordPoolingEncoder {
     }
     this.#fittedOn = usable.length;
     return this;
+  }
+
+  /**
+   * The common components estimated from the vocabulary instead of a set of texts. A SIF text
+   * vector is the mean of w(t)·v(t) over its tokens; with tokens drawn from the unigram
+   * distribution p, its expectation is m = Σ_w p(w)·w(w)·v_w, and for texts of a few words or
+   * more the first right singular vector of uncentred text vectors (what `fit` computes) points
+   * along m. So the first component is m / |m| over the most frequent words; further ones are
+   * the principal axes of the p-weighted rows w(w)·v_w, orthogonal to it.
+   */
+  #vocabularyComponents(): Float64Array {
+    const dim = this.dimension;
+    const weights = this.#weights!;
+    const m = this.matrix;
+    const n = this.vectors.size;
+    const order = Array.from({ length: n }, (_, r) => r).sort((x, y) => weights[x] - weights[y]); // most frequent first
+    const top = order.slice(0, Math.min(n, VOCABULARY_ESTIMATE_WORDS));
+    const mean = new Float64Array(dim);
+    const x = new Float64Array(this.components > 1 ? top.length * dim : 0);
+    top.forEach((r, i) => {
+      const w = weights[r];
+      const p = this.a * (1 / w - 1); // inverts w = a / (a + p)
+      for (let d = 0; d < dim; d++) {
+        const v = w * m[r * dim + d];
+        mean[d] += p * v;
+        if (x.length) x[i * dim + d] = Math.sqrt(p) * v;
+      }
+    });
+    const pcs = new Float64Array(this.components * dim);
+    const norm = Math.hypot(...mean) || 1;
+    for (let d = 0; d < dim; d++) pcs[d] = mean[d] / norm;
+    if (this.components > 1) {
+      // project the first direction out of the rows, then take the principal axes of the rest
+      for (let i = 0; i < top.length; i++) {
+        let proj = 0;
+        for (let d = 0; d < dim; d++) proj += x[i * dim + d] * pcs[d];
+        for (let d = 0; d < dim; d++) x[i * dim + d] -= proj * pcs[d];
+      }
+      pcs.set(powerIterationComponents(x, dim, this.components - 1).components, dim);
+    }
+    return pcs;
   }
 
   #weightedMean(rows: Int32Array, out: Float32Array): void {
@@ -203,15 +270,27 @@ export class SifEncoder extends WordPoolingEncoder {
     const pcs = this.#pcs;
     if (!pcs) return;
     const dim = this.dimension;
+    let before = 0;
+    for (let d = 0; d < dim; d++) before += out[d] * out[d];
     for (let p = 0; p < pcs.length / dim; p++) {
       let proj = 0;
       for (let d = 0; d < dim; d++) proj += out[d] * pcs[p * dim + d];
       for (let d = 0; d < dim; d++) out[d] -= proj * pcs[p * dim + d];
     }
+    let after = 0;
+    for (let d = 0; d < dim; d++) after += out[d] * out[d];
+    // A text lying in the span of the removed components (e.g. the only sentence SIF was fitted
+    // on) leaves float rounding noise, which normalisation would turn into a meaningless unit row.
+    if (!(after > RESIDUAL_FLOOR * RESIDUAL_FLOOR * before)) {
+      throw new EmbedkitError(
+        `nothing left after removing the common component (the text lies along the ${this.components > 1 ? `${this.components} components` : 'component'} SIF was fitted on ` +
+          `${this.#fittedOn} sentence${this.#fittedOn === 1 ? '' : 's'}; fit on a larger corpus: option 'corpus', or use components: 0)`,
+      );
+    }
   }
 
   params(): Record<string, unknown> {
-    return { preNormalize: this.preNormalize, a: this.a, components: this.components, frequencies: this.frequencies };
+    return { preNormalize: this.preNormalize, a: this.a, components: this.components, frequencies: this.frequencies, minFitTexts: this.minFitTexts };
   }
 
   protected override stateJson(): Record<string, unknown> | null {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { FileFormatError, UsageError } from '../../errors.js';
+import { FileFormatError } from '../../errors.js';
 
 /** ONNX weight variants of the transformers.js layout: dtype → file-name suffix in `onnx/`. */
 export const ONNX_DTYPE_SUFFIX = {
@@ -65,10 +65,10 @@ export async function inspectModelFolder(dir: string, dtype: OnnxDtype = 'fp32',
   try {
     stat = await fsp.stat(abs);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`model folder not found: ${abs}`);
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new FileFormatError(abs, 'model folder not found');
     throw error;
   }
-  if (!stat.isDirectory()) throw new UsageError(`not a model folder (it is a file): ${abs}; give the folder holding config.json, tokenizer.json and onnx/model.onnx`);
+  if (!stat.isDirectory()) throw new FileFormatError(abs, 'not a model folder (it is a file); give the folder holding config.json, tokenizer.json and onnx/model.onnx');
   const config = await readJson(path.join(abs, 'config.json'), 'model config (config.json)');
   const tokenizerFile = path.join(abs, 'tokenizer.json');
   const tokenizer = await readJson(tokenizerFile, 'tokenizer (tokenizer.json)');

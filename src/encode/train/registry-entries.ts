@@ -14,11 +14,12 @@ const ORT = 'onnxruntime-node';
 const TRANSFORMERS = '@huggingface/transformers';
 const SHARP = 'sharp';
 
-export const trainedEncoderEntries: readonly EncoderEntry[] = [
+export const trainedEncoderEntries: readonly (EncoderEntry & { needsPath?: boolean })[] = [
   {
     name: 'trained',
     modality: 'image',
     dimension: 0,
+    needsPath: true,
     description:
       'Image encoder trained by embedkit (projection head or DeViSE map over a backbone encoder), from the .ekte file given as option `path`; needs the backbone\'s packages',
     requires: [],
@@ -31,6 +32,7 @@ export const trainedEncoderEntries: readonly EncoderEntry[] = [
     name: 'clip-text',
     modality: 'text',
     dimension: 0,
+    needsPath: true,
     description: 'CLIP text tower (text_model.onnx + tokenizer.json) from the local folder given as option `path`; same space as clip-image',
     requires: [ORT, TRANSFORMERS],
     async load(options = {}) {
@@ -42,6 +44,7 @@ export const trainedEncoderEntries: readonly EncoderEntry[] = [
     name: 'clip-image',
     modality: 'image',
     dimension: 0,
+    needsPath: true,
     description: 'CLIP vision tower (vision_model.onnx + preprocessor_config.json) from the local folder given as option `path`; same space as clip-text',
     requires: [ORT, SHARP],
     async load(options = {}) {

@@ -8,7 +8,7 @@ export interface IndexKernel extends WebAssembly.Exports {
   hnsw_repair(index: number, scratch: number): void;
   flat_search_batch(index: number, scratch: number, queries: number, nq: number, k: number, allow: number, outI: number, outD: number): void;
   index_encode(index: number, first: number, n: number): void;
-  flat_assign(index: number, slots: number, n: number, cent: number, nlist: number, out: number): void;
+  flat_assign(index: number, slots: number, n: number, cent: number, nlist: number, csq: number, out: number): void;
   flat_query_clusters(index: number, scratch: number, queries: number, nq: number, out: number): void;
   flat_cluster_reset(index: number): void;
   flat_cluster_rows(index: number, first: number, n: number): void;

@@ -1135,22 +1135,38 @@ static void flat_search_pruned(const Index* x, Scratch* s, const float* queries,
 
 // ------------------------------------------------------------------------------ clustering
 // Nearest centroid (squared L2) of each of n rows given by slot, among `nlist` centroids at `cent`
-// (k-means assignment step of the flat index's clustering).
+// (k-means assignment step of the flat index's clustering): argmin |c|² − 2 x·c, four rows at a
+// time so each centroid is read once per four rows. `csq` receives the centroids' |c|².
 __attribute__((export_name("flat_assign")))
-void flat_assign(const Index* x, const int32_t* slots, int32_t n, const float* cent, int32_t nlist, int32_t* out) {
+void flat_assign(const Index* x, const int32_t* slots, int32_t n, const float* cent, int32_t nlist, float* csq, int32_t* out) {
   const int st = x->stride;
-  for (int32_t i = 0; i < n; i++) {
-    const float* v = x->vectors + (int64_t)slots[i] * st;
-    float best = 3.4e38f;
-    int32_t arg = 0;
+  for (int j = 0; j < nlist; j++) csq[j] = f_dot(cent + (int64_t)j * st, cent + (int64_t)j * st, st);
+  for (int32_t i0 = 0; i0 < n; i0 += 4) {
+    const int m = n - i0 < 4 ? n - i0 : 4;
+    const float* v[4];
+    for (int b = 0; b < 4; b++) v[b] = x->vectors + (int64_t)slots[i0 + (b < m ? b : 0)] * st;
+    float best[4] = {3.4e38f, 3.4e38f, 3.4e38f, 3.4e38f};
+    int32_t arg[4] = {0, 0, 0, 0};
     for (int j = 0; j < nlist; j++) {
-      const float d = f_l2(v, cent + (int64_t)j * st, st);
-      if (d < best) {
-        best = d;
-        arg = j;
+      const float* c = cent + (int64_t)j * st;
+      v128_t a0 = wasm_f32x4_splat(0.f), a1 = a0, a2 = a0, a3 = a0;
+      for (int d = 0; d < st; d += 4) {
+        const v128_t cv = wasm_v128_load(c + d);
+        a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(cv, wasm_v128_load(v[0] + d)));
+        a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(cv, wasm_v128_load(v[1] + d)));
+        a2 = wasm_f32x4_add(a2, wasm_f32x4_mul(cv, wasm_v128_load(v[2] + d)));
+        a3 = wasm_f32x4_add(a3, wasm_f32x4_mul(cv, wasm_v128_load(v[3] + d)));
+      }
+      const float dots[4] = {hsum(a0), hsum(a1), hsum(a2), hsum(a3)};
+      for (int b = 0; b < 4; b++) {
+        const float dd = csq[j] - 2.f * dots[b];
+        if (dd < best[b]) {
+          best[b] = dd;
+          arg[b] = j;
+        }
       }
     }
-    out[i] = arg;
+    for (int b = 0; b < m; b++) out[i0 + b] = arg[b];
   }
 }
 

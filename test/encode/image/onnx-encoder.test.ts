@@ -94,6 +94,9 @@ describe('onnx-image encoder (tiny random-weight CNN, outputs checked against to
     const first = await encoder.embed(IMAGES, { cacheDir });
     const again = await encoder.embed([copy, IMAGES[1]], { cacheDir });
     expect(Array.from(again.data)).toEqual(Array.from(first.data));
+    // The counters are those of each call, not of the process.
+    expect(first.cache).toEqual({ hits: 0, misses: 2, corrupt: 0, writes: 2 });
+    expect(again.cache).toEqual({ hits: 2, misses: 0, corrupt: 0, writes: 0 });
   });
 
   it('clear errors: missing path option, missing/empty/invalid model file, unknown output, dimension mismatch', async () => {

@@ -136,8 +136,12 @@ describe('transformer encoder errors', () => {
     await expect(loadTransformerEncoder({ path: FIXTURE, poolin: 'cls' } as never)).rejects.toThrow(/unknown option 'poolin'/);
   });
 
-  it('names a missing folder', async () => {
-    await expect(loadTransformerEncoder({ path: path.join(tmp, 'nope') })).rejects.toThrow(/model folder not found: .*nope/);
+  it('names a missing folder, or a file given as the folder (FileFormatError: exit 1 on the command line, like any missing model file)', async () => {
+    const nope = path.join(tmp, 'nope');
+    await expect(loadTransformerEncoder({ path: nope })).rejects.toThrow(new FileFormatError(nope, 'model folder not found'));
+    const file = path.join(FIXTURE, 'config.json');
+    await expect(loadTransformerEncoder({ path: file })).rejects.toThrow(FileFormatError);
+    await expect(loadTransformerEncoder({ path: file })).rejects.toThrow(/config\.json: not a model folder \(it is a file\)/);
   });
 
   it('names a missing model file and lists what is there', async () => {
