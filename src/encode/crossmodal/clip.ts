@@ -2,7 +2,9 @@ import { availableParallelism } from 'node:os';
 import { FileFormatError, UsageError } from '../../errors.js';
 import type { OnnxImageEncoder } from '../image/onnx-encoder.js';
 import type { Normalization, ResizeMode } from '../image/types.js';
+import type { EmbedOptions, Embeddings } from '../types.js';
 import { ClipTextEncoder } from './clip-text.js';
+import { embedMixed, type MixedInput } from './mixed.js';
 import { locateClipFiles, readJsonFile, type ClipFileOptions, type ClipFiles } from './clip-files.js';
 import { loadOrt, openSession } from './ort-session.js';
 
@@ -30,6 +32,8 @@ export interface ClipModel {
   image: OnnxImageEncoder;
   /** Dimension of the shared space. */
   dimension: number;
+  /** Texts (strings) and images (bytes, pixels, or {@link imageFile}) in one call, rows in input order. */
+  embed(inputs: readonly MixedInput[], options?: EmbedOptions): Promise<Embeddings>;
   dispose(): Promise<void>;
 }
 
@@ -134,6 +138,7 @@ export async function loadClip(dir: string, options: ClipOptions = {}): Promise<
     text,
     image,
     dimension: text.dimension,
+    embed: (inputs, options) => embedMixed(text, image, inputs, options),
     dispose: async () => {
       await Promise.all([text.dispose(), image.dispose()]);
     },

@@ -8,7 +8,8 @@ import { retrievalFigures, type RetrievalFigures } from '../train/metrics.js';
 import { gatherRows } from '../train/sampler.js';
 import { loadTrainedEncoder } from '../train/trained-file.js';
 import { TrainedImageEncoder } from '../train/trained-encoder.js';
-import type { Encoder } from '../types.js';
+import type { EmbedOptions, Embeddings, Encoder } from '../types.js';
+import { embedMixed, type MixedInput } from './mixed.js';
 import { trainDeviseMap, unitRows, type DeviseMapOptions } from './devise-map.js';
 
 /** Options of {@link trainDevise}. */
@@ -40,6 +41,8 @@ export interface DeviseModel {
   image: TrainedImageEncoder;
   text: Encoder<string>;
   dimension: number;
+  /** Texts (strings) and images (bytes, pixels, or {@link imageFile}) in one call, rows in input order. */
+  embed(inputs: readonly MixedInput[], options?: EmbedOptions): Promise<Embeddings>;
   dispose(): Promise<void>;
 }
 
@@ -205,6 +208,7 @@ function deviseModel(image: TrainedImageEncoder, text: Encoder<string>): DeviseM
     image,
     text,
     dimension: image.dimension,
+    embed: (inputs, options) => embedMixed(text, image, inputs, options),
     dispose: async () => {
       await image.dispose();
       await text.dispose?.();

@@ -5,6 +5,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadClip, loadClipImageEncoder, loadClipTextEncoder, type ClipModel } from '../../../src/encode/crossmodal/clip.js';
+import { imageFile } from '../../../src/encode/crossmodal/mixed.js';
 import { trainedEncoderEntries } from '../../../src/encode/train/registry-entries.js';
 import { FileFormatError, UsageError } from '../../../src/errors.js';
 import { ROOT } from '../../helpers/paths.js';
@@ -44,6 +45,27 @@ describe('CLIP loader (tiny random-weight fixture, expected outputs from torch)'
     expect(clip.text.modality).toBe('text');
     expect(clip.image.modality).toBe('image');
     expect(clip.text.maxLength).toBe(77);
+  });
+
+  it('embeds texts and images in one call, rows in input order, errors at their input index', async () => {
+    const png = await sharp(Buffer.from(image.data), { raw: { width: image.width, height: image.height, channels: 3 } }).png().toBuffer();
+    const file = path.join(tmp, 'mixed.png');
+    await fsp.writeFile(file, png);
+    const progress: [number, number][] = [];
+    const mixed = await clip.embed([expected.texts[0], imageFile(file), image, new Uint8Array([1, 2, 3]), expected.texts[1]], {
+      onProgress: (done, total) => progress.push([done, total]),
+    });
+    expect([mixed.rows, mixed.dim]).toEqual([5, 16]);
+    const texts = await clip.text.embed([expected.texts[0], expected.texts[1]]);
+    const images = await clip.image.embed([file, image]);
+    const row = (e: { data: Float32Array }, r: number) => Array.from(e.data.subarray(r * 16, (r + 1) * 16));
+    expect(row(mixed, 0)).toEqual(row(texts, 0));
+    expect(row(mixed, 4)).toEqual(row(texts, 1));
+    expect(row(mixed, 1)).toEqual(row(images, 0));
+    expect(row(mixed, 2)).toEqual(row(images, 1));
+    expect(mixed.errors.map((e) => e.index)).toEqual([3]);
+    expect(row(mixed, 3)).toEqual(new Array(16).fill(0));
+    expect(progress[progress.length - 1]).toEqual([5, 5]);
   });
 
   it('tokenizes like CLIP (byte-level BPE with </w>, start/end tokens)', () => {
