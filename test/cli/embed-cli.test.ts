@@ -263,6 +263,9 @@ describe('embedkit embed: bad usage and failures', () => {
     const modality = run('embed', 'text', '-e', 'mobilenet-v2', '-i', 'lines.txt', '-o', 'x.jsonl');
     expect(modality.code).toBe(2);
     expect(modality.err).toBe("embedkit: usage error: encoder 'mobilenet-v2' embeds image, not text (use `embedkit embed image`)\n");
+    const noModel = run('embed', 'text', '-e', 'transformer', '-i', 'lines.txt', '-o', 'x.jsonl');
+    expect(noModel.code).toBe(2);
+    expect(noModel.err).toBe("embedkit: usage error: encoder 'transformer' loads a model you give: add --model PATH\n");
     const ext = run('embed', 'text', '-e', 'glove-100-mean', '-i', 'lines.txt', '-o', 'x.csv');
     expect(ext.code).toBe(2);
     expect(ext.err).toMatch(/cannot tell the output format of 'x\.csv'/);
