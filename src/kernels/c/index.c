@@ -1093,6 +1093,21 @@ static void flat_search_pruned(const Index* x, Scratch* s, const float* queries,
         s->ckey[j] = m;
         s->corder[j] = j;
       }
+      // Each query's nearest centroid goes first, whatever its bound: its rows settle the k-th
+      // distances early, which makes every later screen (cluster, row, integer) reject more.
+      // The rest follow by increasing lower bound, so the early exit below stays valid.
+      for (int b = 0; b < bq; b++) {
+        int best = 0, second = -1;
+        for (int j = 1; j < nlist; j++) {
+          const float d = s->cd[j * FLAT_BLOCK + b];
+          if (d < s->cd[best * FLAT_BLOCK + b]) {
+            second = best;
+            best = j;
+          } else if (second < 0 || d < s->cd[second * FLAT_BLOCK + b]) second = j;
+        }
+        s->ckey[best] = -3.4e38f;
+        if (second >= 0) s->ckey[second] = -3.0e38f;
+      }
       sort_by_key(s->corder, s->ckey, nlist);
       blk.use_row_bound = 1;
       blk.tested = blk.rejected = 0;
