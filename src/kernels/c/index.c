@@ -834,23 +834,39 @@ void hnsw_repair(Index* x, Scratch* s) {
 // instruction), and the bounds of 4 queries are tested with one vector compare.
 #define FLAT_BLOCK 8
 
-// Accumulates the integer dots of 8 query codes with one row code over code dims [from, to).
-static inline void dots8(const int16_t* qc, int cs, const int8_t* c, int from, int to, v128_t* a) {
+// The query codes of a block, interleaved so that integer dot products land one query per lane:
+// for each pair of dims (2p, 2p+1), two vectors [q0, q0', q1, q1', q2, q2', q3, q3'] (queries 0–3)
+// and the same for queries 4–7. A row's code pair, broadcast to the four lanes, meets each query's
+// pair in its own lane (i32x4.dot_i16x8_s), so no horizontal sums are needed afterwards.
+static inline int qcode_at(int b, int d) { return (d >> 1) * 16 + (b >> 2) * 8 + (b & 3) * 2 + (d & 1); }
+
+// Accumulates the integer dots of the 8 interleaved query codes with one row code over code dims
+// [from, to): acc[0] holds queries 0–3, acc[1] queries 4–7.
+static inline void dots8_lanes(const int16_t* qi, const int8_t* c, int from, int to, v128_t* acc) {
+  v128_t a0 = acc[0], a1 = acc[1], b0 = wasm_i32x4_splat(0), b1 = b0;
   for (int i = from; i < to; i += 16) {
     const v128_t cv = wasm_v128_load(c + i);
     const v128_t lo = wasm_i16x8_extend_low_i8x16(cv);
     const v128_t hi = wasm_i16x8_extend_high_i8x16(cv);
-    for (int b = 0; b < FLAT_BLOCK; b++)
-      a[b] = wasm_i32x4_add(a[b], wasm_i32x4_add(wasm_i32x4_dot_i16x8(wasm_v128_load(qc + b * cs + i), lo),
-                                                 wasm_i32x4_dot_i16x8(wasm_v128_load(qc + b * cs + i + 8), hi)));
+    const int16_t* q = qi + i * 8;
+#define PAIR(src, k, qq, x0, x1)                                                         \
+  {                                                                                      \
+    const v128_t bc = wasm_i32x4_shuffle(src, src, k, k, k, k);                          \
+    x0 = wasm_i32x4_add(x0, wasm_i32x4_dot_i16x8(bc, wasm_v128_load(qq + (k) * 16)));     \
+    x1 = wasm_i32x4_add(x1, wasm_i32x4_dot_i16x8(bc, wasm_v128_load(qq + (k) * 16 + 8))); \
   }
-}
-
-// Horizontal sums of 4 i32x4 accumulators, as one i32x4 converted to f32x4.
-static inline v128_t hsum4(const v128_t* a) {
-  const v128_t t0 = wasm_i32x4_add(wasm_i32x4_shuffle(a[0], a[1], 0, 4, 1, 5), wasm_i32x4_shuffle(a[0], a[1], 2, 6, 3, 7));
-  const v128_t t1 = wasm_i32x4_add(wasm_i32x4_shuffle(a[2], a[3], 0, 4, 1, 5), wasm_i32x4_shuffle(a[2], a[3], 2, 6, 3, 7));
-  return wasm_f32x4_convert_i32x4(wasm_i32x4_add(wasm_i32x4_shuffle(t0, t1, 0, 1, 4, 5), wasm_i32x4_shuffle(t0, t1, 2, 3, 6, 7)));
+    PAIR(lo, 0, q, a0, a1)
+    PAIR(lo, 1, q, b0, b1)
+    PAIR(lo, 2, q, a0, a1)
+    PAIR(lo, 3, q, b0, b1)
+    PAIR(hi, 0, q + 64, a0, a1)
+    PAIR(hi, 1, q + 64, b0, b1)
+    PAIR(hi, 2, q + 64, a0, a1)
+    PAIR(hi, 3, q + 64, b0, b1)
+#undef PAIR
+  }
+  acc[0] = wasm_i32x4_add(a0, b0);
+  acc[1] = wasm_i32x4_add(a1, b1);
 }
 
 // Lower bounds of the distance for 4 queries whose q·x is at most `hi` (plus float slack).
@@ -915,15 +931,14 @@ __attribute__((always_inline)) static inline void flat_scan_rows(const Index* x,
     }
     blk->rows++;
     const int8_t* c = x->codes + (int64_t)r * cs;
-    v128_t a[FLAT_BLOCK];
-    for (int b = 0; b < FLAT_BLOCK; b++) a[b] = wasm_i32x4_splat(0);
-    dots8(qc, cs, c, 0, t, a);
+    v128_t a[2] = {wasm_i32x4_splat(0), wasm_i32x4_splat(0)};
+    dots8_lanes(qc, c, 0, t, a);
     const v128_t err = wasm_f32x4_splat(x->code_err[r]);
     const v128_t cn = wasm_f32x4_splat(x->code_norm[r]);
     v128_t part[2], bound[2];
     int mask = 0;
     for (int h = 0; h < 2; h++) {
-      part[h] = wasm_f32x4_add(blk->qo1[h], wasm_f32x4_mul(blk->S[h], hsum4(a + 4 * h)));
+      part[h] = wasm_f32x4_add(blk->qo1[h], wasm_f32x4_mul(blk->S[h], wasm_f32x4_convert_i32x4(a[h])));
       bound[h] = wasm_f32x4_add(wasm_f32x4_mul(blk->ql[h], err), wasm_f32x4_mul(blk->ew[h], cn));
       v128_t hi = wasm_f32x4_add(part[h], bound[h]);
       if (t < cs) hi = wasm_f32x4_add(hi, wasm_f32x4_mul(blk->qr[h], wasm_f32x4_splat(x->rest_norm[r])));
@@ -932,11 +947,11 @@ __attribute__((always_inline)) static inline void flat_scan_rows(const Index* x,
     mask &= cmask;
     if (!mask) continue;
     if (t < cs) {  // second stage: the remaining dims, then the full bound
-      for (int b = 0; b < FLAT_BLOCK; b++) a[b] = wasm_i32x4_splat(0);
-      dots8(qc, cs, c, t, cs, a);
+      a[0] = a[1] = wasm_i32x4_splat(0);
+      dots8_lanes(qc, c, t, cs, a);
       int m2 = 0;
       for (int h = 0; h < 2; h++) {
-        const v128_t full = wasm_f32x4_add(wasm_f32x4_add(part[h], blk->qo2[h]), wasm_f32x4_mul(blk->S[h], hsum4(a + 4 * h)));
+        const v128_t full = wasm_f32x4_add(wasm_f32x4_add(part[h], blk->qo2[h]), wasm_f32x4_mul(blk->S[h], wasm_f32x4_convert_i32x4(a[h])));
         m2 |= wasm_i32x4_bitmask(wasm_f32x4_lt(lower_bound(x, wasm_f32x4_add(full, bound[h]), blk->qn[h], xn), blk->tau[h])) << (4 * h);
       }
       mask &= m2;
@@ -1038,17 +1053,17 @@ static void flat_search_pruned(const Index* x, Scratch* s, const float* queries,
       }
       S[b] = wmax > 0.f ? wmax / 2047.f : 1.f;
       const float inv = 1.f / S[b];
-      int16_t* qc = s->qcode + b * cs;
+      int16_t* qc = s->qcode;  // interleaved (see qcode_at)
       double e2 = 0.0;
       for (int d = 0; d < cs; d++) {
         if (d >= x->dim) {
-          qc[d] = 0;
+          qc[qcode_at(b, d)] = 0;
           continue;
         }
         const float w = rq[d] * x->q_scale[d];
         const float tt = w * inv;
         const int16_t c = (int16_t)(tt < 0 ? tt - 0.5f : tt + 0.5f);
-        qc[d] = c;
+        qc[qcode_at(b, d)] = c;
         const double e = (double)w - (double)S[b] * c;
         e2 += e * e;
       }
