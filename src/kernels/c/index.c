@@ -8,6 +8,7 @@
 // Every struct field is 4 bytes; the layout is mirrored in layout.ts.
 #include <stdint.h>
 #include <wasm_simd128.h>
+#include "simd.h"
 
 #define METRIC_L2 0
 #define METRIC_IP 1      // distance = -dot
@@ -103,24 +104,6 @@ static inline void spin_lock(int32_t* l) {
 static inline void spin_unlock(int32_t* l) { __atomic_store_n(l, 0, __ATOMIC_RELEASE); }
 
 // ------------------------------------------------------------------------------- distances
-static inline float hsum(v128_t v) {
-  v128_t s = wasm_f32x4_add(v, wasm_i32x4_shuffle(v, v, 2, 3, 0, 1));
-  s = wasm_f32x4_add(s, wasm_i32x4_shuffle(s, s, 1, 0, 3, 2));
-  return wasm_f32x4_extract_lane(s, 0);
-}
-
-static inline float f_dot(const float* a, const float* b, int n) {
-  v128_t s0 = wasm_f32x4_splat(0.f), s1 = s0, s2 = s0, s3 = s0;
-  int i = 0;
-  for (; i + 16 <= n; i += 16) {
-    s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(wasm_v128_load(a + i), wasm_v128_load(b + i)));
-    s1 = wasm_f32x4_add(s1, wasm_f32x4_mul(wasm_v128_load(a + i + 4), wasm_v128_load(b + i + 4)));
-    s2 = wasm_f32x4_add(s2, wasm_f32x4_mul(wasm_v128_load(a + i + 8), wasm_v128_load(b + i + 8)));
-    s3 = wasm_f32x4_add(s3, wasm_f32x4_mul(wasm_v128_load(a + i + 12), wasm_v128_load(b + i + 12)));
-  }
-  for (; i < n; i += 4) s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(wasm_v128_load(a + i), wasm_v128_load(b + i)));
-  return hsum(wasm_f32x4_add(wasm_f32x4_add(s0, s1), wasm_f32x4_add(s2, s3)));
-}
 
 // Dot product of any length (a scalar tail after the SIMD part).
 static inline float f_dot_n(const float* a, const float* b, int n) {

@@ -10,6 +10,7 @@
 // kernels need no scalar tails.
 #include <stdint.h>
 #include <wasm_simd128.h>
+#include "simd.h"
 
 #define EXP_TABLE_SIZE 1000
 #define MAX_EXP 6
@@ -115,24 +116,6 @@ static inline void touch_next(const Model* m, Worker* w, const int32_t* sent, in
 }
 
 // ------------------------------------------------------------------------------------ vector ops
-static inline float hsum(v128_t v) {
-  v128_t s = wasm_f32x4_add(v, wasm_i32x4_shuffle(v, v, 2, 3, 0, 1));
-  s = wasm_f32x4_add(s, wasm_i32x4_shuffle(s, s, 1, 0, 3, 2));
-  return wasm_f32x4_extract_lane(s, 0);
-}
-
-static inline float vdot(const float* a, const float* b, int n) {
-  v128_t s0 = wasm_f32x4_splat(0.f), s1 = s0, s2 = s0, s3 = s0;
-  int i = 0;
-  for (; i + 16 <= n; i += 16) {
-    s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(wasm_v128_load(a + i), wasm_v128_load(b + i)));
-    s1 = wasm_f32x4_add(s1, wasm_f32x4_mul(wasm_v128_load(a + i + 4), wasm_v128_load(b + i + 4)));
-    s2 = wasm_f32x4_add(s2, wasm_f32x4_mul(wasm_v128_load(a + i + 8), wasm_v128_load(b + i + 8)));
-    s3 = wasm_f32x4_add(s3, wasm_f32x4_mul(wasm_v128_load(a + i + 12), wasm_v128_load(b + i + 12)));
-  }
-  for (; i < n; i += 4) s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(wasm_v128_load(a + i), wasm_v128_load(b + i)));
-  return hsum(wasm_f32x4_add(wasm_f32x4_add(s0, s1), wasm_f32x4_add(s2, s3)));
-}
 
 // acc += g * y;  y += g * x   (one pass: the gradient w.r.t. x uses y before its update)
 static inline void vaxpy_pair(float* acc, float* y, float g, const float* x, int n) {
@@ -190,7 +173,7 @@ static void hs_step(const Model* m, Worker* w, const float* h, int32_t target, f
   const int len = m->code_len[target];
   for (int d = 0; d < len; d++) {
     float* l2 = m->syn1 + (int64_t)m->points[off + d] * n;
-    float f = vdot(h, l2, n);
+    float f = f_dot(h, l2, n);
     if (f <= -MAX_EXP || f >= MAX_EXP) continue;  // word2vec.c skips saturated nodes
     float code = (float)m->codes[off + d];
     float g = (1.f - code - m->exp_table[(int)((f + MAX_EXP) * (EXP_TABLE_SIZE / MAX_EXP / 2))]) * alpha;
@@ -215,7 +198,7 @@ static void ns_step(const Model* m, Worker* w, const float* h, int32_t target, f
       label = 0.f;
     }
     float* l2 = m->syn1neg + (int64_t)t * n;
-    float f = vdot(h, l2, n);
+    float f = f_dot(h, l2, n);
     if (m->compute_loss) w->loss += neg_log_sigmoid(m, d == 0 ? f : -f);
     float g = logistic_g(m, f, label, alpha);
     vaxpy_pair(w->neu1e, l2, g, h, n);
@@ -241,7 +224,7 @@ static void sg_shared_window(const Model* m, Worker* w, const int32_t* ctx, int 
   for (int c = 0; c < nc; c++) {
     const float* in = m->syn0 + (int64_t)ctx[c] * n;
     for (int o = 0; o < no; o++) {
-      float f = vdot(in, m->syn1neg + (int64_t)outs[o] * n, n);
+      float f = f_dot(in, m->syn1neg + (int64_t)outs[o] * n, n);
       if (m->compute_loss) w->loss += neg_log_sigmoid(m, o == 0 ? f : -f);
       gm[c * no + o] = logistic_g(m, f, o == 0 ? 1.f : 0.f, alpha);
     }
@@ -336,7 +319,7 @@ static void cbow_ns_fused(const Model* m, Worker* w, const int32_t* sent, int lo
     if (no > 2) gm[2] = hsum(a2);
     if (no > 3) gm[3] = hsum(a3);
   }
-  for (int o = 4; o < no; o++) gm[o] = vdot(h, m->syn1neg + (int64_t)outs[o] * n, n);
+  for (int o = 4; o < no; o++) gm[o] = f_dot(h, m->syn1neg + (int64_t)outs[o] * n, n);
   for (int o = 0; o < no; o++) {
     if (m->compute_loss) w->loss += neg_log_sigmoid(m, o == 0 ? gm[o] : -gm[o]);
     gm[o] = logistic_g(m, gm[o], o == 0 ? 1.f : 0.f, alpha);
