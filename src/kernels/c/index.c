@@ -587,6 +587,23 @@ void hnsw_insert_list(Index* x, Scratch* s, const int32_t* slots, int32_t n, int
 }
 
 // ------------------------------------------------------------------------------- queries
+// Copies a float query row (stride floats) to dst, unit-normalised for cosine; returns its |q|²
+// (1 after normalisation).
+static float load_query(const Index* x, const float* src, float* dst) {
+  const int n = x->stride;
+  float norm = 0.f;
+  for (int i = 0; i < n; i++) {
+    dst[i] = src[i];
+    norm += src[i] * src[i];
+  }
+  if (x->metric == METRIC_COSINE && norm > 0.f) {
+    const float inv = 1.f / __builtin_sqrtf(norm);
+    for (int i = 0; i < n; i++) dst[i] *= inv;
+    norm = 1.f;
+  }
+  return norm;
+}
+
 // Prepares the query for traversal: normalises for cosine, and folds it into code space:
 // q·x̂ = q·offset + Σ (q_d scale_d) code_d ≈ q·offset + S Σ qcode_d code_d with qcode = round(w/S).
 static void prepare_query(const Index* x, Query* s, const float* q) {
@@ -595,16 +612,7 @@ static void prepare_query(const Index* x, Query* s, const float* q) {
     for (int i = 0; i < n; i++) ((uint8_t*)s->qbuf)[i] = ((const uint8_t*)q)[i];
     return;
   }
-  float norm = 0.f;
-  for (int i = 0; i < n; i++) {
-    s->qbuf[i] = q[i];
-    norm += q[i] * q[i];
-  }
-  if (x->metric == METRIC_COSINE && norm > 0.f) {
-    float inv = 1.f / __builtin_sqrtf(norm);
-    for (int i = 0; i < n; i++) s->qbuf[i] *= inv;
-    norm = 1.f;
-  }
+  const float norm = load_query(x, q, s->qbuf);
   if (x->quant == QUANT_INT8) {
     float qo = 0.f, wmax = 0.f;
     float* w = s->qbuf + n;  // scratch after the query (qbuf has room for 4 rows)
@@ -1006,17 +1014,7 @@ static void flat_search_pruned(const Index* x, Scratch* s, const float* queries,
       const int qi = q0 + (b < bq ? b : 0);
       float* dst = s->qbuf + b * n;                       // the query (normalised for cosine)
       float* rq = s->qbuf + (FLAT_BLOCK + b) * n;          // the query in the codes' basis
-      const float* src = (const float*)((const uint8_t*)queries + qi * row_bytes(x));
-      float norm = 0.f;
-      for (int i = 0; i < n; i++) {
-        dst[i] = src[i];
-        norm += src[i] * src[i];
-      }
-      if (x->metric == METRIC_COSINE && norm > 0.f) {
-        const float inv = 1.f / __builtin_sqrtf(norm);
-        for (int i = 0; i < n; i++) dst[i] *= inv;
-        norm = 1.f;
-      }
+      const float norm = load_query(x, (const float*)((const uint8_t*)queries + qi * row_bytes(x)), dst);
       qn[b] = norm;
       qlen[b] = __builtin_sqrtf(norm);
       if (x->rot)
@@ -1190,16 +1188,7 @@ void flat_query_clusters(const Index* x, Scratch* s, const float* queries, int32
   const int st = x->stride;
   float* q = s->qbuf;
   for (int32_t i = 0; i < nq; i++) {
-    const float* src = (const float*)((const uint8_t*)queries + i * row_bytes(x));
-    float norm = 0.f;
-    for (int d = 0; d < st; d++) {
-      q[d] = src[d];
-      norm += src[d] * src[d];
-    }
-    if (x->metric == METRIC_COSINE && norm > 0.f) {
-      const float inv = 1.f / __builtin_sqrtf(norm);
-      for (int d = 0; d < st; d++) q[d] *= inv;
-    }
+    load_query(x, (const float*)((const uint8_t*)queries + i * row_bytes(x)), q);
     float best = 3.4e38f;
     int32_t arg = 0;
     for (int j = 0; j < x->nlist; j++) {
@@ -1283,18 +1272,8 @@ void flat_search_batch(const Index* x, Scratch* s, const float* queries, int32_t
         for (int i = 0; i < n; i++) ((uint8_t*)dst)[i] = ((const uint8_t*)src)[i];
         continue;
       }
-      float norm = 0.f;
-      for (int i = 0; i < n; i++) {
-        dst[i] = src[i];
-        norm += src[i] * src[i];
-      }
-      if (x->metric == METRIC_COSINE && norm > 0.f) {
-        const float inv = 1.f / __builtin_sqrtf(norm);
-        for (int i = 0; i < n; i++) dst[i] *= inv;
-        norm = 1.f;
-      }
       qv[b] = dst;
-      qn[b] = norm;
+      qn[b] = load_query(x, src, dst);
     }
     for (int32_t r = 0; r < x->count; r++) {
       if (x->flags[r] & (FLAG_DELETED | FLAG_FREE)) continue;
