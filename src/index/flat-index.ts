@@ -1,5 +1,5 @@
 import { sectionAs, type Container, type ContainerSectionInput } from '../io/container.js';
-import { KernelIndex, type IndexOptions } from './kernel-index.js';
+import { forEachRun, KernelIndex, type IndexOptions } from './kernel-index.js';
 import { FLAG_DELETED, FLAG_FREE, MAX_CLUSTERS, rowBytes, S, X } from './kernel/layout.js';
 import { kmeansSteps, runSteps, runStepsAsync, type KmeansResult } from './kmeans.js';
 import type { SavedIndexMeta } from './persistence.js';
@@ -56,15 +56,8 @@ export class FlatIndex extends KernelIndex {
     // range (reused or updated slots) loosen their cluster's bounds.
     const st = this.store;
     const x = st.struct();
-    if (x[X.nlist] > 0) {
-      const sorted = Int32Array.from(slots).sort();
-      for (let i = 0; i < sorted.length && sorted[i] < x[X.clusteredEnd]; ) {
-        let j = i + 1;
-        while (j < sorted.length && sorted[j] === sorted[j - 1] + 1) j++;
-        st.kernel.flat_cluster_rows(st.data.struct, sorted[i], j - i);
-        i = j;
-      }
-    }
+    // (the kernel ignores rows past the clustered range)
+    if (x[X.nlist] > 0) forEachRun(slots, (first, n) => st.kernel.flat_cluster_rows(st.data.struct, first, n));
     if (!this.needsClustering()) return;
     // a large add (the async API): the k-means gives the event loop a turn between its steps
     if (parallel) await this.parallel(() => this.clusterAsync());
@@ -95,7 +88,7 @@ export class FlatIndex extends KernelIndex {
       st.kernel.flat_query_clusters(st.data.struct, area.scratch, area.queries, n, area.outI);
       near.set(st.i32(area.outI, n), q0);
     }
-    return countingOrder(near, nlist);
+    return countingOrder(near, nlist).order;
   }
 
   /** Whether the index is large enough to cluster and unclustered, or has a large unclustered tail. */
@@ -121,11 +114,7 @@ export class FlatIndex extends KernelIndex {
 
   /** {@link cluster} with turns for the event loop between the k-means steps. */
   private async clusterAsync(): Promise<void> {
-    if (this.pendingDeletes.length > 0) {
-      this.repair();
-      this.ids.release(this.pendingDeletes);
-      this.pendingDeletes = [];
-    }
+    this.releasePending(); // compact() would refuse: this call holds the index busy
     const plan = this.clusterPlan();
     if (plan) this.applyClusters(plan.live, await runStepsAsync(plan.steps));
   }
@@ -144,11 +133,8 @@ export class FlatIndex extends KernelIndex {
   private applyClusters(live: Int32Array, { centroids, assignment }: KmeansResult): void {
     const n = this.store.count;
     const nlist = centroids.length / this.store.g.stride;
-    const start = new Int32Array(nlist + 1);
-    for (const c of assignment) start[c + 1]++;
-    for (let j = 0; j < nlist; j++) start[j + 1] += start[j];
     const order = new Int32Array(n);
-    const byCluster = countingOrder(assignment, nlist);
+    const { order: byCluster, start } = countingOrder(assignment, nlist);
     for (let i = 0; i < live.length; i++) order[i] = live[byCluster[i]];
     let tail = live.length;
     const flags = this.flags();
@@ -217,12 +203,16 @@ export class FlatIndex extends KernelIndex {
   }
 }
 
-/** The indices 0..n-1 sorted by key (keys in 0..buckets-1), stable. */
-function countingOrder(key: Int32Array, buckets: number): Int32Array {
+/**
+ * The indices 0..n-1 sorted by key (keys in 0..buckets-1), stable, and where each key's run
+ * starts in that order (`buckets + 1` offsets).
+ */
+function countingOrder(key: Int32Array, buckets: number): { order: Int32Array; start: Int32Array } {
   const start = new Int32Array(buckets + 1);
   for (const k of key) start[k + 1]++;
   for (let j = 0; j < buckets; j++) start[j + 1] += start[j];
-  const out = new Int32Array(key.length);
-  for (let i = 0; i < key.length; i++) out[start[key[i]]++] = i;
-  return out;
+  const next = start.slice(0, buckets);
+  const order = new Int32Array(key.length);
+  for (let i = 0; i < key.length; i++) order[next[key[i]]++] = i;
+  return { order, start };
 }

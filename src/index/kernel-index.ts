@@ -58,6 +58,17 @@ const MAX_LEVEL = 30;
 /** Energy share of the first screening stage of a rotated flat index (see fitRotation). */
 const ENERGY = 0.9;
 
+/** Calls `fn(first, count)` for each run of consecutive numbers in `slots` (in increasing order). */
+export function forEachRun(slots: Int32Array, fn: (first: number, count: number) => void): void {
+  const sorted = Int32Array.from(slots).sort();
+  for (let i = 0; i < sorted.length; ) {
+    let j = i + 1;
+    while (j < sorted.length && sorted[j] === sorted[j - 1] + 1) j++;
+    fn(sorted[i], j - i);
+    i = j;
+  }
+}
+
 /** Rows of `bytes` (each `rb` bytes) in the order `order`. */
 function permuteRows(bytes: Uint8Array, order: Int32Array, rb: number): Uint8Array {
   const out = new Uint8Array(order.length * rb);
@@ -178,6 +189,11 @@ export abstract class KernelIndex {
   /** Repairs the graph around removed vectors now and makes their slots reusable. */
   compact(): void {
     this.assertIdle();
+    this.releasePending();
+  }
+
+  /** Repairs around the pending deletions and frees their slots (the caller checked the index is idle or owns it). */
+  protected releasePending(): void {
     if (this.pendingDeletes.length === 0) return;
     this.repair();
     this.ids.release(this.pendingDeletes);
@@ -627,14 +643,7 @@ export abstract class KernelIndex {
       st.kernel.index_encode(st.data.struct, 0, st.count);
       return;
     }
-    // Encode contiguous runs of slots.
-    const sorted = Int32Array.from(slots).sort();
-    for (let i = 0; i < sorted.length; ) {
-      let j = i + 1;
-      while (j < sorted.length && sorted[j] === sorted[j - 1] + 1) j++;
-      st.kernel.index_encode(st.data.struct, sorted[i], j - i);
-      i = j;
-    }
+    forEachRun(slots, (first, n) => st.kernel.index_encode(st.data.struct, first, n));
   }
 
   /**
