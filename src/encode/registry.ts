@@ -150,11 +150,11 @@ function unknownEncoder(name: unknown): UsageError {
 }
 
 /** The entry named `name`; UsageError listing the known names when there is none. */
-export function getEncoderEntry(name: string): EncoderEntry {
+export function getEncoderEntry(name: string): EncoderEntry & EncoderEntryExtras {
   if (typeof name !== 'string' || name.length === 0) throw unknownEncoder(name);
   const entry = customEntries.get(name) ?? builtInEntries().find((e) => e.name === name);
   if (!entry) throw unknownEncoder(name);
-  return entry;
+  return entry as EncoderEntry & EncoderEntryExtras; // the extras are optional fields
 }
 
 /**
@@ -170,8 +170,7 @@ export async function loadEncoder(name: string, options: Record<string, unknown>
   if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new UsageError(`options of encoder '${name}' must be an object`);
   requirePackages(name, entry.requires);
   const encoder = await entry.load(options);
-  const extras = entry as EncoderEntry & EncoderEntryExtras;
-  const expected = typeof extras.dimensionFor === 'function' ? (extras.dimensionFor(options) ?? 0) : entry.dimension;
+  const expected = typeof entry.dimensionFor === 'function' ? (entry.dimensionFor(options) ?? 0) : entry.dimension;
   const problem =
     encoder?.modality !== entry.modality
       ? `modality ${String(encoder?.modality)} instead of ${entry.modality}`

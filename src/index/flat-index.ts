@@ -173,8 +173,6 @@ export class FlatIndex extends KernelIndex {
     return x[X.nlist] > 0 ? { nlist: x[X.nlist], clusteredEnd: x[X.clusteredEnd] } : {};
   }
 
-  private loadedClusters?: { centroids: Float32Array; start: Int32Array; clusteredEnd: number };
-
   protected override restoreGraph(c: Container, m: SavedIndexMeta, fail: (problem: string) => Error): void {
     const nlist = m.nlist ?? 0;
     if (nlist === 0) return;
@@ -190,16 +188,7 @@ export class FlatIndex extends KernelIndex {
     if (start[0] !== 0 || start[nlist] !== end) throw fail(`section 'cluster_start' does not cover rows 0..${end}`);
     for (let j = 0; j < nlist; j++) if (start[j + 1] < start[j]) throw fail(`section 'cluster_start' decreases at cluster ${j}`);
     for (const v of centroids) if (!Number.isFinite(v)) throw fail("section 'centroids' holds a non-finite value");
-    this.loadedClusters = { centroids: centroids.slice(), start: start.slice(), clusteredEnd: end as number };
-  }
-
-  /** @internal */
-  override restore(c: Container, m: SavedIndexMeta): void {
-    super.restore(c, m);
-    // bound terms need the norms, which the base restore computes last
-    const l = this.loadedClusters;
-    if (l) this.setClusters(l.centroids, l.start, l.clusteredEnd);
-    this.loadedClusters = undefined;
+    this.setClusters(centroids, start, end as number);
   }
 }
 

@@ -440,12 +440,12 @@ export abstract class KernelIndex {
       st.f32(st.data.qScale, this.dim).set(section<Float32Array>('q_scale', Float32Array, this.dim));
       this.quantizerFitted = m.quantizerFitted;
     }
-    this.restoreGraph(c, m, fail);
     st.count = count;
     if (count > 0) this.encode(new Int32Array(0)); // fits the quantizer first if it is not loaded
+    this.restoreGraph(c, m, fail);
   }
 
-  /** Restores the search structure's sections (HNSW graph). */
+  /** Restores the search structure's sections (HNSW graph, flat clusters), once vectors, norms and codes are in place. */
   protected restoreGraph(_c: Container, _m: SavedIndexMeta, _fail: (problem: string) => Error): void {}
 
   // ----------------------------------------------------------------------------------- helpers

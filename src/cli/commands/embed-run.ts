@@ -83,8 +83,7 @@ export function checkEmbedUsage(o: EmbedCommonOptions, modality: Modality): Outp
   const entry = getEncoderEntry(o.encoder);
   if (entry.modality !== modality) throw new UsageError(`encoder '${o.encoder}' embeds ${entry.modality}, not ${modality} (use \`embedkit embed ${entry.modality}\`)`);
   if (o.model !== undefined && o.option && 'path' in o.option) throw new UsageError('give the model path either with --model or with --option path=…, not both');
-  const needsPath = (entry as { needsPath?: boolean }).needsPath === true;
-  if (needsPath && o.model === undefined && !(o.option && 'path' in o.option) && !(o.option && 'model' in o.option)) {
+  if (entry.needsPath && o.model === undefined && !(o.option && 'path' in o.option) && !(o.option && 'model' in o.option)) {
     throw new UsageError(`encoder '${o.encoder}' loads a model you give: add --model PATH`);
   }
   return outputFormatOf(o.output, o.format);
