@@ -192,14 +192,33 @@ describe('HNSW index', () => {
     expect(index.searchBatchSync(queries, 10, { ef: 40 }).flat().some((h) => h.id === 100)).toBe(false);
   });
 
-  it('searches while an asynchronous build is running', async () => {
-    const index = new HnswIndex({ metric: 'l2', dim, threads: 2 });
-    index.addSync(ids.slice(0, 500), data.subarray(0, 500 * dim));
-    const more = index.add(ids.slice(500), data.subarray(500 * dim));
-    const during = index.searchBatchSync(queries.subarray(0, 10 * dim), 5);
-    expect(during).toHaveLength(10);
-    await more;
-    expect(index.size).toBe(n);
-    expect(() => index.remove(1)).not.toThrow();
-  });
+  for (const quantize of ['none', 'int8'] as const) {
+    it(`searches while an asynchronous build is running (quantize ${quantize})`, async () => {
+      const index = new HnswIndex({ metric: 'l2', dim, threads: 2, quantize });
+      index.addSync(ids.slice(0, 500), data.subarray(0, 500 * dim));
+      const more = index.add(ids.slice(500), data.subarray(500 * dim));
+      // link lists are read without locks while the workers rewrite them (a seqlock): every
+      // answer must still be a sorted list of distinct, real ids
+      let rounds = 0;
+      let done = false;
+      void more.then(() => (done = true));
+      while (!done && rounds < 200) {
+        const during = index.searchBatchSync(queries.subarray(0, 10 * dim), 5);
+        expect(during).toHaveLength(10);
+        for (const hits of during) {
+          expect(hits.length).toBeGreaterThan(0);
+          expect(new Set(hits.map((h) => h.id)).size).toBe(hits.length);
+          for (const h of hits) expect(index.has(h.id)).toBe(true);
+          for (let i = 1; i < hits.length; i++) expect(hits[i].distance).toBeGreaterThanOrEqual(hits[i - 1].distance);
+        }
+        rounds++;
+        await new Promise((r) => setImmediate(r));
+      }
+      await more;
+      expect(index.size).toBe(n);
+      const truth = bruteForce(data, queries, dim, 10, 'l2');
+      expect(recall(index.searchBatchSync(queries, 10, { ef: 200 }), truth)).toBeGreaterThanOrEqual(0.99);
+      expect(() => index.remove(1)).not.toThrow();
+    });
+  }
 });

@@ -75,6 +75,8 @@ export const S = {
   corder: 22,
   ckey: 23,
   statsRows: 24,
+  fold: 25,
+  foldAm: 26,
 } as const;
 const SCRATCH_STRUCT_BYTES = 128;
 
@@ -222,6 +224,11 @@ export function planThread(start: number, g: Geometry, size: ScratchSize, write:
   ptr(S.qbuf, Math.max(16 * g.stride * 4, 64)); // 8 queries of the flat kernel, plus their rotations
   ptr(S.qcode, Math.max(8 * g.codeStride * 2, 16)); // 8 queries of the flat kernel
   ptr(S.qbits, Math.max(g.codeStride, 16));
+  if (g.codeStride > 0) {
+    // the heuristic's folded rows (up to M0) and the list owner's (add_link)
+    ptr(S.fold, (g.M0 + 2) * g.codeStride * 2);
+    ptr(S.foldAm, (g.M0 + 2) * 2 * 4);
+  }
   if (g.rotation) {
     ptr(S.cq, 8 * MAX_CLUSTERS * 4);
     ptr(S.cd, 8 * MAX_CLUSTERS * 4);

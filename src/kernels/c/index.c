@@ -92,16 +92,37 @@ typedef struct {
   int32_t* corder;     // 22 flat: clusters in visiting order
   float* ckey;         // 23 flat: lower bound of the block's best distance in each cluster
   int32_t stats_rows;  // 24 rows that reached the integer screen in the last flat search
+  int16_t* fold;       // 25 (M0 + 2) × code_stride int16: stored rows folded into query form (fold_code)
+  float* fold_am;      // 26 (M0 + 2) × 2: their (qc_add, qc_mult)
 } Scratch;
 
 // ----------------------------------------------------------------------------------- locks
+// A node's lock word is also a sequence counter (odd while a writer holds it). Writers take it with
+// a compare-and-swap; readers of a link list take no lock: they copy the list between two reads
+// of the counter and retry if a writer was active (a seqlock). A search then issues no locked
+// instruction per expansion (each is a full barrier on x86 and stalled the prefetches).
 static inline void spin_lock(int32_t* l) {
-  while (__atomic_exchange_n(l, 1, __ATOMIC_ACQUIRE)) {
-    while (__atomic_load_n(l, __ATOMIC_RELAXED)) {
+  for (;;) {
+    int32_t v = __atomic_load_n(l, __ATOMIC_RELAXED);
+    if (!(v & 1) && __atomic_compare_exchange_n(l, &v, v + 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) return;
+  }
+}
+static inline void spin_unlock(int32_t* l) { __atomic_store_n(l, __atomic_load_n(l, __ATOMIC_RELAXED) + 1, __ATOMIC_RELEASE); }
+
+// Copies the link list (n, ids...) guarded by `l` into dst (at most mmax ids); returns n.
+static inline int read_list(int32_t* l, const int32_t* list, int32_t* dst, int mmax) {
+  for (;;) {
+    const int32_t v = __atomic_load_n(l, __ATOMIC_ACQUIRE);
+    if (v & 1) continue;
+    const int n = __atomic_load_n(list, __ATOMIC_ACQUIRE);
+    if (n < 0 || n > mmax) continue;  // torn by a writer: the counter has moved
+    for (int j = 1; j <= n; j++) dst[j] = __atomic_load_n(list + j, __ATOMIC_ACQUIRE);
+    if (__atomic_load_n(l, __ATOMIC_ACQUIRE) == v) {
+      dst[0] = n;
+      return n;
     }
   }
 }
-static inline void spin_unlock(int32_t* l) { __atomic_store_n(l, 0, __ATOMIC_RELEASE); }
 
 // ------------------------------------------------------------------------------- distances
 
@@ -370,6 +391,7 @@ static int search_layer(const Index* x, Scratch* s, const Query* Q, int32_t ep, 
   const float* q = Q->qbuf;
   next_tag(x, s);
   const uint16_t tag = (uint16_t)s->tag;
+  const int mmax = level == 0 ? x->M0 : x->M;
   int nc = 0, nr = 0;
   float ep_d = use_codes ? dist_trav(x, Q, ep) : dist_query(x, q, ep);
   int32_t dist_count = 1;
@@ -384,14 +406,14 @@ static int search_layer(const Index* x, Scratch* s, const Query* Q, int32_t ep, 
     const int32_t c = s->cand_i[0];
     if (cd > bound && nr >= ef) break;
     min_pop(s->cand_d, s->cand_i, &nc);
-    if (nc > 0) sink ^= links_at(x, s->cand_i[0], level)[0];  // next expansion's list, ahead
+    if (nc > 0) {  // the next expansion's list, ahead (all its cache lines)
+      const int32_t* next = links_at(x, s->cand_i[0], level);
+      for (int j = 0; j <= mmax; j += 16) sink ^= next[j];
+    }
     int32_t* list = links_at(x, c, level);
     int32_t* nb = list;
     if (locked) {
-      spin_lock(&x->locks[c]);
-      int n = list[0];
-      for (int j = 0; j <= n; j++) s->nbuf[j] = list[j];
-      spin_unlock(&x->locks[c]);
+      read_list(&x->locks[c], list, s->nbuf, mmax);
       nb = s->nbuf;
     }
     // Pass 1: the unvisited neighbours, with their rows requested from memory all at once (their
@@ -439,10 +461,7 @@ static int32_t greedy(const Index* x, Scratch* s, const float* q, const Query* Q
     int32_t* list = links_at(x, ep, level);
     int32_t* nb = list;
     if (locked) {
-      spin_lock(&x->locks[ep]);
-      int n = list[0];
-      for (int j = 0; j <= n; j++) s->nbuf[j] = list[j];
-      spin_unlock(&x->locks[ep]);
+      read_list(&x->locks[ep], list, s->nbuf, level == 0 ? x->M0 : x->M);
       nb = s->nbuf;
     }
     const int n = nb[0];
@@ -482,6 +501,93 @@ static int select_heuristic(const Index* x, float* d, int32_t* ids, int n, int m
   return kept;
 }
 
+// Folds stored row `id`'s int8 code into query form, as prepare_query does for a float query but
+// from the decoded code x̂ = offset + scale·code, so that the distance between two stored rows is
+// am[0] + am[1]·(fold · code) (+ |x̂|² for L2) without reading either float vector. The build of a
+// quantized index works on codes only: they are 4× smaller than the vectors and, for an index
+// larger than the cache, the float reads were a third of the build time (gauss128).
+static void fold_code(const Index* x, int32_t id, int16_t* out, float* am) {
+  const int8_t* c = x->codes + (int64_t)id * x->code_stride;
+  const float* off = x->q_offset;
+  const float* sc = x->q_scale;
+  const int n4 = x->dim & ~3;
+  v128_t vqo = wasm_f32x4_splat(0.f), vnorm = vqo, vmax = vqo;
+  for (int d = 0; d < n4; d += 4) {
+    const v128_t cv = wasm_f32x4_convert_i32x4(wasm_i32x4_extend_low_i16x8(wasm_i16x8_extend_low_i8x16(wasm_v128_load32_zero(c + d))));
+    const v128_t o = wasm_v128_load(off + d), k = wasm_v128_load(sc + d);
+    const v128_t v = wasm_f32x4_add(o, wasm_f32x4_mul(k, cv));
+    vqo = wasm_f32x4_add(vqo, wasm_f32x4_mul(v, o));
+    vnorm = wasm_f32x4_add(vnorm, wasm_f32x4_mul(v, v));
+    vmax = wasm_f32x4_max(vmax, wasm_f32x4_abs(wasm_f32x4_mul(v, k)));
+  }
+  float qo = hsum(vqo), norm = hsum(vnorm);
+  float wmax = wasm_f32x4_extract_lane(vmax, 0);
+  for (int j = 1; j < 4; j++) {
+    const float m = j == 1 ? wasm_f32x4_extract_lane(vmax, 1) : j == 2 ? wasm_f32x4_extract_lane(vmax, 2) : wasm_f32x4_extract_lane(vmax, 3);
+    if (m > wmax) wmax = m;
+  }
+  for (int d = n4; d < x->dim; d++) {
+    const float v = off[d] + sc[d] * (float)c[d];
+    qo += v * off[d];
+    norm += v * v;
+    const float a = v * sc[d] < 0 ? -v * sc[d] : v * sc[d];
+    if (a > wmax) wmax = a;
+  }
+  const float S = wmax > 0.f ? wmax / 4095.f : 1.f;
+  const float inv = 1.f / S;
+  const v128_t vinv = wasm_f32x4_splat(inv);
+  for (int d = 0; d < n4; d += 4) {
+    const v128_t cv = wasm_f32x4_convert_i32x4(wasm_i32x4_extend_low_i16x8(wasm_i16x8_extend_low_i8x16(wasm_v128_load32_zero(c + d))));
+    const v128_t k = wasm_v128_load(sc + d);
+    const v128_t w = wasm_f32x4_mul(wasm_f32x4_mul(wasm_f32x4_add(wasm_v128_load(off + d), wasm_f32x4_mul(k, cv)), k), vinv);
+    const v128_t t = wasm_i32x4_trunc_sat_f32x4(wasm_f32x4_nearest(w));
+    wasm_v128_store64_lane(out + d, wasm_i16x8_narrow_i32x4(t, t), 0);
+  }
+  for (int d = n4; d < x->dim; d++) {
+    const float t = (off[d] + sc[d] * (float)c[d]) * sc[d] * inv;
+    out[d] = (int16_t)(t < 0 ? t - 0.5f : t + 0.5f);
+  }
+  for (int d = x->dim; d < x->code_stride; d++) out[d] = 0;
+  if (x->metric == METRIC_L2) {
+    am[0] = norm - 2.f * qo;
+    am[1] = -2.f * S;
+  } else {
+    am[0] = (x->metric == METRIC_COSINE ? 1.f : 0.f) - qo;
+    am[1] = -S;
+  }
+}
+
+// Distance from a folded row (fold, am) to stored row `id`, from the codes.
+static inline float dist_fold(const Index* x, const int16_t* fold, const float* am, int32_t id) {
+  const float d = am[0] + am[1] * (float)code_dot(fold, x->codes + (int64_t)id * x->code_stride, x->code_stride);
+  return x->metric == METRIC_L2 ? d + x->code_sqnorm[id] : d;
+}
+
+// select_heuristic on int8 codes: each kept row is folded once, then compared with the later
+// candidates by integer dot products.
+static int select_heuristic_codes(const Index* x, Scratch* s, float* d, int32_t* ids, int n, int m) {
+  sort_pairs(d, ids, n);
+  if (n <= m) return n;
+  const int cs = x->code_stride;
+  int kept = 0;
+  for (int a = 0; a < n && kept < m; a++) {
+    int good = 1;
+    for (int r = 0; r < kept; r++) {
+      if (dist_fold(x, s->fold + r * cs, s->fold_am + 2 * r, ids[a]) < d[a]) {
+        good = 0;
+        break;
+      }
+    }
+    if (good) {
+      if (kept + 1 < m) fold_code(x, ids[a], s->fold + kept * cs, s->fold_am + 2 * kept);
+      d[kept] = d[a];
+      ids[kept] = ids[a];
+      kept++;
+    }
+  }
+  return kept;
+}
+
 // Adds link `q` to node e's list at `level`, shrinking it with the heuristic when full.
 static void add_link(const Index* x, Scratch* s, int32_t e, int32_t q, int level) {
   const int mmax = level == 0 ? x->M0 : x->M;
@@ -498,13 +604,19 @@ static void add_link(const Index* x, Scratch* s, int32_t e, int32_t q, int level
     } else {
       float* d = s->sel_d;
       int32_t* ids = s->sel_i;
-      for (int j = 0; j < n; j++) {
-        ids[j] = list[j + 1];
-        d[j] = dist_nodes(x, e, ids[j]);
-      }
+      for (int j = 0; j < n; j++) ids[j] = list[j + 1];
       ids[n] = q;
-      d[n] = dist_nodes(x, e, q);
-      const int k = select_heuristic(x, d, ids, n + 1, mmax);
+      int k;
+      if (x->quant == QUANT_INT8) {
+        int16_t* fe = s->fold + (x->M0 + 1) * x->code_stride;  // past the heuristic's folds
+        float* ae = s->fold_am + 2 * (x->M0 + 1);
+        fold_code(x, e, fe, ae);
+        for (int j = 0; j <= n; j++) d[j] = dist_fold(x, fe, ae, ids[j]);
+        k = select_heuristic_codes(x, s, d, ids, n + 1, mmax);
+      } else {
+        for (int j = 0; j <= n; j++) d[j] = dist_nodes(x, e, ids[j]);
+        k = select_heuristic(x, d, ids, n + 1, mmax);
+      }
       for (int j = 0; j < k; j++) list[j + 1] = ids[j];
       list[0] = k;
     }
@@ -531,9 +643,11 @@ static void insert(Index* x, Scratch* s, int32_t q) {
   }
   const int raise = level > top;
   if (!raise) spin_unlock(&x->global_lock);  // keep holding it while q becomes the new top
-  // A quantized index also builds on its traversal codes (4× less memory per distance); the
-  // candidates are then re-scored exactly before the neighbour selection.
+  // A quantized index also builds on its traversal codes (4× less memory per distance). With int8
+  // codes the neighbour selection uses them too (fold_code); binary codes are too coarse for it, so
+  // the candidates are re-scored exactly first.
   const int codes = x->quant != QUANT_NONE;
+  const int int8 = x->quant == QUANT_INT8;
   Query Qv = {(float*)v, 0, 0, 0.f, 0.f, 0.f, 0.f};
   if (codes) {
     Qv.qbuf = s->qbuf;
@@ -544,8 +658,12 @@ static void insert(Index* x, Scratch* s, int32_t q) {
   for (int l = top; l > level; l--) ep = greedy(x, s, v, codes ? &Qv : 0, ep, l, 1);
   for (int l = (level < top ? level : top); l >= 0; l--) {
     int nr = search_layer(x, s, &Qv, ep, l, x->ef_construction, 0, codes, 1);
-    if (codes)
+    if (codes && !int8) {
+      int32_t sink = 0;  // request all rows first: their cache misses overlap
+      for (int j = 0; j < nr; j++) sink ^= touch_vector(x, s->res_i[j]);
       for (int j = 0; j < nr; j++) s->res_d[j] = dist_nodes(x, q, s->res_i[j]);
+      if (sink == 0x7fffffff) s->tag ^= 0;
+    }
     // closest result becomes the next level's entry
     float best = 3.4e38f;
     for (int j = 0; j < nr; j++) {
@@ -556,7 +674,7 @@ static void insert(Index* x, Scratch* s, int32_t q) {
         ep = s->res_i[j];
       }
     }
-    const int k = select_heuristic(x, s->sel_d, s->sel_i, nr, x->M);
+    const int k = int8 ? select_heuristic_codes(x, s, s->sel_d, s->sel_i, nr, x->M) : select_heuristic(x, s->sel_d, s->sel_i, nr, x->M);
     int32_t* mine = links_at(x, q, l);
     spin_lock(&x->locks[q]);
     for (int j = 0; j < k; j++) {
