@@ -6,22 +6,76 @@ import type { IndexJob, IndexWorkerData } from './protocol.js';
 import type { IndexStore } from './store.js';
 
 /**
+ * Index worker threads are pooled: starting one costs tens of milliseconds (a new isolate, module
+ * loading), as much as a whole batch of a thousand exact queries, so finished workers wait for the
+ * next job. A job carries the kernel memory, and the worker instantiates the kernel on it for that
+ * job only, so an idle worker holds no index memory. Idle workers do not keep the process alive
+ * (unref) and exit after IDLE_MS without work.
+ */
+const IDLE_MS = 5000;
+
+interface PooledWorker {
+  worker: Worker;
+  idleTimer?: NodeJS.Timeout;
+  /** Settles the job the worker is running. */
+  settle?: (err?: Error) => void;
+}
+
+const idle: PooledWorker[] = [];
+
+function spawn(): PooledWorker {
+  const p: PooledWorker = { worker: new Worker(workerUrl(import.meta.url, './worker.js')) };
+  const fail = (err: Error) => {
+    const i = idle.indexOf(p);
+    if (i >= 0) idle.splice(i, 1);
+    if (p.idleTimer) clearTimeout(p.idleTimer);
+    const settle = p.settle;
+    p.settle = undefined;
+    settle?.(err);
+  };
+  p.worker.on('message', (m: { type: string; message?: string }) => {
+    const settle = p.settle;
+    p.settle = undefined;
+    settle?.(m.type === 'error' ? new EmbedkitError(`index worker failed: ${m.message}`) : undefined);
+  });
+  p.worker.on('error', (e) => fail(new EmbedkitError(`index worker crashed: ${e.message}`)));
+  p.worker.on('exit', (code) => fail(new EmbedkitError(`index worker exited with code ${code}`)));
+  return p;
+}
+
+function acquire(): PooledWorker {
+  const p = idle.pop() ?? spawn();
+  if (p.idleTimer) clearTimeout(p.idleTimer);
+  p.idleTimer = undefined;
+  p.worker.ref();
+  return p;
+}
+
+function release(p: PooledWorker): void {
+  p.worker.unref();
+  idle.push(p);
+  p.idleTimer = setTimeout(() => {
+    const i = idle.indexOf(p);
+    if (i >= 0) idle.splice(i, 1);
+    void p.worker.terminate();
+  }, IDLE_MS);
+  p.idleTimer.unref();
+}
+
+/** Workers currently waiting in the pool (for tests). */
+export function idleWorkerCount(): number {
+  return idle.length;
+}
+
+/**
  * Runs `job` on `threads` worker threads, each with its own thread area of `store` (areas 1..n;
  * area 0 is the calling thread's). Resolves when all are done; rejects with the first error.
  */
 export function runOnThreads(store: IndexStore, threads: number, job: IndexJob): Promise<void> {
   const module = kernelModule('index');
-  const url = workerUrl(import.meta.url, './worker.js');
   return new Promise((resolve, reject) => {
     let running = threads;
     let failed: Error | undefined;
-    const end = (err?: Error) => {
-      if (err && !failed) failed = err;
-      if (--running === 0) {
-        if (failed) reject(failed);
-        else resolve();
-      }
-    };
     for (let t = 1; t <= threads; t++) {
       const area = store.threads[t];
       const data: IndexWorkerData = {
@@ -35,16 +89,18 @@ export function runOnThreads(store: IndexStore, threads: number, job: IndexJob):
         outD: area.outD,
         job,
       };
-      const w = new Worker(url, { workerData: data });
-      let settled = false;
-      const once = (err?: Error) => {
-        if (settled) return;
-        settled = true;
-        end(err);
+      const p = acquire();
+      p.settle = (err) => {
+        if (err) {
+          failed ??= err;
+          void p.worker.terminate();
+        } else release(p);
+        if (--running === 0) {
+          if (failed) reject(failed);
+          else resolve();
+        }
       };
-      w.on('message', (m: { type: string; message?: string }) => once(m.type === 'error' ? new EmbedkitError(`index worker failed: ${m.message}`) : undefined));
-      w.on('error', (e) => once(new EmbedkitError(`index worker crashed: ${e.message}`)));
-      w.on('exit', (code) => once(code === 0 ? undefined : new EmbedkitError(`index worker exited with code ${code}`)));
+      p.worker.postMessage(data);
     }
   });
 }

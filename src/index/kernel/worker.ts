@@ -1,6 +1,7 @@
-// Worker-thread entry of the vector index: instantiates the index kernel on the shared memory with
-// its own shadow stack and scratch, and runs one job (a share of the inserts, or of a query batch).
-import { parentPort, workerData } from 'node:worker_threads';
+// Worker-thread entry of the vector index (pooled, see run-threads.ts): for each job message it
+// instantiates the index kernel on the job's shared memory with its own shadow stack and scratch,
+// and runs its share of the job (inserts, or query chunks), then reports back.
+import { parentPort } from 'node:worker_threads';
 import { instantiateKernel } from '../../kernels/wasm.js';
 import { S } from './layout.js';
 import type { IndexWorkerData } from './protocol.js';
@@ -31,9 +32,11 @@ function run(w: IndexWorkerData): void {
   }
 }
 
-try {
-  run(workerData as IndexWorkerData);
-  parentPort?.postMessage({ type: 'done' });
-} catch (e) {
-  parentPort?.postMessage({ type: 'error', message: (e as Error).message });
-}
+parentPort?.on('message', (data: IndexWorkerData) => {
+  try {
+    run(data);
+    parentPort?.postMessage({ type: 'done' });
+  } catch (e) {
+    parentPort?.postMessage({ type: 'error', message: (e as Error).message });
+  }
+});
