@@ -708,15 +708,17 @@ void hnsw_insert_list(Index* x, Scratch* s, const int32_t* slots, int32_t n, int
 // Copies a float query row (stride floats) to dst, unit-normalised for cosine; returns its |q|²
 // (1 after normalisation).
 static float load_query(const Index* x, const float* src, float* dst) {
-  const int n = x->stride;
-  float norm = 0.f;
-  for (int i = 0; i < n; i++) {
-    dst[i] = src[i];
-    norm += src[i] * src[i];
+  const int n = x->stride;  // a multiple of 4
+  v128_t acc = wasm_f32x4_splat(0.f);
+  for (int i = 0; i < n; i += 4) {
+    const v128_t v = wasm_v128_load(src + i);
+    wasm_v128_store(dst + i, v);
+    acc = wasm_f32x4_add(acc, wasm_f32x4_mul(v, v));
   }
+  float norm = hsum(acc);
   if (x->metric == METRIC_COSINE && norm > 0.f) {
-    const float inv = 1.f / __builtin_sqrtf(norm);
-    for (int i = 0; i < n; i++) dst[i] *= inv;
+    const v128_t inv = wasm_f32x4_splat(1.f / __builtin_sqrtf(norm));
+    for (int i = 0; i < n; i += 4) wasm_v128_store(dst + i, wasm_f32x4_mul(wasm_v128_load(dst + i), inv));
     norm = 1.f;
   }
   return norm;
@@ -732,9 +734,22 @@ static void prepare_query(const Index* x, Query* s, const float* q) {
   }
   const float norm = load_query(x, q, s->qbuf);
   if (x->quant == QUANT_INT8) {
-    float qo = 0.f, wmax = 0.f;
     float* w = s->qbuf + n;  // scratch after the query (qbuf has room for 4 rows)
-    for (int d = 0; d < x->dim; d++) {
+    const int n4 = x->dim & ~3;
+    v128_t vqo = wasm_f32x4_splat(0.f), vmax = vqo;
+    for (int d = 0; d < n4; d += 4) {
+      const v128_t q4 = wasm_v128_load(s->qbuf + d);
+      const v128_t w4 = wasm_f32x4_mul(q4, wasm_v128_load(x->q_scale + d));
+      wasm_v128_store(w + d, w4);
+      vqo = wasm_f32x4_add(vqo, wasm_f32x4_mul(q4, wasm_v128_load(x->q_offset + d)));
+      vmax = wasm_f32x4_max(vmax, wasm_f32x4_abs(w4));
+    }
+    float qo = hsum(vqo), wmax = 0.f;
+    for (int j = 0; j < 4; j++) {
+      const float m = j == 0 ? wasm_f32x4_extract_lane(vmax, 0) : j == 1 ? wasm_f32x4_extract_lane(vmax, 1) : j == 2 ? wasm_f32x4_extract_lane(vmax, 2) : wasm_f32x4_extract_lane(vmax, 3);
+      if (m > wmax) wmax = m;
+    }
+    for (int d = n4; d < x->dim; d++) {
       qo += s->qbuf[d] * x->q_offset[d];
       w[d] = s->qbuf[d] * x->q_scale[d];
       const float a = w[d] < 0 ? -w[d] : w[d];
@@ -742,8 +757,18 @@ static void prepare_query(const Index* x, Query* s, const float* q) {
     }
     const float S = wmax > 0.f ? wmax / 4095.f : 1.f;
     const float inv = 1.f / S;
-    float e2 = 0.f;
-    for (int d = 0; d < x->dim; d++) {
+    const v128_t vinv = wasm_f32x4_splat(inv), vS = wasm_f32x4_splat(S);
+    v128_t ve2 = wasm_f32x4_splat(0.f);
+    for (int d = 0; d < n4; d += 4) {
+      const v128_t w4 = wasm_v128_load(w + d);
+      const v128_t r = wasm_f32x4_nearest(wasm_f32x4_mul(w4, vinv));
+      const v128_t t = wasm_i32x4_trunc_sat_f32x4(r);
+      wasm_v128_store64_lane(s->qcode + d, wasm_i16x8_narrow_i32x4(t, t), 0);
+      const v128_t e = wasm_f32x4_sub(w4, wasm_f32x4_mul(vS, r));
+      ve2 = wasm_f32x4_add(ve2, wasm_f32x4_mul(e, e));
+    }
+    float e2 = hsum(ve2);
+    for (int d = n4; d < x->dim; d++) {
       const float t = w[d] * inv;
       s->qcode[d] = (int16_t)(t < 0 ? t - 0.5f : t + 0.5f);
       const float e = w[d] - S * (float)s->qcode[d];
