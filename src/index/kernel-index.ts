@@ -54,6 +54,8 @@ const PARALLEL_INSERTS = 2000;
 /** Query batches smaller than this run on the calling thread. */
 const PARALLEL_QUERIES = 256;
 const CHUNK = 64;
+/** Vectors needed before the int8/binary quantizer is fitted (see encode). */
+export const MIN_FIT_ROWS = 1000;
 const MAX_LEVEL = 30;
 /** Energy share of the first screening stage of a rotated flat index (see fitRotation). */
 const ENERGY = 0.9;
@@ -615,7 +617,12 @@ export abstract class KernelIndex {
     if (count > g.capacity) this.store.grow(Math.max(count, g.capacity * 2), g.poolCap);
   }
 
-  /** Fits the quantizer on the first batch, then encodes codes and norms of `slots`. */
+  /**
+   * Fits the quantizer once the index holds MIN_FIT_ROWS vectors (all of them then), then encodes
+   * codes and norms of `slots`. Until then the kernel runs unquantized (exact float traversal):
+   * ranges fitted on a handful of vectors would clip most later ones, and an int8 build selects
+   * neighbours on the codes.
+   */
   private encode(slots: Int32Array): void {
     const st = this.store;
     const g = st.g;
@@ -624,6 +631,12 @@ export abstract class KernelIndex {
       const live = this.flags();
       const rows: number[] = [];
       for (let s = 0; s < st.count; s++) if (!(live[s] & (FLAG_DELETED | FLAG_FREE))) rows.push(s);
+      if (rows.length < MIN_FIT_ROWS) {
+        st.struct()[X.quant] = QUANT_CODE.none;
+        forEachRun(slots.length > 0 ? slots : Int32Array.from(rows), (first, n) => st.kernel.index_encode(st.data.struct, first, n));
+        return;
+      }
+      st.struct()[X.quant] = QUANT_CODE[this.quantize];
       let sample = data;
       if (rows.length < st.count) {
         // gather the live rows (only when some slots are empty; usually all are live)

@@ -27,6 +27,8 @@ export interface SavedIndexMeta {
   entry?: number;
   maxLevel?: number;
   poolUsed?: number;
+  /** HNSW: level draws made so far (older files: count is used). */
+  levelsDrawn?: number;
   /** Flat: clusters of the rows and the rows they cover. */
   nlist?: number;
   clusteredEnd?: number;

@@ -85,7 +85,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('embedkit index', () => {
   it('builds flat and HNSW indexes from .fvecs and reports the build as JSON', () => {
     const flat = json('index', 'build', '--input', 'base.fvecs', '--metric', 'l2', '--type', 'flat', '--output', 'flat.ekx');
-    expect(flat).toMatchObject({ vectors: n, dim, metric: 'l2', type: 'flat', quantize: 'none', idSource: 'row-numbers' });
+    expect(flat).toMatchObject({ vectors: n, dim, metric: 'l2', type: 'flat', quantize: 'int8', idSource: 'row-numbers' });
     expect(flat.bytes).toBe(statSync(join(dir, 'flat.ekx')).size);
     expect(flat.bytes).toBeGreaterThan(n * dim * 4);
     expect(flat.seconds).toBeGreaterThanOrEqual(flat.buildSeconds);
@@ -162,7 +162,7 @@ describe('embedkit index', () => {
 
   it('info shows the settings and graph statistics', () => {
     const info = json('index', 'info', 'hnsw.ekx');
-    expect(info).toMatchObject({ type: 'hnsw', metric: 'l2', dim, size: n, quantize: 'none', m: 12, efConstruction: 100, efSearch: 50, seed: 100 });
+    expect(info).toMatchObject({ type: 'hnsw', metric: 'l2', dim, size: n, quantize: 'int8', m: 12, efConstruction: 100, efSearch: 50, seed: 100 });
     expect(info.bytes).toBe(statSync(join(dir, 'hnsw.ekx')).size);
     expect(info.graph.levelCounts[0]).toBe(n);
     expect(info.graph.levelCounts.length).toBe(info.graph.maxLevel + 1);

@@ -1,7 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import { FlatIndex } from '../../src/index/flat-index.js';
 import { HnswIndex } from '../../src/index/hnsw-index.js';
+import { loadIndex } from '../../src/index/persistence.js';
 import type { Metric } from '../../src/index/types.js';
 import { blobs, bruteForce, recall } from './fixtures.js';
 
@@ -31,6 +35,36 @@ describe('HNSW index', () => {
       });
     }
   }
+
+  it('vectors added one at a time: the int8 quantizer waits for 1,000 vectors, then fits on all of them', async () => {
+    const index = new HnswIndex({ metric: 'l2', dim, m: 12, efConstruction: 100, threads: 1 }); // int8 by default
+    expect(index.quantize).toBe('int8');
+    for (let i = 0; i < 999; i++) index.addSync([i], data.subarray(i * dim, (i + 1) * dim));
+    // not fitted yet: exact float traversal, so rerank: false already gives exact distances
+    const early = index.search(queries.subarray(0, dim), 3, { rerank: false, ef: 999 });
+    const exact = bruteForce(data.subarray(0, 999 * dim), queries.subarray(0, dim), dim, 3, 'l2')[0];
+    expect(early.map((h) => h.id)).toEqual(exact);
+    const dir = mkdtempSync(join(tmpdir(), 'ek-hnsw-fit-'));
+    try {
+      await index.save(join(dir, 'a.ekx'));
+      const loaded = (await loadIndex(join(dir, 'a.ekx'))) as HnswIndex;
+      for (let i = 999; i < n; i++) loaded.addSync([i], data.subarray(i * dim, (i + 1) * dim));
+      const truth = bruteForce(data, queries, dim, 10, 'l2');
+      // as good as a float graph built in one batch (the loaded index continues the level sequence)
+      const batch = new HnswIndex({ metric: 'l2', dim, m: 12, efConstruction: 100, threads: 1, quantize: 'none' });
+      batch.addSync(ids, data);
+      for (const ef of [20, 200]) {
+        const got = recall(loaded.searchBatchSync(queries, 10, { ef }), truth);
+        expect(got).toBeGreaterThanOrEqual(recall(batch.searchBatchSync(queries, 10, { ef }), truth) - 0.02);
+      }
+      // fitted now: traversal distances are approximate
+      const approx = loaded.search(queries.subarray(0, dim), 3, { rerank: false });
+      const exactD = loaded.search(queries.subarray(0, dim), 3);
+      expect(approx.some((h, i) => h.distance !== exactD[i].distance)).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('rerank: false returns the traversal order with approximate distances', () => {
     const index = new HnswIndex({ metric: 'l2', dim, quantize: 'int8', threads: 1 });

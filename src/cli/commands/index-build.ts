@@ -17,7 +17,7 @@ interface BuildOptions {
   m: number;
   efConstruction: number;
   efSearch: number;
-  quantize: 'none' | 'int8' | 'binary';
+  quantize?: 'none' | 'int8' | 'binary';
   int8Range: 'per-dimension' | 'global';
   threads?: number;
   seed: number;
@@ -40,7 +40,7 @@ export function registerIndexBuild(index: Command, globals: () => GlobalOptions)
     .option('--m <n>', 'HNSW: links per node (2·M on level 0)', int(2, 256), 16)
     .option('--ef-construction <n>', 'HNSW: candidate list size while building', int(1, 100000), 200)
     .option('--ef-search <n>', 'HNSW: default candidate list size of searches (stored in the file)', int(1, 100000), 50)
-    .addOption(new Option('--quantize <codes>', 'traversal codes (results re-ranked exactly): none, int8 or binary').default('none').argParser(oneOf(['none', 'int8', 'binary'] as const)))
+    .addOption(new Option('--quantize <codes>', 'traversal codes (results re-ranked exactly): none, int8 or binary (default: int8; none for hamming)').argParser(oneOf(['none', 'int8', 'binary'] as const)))
     .addOption(new Option('--int8-range <range>', 'int8: one range per dimension or one global range').default('per-dimension').argParser(oneOf(['per-dimension', 'global'] as const)))
     .option('--threads <n>', 'worker threads for the build (default: all cores)', int(1, 1024))
     .option('--seed <n>', 'HNSW: seed of the level generator', int(0, 2 ** 31 - 1), 100)
