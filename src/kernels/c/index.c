@@ -286,6 +286,43 @@ static inline void max_pop(float* d, int32_t* ids, int* n) {
   ids[i] = id;
 }
 
+// Replaces the root (the largest) of a non-empty max-heap by (v, id) with v no larger, in one
+// sift-down: a push followed by a pop did two.
+static inline void max_replace_top(float* d, int32_t* ids, int n, float v, int32_t id) {
+  int i = 0;
+  for (;;) {
+    int c = 2 * i + 1;
+    if (c >= n) break;
+    if (c + 1 < n && d[c + 1] > d[c]) c++;
+    if (d[c] <= v) break;
+    d[i] = d[c];
+    ids[i] = ids[c];
+    i = c;
+  }
+  d[i] = v;
+  ids[i] = id;
+}
+
+// Turns (d, ids) into a min-heap in place.
+static void min_heapify(float* d, int32_t* ids, int n) {
+  for (int start = n / 2 - 1; start >= 0; start--) {
+    int i = start;
+    const float v = d[i];
+    const int32_t id = ids[i];
+    for (;;) {
+      int c = 2 * i + 1;
+      if (c >= n) break;
+      if (c + 1 < n && d[c + 1] < d[c]) c++;
+      if (d[c] >= v) break;
+      d[i] = d[c];
+      ids[i] = ids[c];
+      i = c;
+    }
+    d[i] = v;
+    ids[i] = id;
+  }
+}
+
 // Sorts (d, i) ascending by d: insertion sort for short arrays, heapsort for long ones (the ef
 // candidates of an insert can be hundreds long).
 static void sort_pairs(float* d, int32_t* ids, int n) {
@@ -437,8 +474,8 @@ static int search_layer(const Index* x, Scratch* s, const Query* Q, int32_t ep, 
         if (nc < s->cand_cap) min_push(s->cand_d, s->cand_i, &nc, d, e);
         const int ok = !(x->flags[e] & (FLAG_DELETED | FLAG_FREE)) && (!allow || (allow[e >> 3] >> (e & 7)) & 1);
         if (ok) {
-          max_push(s->res_d, s->res_i, &nr, d, e);
-          if (nr > ef) max_pop(s->res_d, s->res_i, &nr);
+          if (nr < ef) max_push(s->res_d, s->res_i, &nr, d, e);
+          else max_replace_top(s->res_d, s->res_i, nr, d, e);  // d < bound = the root
           bound = s->res_d[0];
         }
       }
@@ -564,26 +601,40 @@ static inline float dist_fold(const Index* x, const int16_t* fold, const float* 
 }
 
 // select_heuristic on int8 codes: each kept row is folded once, then compared with the later
-// candidates by integer dot products.
+// candidates by integer dot products. The candidates are taken from a min-heap, so only as many
+// are ordered as the selection looks at (it usually stops well before the end of ef candidates).
 static int select_heuristic_codes(const Index* x, Scratch* s, float* d, int32_t* ids, int n, int m) {
-  sort_pairs(d, ids, n);
-  if (n <= m) return n;
+  if (n <= m) {
+    sort_pairs(d, ids, n);
+    return n;
+  }
   const int cs = x->code_stride;
+  float kd[m];
+  int32_t ki[m];
   int kept = 0;
-  for (int a = 0; a < n && kept < m; a++) {
+  int left = n;
+  min_heapify(d, ids, left);
+  while (left > 0 && kept < m) {
+    const float da = d[0];
+    const int32_t a = ids[0];
+    min_pop(d, ids, &left);
     int good = 1;
     for (int r = 0; r < kept; r++) {
-      if (dist_fold(x, s->fold + r * cs, s->fold_am + 2 * r, ids[a]) < d[a]) {
+      if (dist_fold(x, s->fold + r * cs, s->fold_am + 2 * r, a) < da) {
         good = 0;
         break;
       }
     }
     if (good) {
-      if (kept + 1 < m) fold_code(x, ids[a], s->fold + kept * cs, s->fold_am + 2 * kept);
-      d[kept] = d[a];
-      ids[kept] = ids[a];
+      if (kept + 1 < m) fold_code(x, a, s->fold + kept * cs, s->fold_am + 2 * kept);
+      kd[kept] = da;
+      ki[kept] = a;
       kept++;
     }
+  }
+  for (int j = 0; j < kept; j++) {
+    d[j] = kd[j];
+    ids[j] = ki[j];
   }
   return kept;
 }
