@@ -518,22 +518,36 @@ static int32_t greedy(const Index* x, Scratch* s, const float* q, const Query* Q
 // candidates sorted by distance to the base, keep e unless some kept r is closer to e than the
 // base is. Sorts (d, ids) in place and returns how many of the first entries are kept (<= m).
 static int select_heuristic(const Index* x, float* d, int32_t* ids, int n, int m) {
-  sort_pairs(d, ids, n);
-  if (n <= m) return n;
+  if (n <= m) {
+    sort_pairs(d, ids, n);
+    return n;
+  }
+  // candidates popped from a min-heap in ascending order, only as far as the selection goes
+  float kd[m];
+  int32_t ki[m];
   int kept = 0;
-  for (int a = 0; a < n && kept < m; a++) {
+  int left = n;
+  min_heapify(d, ids, left);
+  while (left > 0 && kept < m) {
+    const float da = d[0];
+    const int32_t a = ids[0];
+    min_pop(d, ids, &left);
     int good = 1;
     for (int r = 0; r < kept; r++) {
-      if (dist_nodes(x, ids[a], ids[r]) < d[a]) {
+      if (dist_nodes(x, a, ki[r]) < da) {
         good = 0;
         break;
       }
     }
     if (good) {
-      d[kept] = d[a];
-      ids[kept] = ids[a];
+      kd[kept] = da;
+      ki[kept] = a;
       kept++;
     }
+  }
+  for (int j = 0; j < kept; j++) {
+    d[j] = kd[j];
+    ids[j] = ki[j];
   }
   return kept;
 }
