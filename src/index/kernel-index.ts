@@ -287,9 +287,27 @@ export abstract class KernelIndex {
     const st = this.store;
     const n = st.count;
     const g = st.g;
+    // in place, cycle by cycle (new[t] = old[order[t]]): a copy of the vectors would double the
+    // peak memory of a large index
+    const seen = new Uint8Array(n);
     const move = <T extends Int32Array | Float32Array | Uint8Array>(view: T, per: number) => {
-      const copy = view.slice() as T;
-      for (let t = 0; t < n; t++) view.set(copy.subarray(order[t] * per, (order[t] + 1) * per), t * per);
+      seen.fill(0);
+      const tmp = view.slice(0, per) as T;
+      for (let start = 0; start < n; start++) {
+        if (seen[start] || order[start] === start) continue;
+        tmp.set(view.subarray(start * per, (start + 1) * per));
+        let t = start;
+        for (;;) {
+          seen[t] = 1;
+          const from = order[t];
+          if (from === start) {
+            view.set(tmp, t * per);
+            break;
+          }
+          view.copyWithin(t * per, from * per, (from + 1) * per);
+          t = from;
+        }
+      }
     };
     move(st.u8(st.data.vectors, n * rowBytes(g)), rowBytes(g));
     if (g.codeStride > 0) {
