@@ -489,8 +489,13 @@ static int search_layer(const Index* x, Scratch* s, const Query* Q, int32_t ep, 
 // Greedy descent on one upper level: the closest node reachable by always moving closer.
 // With a prepared query `Q` of a quantized index the descent uses the traversal codes (it only picks
 // the entry point of the next level); without one (inserts), exact distances.
+// A node is scored at most once per descent (visited tags, from begin_descent): a node scored
+// before was then no closer than the current best, which only gets closer, so skipping it changes
+// nothing (hnswlib scores the overlapping neighbour lists again, a quarter of a query's distances).
 static int32_t greedy(const Index* x, Scratch* s, const float* q, const Query* Q, int32_t ep, int level, int locked) {
   const int codes = Q && x->quant != QUANT_NONE;
+  const uint16_t tag = (uint16_t)s->tag;
+  s->visited[ep] = tag;
   float d = codes ? dist_trav(x, Q, ep) : dist_query(x, q, ep);
   int changed = 1;
   while (changed) {
@@ -503,6 +508,8 @@ static int32_t greedy(const Index* x, Scratch* s, const float* q, const Query* Q
     }
     const int n = nb[0];
     for (int j = 1; j <= n; j++) {
+      if (s->visited[nb[j]] == tag) continue;
+      s->visited[nb[j]] = tag;
       float dd = codes ? dist_trav(x, Q, nb[j]) : dist_query(x, q, nb[j]);
       if (dd < d) {
         d = dd;
@@ -720,6 +727,7 @@ static void insert(Index* x, Scratch* s, int32_t q) {
     Qv.qbits = s->qbits;
     prepare_query(x, &Qv, v);
   }
+  next_tag(x, s);  // one visited set for the whole descent (see greedy)
   for (int l = top; l > level; l--) ep = greedy(x, s, v, codes ? &Qv : 0, ep, l, 1);
   for (int l = (level < top ? level : top); l >= 0; l--) {
     int nr = search_layer(x, s, &Qv, ep, l, x->ef_construction, 0, codes, 1);
@@ -914,6 +922,7 @@ static int search_one(const Index* x, Scratch* s, const float* query, int k, int
   const float* q = Q.qbuf;
   int32_t ep = x->entry;
   const int locked = __atomic_load_n(&x->concurrent, __ATOMIC_ACQUIRE);
+  next_tag(x, s);  // one visited set for the whole descent (see greedy)
   for (int l = x->max_level; l > 0; l--) ep = greedy(x, s, q, &Q, ep, l, locked);
   if (ef < k) ef = k;
   const int use_codes = x->quant != QUANT_NONE;
