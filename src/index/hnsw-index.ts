@@ -41,11 +41,11 @@ export class HnswIndex extends KernelIndex {
     this.seed = options.seed ?? 100;
     this.levelDraw = KernelIndex.levelGenerator(this.seed, m);
   }
+
   private nextLevel(): number {
     this.levelsDrawn++;
     return this.levelDraw();
   }
-
 
   protected defaultEf(): number {
     return this.efSearch;

@@ -489,9 +489,10 @@ static int search_layer(const Index* x, Scratch* s, const Query* Q, int32_t ep, 
 // Greedy descent on one upper level: the closest node reachable by always moving closer.
 // With a prepared query `Q` of a quantized index the descent uses the traversal codes (it only picks
 // the entry point of the next level); without one (inserts), exact distances.
-// A node is scored at most once per descent (visited tags, from begin_descent): a node scored
+// A node is scored at most once per descent (visited tags, new for each descent): a node scored
 // before was then no closer than the current best, which only gets closer, so skipping it changes
-// nothing (hnswlib scores the overlapping neighbour lists again, a quarter of a query's distances).
+// nothing. (The upper levels are about a quarter of a query's distances; hnswlib scores the
+// overlapping neighbour lists again, a sixth to a quarter of those.)
 static int32_t greedy(const Index* x, Scratch* s, const float* q, const Query* Q, int32_t ep, int level, int locked) {
   const int codes = Q && x->quant != QUANT_NONE;
   const uint16_t tag = (uint16_t)s->tag;
@@ -578,12 +579,7 @@ static void fold_code(const Index* x, int32_t id, int16_t* out, float* am) {
     vnorm = wasm_f32x4_add(vnorm, wasm_f32x4_mul(v, v));
     vmax = wasm_f32x4_max(vmax, wasm_f32x4_abs(wasm_f32x4_mul(v, k)));
   }
-  float qo = hsum(vqo), norm = hsum(vnorm);
-  float wmax = wasm_f32x4_extract_lane(vmax, 0);
-  for (int j = 1; j < 4; j++) {
-    const float m = j == 1 ? wasm_f32x4_extract_lane(vmax, 1) : j == 2 ? wasm_f32x4_extract_lane(vmax, 2) : wasm_f32x4_extract_lane(vmax, 3);
-    if (m > wmax) wmax = m;
-  }
+  float qo = hsum(vqo), norm = hsum(vnorm), wmax = hmax(vmax);
   for (int d = n4; d < x->dim; d++) {
     const float v = off[d] + sc[d] * (float)c[d];
     qo += v * off[d];
@@ -817,11 +813,7 @@ static void prepare_query(const Index* x, Query* s, const float* q) {
       vqo = wasm_f32x4_add(vqo, wasm_f32x4_mul(q4, wasm_v128_load(x->q_offset + d)));
       vmax = wasm_f32x4_max(vmax, wasm_f32x4_abs(w4));
     }
-    float qo = hsum(vqo), wmax = 0.f;
-    for (int j = 0; j < 4; j++) {
-      const float m = j == 0 ? wasm_f32x4_extract_lane(vmax, 0) : j == 1 ? wasm_f32x4_extract_lane(vmax, 1) : j == 2 ? wasm_f32x4_extract_lane(vmax, 2) : wasm_f32x4_extract_lane(vmax, 3);
-      if (m > wmax) wmax = m;
-    }
+    float qo = hsum(vqo), wmax = hmax(vmax);
     for (int d = n4; d < x->dim; d++) {
       qo += s->qbuf[d] * x->q_offset[d];
       w[d] = s->qbuf[d] * x->q_scale[d];

@@ -11,6 +11,12 @@ static inline float hsum(v128_t v) {
   return wasm_f32x4_extract_lane(s, 0);
 }
 
+// Largest of the four lanes.
+static inline float hmax(v128_t v) {
+  const v128_t m = wasm_f32x4_max(v, wasm_i32x4_shuffle(v, v, 2, 3, 0, 1));
+  return wasm_f32x4_extract_lane(wasm_f32x4_max(m, wasm_i32x4_shuffle(m, m, 1, 0, 3, 2)), 0);
+}
+
 // Dot product of n floats (n a multiple of 4), four independent accumulators.
 static inline float f_dot(const float* a, const float* b, int n) {
   v128_t s0 = wasm_f32x4_splat(0.f), s1 = s0, s2 = s0, s3 = s0;
