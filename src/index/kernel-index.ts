@@ -71,6 +71,14 @@ export function forEachRun(slots: Int32Array, fn: (first: number, count: number)
   }
 }
 
+/** A copy of caller-owned vector input (typed arrays and row arrays), for an operation that runs later. */
+function snapshotVectors<T extends VectorInput | Uint8Array>(v: T): T {
+  if (v instanceof Float32Array || v instanceof Uint8Array) return v.slice() as T;
+  if (Array.isArray(v)) return v.map((row: number | readonly number[]) => (Array.isArray(row) ? row.slice() : row)) as unknown as T;
+  const m = v as { data: Float32Array; rows: number; dim: number };
+  return { data: m.data.slice(), rows: m.rows, dim: m.dim } as T;
+}
+
 /** Rows of `bytes` (each `rb` bytes) in the order `order`. */
 function permuteRows(bytes: Uint8Array, order: Int32Array, rb: number): Uint8Array {
   const out = new Uint8Array(order.length * rb);
@@ -102,6 +110,9 @@ export abstract class KernelIndex {
   protected pendingDeletes: number[] = [];
   protected quantizerFitted = false;
   private busy = false;
+  /** Asynchronous operations started and not finished, and the promise of the last (see exclusive). */
+  private queued = 0;
+  private queueTail: Promise<void> = Promise.resolve();
 
   protected constructor(o: IndexOptions, m: number, efConstruction: number) {
     if (!['cosine', 'l2', 'ip', 'hamming'].includes(o.metric)) throw new UsageError(`metric must be cosine, l2, ip or hamming, got '${o.metric}'`);
@@ -166,9 +177,35 @@ export abstract class KernelIndex {
    * Large batches are built on worker threads; the event loop stays free.
    */
   async add(ids: Id | readonly Id[], vectors: VectorInput | Uint8Array, metadata?: Metadata | readonly (Metadata | undefined)[]): Promise<void> {
-    const slots = this.prepareAdd(ids, vectors, metadata);
-    if (slots.length === 0) return;
-    await this.insertSlots(slots, slots.length >= PARALLEL_INSERTS && this.threads > 1);
+    if (this.queued > 0) {
+      // it will run later: copy what the caller may change meanwhile
+      ids = Array.isArray(ids) ? ids.slice() : ids;
+      vectors = snapshotVectors(vectors);
+      metadata = Array.isArray(metadata) ? metadata.slice() : metadata;
+    }
+    return this.exclusive(async () => {
+      const slots = this.prepareAdd(ids, vectors, metadata);
+      if (slots.length === 0) return;
+      await this.insertSlots(slots, slots.length >= PARALLEL_INSERTS && this.threads > 1);
+    });
+  }
+
+  /**
+   * Runs the asynchronous operations of this index (add, searchBatch, save) one at a time, in call
+   * order: they share the worker threads' scratch areas. When nothing else is running, `fn` starts
+   * at once (synchronously), as a plain call would.
+   */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queued > 0 ? this.queueTail.then(fn) : fn();
+    this.queued++;
+    const done = run.finally(() => {
+      this.queued--;
+    });
+    this.queueTail = done.then(
+      () => undefined,
+      () => undefined,
+    );
+    return done;
   }
 
   /** {@link add} on the calling thread (for small batches or scripts). */
@@ -237,6 +274,11 @@ export abstract class KernelIndex {
 
   /** k nearest neighbours of each query row; large batches run on worker threads. */
   async searchBatch(queries: VectorInput | Uint8Array, k: number, options: IndexSearchOptions = {}): Promise<SearchHit[][]> {
+    if (this.queued > 0) queries = snapshotVectors(queries); // it will run later (see exclusive)
+    return this.exclusive(() => this.searchBatchNow(queries, k, options));
+  }
+
+  private async searchBatchNow(queries: VectorInput | Uint8Array, k: number, options: IndexSearchOptions): Promise<SearchHit[][]> {
     const q = this.prepareQueries(queries, k, options);
     if (q.nq < PARALLEL_QUERIES || this.threads < 2) return this.searchBatchSync(queries, k, options);
     const rb = rowBytes(this.store.g);
@@ -341,8 +383,10 @@ export abstract class KernelIndex {
    * norms are not stored: they are recomputed from the vectors on load.
    */
   async save(path: string): Promise<void> {
-    this.compact();
-    await writeContainer(path, this.toContainer());
+    return this.exclusive(async () => {
+      this.compact();
+      await writeContainer(path, this.toContainer());
+    });
   }
 
   /** Synchronous {@link save}. */

@@ -35,3 +35,21 @@ describe('index worker pool', () => {
     expect(b).toEqual(hnsw.searchBatchSync(queries, 3, { ef: 200 }));
   });
 });
+
+describe('asynchronous operations on one index', () => {
+  it('run one at a time: concurrent searchBatch, add and save give the answers of running them in order', async () => {
+    const index = new FlatIndex({ metric: 'cosine', dim, threads: 2 });
+    index.addSync(ids.slice(0, 1500), data.subarray(0, 1500 * dim));
+    const before = index.searchBatchSync(queries, 5);
+    const batch = queries.slice();
+    const calls = [index.searchBatch(batch, 5), index.add(ids.slice(1500), data.subarray(1500 * dim)), index.searchBatch(batch, 5)] as const;
+    batch.fill(0); // the queued search copied its input when called
+    const [a, , b] = await Promise.all(calls);
+    expect(a).toEqual(before);
+    expect(b).toEqual(index.searchBatchSync(queries, 5));
+    expect(index.size).toBe(2000);
+    const [c, d] = await Promise.all([index.searchBatch(queries, 5), index.searchBatch(queries, 5)]);
+    expect(c).toEqual(b);
+    expect(d).toEqual(b);
+  });
+});
