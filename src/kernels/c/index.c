@@ -168,14 +168,17 @@ static inline int32_t hamming(const uint8_t* a, const uint8_t* b, int nbytes) {
   return s;
 }
 
-// Integer dot of the int16 query code with an int8 row code (n a multiple of 16).
+// Integer dot of the int16 query code with an int8 row code (n a multiple of 8; the row's code
+// bytes are read up to n rounded up to 16).
 static inline int32_t code_dot(const int16_t* q, const int8_t* c, int n) {
   v128_t a0 = wasm_i32x4_splat(0), a1 = a0;
-  for (int i = 0; i < n; i += 16) {
+  int i = 0;
+  for (; i + 16 <= n; i += 16) {
     v128_t cv = wasm_v128_load(c + i);
     a0 = wasm_i32x4_add(a0, wasm_i32x4_dot_i16x8(wasm_v128_load(q + i), wasm_i16x8_extend_low_i8x16(cv)));
     a1 = wasm_i32x4_add(a1, wasm_i32x4_dot_i16x8(wasm_v128_load(q + i + 8), wasm_i16x8_extend_high_i8x16(cv)));
   }
+  if (i < n) a0 = wasm_i32x4_add(a0, wasm_i32x4_dot_i16x8(wasm_v128_load(q + i), wasm_i16x8_load8x8(c + i)));
   v128_t a = wasm_i32x4_add(a0, a1);
   return wasm_i32x4_extract_lane(a, 0) + wasm_i32x4_extract_lane(a, 1) + wasm_i32x4_extract_lane(a, 2) +
          wasm_i32x4_extract_lane(a, 3);
@@ -211,11 +214,15 @@ typedef struct {
   float qerr;       // |w − S·qcode|, the query's share of the error bound (see rerank_bounded)
 } Query;
 
+// Code dims a traversal dot product covers: dim rounded up to 8 (code rows are padded to 16 with
+// zero codes; 100-d word vectors then take 104 dims instead of 112).
+static inline int dot_dims(const Index* x) { return (x->dim + 7) & ~7; }
+
 // Traversal distance of a prepared query to row `id`: from the codes when the index is quantized,
 // else exact.
 static inline float dist_trav(const Index* x, const Query* Q, int32_t id) {
   if (x->quant == QUANT_INT8) {
-    float d = Q->qc_add + Q->qc_mult * (float)code_dot(Q->qcode, x->codes + (int64_t)id * x->code_stride, x->code_stride);
+    float d = Q->qc_add + Q->qc_mult * (float)code_dot(Q->qcode, x->codes + (int64_t)id * x->code_stride, dot_dims(x));
     return x->metric == METRIC_L2 ? d + x->code_sqnorm[id] : d;
   }
   if (x->quant == QUANT_BINARY)
@@ -613,7 +620,7 @@ static void fold_code(const Index* x, int32_t id, int16_t* out, float* am) {
 
 // Distance from a folded row (fold, am) to stored row `id`, from the codes.
 static inline float dist_fold(const Index* x, const int16_t* fold, const float* am, int32_t id) {
-  const float d = am[0] + am[1] * (float)code_dot(fold, x->codes + (int64_t)id * x->code_stride, x->code_stride);
+  const float d = am[0] + am[1] * (float)code_dot(fold, x->codes + (int64_t)id * x->code_stride, dot_dims(x));
   return x->metric == METRIC_L2 ? d + x->code_sqnorm[id] : d;
 }
 
