@@ -232,6 +232,37 @@ static inline float dist_trav(const Index* x, const Query* Q, int32_t id) {
 
 // ------------------------------------------------------------------------------------ heaps
 // Min-heap (candidates: closest first) and max-heap (results: farthest first) on (d, i) arrays.
+
+// Places (v, id) at hole `i` of the n-entry max-heap and sifts it down to its place.
+static inline void max_sift_down(float* d, int32_t* ids, int n, int i, float v, int32_t id) {
+  for (;;) {
+    int c = 2 * i + 1;
+    if (c >= n) break;
+    if (c + 1 < n && d[c + 1] > d[c]) c++;
+    if (d[c] <= v) break;
+    d[i] = d[c];
+    ids[i] = ids[c];
+    i = c;
+  }
+  d[i] = v;
+  ids[i] = id;
+}
+
+// The same for a min-heap.
+static inline void min_sift_down(float* d, int32_t* ids, int n, int i, float v, int32_t id) {
+  for (;;) {
+    int c = 2 * i + 1;
+    if (c >= n) break;
+    if (c + 1 < n && d[c + 1] < d[c]) c++;
+    if (d[c] >= v) break;
+    d[i] = d[c];
+    ids[i] = ids[c];
+    i = c;
+  }
+  d[i] = v;
+  ids[i] = id;
+}
+
 static inline void min_push(float* d, int32_t* ids, int* n, float v, int32_t id) {
   int i = (*n)++;
   while (i > 0) {
@@ -245,22 +276,8 @@ static inline void min_push(float* d, int32_t* ids, int* n, float v, int32_t id)
   ids[i] = id;
 }
 static inline void min_pop(float* d, int32_t* ids, int* n) {
-  int last = --(*n);
-  if (last == 0) return;
-  float v = d[last];
-  int32_t id = ids[last];
-  int i = 0;
-  for (;;) {
-    int c = 2 * i + 1;
-    if (c >= last) break;
-    if (c + 1 < last && d[c + 1] < d[c]) c++;
-    if (d[c] >= v) break;
-    d[i] = d[c];
-    ids[i] = ids[c];
-    i = c;
-  }
-  d[i] = v;
-  ids[i] = id;
+  const int last = --(*n);
+  if (last > 0) min_sift_down(d, ids, last, 0, d[last], ids[last]);
 }
 static inline void max_push(float* d, int32_t* ids, int* n, float v, int32_t id) {
   int i = (*n)++;
@@ -275,59 +292,17 @@ static inline void max_push(float* d, int32_t* ids, int* n, float v, int32_t id)
   ids[i] = id;
 }
 static inline void max_pop(float* d, int32_t* ids, int* n) {
-  int last = --(*n);
-  if (last == 0) return;
-  float v = d[last];
-  int32_t id = ids[last];
-  int i = 0;
-  for (;;) {
-    int c = 2 * i + 1;
-    if (c >= last) break;
-    if (c + 1 < last && d[c + 1] > d[c]) c++;
-    if (d[c] <= v) break;
-    d[i] = d[c];
-    ids[i] = ids[c];
-    i = c;
-  }
-  d[i] = v;
-  ids[i] = id;
+  const int last = --(*n);
+  if (last > 0) max_sift_down(d, ids, last, 0, d[last], ids[last]);
 }
 
 // Replaces the root (the largest) of a non-empty max-heap by (v, id) with v no larger, in one
 // sift-down: a push followed by a pop did two.
-static inline void max_replace_top(float* d, int32_t* ids, int n, float v, int32_t id) {
-  int i = 0;
-  for (;;) {
-    int c = 2 * i + 1;
-    if (c >= n) break;
-    if (c + 1 < n && d[c + 1] > d[c]) c++;
-    if (d[c] <= v) break;
-    d[i] = d[c];
-    ids[i] = ids[c];
-    i = c;
-  }
-  d[i] = v;
-  ids[i] = id;
-}
+static inline void max_replace_top(float* d, int32_t* ids, int n, float v, int32_t id) { max_sift_down(d, ids, n, 0, v, id); }
 
 // Turns (d, ids) into a min-heap in place.
 static void min_heapify(float* d, int32_t* ids, int n) {
-  for (int start = n / 2 - 1; start >= 0; start--) {
-    int i = start;
-    const float v = d[i];
-    const int32_t id = ids[i];
-    for (;;) {
-      int c = 2 * i + 1;
-      if (c >= n) break;
-      if (c + 1 < n && d[c + 1] < d[c]) c++;
-      if (d[c] >= v) break;
-      d[i] = d[c];
-      ids[i] = ids[c];
-      i = c;
-    }
-    d[i] = v;
-    ids[i] = id;
-  }
+  for (int i = n / 2 - 1; i >= 0; i--) min_sift_down(d, ids, n, i, d[i], ids[i]);
 }
 
 // Sorts (d, i) ascending by d: insertion sort for short arrays, heapsort for long ones (the ef
@@ -349,41 +324,13 @@ static void sort_pairs(float* d, int32_t* ids, int n) {
     return;
   }
   // heapify as a max-heap, then move the max to the end repeatedly
-  for (int start = n / 2 - 1; start >= 0; start--) {
-    int i = start;
-    float v = d[i];
-    int32_t id = ids[i];
-    for (;;) {
-      int c = 2 * i + 1;
-      if (c >= n) break;
-      if (c + 1 < n && d[c + 1] > d[c]) c++;
-      if (d[c] <= v) break;
-      d[i] = d[c];
-      ids[i] = ids[c];
-      i = c;
-    }
-    d[i] = v;
-    ids[i] = id;
-  }
+  for (int i = n / 2 - 1; i >= 0; i--) max_sift_down(d, ids, n, i, d[i], ids[i]);
   for (int end = n - 1; end > 0; end--) {
-    const float top = d[0];
-    const int32_t top_id = ids[0];
-    float v = d[end];
-    int32_t id = ids[end];
-    d[end] = top;
-    ids[end] = top_id;
-    int i = 0;
-    for (;;) {
-      int c = 2 * i + 1;
-      if (c >= end) break;
-      if (c + 1 < end && d[c + 1] > d[c]) c++;
-      if (d[c] <= v) break;
-      d[i] = d[c];
-      ids[i] = ids[c];
-      i = c;
-    }
-    d[i] = v;
-    ids[i] = id;
+    const float v = d[end];
+    const int32_t id = ids[end];
+    d[end] = d[0];
+    ids[end] = ids[0];
+    max_sift_down(d, ids, end, 0, v, id);
   }
 }
 
@@ -529,42 +476,16 @@ static int32_t greedy(const Index* x, Scratch* s, const float* q, const Query* Q
   return ep;
 }
 
-// Neighbour selection heuristic (HNSW Algorithm 4, hnswlib getNeighborsByHeuristic2): from the
-// candidates sorted by distance to the base, keep e unless some kept r is closer to e than the
-// base is. Sorts (d, ids) in place and returns how many of the first entries are kept (<= m).
-static int select_heuristic(const Index* x, float* d, int32_t* ids, int n, int m) {
-  if (n <= m) {
-    sort_pairs(d, ids, n);
-    return n;
+// The constant and factor of a folded query's traversal distance, qc_add + qc_mult·(qcode · code)
+// (+ |x̂|² per row for L2), from |q|², q·offset and the fold scale S.
+static inline void fold_terms(const Index* x, float norm, float qo, float S, float* add, float* mult) {
+  if (x->metric == METRIC_L2) {  // |q|² − 2 q·x̂
+    *add = norm - 2.f * qo;
+    *mult = -2.f * S;
+  } else {  // cosine 1 − q·x̂, inner product −q·x̂
+    *add = (x->metric == METRIC_COSINE ? 1.f : 0.f) - qo;
+    *mult = -S;
   }
-  // candidates popped from a min-heap in ascending order, only as far as the selection goes
-  float kd[m];
-  int32_t ki[m];
-  int kept = 0;
-  int left = n;
-  min_heapify(d, ids, left);
-  while (left > 0 && kept < m) {
-    const float da = d[0];
-    const int32_t a = ids[0];
-    min_pop(d, ids, &left);
-    int good = 1;
-    for (int r = 0; r < kept; r++) {
-      if (dist_nodes(x, a, ki[r]) < da) {
-        good = 0;
-        break;
-      }
-    }
-    if (good) {
-      kd[kept] = da;
-      ki[kept] = a;
-      kept++;
-    }
-  }
-  for (int j = 0; j < kept; j++) {
-    d[j] = kd[j];
-    ids[j] = ki[j];
-  }
-  return kept;
 }
 
 // Folds stored row `id`'s int8 code into query form, as prepare_query does for a float query but
@@ -609,13 +530,7 @@ static void fold_code(const Index* x, int32_t id, int16_t* out, float* am) {
     out[d] = (int16_t)(t < 0 ? t - 0.5f : t + 0.5f);
   }
   for (int d = x->dim; d < x->code_stride; d++) out[d] = 0;
-  if (x->metric == METRIC_L2) {
-    am[0] = norm - 2.f * qo;
-    am[1] = -2.f * S;
-  } else {
-    am[0] = (x->metric == METRIC_COSINE ? 1.f : 0.f) - qo;
-    am[1] = -S;
-  }
+  fold_terms(x, norm, qo, S, am, am + 1);
 }
 
 // Distance from a folded row (fold, am) to stored row `id`, from the codes.
@@ -624,10 +539,13 @@ static inline float dist_fold(const Index* x, const int16_t* fold, const float* 
   return x->metric == METRIC_L2 ? d + x->code_sqnorm[id] : d;
 }
 
-// select_heuristic on int8 codes: each kept row is folded once, then compared with the later
-// candidates by integer dot products. The candidates are taken from a min-heap, so only as many
-// are ordered as the selection looks at (it usually stops well before the end of ef candidates).
-static int select_heuristic_codes(const Index* x, Scratch* s, float* d, int32_t* ids, int n, int m) {
+// Neighbour selection heuristic (HNSW Algorithm 4, hnswlib getNeighborsByHeuristic2): from the
+// candidates in ascending distance to the base, keep e unless some kept r is closer to e than the
+// base is. Leaves the kept ones first in (d, ids), ascending, and returns how many (<= m). The
+// candidates are popped from a min-heap, so only as many are ordered as the selection looks at
+// (it usually stops well before the end of ef candidates). With `codes` (int8), each kept row is
+// folded once and compared with later candidates by integer dot products (no float reads).
+static int select_heuristic(const Index* x, Scratch* s, float* d, int32_t* ids, int n, int m, int codes) {
   if (n <= m) {
     sort_pairs(d, ids, n);
     return n;
@@ -644,13 +562,14 @@ static int select_heuristic_codes(const Index* x, Scratch* s, float* d, int32_t*
     min_pop(d, ids, &left);
     int good = 1;
     for (int r = 0; r < kept; r++) {
-      if (dist_fold(x, s->fold + r * cs, s->fold_am + 2 * r, a) < da) {
+      const float dr = codes ? dist_fold(x, s->fold + r * cs, s->fold_am + 2 * r, a) : dist_nodes(x, a, ki[r]);
+      if (dr < da) {
         good = 0;
         break;
       }
     }
     if (good) {
-      if (kept + 1 < m) fold_code(x, a, s->fold + kept * cs, s->fold_am + 2 * kept);
+      if (codes && kept + 1 < m) fold_code(x, a, s->fold + kept * cs, s->fold_am + 2 * kept);
       kd[kept] = da;
       ki[kept] = a;
       kept++;
@@ -681,17 +600,12 @@ static void add_link(const Index* x, Scratch* s, int32_t e, int32_t q, int level
       int32_t* ids = s->sel_i;
       for (int j = 0; j < n; j++) ids[j] = list[j + 1];
       ids[n] = q;
-      int k;
-      if (x->quant == QUANT_INT8) {
-        int16_t* fe = s->fold + (x->M0 + 1) * x->code_stride;  // past the heuristic's folds
-        float* ae = s->fold_am + 2 * (x->M0 + 1);
-        fold_code(x, e, fe, ae);
-        for (int j = 0; j <= n; j++) d[j] = dist_fold(x, fe, ae, ids[j]);
-        k = select_heuristic_codes(x, s, d, ids, n + 1, mmax);
-      } else {
-        for (int j = 0; j <= n; j++) d[j] = dist_nodes(x, e, ids[j]);
-        k = select_heuristic(x, d, ids, n + 1, mmax);
-      }
+      const int codes = x->quant == QUANT_INT8;
+      int16_t* fe = s->fold + (x->M0 + 1) * x->code_stride;  // e folded, past the heuristic's folds
+      float* ae = s->fold_am + 2 * (x->M0 + 1);
+      if (codes) fold_code(x, e, fe, ae);
+      for (int j = 0; j <= n; j++) d[j] = codes ? dist_fold(x, fe, ae, ids[j]) : dist_nodes(x, e, ids[j]);
+      const int k = select_heuristic(x, s, d, ids, n + 1, mmax, codes);
       for (int j = 0; j < k; j++) list[j + 1] = ids[j];
       list[0] = k;
     }
@@ -750,7 +664,7 @@ static void insert(Index* x, Scratch* s, int32_t q) {
         ep = s->res_i[j];
       }
     }
-    const int k = int8 ? select_heuristic_codes(x, s, s->sel_d, s->sel_i, nr, x->M) : select_heuristic(x, s->sel_d, s->sel_i, nr, x->M);
+    const int k = select_heuristic(x, s, s->sel_d, s->sel_i, nr, x->M, int8);
     int32_t* mine = links_at(x, q, l);
     spin_lock(&x->locks[q]);
     for (int j = 0; j < k; j++) {
@@ -849,16 +763,7 @@ static void prepare_query(const Index* x, Query* s, const float* q) {
     for (int d = x->dim; d < x->code_stride; d++) s->qcode[d] = 0;
     s->qlen = __builtin_sqrtf(norm);
     s->qerr = __builtin_sqrtf(e2) * 1.001f + 1e-7f;
-    if (x->metric == METRIC_L2) {  // |q|² - 2 q·x̂ (+ |x̂|² added per row)
-      s->qc_add = norm - 2.f * qo;
-      s->qc_mult = -2.f * S;
-    } else if (x->metric == METRIC_IP) {
-      s->qc_add = -qo;
-      s->qc_mult = -S;
-    } else {
-      s->qc_add = 1.f - qo;
-      s->qc_mult = -S;
-    }
+    fold_terms(x, norm, qo, S, &s->qc_add, &s->qc_mult);
   } else if (x->quant == QUANT_BINARY) {
     for (int b = 0; b < x->code_stride; b++) s->qbits[b] = 0;
     for (int d = 0; d < x->dim; d++)
@@ -1009,7 +914,7 @@ void hnsw_repair(Index* x, Scratch* s) {
           s->sel_d[nc++] = dist_nodes(x, u, f);
         }
       }
-      const int k = select_heuristic(x, s->sel_d, s->sel_i, nc, l == 0 ? x->M0 : x->M);
+      const int k = select_heuristic(x, s, s->sel_d, s->sel_i, nc, l == 0 ? x->M0 : x->M, 0);
       for (int j = 0; j < k; j++) list[j + 1] = s->sel_i[j];
       list[0] = k;
     }
