@@ -30,6 +30,18 @@ export function hashWord(word: string): number {
   return fmix32(h);
 }
 
+/** Bytes of the UTF-8 sequence whose lead byte (≥ 0x80) is `b`. */
+function utf8SequenceLength(b: number): number {
+  return b < 0xe0 ? 2 : b < 0xf0 ? 3 : 4;
+}
+
+/** Code point of the valid multi-byte UTF-8 sequence at `p` with lead byte `b`. */
+function utf8CodePoint(bytes: Uint8Array, p: number, b: number): number {
+  if (b < 0xe0) return ((b & 0x1f) << 6) | (bytes[p + 1] & 0x3f);
+  if (b < 0xf0) return ((b & 0x0f) << 12) | ((bytes[p + 1] & 0x3f) << 6) | (bytes[p + 2] & 0x3f);
+  return ((b & 0x07) << 18) | ((bytes[p + 1] & 0x3f) << 12) | ((bytes[p + 2] & 0x3f) << 6) | (bytes[p + 3] & 0x3f);
+}
+
 /** {@link hashWord} of the word whose valid UTF-8 bytes are `bytes[start, end)`, without decoding it to a string. */
 export function hashUtf8Word(bytes: Uint8Array, start: number, end: number): number {
   let h = FNV_OFFSET;
@@ -41,16 +53,9 @@ export function hashUtf8Word(bytes: Uint8Array, start: number, end: number): num
       p++;
       continue;
     }
-    let cp: number;
-    if (b < 0xe0) {
-      cp = ((b & 0x1f) << 6) | (bytes[p + 1] & 0x3f);
-      p += 2;
-    } else if (b < 0xf0) {
-      cp = ((b & 0x0f) << 12) | ((bytes[p + 1] & 0x3f) << 6) | (bytes[p + 2] & 0x3f);
-      p += 3;
-    } else {
-      cp = ((b & 0x07) << 18) | ((bytes[p + 1] & 0x3f) << 12) | ((bytes[p + 2] & 0x3f) << 6) | (bytes[p + 3] & 0x3f);
-      p += 4;
+    let cp = utf8CodePoint(bytes, p, b);
+    p += utf8SequenceLength(b);
+    if (cp >= 0x10000) {
       // Beyond the BMP: the two UTF-16 surrogates, as charCodeAt sees them.
       cp -= 0x10000;
       h = Math.imul(h ^ (0xd800 | (cp >>> 10)), FNV_PRIME);
@@ -75,16 +80,9 @@ export function utf8Equals(bytes: Uint8Array, start: number, end: number, word: 
       p++;
       continue;
     }
-    let cp: number;
-    if (b < 0xe0) {
-      cp = ((b & 0x1f) << 6) | (bytes[p + 1] & 0x3f);
-      p += 2;
-    } else if (b < 0xf0) {
-      cp = ((b & 0x0f) << 12) | ((bytes[p + 1] & 0x3f) << 6) | (bytes[p + 2] & 0x3f);
-      p += 3;
-    } else {
-      cp = ((b & 0x07) << 18) | ((bytes[p + 1] & 0x3f) << 12) | ((bytes[p + 2] & 0x3f) << 6) | (bytes[p + 3] & 0x3f);
-      p += 4;
+    let cp = utf8CodePoint(bytes, p, b);
+    p += utf8SequenceLength(b);
+    if (cp >= 0x10000) {
       cp -= 0x10000;
       if (word.charCodeAt(j++) !== (0xd800 | (cp >>> 10))) return false;
       cp = 0xdc00 | (cp & 0x3ff);
