@@ -125,7 +125,7 @@ export class HnswIndex extends KernelIndex {
   protected override restoreGraph(c: Container, m: SavedIndexMeta, fail: (problem: string) => Error): void {
     // continue the level sequence: restarting it gives the next nodes the levels of the first ones,
     // which measurably hurt recall (test/index/hnsw.test.ts)
-    const drawn = Number.isSafeInteger(m.levelsDrawn) && (m.levelsDrawn as number) >= 0 ? (m.levelsDrawn as number) : m.count;
+    const drawn = m.levelsDrawn ?? m.count; // files from before it was saved: one draw per slot
     while (this.levelsDrawn < drawn) this.nextLevel();
     const st = this.store;
     const n = m.count;

@@ -55,6 +55,7 @@ function metaOf(c: Container): SavedIndexMeta {
     for (const k of ['m', 'efConstruction', 'efSearch', 'entry', 'maxLevel', 'poolUsed'] as const) {
       if (!Number.isSafeInteger(m[k])) throw bad(`${k} ${JSON.stringify(m[k])}`);
     }
+    if (m.levelsDrawn !== undefined && (!Number.isSafeInteger(m.levelsDrawn) || m.levelsDrawn < 0)) throw bad(`levelsDrawn ${JSON.stringify(m.levelsDrawn)}`);
   }
   return m as SavedIndexMeta;
 }
