@@ -222,7 +222,7 @@ export function planThread(start: number, g: Geometry, size: ScratchSize, write:
   ptr(S.selD, selCap * 4);
   ptr(S.selI, selCap * 4);
   ptr(S.qbuf, Math.max(16 * g.stride * 4, 64)); // 8 queries of the flat kernel, plus their rotations
-  ptr(S.qcode, Math.max(8 * g.codeStride * 2, 16)); // 8 queries of the flat kernel
+  ptr(S.qcode, Math.max(16 * g.codeStride * 2, 16)); // 8 queries of the flat kernel: interleaved, then one row per query
   ptr(S.qbits, Math.max(g.codeStride, 16));
   if (g.codeStride > 0) {
     // the heuristic's folded rows (up to M0) and the list owner's (add_link)
