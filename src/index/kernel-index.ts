@@ -357,6 +357,7 @@ export abstract class KernelIndex {
       move(st.f32(st.data.codeSqnorm, n), 1);
       move(st.f32(st.data.codeErr, n), 1);
       move(st.f32(st.data.codeNorm, n), 1);
+      move(st.i32(st.data.codeSum, n), 1);
     }
     if (st.data.restNorm) move(st.f32(st.data.restNorm, n), 1);
     move(st.f32(st.data.sqnorm, n), 1);

@@ -1,5 +1,6 @@
 import './webassembly-types.js';
 import { readFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import { EmbedkitError } from '../errors.js';
 
 /** Size of one WebAssembly page. */
@@ -9,14 +10,87 @@ export const MAX_PAGES = 65536;
 
 const compiled = new Map<string, WebAssembly.Module>();
 
+/** Kernels with a relaxed-SIMD build, <name>-relaxed.wasm (see build-wasm.sh). */
+const RELAXED_BUILDS = new Set(['index']);
+let relaxedState: boolean | undefined;
+
+/**
+ * Whether this engine runs WebAssembly relaxed SIMD, and runs it right. Node 22+ has it; Node 20
+ * (V8 11.3) has it behind --experimental-wasm-relaxed-simd, which this turns on when needed (the
+ * flag only adds the proposal's instructions). A probe then checks the one instruction the kernels
+ * use against exact products before any kernel relies on it. EMBEDKIT_RELAXED_SIMD=0 turns the
+ * relaxed kernels off.
+ */
+export function relaxedSimd(): boolean {
+  relaxedState ??= probeRelaxedSimd();
+  return relaxedState;
+}
+
+/**
+ * Chooses the kernel builds for modules compiled from now on: relaxed SIMD on (if the engine has
+ * it), off, or detected (undefined). Both builds return identical results; tests run both.
+ */
+export function useRelaxedSimd(on: boolean | undefined): void {
+  relaxedState = on === undefined ? undefined : on && probeRelaxedSimd();
+  compiled.clear();
+}
+
+/** The build `kernelModule(name)` uses: 'relaxed-simd' or 'simd128'. */
+export function kernelBuild(name: string): 'relaxed-simd' | 'simd128' {
+  return RELAXED_BUILDS.has(name) && relaxedSimd() ? 'relaxed-simd' : 'simd128';
+}
+
+function probeRelaxedSimd(): boolean {
+  if (process.env.EMBEDKIT_RELAXED_SIMD === '0') return false;
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(new URL('./relaxed-probe.wasm', import.meta.url));
+  } catch {
+    return false;
+  }
+  if (!WebAssembly.validate(bytes)) {
+    try {
+      setFlagsFromString('--experimental-wasm-relaxed-simd');
+    } catch {
+      return false;
+    }
+    if (!WebAssembly.validate(bytes)) return false;
+  }
+  try {
+    const probe = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports;
+    const dot = probe.dot as (a: number, b: number, out: number) => void;
+    const mem = (probe.memory as WebAssembly.Memory).buffer;
+    const a = new Int8Array(mem, 0, 16);
+    const b = new Int8Array(mem, 16, 16);
+    const out = new Int16Array(mem, 32, 8);
+    let seed = 12345;
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 16;
+    for (let round = 0; round < 64; round++) {
+      for (let i = 0; i < 16; i++) {
+        // the extremes first (-128 · 127 twice is the largest pair sum), then random bytes; the
+        // second operand stays in [0, 127] as in the kernels
+        a[i] = round === 0 ? -128 : round === 1 ? 127 : (next() & 255) - 128;
+        b[i] = round < 2 ? 127 : next() & 127;
+      }
+      dot(0, 16, 32);
+      for (let l = 0; l < 8; l++) if (out[l] !== a[2 * l] * b[2 * l] + a[2 * l + 1] * b[2 * l + 1]) return false;
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The compiled kernel module `name` (src/kernels/<name>.wasm, built from c/<name>.c), compiled once
- * per thread. A WebAssembly.Module can be posted to worker threads.
+ * per thread; its relaxed-SIMD build where there is one and the engine supports it. A
+ * WebAssembly.Module can be posted to worker threads.
  */
 export function kernelModule(name: string): WebAssembly.Module {
   let mod = compiled.get(name);
   if (!mod) {
-    const url = new URL(`./${name}.wasm`, import.meta.url);
+    const file = kernelBuild(name) === 'relaxed-simd' ? `${name}-relaxed` : name;
+    const url = new URL(`./${file}.wasm`, import.meta.url);
     let bytes: Buffer;
     try {
       bytes = readFileSync(url);

@@ -43,6 +43,7 @@ export const X = {
   clNorm: 38,
   rowE: 39,
   rowCe: 40,
+  codeSum: 41,
 } as const;
 export const INDEX_STRUCT_BYTES = 256;
 /** Most clusters a flat index groups its rows into. */
@@ -133,6 +134,8 @@ export interface DataLayout {
   clNorm: number;
   rowE: number;
   rowCe: number;
+  /** Sum of each row's first-stage codes (flat int8, relaxed-SIMD screen). */
+  codeSum: number;
   end: number;
 }
 
@@ -173,6 +176,7 @@ export function planData(start: number, g: Geometry): DataLayout {
     clNorm: g.rotation ? a.alloc(MAX_CLUSTERS * 4) : 0,
     rowE: g.rotation ? a.alloc(cap * 4) : 0,
     rowCe: g.rotation ? a.alloc(cap * 4) : 0,
+    codeSum: hasCodes ? a.alloc(cap * 4) : 0,
     end: a.end, // evaluated after every allocation above
   };
 }
@@ -222,7 +226,8 @@ export function planThread(start: number, g: Geometry, size: ScratchSize, write:
   ptr(S.selD, selCap * 4);
   ptr(S.selI, selCap * 4);
   ptr(S.qbuf, Math.max(16 * g.stride * 4, 64)); // 8 queries of the flat kernel, plus their rotations
-  ptr(S.qcode, Math.max(16 * g.codeStride * 2, 16)); // 8 queries of the flat kernel: interleaved, then one row per query
+  // 8 queries of the flat kernel: int16 codes interleaved, then one row per query, then 7-bit codes
+  ptr(S.qcode, Math.max(16 * g.codeStride * 2 + 8 * g.codeStride, 16));
   ptr(S.qbits, Math.max(g.codeStride, 16));
   if (g.codeStride > 0) {
     // the heuristic's folded rows (up to M0) and the list owner's (add_link)

@@ -100,6 +100,7 @@ export class IndexStore {
     x[X.clNorm] = d.clNorm;
     x[X.rowE] = d.rowE;
     x[X.rowCe] = d.rowCe;
+    x[X.codeSum] = d.codeSum;
   }
 
   get count(): number {
@@ -159,6 +160,7 @@ export class IndexStore {
     for (const a of ['clR', 'clMaxCe', 'clMinSq', 'clNorm'] as const) copy(old.data[a], this.data[a], MAX_CLUSTERS * 4);
     copy(old.data.rowE, this.data.rowE, used * 4);
     copy(old.data.rowCe, this.data.rowCe, used * 4);
+    copy(old.data.codeSum, this.data.codeSum, used * 4);
     if (this.struct()[X.rot]) this.struct()[X.rot] = this.data.rot;
     copy(old.data.sqnorm, this.data.sqnorm, used * 4);
     copy(old.data.qOffset, this.data.qOffset, g.dim * 4);

@@ -64,6 +64,7 @@ typedef struct {
   float* cl_norm;          // 38 flat: |c|
   float* row_e;            // 39 flat: |x − c| of each clustered row (inflated)
   float* row_ce;           // 40 flat: c·(x − c) of each clustered row (inflated)
+  int32_t* code_sum;       // 41 capacity: Σ of the row's codes over the first t_dims (flat first stage)
 } Index;
 
 typedef struct {
@@ -953,7 +954,47 @@ void hnsw_repair(Index* x, Scratch* s) {
 // get the remaining dims, then the full bound, then maybe the exact distance.
 // Blocks of 8 queries share each code load (integer dot products, 8 multiply-adds per
 // instruction), and the bounds of 4 queries are tested with one vector compare.
+//
+// Two builds (build-wasm.sh): index.wasm, whose first stage uses 12-bit (int16) query codes, and
+// index-relaxed.wasm (EMBEDKIT_RELAXED), whose first stage uses 7-bit query codes and the relaxed
+// SIMD dot product i16x8.relaxed_dot_i8x16_i7x16_s (16 multiply-adds per instruction, pmaddubsw on
+// x86). Its second operand is kept in [0, 127], where every implementation gives the same result,
+// so both builds return identical results; the looser 7-bit bound only lets a few more rows through
+// to the second stage. wasm.ts picks the relaxed build when the engine supports it.
 #define FLAT_BLOCK 8
+
+#ifdef EMBEDKIT_RELAXED
+// Replaced by the instruction itself after compilation (clang 14 has no intrinsic for it; see
+// build-wasm.sh): i16x8.relaxed_dot_i8x16_i7x16_s(a, b), lanes a[2i]·b[2i] + a[2i+1]·b[2i+1].
+__attribute__((import_module("env"), import_name("relaxed_dot_i16"))) v128_t relaxed_dot_i16(v128_t a, v128_t b);
+
+// Bytes of the 7-bit query codes of a block: per group of 4 dims, [q0 × 4, q1 × 4, q2 × 4, q3 × 4]
+// then queries 4–7, each code biased by +64 into [1, 127].
+static inline int qb_at(int b, int d) { return (d >> 2) * 32 + (b >> 2) * 16 + (b & 3) * 4 + (d & 3); }
+
+// First-stage integer dots of the block's 7-bit query codes with one row's code over dims [0, t):
+// Σ (q7 + 64)·code, less 64·Σ code (the row's code_sum) to undo the bias.
+static inline void dots8_relaxed(const uint8_t* qb, const int8_t* c, int t, int32_t csum, v128_t ones, v128_t* acc) {
+  v128_t r0 = wasm_i32x4_splat(0), r1 = r0;
+  for (int i = 0; i < t; i += 16, qb += 128) {
+    const v128_t cv = wasm_v128_load(c + i);
+#define GROUP(k)                                                                                              \
+  {                                                                                                           \
+    const v128_t bc = wasm_i32x4_shuffle(cv, cv, k, k, k, k);                                                 \
+    r0 = wasm_i32x4_add(r0, wasm_i32x4_dot_i16x8(relaxed_dot_i16(bc, wasm_v128_load(qb + (k) * 32)), ones));      \
+    r1 = wasm_i32x4_add(r1, wasm_i32x4_dot_i16x8(relaxed_dot_i16(bc, wasm_v128_load(qb + (k) * 32 + 16)), ones)); \
+  }
+    GROUP(0)
+    GROUP(1)
+    GROUP(2)
+    GROUP(3)
+#undef GROUP
+  }
+  const v128_t bias = wasm_i32x4_splat(64 * csum);
+  acc[0] = wasm_i32x4_sub(r0, bias);
+  acc[1] = wasm_i32x4_sub(r1, bias);
+}
+#endif
 
 // The query codes of a block, interleaved so that integer dot products land one query per lane:
 // for each pair of dims (2p, 2p+1), two vectors [q0, q0', q1, q1', q2, q2', q3, q3'] (queries 0–3)
@@ -961,6 +1002,7 @@ void hnsw_repair(Index* x, Scratch* s) {
 // pair in its own lane (i32x4.dot_i16x8_s), so no horizontal sums are needed afterwards.
 static inline int qcode_at(int b, int d) { return (d >> 1) * 16 + (b >> 2) * 8 + (b & 3) * 2 + (d & 1); }
 
+#ifndef EMBEDKIT_RELAXED
 // Accumulates the integer dots of the 8 interleaved query codes with one row code over code dims
 // [from, to): acc[0] holds queries 0–3, acc[1] queries 4–7.
 static inline void dots8_lanes(const int16_t* qi, const int8_t* c, int from, int to, v128_t* acc) {
@@ -984,6 +1026,7 @@ static inline void dots8_lanes(const int16_t* qi, const int8_t* c, int from, int
   acc[0] = a0;
   acc[1] = a1;
 }
+#endif
 
 // Lower bounds of the distance for 4 queries whose q·x is at most `hi` (plus float slack).
 __attribute__((always_inline)) static inline v128_t lower_bound_m(const int metric, v128_t hi, v128_t qn, float xn) {
@@ -1011,6 +1054,9 @@ typedef struct {
   // |w − S·qcode|, |q| over the dims after t, |qcode|, and the threshold terms before scaling
   float S[FLAT_BLOCK], invS[FLAT_BLOCK], qo1[FLAT_BLOCK], qo2[FLAT_BLOCK], qn_s[FLAT_BLOCK], ql_s[FLAT_BLOCK];
   float ew[FLAT_BLOCK], qr[FLAT_BLOCK], qcn[FLAT_BLOCK], U_s[FLAT_BLOCK];
+  // the first stage's query codes: their scale, 1/scale, error |w − S1·qcode1| and norm (the int16
+  // codes above, or the 7-bit ones of the relaxed build)
+  float S1[FLAT_BLOCK], invS1[FLAT_BLOCK], ew1[FLAT_BLOCK], qcn1[FLAT_BLOCK];
   int use_row_bound;
   int tested, rejected;  // rows tried / rejected by the centroid row bound (to turn it off when useless)
   int rows;              // rows that reached the integer screen
@@ -1034,7 +1080,7 @@ static void set_threshold(FlatBlock* blk, int metric, int b, float tau) {
     const float base = metric == METRIC_IP ? 0.f : 1.f;
     u = base - tau - blk->qo1[b] - FLAT_EPS * (1.f + base + at + ao);
   }
-  blk->U_s[b] = u * blk->invS[b];
+  blk->U_s[b] = u * blk->invS1[b];
   const int h = b >> 2;
   blk->U[h] = wasm_v128_load(blk->U_s + 4 * h);
 }
@@ -1043,11 +1089,11 @@ static void set_threshold(FlatBlock* blk, int metric, int b, float tau) {
 static void set_threshold_terms(FlatBlock* blk) {
   float a1[FLAT_BLOCK], a2[FLAT_BLOCK], a3[FLAT_BLOCK], a4[FLAT_BLOCK];
   for (int b = 0; b < FLAT_BLOCK; b++) {
-    const float g = (1.f + FLAT_EPS) * blk->invS[b];
+    const float g = (1.f + FLAT_EPS) * blk->invS1[b];
     a1[b] = g * blk->ql_s[b];
-    a2[b] = g * blk->ew[b] + FLAT_EPS * blk->S[b] * blk->qcn[b] * blk->invS[b];
+    a2[b] = g * blk->ew1[b] + FLAT_EPS * blk->S1[b] * blk->qcn1[b] * blk->invS1[b];
     a3[b] = g * blk->qr[b];
-    a4[b] = (0.5f - FLAT_EPS) * blk->invS[b];
+    a4[b] = (0.5f - FLAT_EPS) * blk->invS1[b];
   }
   for (int h = 0; h < 2; h++) {
     blk->A1[h] = wasm_v128_load(a1 + 4 * h);
@@ -1085,6 +1131,11 @@ __attribute__((always_inline)) static inline void flat_scan_rows(const Index* x,
   const int cs = x->code_stride;
   const int t = x->rot ? x->t_dims : cs;
   const int16_t* qc = s->qcode;
+#ifdef EMBEDKIT_RELAXED
+  const uint8_t* qb = (const uint8_t*)(qc + 2 * FLAT_BLOCK * cs);
+  v128_t ones = wasm_i16x8_splat(1);
+  __asm__("" : "+r"(ones));  // kept in a register: as a constant, V8 reloads it for every use
+#endif
   for (int32_t r = from; r < to; r++) {
     if (x->flags[r] & (FLAG_DELETED | FLAG_FREE)) continue;
     if (allow && !((allow[r >> 3] >> (r & 7)) & 1)) continue;
@@ -1107,7 +1158,11 @@ __attribute__((always_inline)) static inline void flat_scan_rows(const Index* x,
     blk->rows++;
     const int8_t* c = x->codes + (int64_t)r * cs;
     v128_t a[2] = {wasm_i32x4_splat(0), wasm_i32x4_splat(0)};
+#ifdef EMBEDKIT_RELAXED
+    dots8_relaxed(qb, c, t, x->code_sum[r], ones, a);
+#else
     dots8_lanes(qc, c, 0, t, a);
+#endif
     const float err = x->code_err[r], cn = x->code_norm[r];
     const v128_t verr = wasm_f32x4_splat(err), vcn = wasm_f32x4_splat(cn);
     const v128_t vrn = wasm_f32x4_splat(t < cs ? x->rest_norm[r] : 0.f);
@@ -1120,6 +1175,17 @@ __attribute__((always_inline)) static inline void flat_scan_rows(const Index* x,
     }
     mask &= cmask;
     if (!mask) continue;
+#ifdef EMBEDKIT_RELAXED
+    {
+      // second stage, for each query still in: every dim with its int16 codes (stored contiguously
+      // after the interleaved ones), then the full bound
+      const int de = (x->dim + 7) & ~7;
+      const int16_t* qrows = qc + FLAT_BLOCK * cs;
+      int m2 = 0;
+      for (int mm = mask; mm; mm &= mm - 1) {
+        const int b = __builtin_ctz(mm);
+        const int32_t dot = code_dot(qrows + b * cs, c, de);
+#else
     if (t < cs) {
       // second stage, for each query still in: the remaining dims (its int16 codes stored contiguously
       // after the interleaved ones), then the full bound. Few queries get here per row (1.6 of 8 on
@@ -1133,6 +1199,7 @@ __attribute__((always_inline)) static inline void flat_scan_rows(const Index* x,
       for (int mm = mask; mm; mm &= mm - 1) {
         const int b = __builtin_ctz(mm);
         const int32_t dot = d1[b] + code_dot(qrows + b * cs + t, c + t, de - t);
+#endif
         const float bound = blk->ql_s[b] * err + blk->ew[b] * cn;
         if (may_beat(metric, blk->qo1[b] + blk->qo2[b], blk->S[b] * (float)dot, bound, blk->qn_s[b], xn, tau_s[b])) m2 |= 1 << b;
       }
@@ -1263,6 +1330,40 @@ static void flat_search_pruned(const Index* x, Scratch* s, const float* queries,
       blk.qo2[b] = (float)o2;
       blk.qr[b] = __builtin_sqrtf(rest) * 1.0001f + 1e-7f;
       blk.invS[b] = inv;
+#ifdef EMBEDKIT_RELAXED
+      // 7-bit first-stage codes of the first t dims: q7 = round(w / S1) in [-63, 63], stored + 64
+      float wmax1 = 0.f;
+      for (int d = 0; d < t && d < x->dim; d++) {
+        const float w = rq[d] * x->q_scale[d];
+        const float aw = w < 0 ? -w : w;
+        if (aw > wmax1) wmax1 = aw;
+      }
+      blk.S1[b] = wmax1 > 0.f ? wmax1 / 63.f : 1.f;
+      blk.invS1[b] = 1.f / blk.S1[b];
+      uint8_t* qb = (uint8_t*)(qc + 2 * FLAT_BLOCK * cs);
+      double e1 = 0.0, n1 = 0.0;
+      for (int d = 0; d < t; d++) {
+        int q7 = 0;
+        if (d < x->dim) {
+          const float w = rq[d] * x->q_scale[d];
+          const float tt = w * blk.invS1[b];
+          q7 = (int)(tt < 0 ? tt - 0.5f : tt + 0.5f);
+          q7 = q7 > 63 ? 63 : q7 < -63 ? -63 : q7;
+          const double e = (double)w - (double)blk.S1[b] * q7;
+          e1 += e * e;
+          n1 += (double)q7 * q7;
+        }
+        qb[qb_at(b, d)] = (uint8_t)(q7 + 64);
+      }
+      // the first stage's bound takes the error over its own dims (the rest term covers the others)
+      blk.ew1[b] = (float)(__builtin_sqrt(e1) * 1.0001 + 1e-7);
+      blk.qcn1[b] = (float)__builtin_sqrt(n1);
+#else
+      blk.S1[b] = blk.S[b];
+      blk.invS1[b] = inv;
+      blk.ew1[b] = blk.ew[b];
+      blk.qcn1[b] = blk.qcn[b];
+#endif
     }
     set_threshold_terms(&blk);
     for (int b = 0; b < FLAT_BLOCK; b++) set_threshold(&blk, x->metric, b, tau_s[b]);
@@ -1573,6 +1674,12 @@ void index_encode(Index* x, int32_t first, int32_t n) {
         c2 += (double)code * code;
       }
       x->code_sqnorm[r] = n2;
+      if (x->code_sum) {
+        const int t = x->rot ? x->t_dims : x->code_stride;
+        int32_t sum = 0;
+        for (int d = 0; d < t; d++) sum += c[d];
+        x->code_sum[r] = sum;
+      }
       if (x->code_err) {
         // rounded up a little so that float rounding never makes the bound too small
         x->code_err[r] = (float)(__builtin_sqrt(err2) * 1.0001 + 1e-7);
