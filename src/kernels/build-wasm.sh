@@ -15,9 +15,13 @@ compile() { # compile SRC OUT [extra flags]
     -Wl,--no-entry -Wl,--import-memory -Wl,--shared-memory -Wl,--max-memory=4294967296 \
     -Wl,-z,stack-size=65536 -Wl,--export=__stack_pointer \
     -o "$2" "$1" "${@:3}"
-  echo "built $(basename "$2") ($(stat -c %s "$2") bytes)"
 }
-for src in "$HERE"/c/*.c; do compile "$src" "$HERE/$(basename "$src" .c).wasm"; done
+built() { echo "built src/kernels/$1 ($(stat -c %s "$HERE/$1") bytes)"; }
+for src in "$HERE"/c/*.c; do
+  name=$(basename "$src" .c)
+  compile "$src" "$HERE/$name.wasm"
+  built "$name.wasm"
+done
 
 # index-relaxed.wasm: the index kernel with EMBEDKIT_RELAXED, whose calls to the placeholder import
 # env.relaxed_dot_i16 become the instruction i16x8.relaxed_dot_i8x16_i7x16_s (clang 14 has no
@@ -36,7 +40,7 @@ if grep -q 'relaxed_dot_i16' "$tmp/index-relaxed.2.wat"; then
   exit 1
 fi
 wat2wasm --enable-all "$tmp/index-relaxed.2.wat" -o "$HERE/index-relaxed.wasm"
-echo "built index-relaxed.wasm ($(stat -c %s "$HERE/index-relaxed.wasm") bytes)"
+built index-relaxed.wasm
 sed "s/i16x8.dot_i8x16_i7x16_s/$op/" "$HERE/c/relaxed-probe.wat" >"$tmp/probe.wat"
 wat2wasm --enable-all "$tmp/probe.wat" -o "$HERE/relaxed-probe.wasm"
-echo "built relaxed-probe.wasm ($(stat -c %s "$HERE/relaxed-probe.wasm") bytes)"
+built relaxed-probe.wasm
