@@ -35,6 +35,7 @@ const self = fileURLToPath(import.meta.url);
 const root = resolve(dirname(self), '..');
 const shared = resolve(root, '../shared');
 const anchors = join(shared, 'anchors/ann');
+const { kernelBuild } = await import(pathToFileURL(join(root, 'dist/index.js')).href);
 const PY = '/usr/bin/python3';
 const EFS = [10, 20, 40, 80, 160];
 const K = 10;
@@ -285,7 +286,7 @@ function report(datasets, rows) {
       if (i === 0) console.log(w.map((x) => '-'.repeat(x)).join('-+-'));
     });
   };
-  console.log(`\nembedkit ANN benchmark — ${new Date().toISOString().slice(0, 16)}, node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model ?? '?'})`);
+  console.log(`\nembedkit ANN benchmark — ${new Date().toISOString().slice(0, 16)}, node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model ?? '?'}), index kernel ${kernelBuild('index')}`);
   console.log(`M=${M}, efConstruction=${EFC}, build ${BUILD_THREADS} threads; k=${K}; the queries in one batch on 1 thread unless noted; QPS = best of ≥3 runs/≥1 s; bg = other processes' CPU (cores) while timing queries`);
   const order = ['hnswlib/HNSW', 'embedkit/HNSW', 'embedkit/HNSW int8', 'faiss/IndexFlat', 'embedkit/Flat'];
   const rank = (r) => order.indexOf(`${libName(r)}/${r.algo}`);

@@ -17,4 +17,5 @@ export type { StreamSink } from './text/encoded-corpus.js';
 export * from './io/index.js';
 export * from './evaluate/index.js';
 export * from './index/index.js';
+export { kernelBuild } from './kernels/wasm.js';
 export * from './encode/index.js';

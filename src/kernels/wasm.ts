@@ -89,24 +89,32 @@ function probeRelaxedSimd(): boolean {
 export function kernelModule(name: string): WebAssembly.Module {
   let mod = compiled.get(name);
   if (!mod) {
-    const file = kernelBuild(name) === 'relaxed-simd' ? `${name}-relaxed` : name;
-    const url = new URL(`./${file}.wasm`, import.meta.url);
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(url);
-    } catch (e) {
-      throw new EmbedkitError(`kernel ${url.pathname} is missing (${(e as Error).message}); reinstall embedkit or run npm run build`);
+    if (kernelBuild(name) === 'relaxed-simd') {
+      try {
+        mod = compileKernel(`${name}-relaxed`);
+      } catch {
+        relaxedState = false; // an engine that validates the probe but not the kernel: SIMD128
+      }
     }
-    try {
-      mod = new WebAssembly.Module(bytes);
-    } catch (e) {
-      throw new EmbedkitError(
-        `kernel ${url.pathname} could not be compiled: ${(e as Error).message} (WebAssembly SIMD and threads need Node.js >= 20)`,
-      );
-    }
+    mod ??= compileKernel(name);
     compiled.set(name, mod);
   }
   return mod;
+}
+
+function compileKernel(file: string): WebAssembly.Module {
+  const url = new URL(`./${file}.wasm`, import.meta.url);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(url);
+  } catch (e) {
+    throw new EmbedkitError(`kernel ${url.pathname} is missing (${(e as Error).message}); reinstall embedkit or run npm run build`);
+  }
+  try {
+    return new WebAssembly.Module(bytes);
+  } catch (e) {
+    throw new EmbedkitError(`kernel ${url.pathname} could not be compiled: ${(e as Error).message} (WebAssembly SIMD and threads need Node.js >= 20)`);
+  }
 }
 
 /** A shared memory for kernels, `initialBytes` rounded up to whole pages. */
