@@ -1318,14 +1318,14 @@ static void flat_search_pruned(const Index* x, Scratch* s, const float* queries,
       for (int d = 0; d < cs; d++) {
         if (d >= x->dim) {
           qc[qcode_at(b, d)] = 0;
-          qc[8 * cs + b * cs + d] = 0;
+          qc[FLAT_BLOCK * cs + b * cs + d] = 0;
           continue;
         }
         const float w = rq[d] * x->q_scale[d];
         const float tt = w * inv;
         const int16_t c = (int16_t)(tt < 0 ? tt - 0.5f : tt + 0.5f);
         qc[qcode_at(b, d)] = c;
-        qc[8 * cs + b * cs + d] = c;
+        qc[FLAT_BLOCK * cs + b * cs + d] = c;
         const double e = (double)w - (double)blk.S[b] * c;
         e2 += e * e;
         c2 += (double)c * c;
