@@ -1051,7 +1051,7 @@ typedef struct {
   // centroid bound of the current cluster: q·c and an upper bound of |q − c| per query
   v128_t ccq[2], ccd[2], cnorm;
   // per-query scalars: scale S and 1/S, q·offset over the first t dims and over the rest, |q|², |q|,
-  // |w − S·qcode|, |q| over the dims after t, |qcode|, and the threshold terms before scaling
+  // |w − S·qcode|, |q| over the dims after t, |qcode|, and the lanes of U
   float S[FLAT_BLOCK], invS[FLAT_BLOCK], qo1[FLAT_BLOCK], qo2[FLAT_BLOCK], qn_s[FLAT_BLOCK], ql_s[FLAT_BLOCK];
   float ew[FLAT_BLOCK], qr[FLAT_BLOCK], qcn[FLAT_BLOCK], U_s[FLAT_BLOCK];
   // the first stage's query codes: their scale, 1/scale, error |w − S1·qcode1| and norm (the int16
@@ -1181,21 +1181,16 @@ __attribute__((always_inline)) static inline void flat_scan_rows(const Index* x,
     }
     mask &= cmask;
     if (!mask) continue;
+    // Second stage, for each query still in (1.6 of 8 per row on word vectors, so this beats the
+    // 8-lane form): its int16 codes (stored contiguously after the interleaved ones) over the dims
+    // the first stage has not scored in int16, then the full bound. The relaxed build's first stage
+    // is 7-bit, so its second stage takes every dim.
 #ifdef EMBEDKIT_RELAXED
-    {
-      // second stage, for each query still in: every dim with its int16 codes (stored contiguously
-      // after the interleaved ones), then the full bound
-      const int de = (x->dim + 7) & ~7;
-      const int16_t* qrows = qc + FLAT_BLOCK * cs;
-      int m2 = 0;
-      for (int mm = mask; mm; mm &= mm - 1) {
-        const int b = __builtin_ctz(mm);
-        const int32_t dot = code_dot(qrows + b * cs, c, de);
+    const int from2 = 0, stage2 = 1;
 #else
-    if (t < cs) {
-      // second stage, for each query still in: the remaining dims (its int16 codes stored contiguously
-      // after the interleaved ones), then the full bound. Few queries get here per row (1.6 of 8 on
-      // word vectors), so this beats the 8-lane form.
+    const int from2 = t, stage2 = t < cs;
+#endif
+    if (stage2) {
       int32_t d1[FLAT_BLOCK];
       wasm_v128_store(d1, a[0]);
       wasm_v128_store(d1 + 4, a[1]);
@@ -1204,8 +1199,7 @@ __attribute__((always_inline)) static inline void flat_scan_rows(const Index* x,
       int m2 = 0;
       for (int mm = mask; mm; mm &= mm - 1) {
         const int b = __builtin_ctz(mm);
-        const int32_t dot = d1[b] + code_dot(qrows + b * cs + t, c + t, de - t);
-#endif
+        const int32_t dot = (from2 ? d1[b] : 0) + code_dot(qrows + b * cs + from2, c + from2, de - from2);
         const float bound = blk->ql_s[b] * err + blk->ew[b] * cn;
         if (may_beat(metric, blk->qo1[b] + blk->qo2[b], blk->S[b] * (float)dot, bound, blk->qn_s[b], xn, tau_s[b])) m2 |= 1 << b;
       }
@@ -1281,8 +1275,7 @@ static void flat_search_pruned(const Index* x, Scratch* s, const float* queries,
   for (int32_t q0 = 0; q0 < nq; q0 += FLAT_BLOCK) {
     const int bq = nq - q0 < FLAT_BLOCK ? nq - q0 : FLAT_BLOCK;
     blk.bq = bq;
-    // per-query constants, 4 lanes per vector: [0..3] and [4..7]
-    float qn[FLAT_BLOCK], qlen[FLAT_BLOCK];
+    // per-query constants (blk), 4 lanes per vector: [0..3] and [4..7]
     for (int b = 0; b < FLAT_BLOCK; b++) {
       nr[b] = 0;
       tau_s[b] = b < bq ? 3.4e38f : -3.4e38f;  // padding lanes never pass
@@ -1290,10 +1283,8 @@ static void flat_search_pruned(const Index* x, Scratch* s, const float* queries,
       float* dst = s->qbuf + b * n;                       // the query (normalised for cosine)
       float* rq = s->qbuf + (FLAT_BLOCK + b) * n;          // the query in the codes' basis
       const float norm = load_query(x, (const float*)((const uint8_t*)queries + qi * row_bytes(x)), dst);
-      qn[b] = norm;
-      qlen[b] = __builtin_sqrtf(norm);
       blk.qn_s[b] = norm;
-      blk.ql_s[b] = qlen[b];
+      blk.ql_s[b] = __builtin_sqrtf(norm);
       if (x->rot)
         for (int i = 0; i < x->dim; i++) rq[i] = f_dot_n(x->rot + (int64_t)i * x->dim, dst, x->dim);
       else
@@ -1374,8 +1365,8 @@ static void flat_search_pruned(const Index* x, Scratch* s, const float* queries,
     set_threshold_terms(&blk);
     for (int b = 0; b < FLAT_BLOCK; b++) set_threshold(&blk, x->metric, b, tau_s[b]);
     for (int h = 0; h < 2; h++) {
-      blk.ql[h] = wasm_v128_load(qlen + 4 * h);
-      blk.qn[h] = wasm_v128_load(qn + 4 * h);
+      blk.ql[h] = wasm_v128_load(blk.ql_s + 4 * h);
+      blk.qn[h] = wasm_v128_load(blk.qn_s + 4 * h);
       blk.tau[h] = wasm_v128_load(tau_s + 4 * h);
     }
     if (nlist > 0) {
@@ -1386,7 +1377,7 @@ static void flat_search_pruned(const Index* x, Scratch* s, const float* queries,
         for (int b = 0; b < FLAT_BLOCK; b++) {
           const float d = b < bq ? f_dot(s->qbuf + b * n, c, n) : 0.f;
           s->cq[j * FLAT_BLOCK + b] = d;
-          s->cd[j * FLAT_BLOCK + b] = dist_up(qn[b], cn2, d);
+          s->cd[j * FLAT_BLOCK + b] = dist_up(blk.qn_s[b], cn2, d);
         }
       }
       // each cluster's key: the smallest lower bound over the block's queries
