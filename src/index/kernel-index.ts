@@ -139,8 +139,14 @@ export abstract class KernelIndex {
       codeStride,
       keepVectors: true,
       rotation: this.usesRotation(o, codeStride),
+      lanes: this.searchLanes(),
     };
     this.store = new IndexStore(g, { metric: METRIC_CODE[o.metric], quant: QUANT_CODE[quantize], efConstruction });
+  }
+
+  /** Queries of a batch that one thread searches at once (HNSW: interleaved; 0 = one by one). */
+  protected searchLanes(): number {
+    return 0;
   }
 
   /** Whether int8 codes are taken in a principal-axes basis (flat two-stage screening). */

@@ -14,6 +14,7 @@ declare global {
     }
     class Module {
       constructor(bytes: ArrayBufferView | ArrayBuffer);
+      static imports(module: Module): { module: string; name: string; kind: string }[];
     }
     class Global {
       value: any;

@@ -210,6 +210,57 @@ describe('HNSW index', () => {
     expect(b.map((x) => x.distance)).toEqual(a.map((x) => x.distance));
   });
 
+  // A batch runs several queries at once per thread (interleaved lanes); a single query runs alone.
+  // Each query's search is the same step for step, so a batch must equal its queries one by one.
+  const oneByOne = (index: HnswIndex, q: Float32Array | Uint8Array, rowLen: number, k: number, options: object) =>
+    Array.from({ length: q.length / rowLen }, (_, i) => index.search(q.subarray(i * rowLen, (i + 1) * rowLen), k, options));
+  for (const [metric, quantize] of [
+    ['l2', 'int8'],
+    ['cosine', 'int8'],
+    ['ip', 'none'],
+    ['l2', 'binary'],
+  ] as const) {
+    it(`a batch equals its queries searched one at a time (${metric}, ${quantize}; filters, deletions, rerank off)`, async () => {
+      const index = new HnswIndex({ metric, dim, m: 8, efConstruction: 60, quantize, threads: 2 });
+      await index.add(ids, data, ids.map((i) => ({ g: i % 3 })));
+      for (const id of [3, 50, 700, 1200]) index.remove(id);
+      for (const options of [{ ef: 30 }, { ef: 7 }, { ef: 60, filter: (_id: unknown, m: unknown) => (m as { g: number }).g !== 1 }, { ef: 25, rerank: false }]) {
+        const k = options.ef === 7 ? 12 : 10; // ef below k: k wins
+        const batch = index.searchBatchSync(queries, k, options);
+        expect(batch).toEqual(oneByOne(index, queries, dim, k, options));
+        expect(await index.searchBatch(queries, k, options)).toEqual(batch); // worker threads, their own lanes
+        for (const hits of batch) for (const h of hits) expect([3, 50, 700, 1200]).not.toContain(h.id);
+      }
+    });
+  }
+
+  it('a batch whose queries visit more nodes than a lane remembers (full clear of its visited bits)', () => {
+    // ef 5000 over 6,000 nodes visits nearly all of them, more than the 4,096 a lane logs
+    const big = blobs(6000, 8, 5);
+    const q = blobs(9, 8, 6);
+    const index = new HnswIndex({ metric: 'l2', dim: 8, m: 6, efConstruction: 40, quantize: 'int8', threads: 1 });
+    index.addSync(Array.from({ length: 6000 }, (_, i) => i), big);
+    const wide = { ef: 5000 };
+    const first = index.searchBatchSync(q, 10, wide);
+    expect(first).toEqual(oneByOne(index, q, 8, 10, wide));
+    // the bits were cleared: a second batch (narrow search) is still exact step for step
+    expect(index.searchBatchSync(q, 10, { ef: 20 })).toEqual(oneByOne(index, q, 8, 10, { ef: 20 }));
+    const truth = bruteForce(big, q, 8, 10, 'l2');
+    expect(recall(first, truth)).toBe(1);
+  });
+
+  it('hamming: a batch equals its queries one at a time', () => {
+    const rows = 2000;
+    const bytes = new Uint8Array(rows * 8);
+    let s = 11;
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (s = (s * 1103515245 + 12345) >>> 0) >>> 24;
+    const h = new HnswIndex({ metric: 'hamming', dim: 64, threads: 1 });
+    h.addSync(Array.from({ length: rows }, (_, i) => i), bytes);
+    const q = bytes.slice(0, 8 * 40);
+    const batch = h.searchBatchSync(q, 5, { ef: 30 });
+    expect(batch).toEqual(oneByOne(h, q, 8, 5, { ef: 30 }));
+  });
+
   it('reordering the nodes for locality changes no result, id, metadata or later operation', () => {
     const index = new HnswIndex({ metric: 'cosine', dim, quantize: 'int8', threads: 1 });
     const meta = ids.map((i) => ({ i }));

@@ -78,6 +78,9 @@ export const S = {
   statsRows: 24,
   fold: 25,
   foldAm: 26,
+  lanes: 27,
+  lanesBytes: 28,
+  laneCount: 29,
 } as const;
 const SCRATCH_STRUCT_BYTES = 128;
 
@@ -102,6 +105,8 @@ export interface Geometry {
   keepVectors: boolean;
   /** Flat int8: codes in a principal-axes basis with two screening stages. */
   rotation: boolean;
+  /** HNSW: queries of a batch searched at once on one thread (interleaved; 0 or 1 = one by one). */
+  lanes: number;
 }
 
 /** Where the per-slot arrays live (byte offsets in the kernel memory). */
@@ -201,6 +206,9 @@ export interface ThreadArea {
 }
 
 const STACK_BYTES = 1 << 16;
+/** LANES_MAX and LANE_LOG of index.c. */
+const MAX_LANES = 8;
+const LANE_LOG = 4096;
 
 /** Plans one thread's area at `start` and fills in the Scratch struct pointers via `write`. */
 export function planThread(start: number, g: Geometry, size: ScratchSize, write: (slot: number, value: number) => void): ThreadArea {
@@ -239,6 +247,18 @@ export function planThread(start: number, g: Geometry, size: ScratchSize, write:
     ptr(S.cd, 8 * MAX_CLUSTERS * 4);
     ptr(S.corder, MAX_CLUSTERS * 4);
     ptr(S.ckey, MAX_CLUSTERS * 4);
+  }
+  if (g.lanes > 1) {
+    // interleaved batch search (search_lanes in index.c, whose lanes_carve mirrors these sizes)
+    const lanes = Math.min(g.lanes, MAX_LANES);
+    const r = (bytes: number) => Math.ceil(bytes / 64) * 64;
+    const cs = Math.max(g.codeStride, 16);
+    const lane =
+      r(g.stride * 8) + r(cs * 2) + r(cs) + 2 * r(candCap * 4) + 2 * r((size.resCap + 1) * 4) + r(g.M0 * 4) + r(LANE_LOG * 4);
+    const bytes = r(g.capacity) + lanes * lane;
+    ptr(S.lanes, bytes);
+    write(S.lanesBytes, bytes);
+    write(S.laneCount, lanes);
   }
   write(S.tag, 0);
   const queries = a.alloc(size.chunk * rowBytes(g));
