@@ -81,6 +81,7 @@ export const S = {
   lanes: 27,
   lanesBytes: 28,
   laneCount: 29,
+  lanesClean: 30,
 } as const;
 const SCRATCH_STRUCT_BYTES = 128;
 

@@ -98,6 +98,7 @@ typedef struct {
   uint8_t* lanes;      // 27 interleaved batch search (hnsw_search_batch): visited bits, then the lanes' buffers
   int32_t lanes_bytes; // 28 its size (0 = search the queries one after the other)
   int32_t lane_count;  // 29 queries searched at once (at most LANES_MAX)
+  int32_t lanes_clean; // 30 1 = every visited bit is clear (left so by the last batch; 0 when planned)
 } Scratch;
 
 // ----------------------------------------------------------------------------------- locks
@@ -173,8 +174,8 @@ static inline int32_t hamming(const uint8_t* a, const uint8_t* b, int nbytes) {
 }
 
 // Integer dot of the int16 query code with an int8 row code (n a multiple of 8; the row's code
-// bytes are read up to n rounded up to 16).
-static inline int32_t code_dot(const int16_t* q, const int8_t* c, int n) {
+// bytes are read up to n rounded up to 16), as four partial sums.
+static inline v128_t code_dot_lanes(const int16_t* q, const int8_t* c, int n) {
   v128_t a0 = wasm_i32x4_splat(0), a1 = a0;
   int i = 0;
   for (; i + 16 <= n; i += 16) {
@@ -183,7 +184,11 @@ static inline int32_t code_dot(const int16_t* q, const int8_t* c, int n) {
     a1 = wasm_i32x4_add(a1, wasm_i32x4_dot_i16x8(wasm_v128_load(q + i + 8), wasm_i16x8_extend_high_i8x16(cv)));
   }
   if (i < n) a0 = wasm_i32x4_add(a0, wasm_i32x4_dot_i16x8(wasm_v128_load(q + i), wasm_i16x8_load8x8(c + i)));
-  v128_t a = wasm_i32x4_add(a0, a1);
+  return wasm_i32x4_add(a0, a1);
+}
+
+static inline int32_t code_dot(const int16_t* q, const int8_t* c, int n) {
+  const v128_t a = code_dot_lanes(q, c, n);
   return wasm_i32x4_extract_lane(a, 0) + wasm_i32x4_extract_lane(a, 1) + wasm_i32x4_extract_lane(a, 2) +
          wasm_i32x4_extract_lane(a, 3);
 }
@@ -232,6 +237,24 @@ static inline float dist_trav(const Index* x, const Query* Q, int32_t id) {
   if (x->quant == QUANT_BINARY)
     return (float)hamming(Q->qbits, (const uint8_t*)x->codes + (int64_t)id * x->code_stride, x->code_stride);
   return dist_query(x, Q->qbuf, id);
+}
+
+// dist_trav of four rows of an int8 index at once (their partial sums reduced together); the same
+// values as four dist_trav calls.
+static inline void dist_trav4(const Index* x, const Query* Q, const int32_t* ids, float* out) {
+  const int n = dot_dims(x);
+  const int64_t cs = x->code_stride;
+  const v128_t a0 = code_dot_lanes(Q->qcode, x->codes + ids[0] * cs, n);
+  const v128_t a1 = code_dot_lanes(Q->qcode, x->codes + ids[1] * cs, n);
+  const v128_t a2 = code_dot_lanes(Q->qcode, x->codes + ids[2] * cs, n);
+  const v128_t a3 = code_dot_lanes(Q->qcode, x->codes + ids[3] * cs, n);
+  const v128_t t0 = wasm_i32x4_add(wasm_i32x4_shuffle(a0, a1, 0, 4, 1, 5), wasm_i32x4_shuffle(a0, a1, 2, 6, 3, 7));
+  const v128_t t1 = wasm_i32x4_add(wasm_i32x4_shuffle(a2, a3, 0, 4, 1, 5), wasm_i32x4_shuffle(a2, a3, 2, 6, 3, 7));
+  const v128_t dot = wasm_i32x4_add(wasm_i32x4_shuffle(t0, t1, 0, 1, 4, 5), wasm_i32x4_shuffle(t0, t1, 2, 3, 6, 7));
+  v128_t d = wasm_f32x4_add(wasm_f32x4_splat(Q->qc_add), wasm_f32x4_mul(wasm_f32x4_splat(Q->qc_mult), wasm_f32x4_convert_i32x4(dot)));
+  if (x->metric == METRIC_L2)
+    d = wasm_f32x4_add(d, wasm_f32x4_make(x->code_sqnorm[ids[0]], x->code_sqnorm[ids[1]], x->code_sqnorm[ids[2]], x->code_sqnorm[ids[3]]));
+  wasm_v128_store(out, d);
 }
 
 // ------------------------------------------------------------------------------------ heaps
@@ -445,7 +468,16 @@ static int search_layer(const Index* x, Scratch* s, const Query* Q, int32_t ep, 
     }
     for (int j = 0; j < m; j++) sink += touch(x, fresh[j]);
     // Pass 2: distances and heap updates.
-    for (int j = 0; j < m; j++) {
+    int j = 0;
+    if (use_codes && x->quant == QUANT_INT8)
+      for (; j + 4 <= m; j += 4) {
+        float d4[4];
+        dist_trav4(x, Q, fresh + j, d4);
+        for (int t = 0; t < 4; t++)
+          bound = beam_offer(x, allow, fresh[j + t], d4[t], bound, ef, s->cand_cap, s->cand_d, s->cand_i, &nc, s->res_d, s->res_i, &nr);
+      }
+    dist_count += j;
+    for (; j < m; j++) {
       const int32_t e = fresh[j];
       const float d = use_codes ? dist_trav(x, Q, e) : dist_query(x, q, e);
       dist_count++;
@@ -975,7 +1007,15 @@ static void lane_start(const Index* x, Scratch* s, Lane* L, uint8_t* vis, uint8_
 static int32_t lane_score(const Index* x, Scratch* s, Lane* L, int ef, int k, const uint8_t* allow, int use_codes) {
   float bound = L->bound;
   int nc = L->nc, nr = L->nr;
-  for (int j = 0; j < L->m; j++) {
+  int j = 0;
+  if (use_codes && x->quant == QUANT_INT8)
+    for (; j + 4 <= L->m; j += 4) {
+      float d4[4];
+      dist_trav4(x, &L->Q, L->fresh + j, d4);
+      for (int t = 0; t < 4; t++)
+        bound = beam_offer(x, allow, L->fresh[j + t], d4[t], bound, ef, s->cand_cap, L->cand_d, L->cand_i, &nc, L->res_d, L->res_i, &nr);
+    }
+  for (; j < L->m; j++) {
     const int32_t e = L->fresh[j];
     const float d = use_codes ? dist_trav(x, &L->Q, e) : dist_query(x, L->Q.qbuf, e);
     bound = beam_offer(x, allow, e, d, bound, ef, s->cand_cap, L->cand_d, L->cand_i, &nc, L->res_d, L->res_i, &nr);
@@ -1051,7 +1091,8 @@ static int32_t search_lanes(const Index* x, Scratch* s, const uint8_t* queries, 
   if (G > nq) G = nq;
   if (!lanes_carve(x, s, L, G)) return 0;
   uint8_t* vis = s->lanes;
-  __builtin_memset(vis, 0, (uint32_t)x->capacity);
+  if (!s->lanes_clean) __builtin_memset(vis, 0, (uint32_t)x->capacity);  // a new area (or an interrupted batch)
+  s->lanes_clean = 0;
   if (ef < k) ef = k;
   const int use_codes = x->quant != QUANT_NONE;
   const int64_t rb = row_bytes(x);
@@ -1085,6 +1126,7 @@ static int32_t search_lanes(const Index* x, Scratch* s, const uint8_t* queries, 
         for (int j = 0; j < L[g].m; j++) sink += touch(x, L[g].fresh[j]);
   }
   if (sink == 0x7fffffff) s->tag ^= 0;  // keep the prefetch loads
+  s->lanes_clean = 1;  // every lane cleared its bits when it finished
   return next;
 }
 
