@@ -17,7 +17,7 @@
 // Settings (all libraries, as bench_py.py): HNSW M=16, efConstruction=200, seed 100, build with 2
 // threads (embedkit: `threads: 2` and the async `add`, one call); ef ∈ {10,20,40,80,160}, k=10;
 // the 1,000 queries as one batch call on 1 thread (embedkit: `searchBatchSync`, which searches
-// four queries at a time, interleaved; hnswlib's knn_query one after the other); QPS = 1000 / best
+// eight queries at a time, interleaved; hnswlib's knn_query one after the other); QPS = 1000 / best
 // wall time over ≥ 3 runs and ≥ 1 s; recall@10 against the ground truth. Index MB = size of the
 // saved file (hnswlib: save_index; FAISS: serialize_index; embedkit: save()); RSS+ MB = growth of
 // the process RSS during the build. embedkit's HNSW runs twice: quantize 'none' and 'int8' (int8
