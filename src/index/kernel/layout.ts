@@ -255,7 +255,7 @@ export function planThread(start: number, g: Geometry, size: ScratchSize, write:
     const r = (bytes: number) => Math.ceil(bytes / 64) * 64;
     const cs = Math.max(g.codeStride, 16);
     const lane =
-      r(g.stride * 8) + r(cs * 2) + r(cs) + 2 * r(candCap * 4) + 2 * r((size.resCap + 1) * 4) + r(g.M0 * 4) + r(LANE_LOG * 4);
+      r(g.stride * 8) + r(cs * 2) + r(cs) + 2 * r(candCap * 4) + 3 * r((size.resCap + 1) * 4) + r(g.M0 * 4) + r(LANE_LOG * 4);
     const bytes = r(g.capacity) + lanes * lane;
     ptr(S.lanes, bytes);
     write(S.lanesBytes, bytes);
