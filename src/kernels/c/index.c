@@ -1053,14 +1053,13 @@ static int search_one(const Index* x, Scratch* s, const float* query, int k, int
 static inline int64_t row_bytes(const Index* x) { return x->metric == METRIC_HAMMING ? x->stride : (int64_t)x->stride * 4; }
 
 // ------------------------------------------------------------------ interleaved batch search
-// A level-0 search waits on memory most of the time: for the link list of each node it expands
+// A level-0 search waits on memory much of the time: for the link list of each node it expands
 // and the code rows of its unvisited neighbours, nodes it has never seen (with the same queries
-// repeated, so that everything is cached, a batch runs 3× faster on gcide100 and 4.5× on
-// gauss128). A batch therefore runs lane_count queries at once on one thread, round-robin, one
-// half-expansion per turn: a half requests the memory the query's next half needs (a candidate's
-// link list; then its unvisited neighbours' rows) and passes the turn, and the other lanes' work
-// covers the wait (software-managed memory parallelism; cf. Jonathan et al., "Exploiting
-// coroutines to attack the killer nanoseconds", VLDB 2018). Each query's search is
+// repeated, so that everything is cached, a batch ran 3× faster on gcide100 and 4.5× on
+// gauss128). A batch therefore runs lane_count queries at once on one thread, in step (see the
+// loop in search_lanes): the misses of all lanes' requests overlap, where one query alone can only
+// overlap those of one expansion (software-managed memory parallelism; cf. Jonathan et al.,
+// "Exploiting coroutines to attack the killer nanoseconds", VLDB 2018). Each query's search is
 // search_layer's, step for step, so the results are those of searching one query at a time.
 #define LANES_MAX 8
 #define LANE_LOG 4096  // visited nodes a lane remembers to clear its bit; past that, a full clear
