@@ -128,6 +128,16 @@ describe('embedkit index', () => {
     expect(human.out).toMatch(/^0:\n {2}\d+\.\d{4} {2}\d+\n/);
     expect(human.out).toMatch(/2 queries, k 3, ef 50 on hnsw l2 index of 2000 vectors: .* QPS/);
     expect(human.out).toMatch(/recall@3 \d\.\d{4}/);
+    // --repeat: the fastest of n runs, the same results as one run
+    const once = json('index', 'search', '--index', 'int8.ekx', '--queries', 'queries.fvecs', '--ef', '40', '--limit', '50', '--batch', '--results');
+    const thrice = json('index', 'search', '--index', 'int8.ekx', '--queries', 'queries.fvecs', '--ef', '40', '--limit', '50', '--batch', '--results', '--repeat', '3');
+    expect(once.runs).toBe(1);
+    expect(thrice.runs).toBe(3);
+    expect(thrice.seconds).toBeLessThanOrEqual(thrice.firstSeconds);
+    expect(thrice.results).toEqual(once.results);
+    const perQuery = run('index', 'search', '--index', 'int8.ekx', '--queries', 'queries.fvecs', '--limit', '20', '--repeat', '2');
+    expect(perQuery.out).toMatch(/20 queries, k 10, .* index of 500 vectors: .* QPS \(one call per query, 1 thread, fastest of 2 runs \(first \d+\.\d{3} s\); load/);
+    expect(run('index', 'search', '--index', 'int8.ekx', '--queries', 'queries.fvecs', '--repeat', '0').code).toBe(2);
   });
 
   it('JSON Lines input: string ids and metadata are kept; recall maps ground-truth rows to the ids', () => {
