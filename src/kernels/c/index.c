@@ -401,6 +401,9 @@ static inline void request_lines(const void* p, int lines) {
 
 static inline int lines_of(int64_t bytes) { return (int)((bytes + 63) >> 6); }
 
+// Bytes of a stored vector row, and between query rows (floats, or packed bits for hamming).
+static inline int64_t row_bytes(const Index* x) { return x->metric == METRIC_HAMMING ? x->stride : (int64_t)x->stride * 4; }
+
 // Where the rows a traversal distance reads live: the codes, or the vectors without codes.
 typedef struct {
   const uint8_t* base;
@@ -415,7 +418,7 @@ static inline RowSource row_source(const Index* x) {
     r.stride = x->code_stride;
   } else {
     r.base = (const uint8_t*)x->vectors;
-    r.stride = x->metric == METRIC_HAMMING ? x->stride : (int64_t)x->stride * 4;  // hamming: stride counts bytes
+    r.stride = row_bytes(x);
   }
   r.lines = lines_of(r.stride);
   return r;
@@ -438,8 +441,7 @@ static void request_rows(const RowSource r, const int32_t* ids, int n) {
 
 // Requests a stored vector (before exact re-ranking).
 static inline void request_vector(const Index* x, int32_t id) {
-  const int64_t bytes = x->metric == METRIC_HAMMING ? x->stride : (int64_t)x->stride * 4;
-  request_lines((const uint8_t*)x->vectors + id * bytes, lines_of(bytes));
+  request_lines((const uint8_t*)x->vectors + id * row_bytes(x), lines_of(row_bytes(x)));
 }
 
 // Whether node e may be a result: not deleted or free, and in the allow bitmap if there is one.
@@ -529,11 +531,17 @@ static inline void beam_start(const Index* x, const uint8_t* allow, Beam* B, flo
   }
 }
 
+// Index of the first pool entry from `from` on not yet expanded (B->nr if none).
+static inline int pool_unexpanded(const Beam* B, int from) {
+  while (from < B->nr && B->px[from]) from++;
+  return from;
+}
+
 // The next node to expand (the closest candidate not farther than the bound), or -1: the search
 // is over.
 __attribute__((always_inline)) static inline int32_t beam_next(Beam* B) {
   if (B->pool) {
-    while (B->cur < B->nr && B->px[B->cur]) B->cur++;
+    B->cur = pool_unexpanded(B, B->cur);
     const float pd = B->cur < B->nr ? B->rd[B->cur] : 3.4e38f;
     if (B->nc > 0 && B->cd[0] < pd && (B->nr < B->ef || B->cd[0] <= B->rd[B->nr - 1])) {
       const int32_t c = B->ci[0];
@@ -555,8 +563,7 @@ __attribute__((always_inline)) static inline int32_t beam_next(Beam* B) {
 // The likely next node to expand after the current one (to request its link list early), or -1.
 static inline int32_t beam_peek(const Beam* B) {
   if (B->pool) {
-    int c = B->cur;
-    while (c < B->nr && B->px[c]) c++;
+    const int c = pool_unexpanded(B, B->cur);
     return c < B->nr ? B->ri[c] : (B->nc > 0 ? B->ci[0] : -1);
   }
   return B->nc > 0 ? B->ci[0] : -1;
@@ -1014,6 +1021,19 @@ static int rerank(const Index* x, const Query* Q, float* rd, int32_t* ri, int nr
   return m;
 }
 
+// Writes a query's first min(nr, k) results (sorted) to oi/od, padded with id -1.
+static void write_results(const float* rd, const int32_t* ri, int nr, int k, int32_t* oi, float* od) {
+  const int m = nr < k ? nr : k;
+  for (int j = 0; j < m; j++) {
+    oi[j] = ri[j];
+    od[j] = rd[j];
+  }
+  for (int j = m; j < k; j++) {
+    oi[j] = -1;
+    od[j] = 3.4e38f;
+  }
+}
+
 // Upper levels of a query's descent (greedy, one visited set for the whole descent): the entry
 // point of level 0.
 static int32_t descend(const Index* x, Scratch* s, const Query* Q, int locked) {
@@ -1023,12 +1043,15 @@ static int32_t descend(const Index* x, Scratch* s, const Query* Q, int locked) {
   return ep;
 }
 
-// k nearest neighbours of one query. Writes up to k (id, distance) pairs sorted ascending to
-// out_i/out_d and returns how many. With codes, the ef traversal results are re-ranked by exact
+// k nearest neighbours of one query: k (id, distance) pairs sorted ascending to out_i/out_d
+// (padded with id -1). With codes, the ef traversal results are re-ranked by exact
 // distance when the vectors are kept.
-static int search_one(const Index* x, Scratch* s, const float* query, int k, int ef, const uint8_t* allow,
-                      int32_t* out_i, float* out_d) {
-  if (x->entry < 0) return 0;
+static void search_one(const Index* x, Scratch* s, const float* query, int k, int ef, const uint8_t* allow,
+                       int32_t* out_i, float* out_d) {
+  if (x->entry < 0) {
+    write_results(0, 0, 0, k, out_i, out_d);
+    return;
+  }
   Query Q = {s->qbuf, s->qcode, s->qbits, 0.f, 0.f, 0.f, 0.f};
   prepare_query(x, &Q, query);
   const int locked = __atomic_load_n(&x->concurrent, __ATOMIC_ACQUIRE);
@@ -1041,16 +1064,8 @@ static int search_one(const Index* x, Scratch* s, const float* query, int k, int
     rerank_prefetch(x, s->res_d, s->res_i, nr, k);
     nr = rerank(x, &Q, s->res_d, s->res_i, nr, k);
   } else if (!pool) sort_pairs(s->res_d, s->res_i, nr);
-  const int m = nr < k ? nr : k;
-  for (int j = 0; j < m; j++) {
-    out_i[j] = s->res_i[j];
-    out_d[j] = s->res_d[j];
-  }
-  return m;
+  write_results(s->res_d, s->res_i, nr, k, out_i, out_d);
 }
-
-// Bytes between query rows (floats, or packed bits for hamming).
-static inline int64_t row_bytes(const Index* x) { return x->metric == METRIC_HAMMING ? x->stride : (int64_t)x->stride * 4; }
 
 // ------------------------------------------------------------------ interleaved batch search
 // A level-0 search waits on memory much of the time: for the link list of each node it expands
@@ -1165,17 +1180,7 @@ static void lane_expand(const Index* x, Lane* L, uint8_t* vis, uint8_t bit) {
 
 // Writes a finished lane's results (padded with id -1) and clears its visited bits.
 static void lane_finish(const Index* x, Lane* L, uint8_t* vis, uint8_t bit, int k, int32_t* out_i, float* out_d) {
-  const int m = L->B.nr < k ? L->B.nr : k;
-  int32_t* oi = out_i + (int64_t)L->qi * k;
-  float* od = out_d + (int64_t)L->qi * k;
-  for (int j = 0; j < m; j++) {
-    oi[j] = L->B.ri[j];
-    od[j] = L->B.rd[j];
-  }
-  for (int j = m; j < k; j++) {
-    oi[j] = -1;
-    od[j] = 3.4e38f;
-  }
+  write_results(L->B.rd, L->B.ri, L->B.nr, k, out_i + (int64_t)L->qi * k, out_d + (int64_t)L->qi * k);
   const uint8_t keep = (uint8_t)~bit;
   if (L->nlog <= LANE_LOG)
     for (int j = 0; j < L->nlog; j++) vis[L->log[j]] &= keep;
@@ -1244,15 +1249,8 @@ int32_t hnsw_search_batch(const Index* x, Scratch* s, const float* queries, int3
   int32_t i = 0;
   if (s->lanes_bytes > 0 && s->lane_count > 1 && nq > 1 && x->entry >= 0 && !__atomic_load_n(&x->concurrent, __ATOMIC_ACQUIRE))
     i = search_lanes(x, s, (const uint8_t*)queries, nq, k, ef, allow, out_i, out_d);
-  for (; i < nq; i++) {
-    int32_t* oi = out_i + (int64_t)i * k;
-    float* od = out_d + (int64_t)i * k;
-    int m = search_one(x, s, (const float*)((const uint8_t*)queries + i * row_bytes(x)), k, ef, allow, oi, od);
-    for (int j = m; j < k; j++) {
-      oi[j] = -1;
-      od[j] = 3.4e38f;
-    }
-  }
+  for (; i < nq; i++)
+    search_one(x, s, (const float*)((const uint8_t*)queries + i * row_bytes(x)), k, ef, allow, out_i + (int64_t)i * k, out_d + (int64_t)i * k);
   return s->stats_dist;
 }
 
