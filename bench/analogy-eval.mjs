@@ -16,10 +16,17 @@ const work = mkdtempSync(join(tmpdir(), 'embedkit-bench-analogy-'));
 let file = process.argv[2];
 if (!file) {
   // Random model over the question words (so every question is covered) padded to 30000 words.
-  const words = [...new Set(readFileSync(questions, 'utf8').split('\n').filter((l) => l && !l.startsWith(':')).flatMap((l) => l.toLowerCase().split(/\s+/)))];
+  const words = [
+    ...new Set(
+      readFileSync(questions, 'utf8')
+        .split('\n')
+        .filter((l) => l && !l.startsWith(':'))
+        .flatMap((l) => l.toLowerCase().split(/\s+/)),
+    ),
+  ];
   for (let i = 0; words.length < 30000; i++) words.push(`filler${i}`);
   let s = 7;
-  const rnd = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32) - 0.5;
+  const rnd = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32 - 0.5;
   const kv = new KeyedVectors({ words, vectors: Float32Array.from({ length: words.length * 100 }, rnd), dim: 100 });
   file = join(work, 'random.bin');
   await saveVectors(kv, file, { format: 'w2v-binary' });

@@ -50,10 +50,16 @@ const log = (...a) => {
   if (!json) console.log(...a);
 };
 
-const COLOURS = { red: [215, 35, 35], green: [40, 165, 45], blue: [35, 65, 215], yellow: [240, 215, 35], purple: [135, 45, 170], orange: [245, 135, 25] };
+const COLOURS = {
+  red: [215, 35, 35],
+  green: [40, 165, 45],
+  blue: [35, 65, 215],
+  yellow: [240, 215, 35],
+  purple: [135, 45, 170],
+  orange: [245, 135, 25],
+};
 const SHAPES = ['circle', 'square', 'triangle', 'star', 'cross'];
 const UNSEEN = ['red-star', 'green-triangle', 'blue-cross', 'yellow-circle', 'purple-square'];
-
 
 function polygon(cx, cy, r, points, rotation, inner) {
   const out = [];
@@ -69,7 +75,8 @@ function polygon(cx, cy, r, points, rotation, inner) {
 function shapeSvg(shape, cx, cy, r, rot, fill) {
   const deg = (rot * 180) / Math.PI;
   if (shape === 'circle') return `<circle cx="${cx}" cy="${cy}" r="${r}" fill="${fill}"/>`;
-  if (shape === 'square') return `<rect x="${cx - r * 0.8}" y="${cy - r * 0.8}" width="${r * 1.6}" height="${r * 1.6}" fill="${fill}" transform="rotate(${deg} ${cx} ${cy})"/>`;
+  if (shape === 'square')
+    return `<rect x="${cx - r * 0.8}" y="${cy - r * 0.8}" width="${r * 1.6}" height="${r * 1.6}" fill="${fill}" transform="rotate(${deg} ${cx} ${cy})"/>`;
   if (shape === 'triangle') return `<polygon points="${polygon(cx, cy, r, 3, rot)}" fill="${fill}"/>`;
   if (shape === 'star') return `<polygon points="${polygon(cx, cy, r, 5, rot, 0.45)}" fill="${fill}"/>`;
   const w = r * 0.32;
@@ -98,7 +105,11 @@ async function buildShapeSet(dir) {
           clutter += `<line x1="${rnd() * S}" y1="${rnd() * S}" x2="${rnd() * S}" y2="${rnd() * S}" stroke="rgb(${grey},${grey},${grey})" stroke-width="${1 + rnd() * 3}"/>`;
         }
         const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${S}" height="${S}"><rect width="${S}" height="${S}" fill="${bg}"/>${clutter}${shapeSvg(shape, cx, cy, r, rnd() * 2 * Math.PI, `rgb(${jit.join(',')})`)}</svg>`;
-        jobs.push(sharp(Buffer.from(svg)).png().toFile(join(sub, `${String(n).padStart(3, '0')}.png`)));
+        jobs.push(
+          sharp(Buffer.from(svg))
+            .png()
+            .toFile(join(sub, `${String(n).padStart(3, '0')}.png`)),
+        );
       }
     }
   }
@@ -116,14 +127,18 @@ try {
   let t = performance.now();
   await buildShapeSet(shapesDir);
   const pairs = await train.readLabelledFolder(shapesDir);
-  log(`shape set: ${pairs.files.length} images, ${pairs.labelNames.length} colour-shape labels (${((performance.now() - t) / 1000).toFixed(1)} s)`);
+  log(
+    `shape set: ${pairs.files.length} images, ${pairs.labelNames.length} colour-shape labels (${((performance.now() - t) / 1000).toFixed(1)} s)`,
+  );
 
   const spec = train.backboneSpec('mobilenet-v2', { threads });
   const backbone = await train.loadBackbone(spec);
   t = performance.now();
   const features = await train.computeFeatures(backbone, pairs.files);
   const featureSeconds = (performance.now() - t) / 1000;
-  log(`mobilenet-v2 features: ${features.rows} × ${features.dim} in ${featureSeconds.toFixed(1)} s (${(features.rows / featureSeconds).toFixed(1)} images/s), ${features.failures.size} failed`);
+  log(
+    `mobilenet-v2 features: ${features.rows} × ${features.dim} in ${featureSeconds.toFixed(1)} s (${(features.rows / featureSeconds).toFixed(1)} images/s), ${features.failures.size} failed`,
+  );
   results.featureImagesPerSecond = features.rows / featureSeconds;
 
   // A. Projection heads.
@@ -132,16 +147,22 @@ try {
     labelNames: SHAPES,
     labels: Int32Array.from(pairs.labels, (l) => SHAPES.indexOf(pairs.labelNames[l].split('-')[1])),
   };
-  const sets = flag('skip-heads') ? [] : [
-    ['shapes, label = shape (colour is a nuisance)', byShape, features],
-    ['shapes, label = colour-shape pair', pairs, features],
-  ];
+  const sets = flag('skip-heads')
+    ? []
+    : [
+        ['shapes, label = shape (colour is a nuisance)', byShape, features],
+        ['shapes, label = colour-shape pair', pairs, features],
+      ];
   if (!flag('no-photos') && !flag('skip-heads')) {
     try {
       const photoDir = join(tmp, 'photos');
       execFileSync('sh', [join(root, 'scripts/make-image-set.sh'), photoDir, 'full'], { stdio: 'pipe' });
       const photos = await train.readLabelledFolder(photoDir);
-      sets.push([`make-image-set.sh photos+glyphs (${photos.files.length} images, ${photos.labelNames.length} labels)`, photos, await train.computeFeatures(backbone, photos.files)]);
+      sets.push([
+        `make-image-set.sh photos+glyphs (${photos.files.length} images, ${photos.labelNames.length} labels)`,
+        photos,
+        await train.computeFeatures(backbone, photos.files),
+      ]);
     } catch (error) {
       log(`(photo set skipped: ${String(error.message).split('\n')[0]})`);
     }
@@ -150,7 +171,12 @@ try {
   log('   set                                              loss     raw     trained  train-s');
   for (const [title, set, feats] of sets) {
     results.head[title] = {};
-    for (const [name, loss, mining] of [['supcon', 'supcon'], ['triplet', 'triplet', 'batch-hard'], ['semihard', 'triplet', 'semi-hard'], ['softmax', 'softmax']]) {
+    for (const [name, loss, mining] of [
+      ['supcon', 'supcon'],
+      ['triplet', 'triplet', 'batch-hard'],
+      ['semihard', 'triplet', 'semi-hard'],
+      ['softmax', 'softmax'],
+    ]) {
       const { encoder, report } = await train.trainOnFeatures(set, feats, backbone, spec, {
         loss,
         ...(mining ? { mining } : {}),
@@ -163,7 +189,13 @@ try {
       });
       await encoder.project(new Float32Array(feats.dim), 1); // the head runs
       const h = report.heldOutPrecisionAt1;
-      results.head[title][name] = { ...h, train: report.trainCount, test: report.testCount, finalLoss: report.losses.at(-1), seconds: report.seconds.training };
+      results.head[title][name] = {
+        ...h,
+        train: report.trainCount,
+        test: report.testCount,
+        finalLoss: report.losses.at(-1),
+        seconds: report.seconds.training,
+      };
       log(`   ${title.padEnd(48)} ${name.padEnd(8)} ${fmt(h?.before)}   ${fmt(h?.after)}   ${report.seconds.training.toFixed(1)}`);
     }
   }
@@ -182,13 +214,26 @@ try {
     seed: 1,
   });
   const deviseSeconds = (performance.now() - t) / 1000;
-  log(`\nB. DeViSE mobilenet-v2 → GloVe-100 (hinge rank loss, ${deviseEpochs} epochs, lr ${deviseLr}, ${report.trainCount} training images of ${report.trainedLabels.length} pairs, ${deviseSeconds.toFixed(1)} s incl. GloVe load)`);
-  log(`   pool: ${report.evalCount} images (held-out of trained pairs + all of the ${report.unseenLabels.length} unseen pairs: ${report.unseenLabels.join(', ')})`);
+  log(
+    `\nB. DeViSE mobilenet-v2 → GloVe-100 (hinge rank loss, ${deviseEpochs} epochs, lr ${deviseLr}, ${report.trainCount} training images of ${report.trainedLabels.length} pairs, ${deviseSeconds.toFixed(1)} s incl. GloVe load)`,
+  );
+  log(
+    `   pool: ${report.evalCount} images (held-out of trained pairs + all of the ${report.unseenLabels.length} unseen pairs: ${report.unseenLabels.join(', ')})`,
+  );
   const r = (f) => (f ? `P@1 ${fmt(f.precisionAt1)}  R@5 ${fmt(f.recallAtK)}  R-prec ${fmt(f.rPrecision)}  (${f.queries} queries)` : '-');
   log(`   text→image, trained pairs:  ${r(report.seen)}`);
   log(`   text→image, unseen pairs:   ${r(report.unseen)}   (zero-shot)`);
-  log(`   image→label among 30 texts: trained ${fmt(report.labelAccuracy.seen)}, unseen ${fmt(report.labelAccuracy.unseen)} (chance ${fmt(1 / 30)})`);
-  results.devise = { seen: report.seen, unseen: report.unseen, labelAccuracy: report.labelAccuracy, trainCount: report.trainCount, evalCount: report.evalCount, seconds: deviseSeconds };
+  log(
+    `   image→label among 30 texts: trained ${fmt(report.labelAccuracy.seen)}, unseen ${fmt(report.labelAccuracy.unseen)} (chance ${fmt(1 / 30)})`,
+  );
+  results.devise = {
+    seen: report.seen,
+    unseen: report.unseen,
+    labelAccuracy: report.labelAccuracy,
+    trainCount: report.trainCount,
+    evalCount: report.evalCount,
+    seconds: deviseSeconds,
+  };
 
   // Single words against the pool.
   const index = new Map(pairs.files.map((f, i) => [f, i]));
@@ -216,7 +261,9 @@ try {
     p10[words[w]] = scored.slice(0, 10).filter(({ k }) => attrOf(report.evalFiles[k], words[w])).length / 10;
   }
   const mean = (ws) => ws.reduce((a, w) => a + p10[w], 0) / ws.length;
-  log(`   single-word queries, precision@10: colours ${fmt(mean(Object.keys(COLOURS)))} (chance ${fmt(1 / 6)}), shapes ${fmt(mean(SHAPES))} (chance ${fmt(1 / 5)})`);
+  log(
+    `   single-word queries, precision@10: colours ${fmt(mean(Object.keys(COLOURS)))} (chance ${fmt(1 / 6)}), shapes ${fmt(mean(SHAPES))} (chance ${fmt(1 / 5)})`,
+  );
   log(`     ${words.map((w) => `${w} ${p10[w].toFixed(1)}`).join(', ')}`);
   results.devise.singleWordPrecisionAt10 = p10;
   await model.dispose();

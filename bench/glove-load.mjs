@@ -30,7 +30,9 @@ if (args[0] === '--child') {
   const rssMB = process.memoryUsage().rss / 2 ** 20;
   // The check allocates the unit-normalised copy (136 MB): only in the cold run, after measuring.
   const probe = args[2] === 'check' ? r.vectors.mostSimilar(['king', 'woman'], ['man'], { topn: 1 })[0] : undefined;
-  process.stdout.write(JSON.stringify({ converted: r.converted, seconds, words: r.vectors.size, dim: r.vectors.dim, rssMB, analogy: probe }) + '\n');
+  process.stdout.write(
+    JSON.stringify({ converted: r.converted, seconds, words: r.vectors.size, dim: r.vectors.dim, rssMB, analogy: probe }) + '\n',
+  );
   process.exit(0);
 }
 
@@ -40,13 +42,15 @@ const dir = own ? mkdtempSync(join(tmpdir(), 'embedkit-glove-')) : args[i + 1];
 const self = fileURLToPath(import.meta.url);
 function run(label, check) {
   // GNU time reports the peak RSS of the child ("Maximum resident set size", KB).
-  const r = spawnSync('/usr/bin/time', ['-v', process.execPath, self, '--child', dir], { encoding: 'utf8' });
+  const r = spawnSync('/usr/bin/time', ['-v', process.execPath, self, '--child', dir, ...(check ? ['check'] : [])], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`${label} failed: ${r.stderr}`);
   const out = JSON.parse(r.stdout);
   const peak = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)[1]) / 1024;
   const probe = out.analogy ? `; king − man + woman → ${out.analogy.word} (${out.analogy.score.toFixed(2)})` : '';
   const wall = /Elapsed \(wall clock\) time.*: (.*)/.exec(r.stderr)[1];
-  console.log(`${label}: converted=${out.converted}, ${out.words} words × ${out.dim}, load ${out.seconds.toFixed(3)} s, RSS after load ${out.rssMB.toFixed(0)} MB, process peak RSS ${peak.toFixed(0)} MB, process wall ${wall}${probe}`);
+  console.log(
+    `${label}: converted=${out.converted}, ${out.words} words × ${out.dim}, load ${out.seconds.toFixed(3)} s, RSS after load ${out.rssMB.toFixed(0)} MB, process peak RSS ${peak.toFixed(0)} MB, process wall ${wall}${probe}`,
+  );
   return out;
 }
 function runPlain(label, mode) {
@@ -54,7 +58,9 @@ function runPlain(label, mode) {
   if (r.status !== 0) throw new Error(`${label} failed: ${r.stderr}`);
   const out = JSON.parse(r.stdout);
   const peak = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)[1]) / 1024;
-  console.log(`${label}: ${out.seconds !== undefined ? `load ${out.seconds.toFixed(3)} s, ` : ''}RSS ${out.rssMB.toFixed(0)} MB, process peak RSS ${peak.toFixed(0)} MB`);
+  console.log(
+    `${label}: ${out.seconds !== undefined ? `load ${out.seconds.toFixed(3)} s, ` : ''}RSS ${out.rssMB.toFixed(0)} MB, process peak RSS ${peak.toFixed(0)} MB`,
+  );
 }
 try {
   runPlain('baseline (node + import embedkit, nothing loaded)', '--baseline');

@@ -65,14 +65,18 @@ async function measured(fn) {
   const c = process.cpuUsage(c0);
   const own = (c.user + c.system) / 1e6;
   const busy1 = machineBusySeconds();
-  const others = busy0 === undefined || busy1 === undefined ? undefined : Math.max(0, busy1 - busy0 - own) / (wall * availableParallelism());
+  const others =
+    busy0 === undefined || busy1 === undefined ? undefined : Math.max(0, busy1 - busy0 - own) / (wall * availableParallelism());
   return { value, wall, own, others };
 }
 
 async function throughput() {
   const dir = '/usr/share/doc/opencv-doc/examples/data';
   if (!existsSync(dir)) throw new Error(`${dir} missing: apt-get install -y opencv-doc`);
-  const photos = readdirSync(dir).filter((f) => f.endsWith('.jpg')).sort().map((f) => join(dir, f));
+  const photos = readdirSync(dir)
+    .filter((f) => f.endsWith('.jpg'))
+    .sort()
+    .map((f) => join(dir, f));
   const files = Array.from({ length: imageCount }, (_, i) => photos[i % photos.length]);
   const spec = image.resolvePreprocess({ width: 224, height: 224, resize: 'cover', normalization: 'unit', layout: 'nhwc' });
   const dim = 1792;
@@ -104,7 +108,9 @@ async function throughput() {
     r.quiet = a.others !== undefined && b.others !== undefined && a.others < 0.1 && b.others < 0.1;
     rounds.push(r);
     const pct = (x) => (x === undefined ? '?' : `${Math.round(100 * x)} %`);
-    log(`  round ${round + 1}: simple ${r.simple.toFixed(1)} images/s, pipelined ${r.pipelined.toFixed(1)} images/s, ×${r.ratio.toFixed(2)} (other processes: ${pct(a.others)} / ${pct(b.others)} of the cores${r.quiet ? ', quiet' : ''})`);
+    log(
+      `  round ${round + 1}: simple ${r.simple.toFixed(1)} images/s, pipelined ${r.pipelined.toFixed(1)} images/s, ×${r.ratio.toFixed(2)} (other processes: ${pct(a.others)} / ${pct(b.others)} of the cores${r.quiet ? ', quiet' : ''})`,
+    );
   }
   model.dispose();
   await encoder.dispose();
@@ -127,13 +133,22 @@ async function throughput() {
     errors,
     cpuMsPerImage: { simple: (1000 * cpu.simple) / (repeat * files.length), pipelined: (1000 * cpu.pipelined) / (repeat * files.length) },
   };
-  log(`throughput, mobilenet-v2, ${r.images} opencv-doc JPEGs (${r.distinctPhotos} distinct photos), ${report.cores} cores, ${repeat} alternating rounds:`);
+  log(
+    `throughput, mobilenet-v2, ${r.images} opencv-doc JPEGs (${r.distinctPhotos} distinct photos), ${report.cores} cores, ${repeat} alternating rounds:`,
+  );
   log(`  simple loop (decode, infer, one at a time, main thread): ${r.simpleImagesPerSecond.toFixed(1)} images/s (median)`);
-  log(`  pipelined (${threads} inference workers, batch ${r.batchSize}, sharp decoding ahead): ${r.pipelinedImagesPerSecond.toFixed(1)} images/s (median)`);
+  log(
+    `  pipelined (${threads} inference workers, batch ${r.batchSize}, sharp decoding ahead): ${r.pipelinedImagesPerSecond.toFixed(1)} images/s (median)`,
+  );
   log(`  ratio ${r.ratio.toFixed(2)}× (median of all rounds: ${rounds.map((x) => x.ratio.toFixed(2)).join(', ')})`);
-  if (quiet.length) log(`  quiet rounds (other processes < 10 % of the cores): ${quiet.length}, ratio ${r.quietRatio.toFixed(2)}× (${r.quietSimpleImagesPerSecond.toFixed(1)} → ${r.quietPipelinedImagesPerSecond.toFixed(1)} images/s)`);
+  if (quiet.length)
+    log(
+      `  quiet rounds (other processes < 10 % of the cores): ${quiet.length}, ratio ${r.quietRatio.toFixed(2)}× (${r.quietSimpleImagesPerSecond.toFixed(1)} → ${r.quietPipelinedImagesPerSecond.toFixed(1)} images/s)`,
+    );
   else log('  no quiet round: other processes were busy in every round, so the ratio understates what 2 free cores give');
-  log(`  max |difference| between the two outputs ${maxDiff.toExponential(1)}; CPU time per image (all threads): simple ${r.cpuMsPerImage.simple.toFixed(1)} ms, pipelined ${r.cpuMsPerImage.pipelined.toFixed(1)} ms`);
+  log(
+    `  max |difference| between the two outputs ${maxDiff.toExponential(1)}; CPU time per image (all threads): simple ${r.cpuMsPerImage.simple.toFixed(1)} ms, pipelined ${r.cpuMsPerImage.pipelined.toFixed(1)} ms`,
+  );
   return r;
 }
 
@@ -160,8 +175,18 @@ async function quality() {
     const skip = new Set(out.errors.map((e) => e.index));
     const all = image.precisionAt1(out.data, out.dim, set.labels, { skip });
     const other = image.precisionAt1(out.data, out.dim, set.labels, { skip, sources: set.sources });
-    results[name] = { dimension: out.dim, precisionAt1: all.precision, otherSourcePrecisionAt1: other.precision, otherSourceQueries: other.queries, loadSeconds: (t1 - t0) / 1000, embedSeconds: (t2 - t1) / 1000, errors: out.errors.length };
-    log(`  ${name.padEnd(13)} ${String(out.dim).padStart(5)}-d  P@1 ${all.precision.toFixed(3)}  other-source P@1 ${other.precision.toFixed(3)} (${other.queries} queries)  embed ${((t2 - t1) / 1000).toFixed(1)} s`);
+    results[name] = {
+      dimension: out.dim,
+      precisionAt1: all.precision,
+      otherSourcePrecisionAt1: other.precision,
+      otherSourceQueries: other.queries,
+      loadSeconds: (t1 - t0) / 1000,
+      embedSeconds: (t2 - t1) / 1000,
+      errors: out.errors.length,
+    };
+    log(
+      `  ${name.padEnd(13)} ${String(out.dim).padStart(5)}-d  P@1 ${all.precision.toFixed(3)}  other-source P@1 ${other.precision.toFixed(3)} (${other.queries} queries)  embed ${((t2 - t1) / 1000).toFixed(1)} s`,
+    );
   }
   if (temp) rmSync(temp, { recursive: true, force: true });
   return { images: set.files.length, classes, results };

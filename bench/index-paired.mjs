@@ -60,9 +60,11 @@ const pairs = Number(opt('pairs', '8'));
 const cache = resolve(opt('cache', join(homedir(), '.cache/embedkit-bench/ann')));
 let dir = join(shared, 'ann', dataset);
 if (!existsSync(join(dir, 'base.fvecs'))) dir = join(cache, dataset);
-if (!existsSync(join(dir, 'base.fvecs'))) fail(`${dataset} not found in ${join(shared, 'ann')} nor ${cache} (npm run bench:index generates gauss128)`);
+if (!existsSync(join(dir, 'base.fvecs')))
+  fail(`${dataset} not found in ${join(shared, 'ann')} nor ${cache} (npm run bench:index generates gauss128)`);
 if (!existsSync(join(root, 'dist/index.js'))) fail('dist/ is missing: run npm run build first');
-if (spawnSync(PY, ['-c', exact ? 'import faiss, numpy' : 'import hnswlib, numpy']).status !== 0) fail(`needs Debian ${exact ? 'python3-faiss' : 'python3-hnswlib'} python3-numpy`);
+if (spawnSync(PY, ['-c', exact ? 'import faiss, numpy' : 'import hnswlib, numpy']).status !== 0)
+  fail(`needs Debian ${exact ? 'python3-faiss' : 'python3-hnswlib'} python3-numpy`);
 mkdirSync(cache, { recursive: true });
 
 // hnswlib side: builds and saves the index once, or loads it and times one batch.
@@ -105,11 +107,23 @@ const faiss = () => {
     symlinkSync(dir, join(annRoot, 'ann', dataset));
     process.on('exit', () => rmSync(annRoot, { recursive: true, force: true }));
   }
-  const r = spawnSync(PY, [join(shared, 'anchors/ann/bench_py.py'), dataset, metric === 'cosine' ? 'cos' : 'l2', 'faiss-flat'], { env: { ...process.env, ANN_ROOT: annRoot }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  const row = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)).pop();
+  const r = spawnSync(PY, [join(shared, 'anchors/ann/bench_py.py'), dataset, metric === 'cosine' ? 'cos' : 'l2', 'faiss-flat'], {
+    env: { ...process.env, ANN_ROOT: annRoot },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const row = r.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l))
+    .pop();
   return { status: r.status === 0 && row ? 0 : 1, stdout: String(Math.round(row?.qps ?? 0)) };
 };
-const py = (e) => spawnSync(PY, [pyFile, join(dir, 'base.fvecs'), join(dir, 'query.fvecs'), metric === 'cosine' ? 'cosine' : 'l2', hnswFile, String(e)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+const py = (e) =>
+  spawnSync(PY, [pyFile, join(dir, 'base.fvecs'), join(dir, 'query.fvecs'), metric === 'cosine' ? 'cosine' : 'l2', hnswFile, String(e)], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
 if (!exact && !existsSync(hnswFile)) {
   console.error(`== building the hnswlib index (${hnswFile})`);
   if (py(ef).status !== 0) fail('hnswlib build failed');
@@ -120,21 +134,40 @@ if (!existsSync(ekFile)) {
   const base = await ek.readFvecs(join(dir, 'base.fvecs'));
   const index = exact
     ? ek.createIndex({ type: 'flat', metric, dim: base.dim, threads: 2, capacity: base.rows })
-    : ek.createIndex({ type: 'hnsw', metric, dim: base.dim, m: 16, efConstruction: 200, seed: 100, quantize: 'int8', threads: 2, capacity: base.rows });
-  await index.add(Array.from({ length: base.rows }, (_, i) => i), base);
+    : ek.createIndex({
+        type: 'hnsw',
+        metric,
+        dim: base.dim,
+        m: 16,
+        efConstruction: 200,
+        seed: 100,
+        quantize: 'int8',
+        threads: 2,
+        capacity: base.rows,
+      });
+  await index.add(
+    Array.from({ length: base.rows }, (_, i) => i),
+    base,
+  );
   await index.save(ekFile);
 }
 
 const out = [];
 for (let i = 0; i < pairs; i++) {
   const h = exact ? faiss() : py(ef);
-  const e = spawnSync(process.execPath, [self, '--child', ekFile, join(dir, 'query.fvecs'), String(ef)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const e = spawnSync(process.execPath, [self, '--child', ekFile, join(dir, 'query.fvecs'), String(ef)], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   if (h.status !== 0 || e.status !== 0) fail('a timing process failed');
   const anchor = exact ? 'faiss' : 'hnswlib';
   const pair = { dataset, ef: exact ? 'exact' : ef, [anchor]: Number(h.stdout.trim()), embedkit: Number(e.stdout.trim()) };
   pair.ratio = pair.embedkit / pair[anchor];
   out.push(pair);
-  if (!args.includes('--json')) console.log(`${dataset} ${exact ? 'exact' : `ef=${ef}`} pair ${i + 1}: ${anchor} ${pair[anchor]} QPS, embedkit ${pair.embedkit} QPS, ×${pair.ratio.toFixed(2)}`);
+  if (!args.includes('--json'))
+    console.log(
+      `${dataset} ${exact ? 'exact' : `ef=${ef}`} pair ${i + 1}: ${anchor} ${pair[anchor]} QPS, embedkit ${pair.embedkit} QPS, ×${pair.ratio.toFixed(2)}`,
+    );
 }
 const ratios = out.map((p) => p.ratio).sort((a, b) => a - b);
 const median = ratios.length % 2 ? ratios[(ratios.length - 1) / 2] : (ratios[ratios.length / 2 - 1] + ratios[ratios.length / 2]) / 2;

@@ -73,7 +73,9 @@ async function waitQuiet() {
     const used = (busySeconds() - a) / 3;
     if (used < 0.15) return;
     if (waited >= maxWait) {
-      console.error(`bench: CPU still busy (${used.toFixed(2)} cores used by others) after ${Math.round((Date.now() - t0) / 1000)} s; going on`);
+      console.error(
+        `bench: CPU still busy (${used.toFixed(2)} cores used by others) after ${Math.round((Date.now() - t0) / 1000)} s; going on`,
+      );
       return;
     }
     await sleep(2000);
@@ -99,7 +101,10 @@ function reportRounds(datasets, rows) {
     const lines = [];
     console.log = (line = '') => lines.push(String(line));
     try {
-      report(datasets, rows.filter((r) => (r.round ?? 1) === round));
+      report(
+        datasets,
+        rows.filter((r) => (r.round ?? 1) === round),
+      );
     } finally {
       console.log = log;
     }
@@ -121,7 +126,10 @@ function reportRounds(datasets, rows) {
 if (args[0] === '--child') await child(args[1], args[2], args[3], args[4]);
 else if (opt('report')) {
   // Re-print the tables from rows saved with --json.
-  const rows = readFileSync(opt('report'), 'utf8').split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+  const rows = readFileSync(opt('report'), 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l));
   reportRounds([...new Set(rows.map((r) => r.dataset))], rows);
 } else await main();
 
@@ -175,7 +183,17 @@ async function child(variant, dir, metricName, dataset) {
   const index =
     variant === 'flat'
       ? ek.createIndex({ type: 'flat', metric, dim: base.dim, threads: BUILD_THREADS, capacity: n })
-      : ek.createIndex({ type: 'hnsw', metric, dim: base.dim, m: M, efConstruction: EFC, seed: 100, quantize: variant === 'hnsw-int8' ? 'int8' : 'none', threads: BUILD_THREADS, capacity: n });
+      : ek.createIndex({
+          type: 'hnsw',
+          metric,
+          dim: base.dim,
+          m: M,
+          efConstruction: EFC,
+          seed: 100,
+          quantize: variant === 'hnsw-int8' ? 'int8' : 'none',
+          threads: BUILD_THREADS,
+          capacity: n,
+        });
   await index.add(ids, base);
   const buildS = (performance.now() - t0) / 1000;
   const buildBg = otherLoad(b0, cpuSnap());
@@ -185,7 +203,9 @@ async function child(variant, dir, metricName, dataset) {
   const indexMb = statSync(join(tmp, 'index.ekx')).size / 2 ** 20;
   rmSync(tmp, { recursive: true, force: true });
   const built = { build_s: buildS, build_bg: buildBg, rss_mb: rssMb, index_mb: indexMb };
-  console.error(`  embedkit ${variant}: built in ${buildS.toFixed(2)} s (bg ${buildBg.toFixed(2)}), ${indexMb.toFixed(1)} MB; waiting for an idle CPU before the queries`);
+  console.error(
+    `  embedkit ${variant}: built in ${buildS.toFixed(2)} s (bg ${buildBg.toFixed(2)}), ${indexMb.toFixed(1)} MB; waiting for an idle CPU before the queries`,
+  );
   await waitQuiet();
   if (variant === 'flat') {
     let [qt, res] = await timedBatch(() => index.searchBatchSync(queries, K, { withMetadata: false }));
@@ -195,7 +215,15 @@ async function child(variant, dir, metricName, dataset) {
   } else {
     for (const ef of EFS) {
       const [qt, res] = await timedBatch(() => index.searchBatchSync(queries, K, { ef, withMetadata: false }));
-      emit({ lib: 'embedkit', algo: variant === 'hnsw-int8' ? 'HNSW int8' : 'HNSW', param: `ef=${ef}`, ...built, qps: nq / qt, recall: recall(res), mode: 'batch,1t' });
+      emit({
+        lib: 'embedkit',
+        algo: variant === 'hnsw-int8' ? 'HNSW int8' : 'HNSW',
+        param: `ef=${ef}`,
+        ...built,
+        qps: nq / qt,
+        recall: recall(res),
+        mode: 'batch,1t',
+      });
     }
   }
   process.exit(0);
@@ -210,7 +238,10 @@ async function main() {
   for (const d of datasets) need(d in known, `unknown dataset '${d}' (known: ${Object.keys(known).join(', ')})`);
   need(existsSync(join(root, 'dist/index.js')), 'dist/ is missing: run npm run build first');
   need(existsSync(join(anchors, 'bench_py.py')), `missing ${anchors}/bench_py.py`);
-  need(spawnSync(PY, ['-c', 'import hnswlib, faiss, numpy']).status === 0, 'needs Debian python3-hnswlib python3-faiss python3-numpy (apt-get install -y python3-hnswlib python3-faiss)');
+  need(
+    spawnSync(PY, ['-c', 'import hnswlib, faiss, numpy']).status === 0,
+    'needs Debian python3-hnswlib python3-faiss python3-numpy (apt-get install -y python3-hnswlib python3-faiss)',
+  );
 
   // bench_py.py reads $ANN_ROOT/ann/DATASET: a temp folder of symlinks to the shipped and cached data.
   const work = mkdtempSync(join(tmpdir(), 'embedkit-bench-ann-'));
@@ -224,7 +255,10 @@ async function main() {
         need(d === 'gauss128', `${d} not found in ${join(shared, 'ann')} nor ${cache}`);
         console.error(`== generating ${d} into ${cache} (once, ~10 s)`);
         mkdirSync(cache, { recursive: true });
-        const r = spawnSync(PY, [join(anchors, 'make_data.py'), 'gauss'], { env: { ...process.env, ANN_DATA: cache }, stdio: ['ignore', 'inherit', 'inherit'] });
+        const r = spawnSync(PY, [join(anchors, 'make_data.py'), 'gauss'], {
+          env: { ...process.env, ANN_DATA: cache },
+          stdio: ['ignore', 'inherit', 'inherit'],
+        });
         need(r.status === 0 && existsSync(join(dir, 'gt_l2.ivecs')), `make_data.py gauss failed (${r.status})`);
       }
     }
@@ -233,42 +267,54 @@ async function main() {
   }
 
   const rows = [];
-  const parseRows = (stdout) => stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+  const parseRows = (stdout) =>
+    stdout
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l));
   const rounds = Math.max(1, Math.floor(Number(opt('rounds', '1'))));
   for (let round = 1; round <= rounds; round++)
-  for (const d of datasets) {
-    if (rounds > 1) console.error(`== round ${round} of ${rounds}`);
-    const metric = known[d];
-    console.error(`== ${d} (${metric}): anchors hnswlib + faiss-flat — waiting for an idle CPU`);
-    await waitQuiet();
-    const a = spawnSync(PY, [join(anchors, 'bench_py.py'), d, metric, 'hnswlib', 'faiss-flat'], {
-      env: { ...process.env, ANN_ROOT: work },
-      encoding: 'utf8',
-      maxBuffer: 1 << 26,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    need(a.status === 0, `bench_py.py ${d} failed (${a.status})`);
-    for (const r of parseRows(a.stdout)) {
-      r.round = round;
-      rows.push(r);
-      console.error(`  ${r.lib} ${r.algo} ${r.param}: recall ${r.recall.toFixed(4)}, ${Math.round(r.qps)} QPS, bg ${r.bg_load.toFixed(2)}`);
-    }
-    for (const variant of ['hnsw-none', 'hnsw-int8', 'flat']) {
-      console.error(`== ${d}: embedkit ${variant} — waiting for an idle CPU`);
+    for (const d of datasets) {
+      if (rounds > 1) console.error(`== round ${round} of ${rounds}`);
+      const metric = known[d];
+      console.error(`== ${d} (${metric}): anchors hnswlib + faiss-flat — waiting for an idle CPU`);
       await waitQuiet();
-      const c = spawnSync(process.execPath, ['--expose-gc', self, '--child', variant, dataDir[d], metric, d, '--max-wait', String(maxWait)], {
+      const a = spawnSync(PY, [join(anchors, 'bench_py.py'), d, metric, 'hnswlib', 'faiss-flat'], {
+        env: { ...process.env, ANN_ROOT: work },
         encoding: 'utf8',
         maxBuffer: 1 << 26,
         stdio: ['ignore', 'pipe', 'inherit'],
       });
-      need(c.status === 0, `embedkit ${variant} on ${d} failed (${c.status})`);
-      for (const r of parseRows(c.stdout)) {
+      need(a.status === 0, `bench_py.py ${d} failed (${a.status})`);
+      for (const r of parseRows(a.stdout)) {
         r.round = round;
         rows.push(r);
-        console.error(`  ${r.lib} ${r.algo} ${r.param} ${r.mode}: recall ${r.recall.toFixed(4)}, ${Math.round(r.qps)} QPS, bg ${r.bg_load.toFixed(2)}`);
+        console.error(
+          `  ${r.lib} ${r.algo} ${r.param}: recall ${r.recall.toFixed(4)}, ${Math.round(r.qps)} QPS, bg ${r.bg_load.toFixed(2)}`,
+        );
+      }
+      for (const variant of ['hnsw-none', 'hnsw-int8', 'flat']) {
+        console.error(`== ${d}: embedkit ${variant} — waiting for an idle CPU`);
+        await waitQuiet();
+        const c = spawnSync(
+          process.execPath,
+          ['--expose-gc', self, '--child', variant, dataDir[d], metric, d, '--max-wait', String(maxWait)],
+          {
+            encoding: 'utf8',
+            maxBuffer: 1 << 26,
+            stdio: ['ignore', 'pipe', 'inherit'],
+          },
+        );
+        need(c.status === 0, `embedkit ${variant} on ${d} failed (${c.status})`);
+        for (const r of parseRows(c.stdout)) {
+          r.round = round;
+          rows.push(r);
+          console.error(
+            `  ${r.lib} ${r.algo} ${r.param} ${r.mode}: recall ${r.recall.toFixed(4)}, ${Math.round(r.qps)} QPS, bg ${r.bg_load.toFixed(2)}`,
+          );
+        }
       }
     }
-  }
   rmSync(work, { recursive: true, force: true });
   if (jsonOut) writeFileSync(jsonOut, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
   reportRounds(datasets, rows);
@@ -283,12 +329,21 @@ function report(datasets, rows) {
   const show = (lines, numeric) => {
     const w = lines[0].map((_, c) => Math.max(...lines.map((l) => String(l[c]).length)));
     lines.forEach((l, i) => {
-      console.log(l.map((c, j) => (numeric.has(j) ? String(c).padStart(w[j]) : String(c).padEnd(w[j]))).join(' | ').trimEnd());
+      console.log(
+        l
+          .map((c, j) => (numeric.has(j) ? String(c).padStart(w[j]) : String(c).padEnd(w[j])))
+          .join(' | ')
+          .trimEnd(),
+      );
       if (i === 0) console.log(w.map((x) => '-'.repeat(x)).join('-+-'));
     });
   };
-  console.log(`\nembedkit ANN benchmark — ${new Date().toISOString().slice(0, 16)}, node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model ?? '?'}), index kernel ${kernelBuild('index')}`);
-  console.log(`M=${M}, efConstruction=${EFC}, build ${BUILD_THREADS} threads; k=${K}; the queries in one batch on 1 thread unless noted; QPS = best of ≥3 runs/≥1 s; bg = other processes' CPU (cores) while timing queries`);
+  console.log(
+    `\nembedkit ANN benchmark — ${new Date().toISOString().slice(0, 16)}, node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model ?? '?'}), index kernel ${kernelBuild('index')}`,
+  );
+  console.log(
+    `M=${M}, efConstruction=${EFC}, build ${BUILD_THREADS} threads; k=${K}; the queries in one batch on 1 thread unless noted; QPS = best of ≥3 runs/≥1 s; bg = other processes' CPU (cores) while timing queries`,
+  );
   const order = ['hnswlib/HNSW', 'embedkit/HNSW', 'embedkit/HNSW int8', 'faiss/IndexFlat', 'embedkit/Flat'];
   const rank = (r) => order.indexOf(`${libName(r)}/${r.algo}`);
   const groups = new Map();
@@ -305,7 +360,17 @@ function report(datasets, rows) {
     show(
       [
         ['library', 'variant', 'build s', 'index MB', 'RSS+ MB', 'ef', 'recall@10', 'QPS', 'bg'],
-        ...ds.map((r) => [libName(r), variant(r), f(r.build_s, 2), f(r.index_mb, 1), f(r.rss_mb, 0), r.param.replace('ef=', ''), f(r.recall, 4), f(r.qps, 0), f(r.bg_load, 2)]),
+        ...ds.map((r) => [
+          libName(r),
+          variant(r),
+          f(r.build_s, 2),
+          f(r.index_mb, 1),
+          f(r.rss_mb, 0),
+          r.param.replace('ef=', ''),
+          f(r.recall, 4),
+          f(r.qps, 0),
+          f(r.bg_load, 2),
+        ]),
       ],
       new Set([2, 3, 4, 5, 6, 7, 8]),
     );
@@ -318,7 +383,20 @@ function report(datasets, rows) {
         const ok = g.filter((r) => r.recall >= th).map((r) => r.qps);
         return ok.length ? Math.max(...ok) : undefined;
       };
-      sum.push({ dataset: d, lib, variant: v, exact, build: g[0].build_s, mb: g[0].index_mb, rss: g[0].rss_mb, q90: exact ? undefined : best(0.9), q95: exact ? undefined : best(0.95), maxRecall: Math.max(...g.map((r) => r.recall)), exactQps: exact ? g[0].qps : undefined, bg: Math.max(...g.map((r) => r.bg_load ?? 0)) });
+      sum.push({
+        dataset: d,
+        lib,
+        variant: v,
+        exact,
+        build: g[0].build_s,
+        mb: g[0].index_mb,
+        rss: g[0].rss_mb,
+        q90: exact ? undefined : best(0.9),
+        q95: exact ? undefined : best(0.95),
+        maxRecall: Math.max(...g.map((r) => r.recall)),
+        exactQps: exact ? g[0].qps : undefined,
+        bg: Math.max(...g.map((r) => r.bg_load ?? 0)),
+      });
     }
     const sumRank = (s) => order.indexOf(`${s.lib}/${s.variant.replace(/ \(\d+t\)$/, '')}`);
     sum.sort((a, b) => sumRank(a) - sumRank(b));
@@ -327,7 +405,18 @@ function report(datasets, rows) {
     show(
       [
         ['library', 'variant', 'build s', 'index MB', 'RSS+ MB', 'QPS@R.90', 'QPS@R.95', 'max recall', 'exact QPS', 'max bg'],
-        ...sum.map((s) => [s.lib, s.variant, f(s.build, 2), f(s.mb, 1), f(s.rss, 0), f(s.q90, 0), f(s.q95, 0), f(s.maxRecall, 4), f(s.exactQps, 0), f(s.bg, 2)]),
+        ...sum.map((s) => [
+          s.lib,
+          s.variant,
+          f(s.build, 2),
+          f(s.mb, 1),
+          f(s.rss, 0),
+          f(s.q90, 0),
+          f(s.q95, 0),
+          f(s.maxRecall, 4),
+          f(s.exactQps, 0),
+          f(s.bg, 2),
+        ]),
       ],
       new Set([2, 3, 4, 5, 6, 7, 8, 9]),
     );
@@ -353,10 +442,15 @@ function report(datasets, rows) {
       const e = find('embedkit', v);
       if (!fx || !e) continue;
       const r = ratio(e.exactQps, fx.exactQps);
-      console.log(`${d}: embedkit ${v} vs FAISS IndexFlat (1 thread): exact QPS ×${f(r, 2)} (target ≥ 1)${check(r, (x) => x >= 1)}, recall ${f(e.maxRecall, 4)} vs ${f(fx.maxRecall, 4)}`);
+      console.log(
+        `${d}: embedkit ${v} vs FAISS IndexFlat (1 thread): exact QPS ×${f(r, 2)} (target ≥ 1)${check(r, (x) => x >= 1)}, recall ${f(e.maxRecall, 4)} vs ${f(fx.maxRecall, 4)}`,
+      );
     }
     const bg = Math.max(...ds.map((r) => r.bg_load ?? 0), ...ds.map((r) => r.build_bg ?? 0));
-    if (bg > 0.2) console.log(`${d}: note: other processes used up to ${bg.toFixed(2)} cores during some timings (bg): those figures are pessimistic; rerun on an idle machine`);
+    if (bg > 0.2)
+      console.log(
+        `${d}: note: other processes used up to ${bg.toFixed(2)} cores during some timings (bg): those figures are pessimistic; rerun on an idle machine`,
+      );
   }
   return summaries;
 }

@@ -115,5 +115,7 @@ for (const [task, texts] of Object.entries(tasks)) {
     );
   }
   const d = (a, b) => `${a >= b ? '+' : ''}${(100 * (a - b)).toFixed(1)} points`;
-  console.log(`  SIF − mean: nearest-centroid ${d(results.sif.centroid, results.mean.centroid)}, 5-NN ${d(results.sif.knn5, results.mean.knn5)}`);
+  console.log(
+    `  SIF − mean: nearest-centroid ${d(results.sif.centroid, results.mean.centroid)}, 5-NN ${d(results.sif.knn5, results.mean.knn5)}`,
+  );
 }

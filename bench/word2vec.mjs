@@ -60,7 +60,11 @@ if (corpus.endsWith('.gz')) {
   corpus = join(work, 'corpus.txt');
   await pipeline(createReadStream(corpusArg), createGunzip(), createWriteStream(corpus));
 }
-const tokens = Number(execFileSync('sh', ['-c', `wc -w < '${corpus}'`]).toString().trim());
+const tokens = Number(
+  execFileSync('sh', ['-c', `wc -w < '${corpus}'`])
+    .toString()
+    .trim(),
+);
 console.error(`corpus ${corpusArg}: ${tokens} tokens; work dir ${work}`);
 
 // ---- idle-CPU wait and other-load measurement (as ../shared/anchors/word2vec/run_anchors.sh)
@@ -104,8 +108,14 @@ function gensimEval(vec) {
 }
 
 function embedkitEval(vec) {
-  const a = JSON.parse(execFileSync('node', [cli, 'eval', 'analogy', vec, '--questions', join(evalDir, 'questions-words.txt'), '--json'], { encoding: 'utf8' }));
-  const p = JSON.parse(execFileSync('node', [cli, 'eval', 'pairs', vec, '--pairs', join(evalDir, 'wordsim353.tsv'), '--json'], { encoding: 'utf8' }));
+  const a = JSON.parse(
+    execFileSync('node', [cli, 'eval', 'analogy', vec, '--questions', join(evalDir, 'questions-words.txt'), '--json'], {
+      encoding: 'utf8',
+    }),
+  );
+  const p = JSON.parse(
+    execFileSync('node', [cli, 'eval', 'pairs', vec, '--pairs', join(evalDir, 'wordsim353.tsv'), '--json'], { encoding: 'utf8' }),
+  );
   return { analogy: 100 * a.accuracy, ws353: p.spearman };
 }
 
@@ -122,9 +132,39 @@ for (const model of models) {
         argv = [join(shared, 'anchors/word2vec/tools/gensim_train.py'), 'file', model, corpus, vec, String(threads)];
       } else {
         cmd = 'node';
-        argv = [cli, 'train', '--input', corpus, '--output', vec, '--format', 'w2v-text', '--model', model === 'sg' ? 'skipgram' : 'cbow',
-          '--dim', '100', '--window', '5', '--negative', '5', '--min-count', '5', '--sample', '1e-3', '--epochs', String(epochs),
-          '--alpha', model === 'sg' ? '0.025' : '0.05', '--min-alpha', '0.0001', '--threads', String(threads), '--seed', String(1 + rep), '--json'];
+        argv = [
+          cli,
+          'train',
+          '--input',
+          corpus,
+          '--output',
+          vec,
+          '--format',
+          'w2v-text',
+          '--model',
+          model === 'sg' ? 'skipgram' : 'cbow',
+          '--dim',
+          '100',
+          '--window',
+          '5',
+          '--negative',
+          '5',
+          '--min-count',
+          '5',
+          '--sample',
+          '1e-3',
+          '--epochs',
+          String(epochs),
+          '--alpha',
+          model === 'sg' ? '0.025' : '0.05',
+          '--min-alpha',
+          '0.0001',
+          '--threads',
+          String(threads),
+          '--seed',
+          String(1 + rep),
+          '--json',
+        ];
       }
       console.error(`== ${tool} ${model} run ${rep + 1}/${repeat}: waiting for an idle CPU, then ${cmd} ${argv.join(' ')}`);
       await waitQuiet();
@@ -132,9 +172,18 @@ for (const model of models) {
       const q = gensimEval(vec);
       const own = tool === 'embedkit' ? embedkitEval(vec) : undefined;
       const run = {
-        tool, model, seconds: r.wall, wordsPerSecond: (tokens * epochs) / r.wall, rssMb: r.rssMb,
-        analogy: q.analogy_acc, analogyCoverage: q.analogy_n, ws353: q.ws353_rho, cpu: r.cpu, otherLoad: r.other,
-        ownAnalogy: own?.analogy, ownWs353: own?.ws353,
+        tool,
+        model,
+        seconds: r.wall,
+        wordsPerSecond: (tokens * epochs) / r.wall,
+        rssMb: r.rssMb,
+        analogy: q.analogy_acc,
+        analogyCoverage: q.analogy_n,
+        ws353: q.ws353_rho,
+        cpu: r.cpu,
+        otherLoad: r.other,
+        ownAnalogy: own?.analogy,
+        ownWs353: own?.ws353,
       };
       runs.push(run);
       console.error(JSON.stringify(run));
@@ -156,11 +205,14 @@ for (const model of models) {
     if (rs.length === 0) continue;
     const own = rs.filter((r) => r.ownAnalogy !== undefined);
     rows.push({
-      tool, model, n: rs.length,
+      tool,
+      model,
+      n: rs.length,
       seconds: median(rs.map((r) => r.seconds)),
       wordsPerSecond: (tokens * epochs) / median(rs.map((r) => r.seconds)),
       rssMb: Math.max(...rs.map((r) => r.rssMb)),
-      analogy: mean(rs.map((r) => r.analogy)), analogySpread: halfRange(rs.map((r) => r.analogy)),
+      analogy: mean(rs.map((r) => r.analogy)),
+      analogySpread: halfRange(rs.map((r) => r.analogy)),
       ws353: mean(rs.map((r) => r.ws353)),
       cpu: median(rs.map((r) => r.cpu)),
       otherLoad: Math.max(...rs.map((r) => r.otherLoad)),
@@ -172,23 +224,53 @@ for (const model of models) {
 }
 
 const f = (x, d = 1) => (x === undefined ? '-' : x.toFixed(d));
-const lines = [['tool', 'model', 'runs', 'seconds', 'words/s', 'RSS MB', 'analogy %', 'WS353 ρ', 'cpu s', 'other load', 'own eval (an %, ρ)', 'each run (s)']];
+const lines = [
+  [
+    'tool',
+    'model',
+    'runs',
+    'seconds',
+    'words/s',
+    'RSS MB',
+    'analogy %',
+    'WS353 ρ',
+    'cpu s',
+    'other load',
+    'own eval (an %, ρ)',
+    'each run (s)',
+  ],
+];
 for (const r of rows) {
-  lines.push([r.tool, r.model, r.n, f(r.seconds), Math.round(r.wordsPerSecond).toLocaleString('en'), f(r.rssMb, 0),
+  lines.push([
+    r.tool,
+    r.model,
+    r.n,
+    f(r.seconds),
+    Math.round(r.wordsPerSecond).toLocaleString('en'),
+    f(r.rssMb, 0),
     r.n > 1 ? `${f(r.analogy, 2)} ±${f(r.analogySpread, 2)}` : f(r.analogy, 2),
-    f(r.ws353, 3), f(r.cpu), f(r.otherLoad, 2), r.ownAnalogy === undefined ? '-' : `${f(r.ownAnalogy, 2)}, ${f(r.ownWs353, 3)}`, r.allSeconds]);
+    f(r.ws353, 3),
+    f(r.cpu),
+    f(r.otherLoad, 2),
+    r.ownAnalogy === undefined ? '-' : `${f(r.ownAnalogy, 2)}, ${f(r.ownWs353, 3)}`,
+    r.allSeconds,
+  ]);
 }
 const ratios = [];
 for (const model of models) {
   const g = rows.find((r) => r.tool === 'gensim' && r.model === model);
   const e = rows.find((r) => r.tool === 'embedkit' && r.model === model);
   if (!g || !e) continue;
-  ratios.push(`${model}: speed ×${(e.wordsPerSecond / g.wordsPerSecond).toFixed(2)} (target ≥ 1.5), analogy ${(e.analogy - g.analogy >= 0 ? '+' : '')}${(e.analogy - g.analogy).toFixed(2)} pts (target ≥ -1), ` +
-    `WS353 ${(e.ws353 - g.ws353 >= 0 ? '+' : '')}${(e.ws353 - g.ws353).toFixed(3)}, RSS ×${(e.rssMb / g.rssMb).toFixed(2)} (target ≤ 1)`);
+  ratios.push(
+    `${model}: speed ×${(e.wordsPerSecond / g.wordsPerSecond).toFixed(2)} (target ≥ 1.5), analogy ${e.analogy - g.analogy >= 0 ? '+' : ''}${(e.analogy - g.analogy).toFixed(2)} pts (target ≥ -1), ` +
+      `WS353 ${e.ws353 - g.ws353 >= 0 ? '+' : ''}${(e.ws353 - g.ws353).toFixed(3)}, RSS ×${(e.rssMb / g.rssMb).toFixed(2)} (target ≤ 1)`,
+  );
 }
 const widths = lines[0].map((_, c) => Math.max(...lines.map((l) => String(l[c]).length)));
-console.log(`corpus: ${corpusArg} (${tokens} tokens), ${epochs} epochs, ${threads} threads, dim 100, window 5, negative 5, min_count 5, sample 1e-3; ` +
-  (repeat > 1 ? `${repeat} runs per tool (median time, max RSS, mean quality ± half range)` : 'one run per tool'));
+console.log(
+  `corpus: ${corpusArg} (${tokens} tokens), ${epochs} epochs, ${threads} threads, dim 100, window 5, negative 5, min_count 5, sample 1e-3; ` +
+    (repeat > 1 ? `${repeat} runs per tool (median time, max RSS, mean quality ± half range)` : 'one run per tool'),
+);
 for (const l of lines) console.log(l.map((c, i) => String(c).padEnd(widths[i])).join('  '));
 for (const r of ratios) console.log(r);
 rmSync(work, { recursive: true, force: true });

@@ -16,7 +16,9 @@ export function brownCorpus(): { corpus: LineCorpus; dir: string; files: number 
   } catch {
     return undefined;
   }
-  const files = readdirSync(dir).filter((f) => /^c[a-r]\d\d$/.test(f)).sort();
+  const files = readdirSync(dir)
+    .filter((f) => /^c[a-r]\d\d$/.test(f))
+    .sort();
   if (files.length === 0) throw new EmbedkitError(`${dir}: no Brown corpus text files (ca01 … cr09) found`);
   const lines = function* () {
     for (const f of files) {

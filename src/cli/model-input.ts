@@ -1,5 +1,5 @@
-import { loadVectorsWithInfo } from '../io/load.js';
-import type { LoadResult } from '../io/vector-format.js';
+import { loadVectorsWithInfo } from '../vectors/load.js';
+import type { LoadResult } from '../vectors/load.js';
 
 /** Loads a model file in any supported format (detected from its content). */
 export async function loadModel(path: string, limit?: number): Promise<LoadResult> {

@@ -11,5 +11,10 @@ export function printLines(lines: string[]): void {
 /** Formats a table of rows (first row = header) with padded columns. */
 export function table(rows: (string | number)[][]): string[] {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => String(r[c] ?? '').length)));
-  return rows.map((r) => r.map((cell, c) => (typeof cell === 'number' ? String(cell).padStart(widths[c]) : String(cell).padEnd(widths[c]))).join('  ').trimEnd());
+  return rows.map((r) =>
+    r
+      .map((cell, c) => (typeof cell === 'number' ? String(cell).padStart(widths[c]) : String(cell).padEnd(widths[c])))
+      .join('  ')
+      .trimEnd(),
+  );
 }

@@ -15,7 +15,9 @@ import { VERSION } from '../version.js';
 export function buildProgram(): Command {
   const program = new Command('embedkit');
   program
-    .description('embeddings for TypeScript: train word vectors, query and evaluate them, convert formats, build and search vector indexes, embed text and images with pretrained encoders')
+    .description(
+      'embeddings for TypeScript: train word vectors, query and evaluate them, convert formats, build and search vector indexes, embed text and images with pretrained encoders',
+    )
     .version(VERSION, '-V, --version')
     .option('-v, --verbose', 'print stack traces on errors', false)
     .option('--json', 'machine-readable JSON output (every command)', false)

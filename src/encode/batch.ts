@@ -35,10 +35,13 @@ export interface BatchResult extends Embeddings {
   cache?: CacheStats;
 }
 
-
-function checkOptions(options: EmbedOptions, settings: { defaultBatchSize: number; defaultNormalize: boolean }): { batchSize: number; normalize: boolean } {
+function checkOptions(
+  options: EmbedOptions,
+  settings: { defaultBatchSize: number; defaultNormalize: boolean },
+): { batchSize: number; normalize: boolean } {
   const batchSize = options.batchSize ?? settings.defaultBatchSize;
-  if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new UsageError(`batchSize must be a positive integer, got ${String(options.batchSize)}`);
+  if (!Number.isSafeInteger(batchSize) || batchSize < 1)
+    throw new UsageError(`batchSize must be a positive integer, got ${String(options.batchSize)}`);
   const normalize = options.normalize ?? settings.defaultNormalize;
   if (typeof normalize !== 'boolean') throw new UsageError(`normalize must be a boolean, got ${String(options.normalize)}`);
   if (options.onProgress !== undefined && typeof options.onProgress !== 'function') throw new UsageError('onProgress must be a function');
@@ -89,7 +92,11 @@ export async function runBatches<I>(inputs: readonly I[], options: EmbedOptions,
     const identity = await settings.cacheIdentity();
     keys = await Promise.all(
       inputs.map(async (input) => {
-        const k = settings.cacheKeyOf ? await settings.cacheKeyOf(input) : typeof input === 'string' || input instanceof Uint8Array ? input : undefined;
+        const k = settings.cacheKeyOf
+          ? await settings.cacheKeyOf(input)
+          : typeof input === 'string' || input instanceof Uint8Array
+            ? input
+            : undefined;
         return k === undefined ? undefined : EmbeddingCache.key(identity, k);
       }),
     );
@@ -138,7 +145,10 @@ async function runOneBatch<I>(
   const attempt = async (group: number[]): Promise<void> => {
     let out: BatchOutput;
     try {
-      out = await encodeBatch(group.map((i) => inputs[i]), signal);
+      out = await encodeBatch(
+        group.map((i) => inputs[i]),
+        signal,
+      );
       if (!(out?.data instanceof Float32Array) || out.data.length !== group.length * dim) {
         throw new EmbedkitError(`encoder returned ${out?.data?.length ?? 'no'} values for ${group.length} inputs of dimension ${dim}`);
       }

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
-import { writeFileAtomic } from '../io/atomic-write.js';
-import { crc32 } from '../io/crc32.js';
+import { writeFileAtomic } from '../io/core/atomic-write.js';
+import { crc32 } from '../io/core/crc32.js';
 
 /**
  * One cache entry file, `<sha256 hex>.ekc`, little-endian:
@@ -53,7 +53,8 @@ export class EmbeddingCache {
   #ready: Promise<void> | undefined;
 
   constructor(dir: string) {
-    if (typeof dir !== 'string' || dir.length === 0) throw new UsageError(`cacheDir must be a non-empty string, got ${JSON.stringify(dir)}`);
+    if (typeof dir !== 'string' || dir.length === 0)
+      throw new UsageError(`cacheDir must be a non-empty string, got ${JSON.stringify(dir)}`);
     this.dir = path.resolve(dir);
   }
 

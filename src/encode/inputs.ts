@@ -7,7 +7,23 @@ import { FileFormatError, UsageError } from '../errors.js';
  * (BMP, HEIC with HEVC, ICO) are not decoded by sharp: such files are still listed, so they show up
  * as per-item errors instead of being skipped without a word.
  */
-export const IMAGE_EXTENSIONS: readonly string[] = ['jpg', 'jpeg', 'jpe', 'jfif', 'png', 'webp', 'gif', 'tif', 'tiff', 'avif', 'heic', 'heif', 'svg', 'bmp', 'ico'];
+export const IMAGE_EXTENSIONS: readonly string[] = [
+  'jpg',
+  'jpeg',
+  'jpe',
+  'jfif',
+  'png',
+  'webp',
+  'gif',
+  'tif',
+  'tiff',
+  'avif',
+  'heic',
+  'heif',
+  'svg',
+  'bmp',
+  'ico',
+];
 
 /**
  * The lines of a UTF-8 text file, one input each: `\n` or `\r\n` line ends, a final line end does
@@ -86,7 +102,11 @@ export async function listImageFiles(dir: string, options: ListImagesOptions = {
         continue;
       }
       // A dangling link counts as a file: it then fails as an item (named) instead of vanishing.
-      if (entry.isSymbolicLink()) isFile = await stat(full).then((s) => s.isFile(), () => true);
+      if (entry.isSymbolicLink())
+        isFile = await stat(full).then(
+          (s) => s.isFile(),
+          () => true,
+        );
       if (!isFile) continue;
       const ext = path.extname(entry.name).slice(1).toLowerCase();
       if (options.allFiles || extensions.has(ext)) files.push({ id, path: full });

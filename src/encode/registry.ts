@@ -84,7 +84,8 @@ function gloveCacheNote(): string | undefined {
   let version: string;
   try {
     const main = resolvePackageFile(GLOVE_PACKAGE);
-    version = (JSON.parse(fs.readFileSync(path.join(path.dirname(main), 'package.json'), 'utf8')) as { version?: string }).version ?? 'unknown';
+    version =
+      (JSON.parse(fs.readFileSync(path.join(path.dirname(main), 'package.json'), 'utf8')) as { version?: string }).version ?? 'unknown';
   } catch {
     return undefined; // not installed: the package check reports it
   }
@@ -107,7 +108,8 @@ export function encoderStatus(entry: EncoderEntry): EncoderStatus & { missing: s
     }
   }
   const reasons: string[] = [];
-  if (missing.length > 0) reasons.push(`needs the npm package${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (npm install ${missing.join(' ')})`);
+  if (missing.length > 0)
+    reasons.push(`needs the npm package${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (npm install ${missing.join(' ')})`);
   if (own && !own.available && own.reason) reasons.push(own.reason);
   const available = missing.length === 0 && (own?.available ?? true);
   const notes: string[] = [];
@@ -167,7 +169,8 @@ export function getEncoderEntry(name: string): EncoderEntry & EncoderEntryExtras
  */
 export async function loadEncoder(name: string, options: Record<string, unknown> = {}): Promise<Encoder> {
   const entry = getEncoderEntry(name);
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new UsageError(`options of encoder '${name}' must be an object`);
+  if (options === null || typeof options !== 'object' || Array.isArray(options))
+    throw new UsageError(`options of encoder '${name}' must be an object`);
   requirePackages(name, entry.requires);
   const encoder = await entry.load(options);
   const expected = typeof entry.dimensionFor === 'function' ? (entry.dimensionFor(options) ?? 0) : entry.dimension;
@@ -198,14 +201,19 @@ const MODALITIES: readonly Modality[] = ['text', 'image', 'audio'];
 export function registerEncoder(entry: EncoderEntry, options: { replace?: boolean } = {}): void {
   if (entry === null || typeof entry !== 'object') throw new UsageError('registerEncoder expects an entry object');
   const { name, modality, dimension, description, requires, load } = entry;
-  if (typeof name !== 'string' || !NAME.test(name)) throw new UsageError(`encoder name must be letters, digits, '.', '_' or '-', got ${JSON.stringify(name)}`);
-  if (!MODALITIES.includes(modality)) throw new UsageError(`encoder '${name}': modality must be one of ${MODALITIES.join(', ')}, got ${JSON.stringify(modality)}`);
-  if (!Number.isSafeInteger(dimension) || dimension < 0) throw new UsageError(`encoder '${name}': dimension must be a non-negative integer (0 = known after loading), got ${String(dimension)}`);
+  if (typeof name !== 'string' || !NAME.test(name))
+    throw new UsageError(`encoder name must be letters, digits, '.', '_' or '-', got ${JSON.stringify(name)}`);
+  if (!MODALITIES.includes(modality))
+    throw new UsageError(`encoder '${name}': modality must be one of ${MODALITIES.join(', ')}, got ${JSON.stringify(modality)}`);
+  if (!Number.isSafeInteger(dimension) || dimension < 0)
+    throw new UsageError(`encoder '${name}': dimension must be a non-negative integer (0 = known after loading), got ${String(dimension)}`);
   if (typeof description !== 'string') throw new UsageError(`encoder '${name}': description must be a string`);
-  if (!Array.isArray(requires) || !requires.every((r) => typeof r === 'string')) throw new UsageError(`encoder '${name}': requires must be an array of package names`);
+  if (!Array.isArray(requires) || !requires.every((r) => typeof r === 'string'))
+    throw new UsageError(`encoder '${name}': requires must be an array of package names`);
   if (typeof load !== 'function') throw new UsageError(`encoder '${name}': load must be a function returning a Promise<Encoder>`);
   const taken = customEntries.has(name) || builtInEntries().some((e) => e.name === name);
-  if (taken && !options.replace) throw new UsageError(`an encoder named '${name}' is already registered (pass { replace: true } to replace it)`);
+  if (taken && !options.replace)
+    throw new UsageError(`an encoder named '${name}' is already registered (pass { replace: true } to replace it)`);
   customEntries.set(name, entry);
 }
 

@@ -1,6 +1,6 @@
 /** Word-analogy evaluation reproducing gensim's `KeyedVectors.evaluate_word_analogies`. */
 import { FileFormatError } from '../errors.js';
-import type { KeyedVectors } from '../word/keyed-vectors.js';
+import type { KeyedVectors } from '../vectors/keyed-vectors.js';
 import { parseAnalogies } from './analogy-file.js';
 import { type AnalogyMethod, searchAnalogies } from './analogy-search.js';
 import { type EvaluationSource, loadSource } from './source.js';
@@ -128,7 +128,11 @@ export async function evaluateAnalogies(kv: KeyedVectors, source: EvaluationSour
   const sections = parsed.sections.map((s, i) => score(s.section, correct[i], total[i]));
   const sum = (pick: (s: AnalogySectionScore) => boolean): AnalogyScore => {
     const chosen = sections.filter(pick);
-    return score('', chosen.reduce((n, s) => n + s.correct, 0), chosen.reduce((n, s) => n + s.total, 0));
+    return score(
+      '',
+      chosen.reduce((n, s) => n + s.correct, 0),
+      chosen.reduce((n, s) => n + s.total, 0),
+    );
   };
   const all = sum(() => true);
   const semantic = sum((s) => !s.section.startsWith('gram'));

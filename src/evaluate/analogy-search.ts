@@ -61,7 +61,7 @@ export async function searchAnalogies(
   const totalWork = nq * limit;
   let doneWork = 0;
   let lastYield = performance.now();
-  for (let q0 = 0; q0 < nq; ) {
+  for (let q0 = 0; q0 < nq;) {
     // Gather questions until their distinct words would overflow the batch.
     slot.clear();
     let q1 = q0;

@@ -1,6 +1,6 @@
 /** The lookup table gensim's evaluations use: the first `restrictVocab` words, optionally upper-cased. */
 import { UsageError } from '../errors.js';
-import type { KeyedVectors } from '../word/keyed-vectors.js';
+import type { KeyedVectors } from '../vectors/keyed-vectors.js';
 
 /**
  * Maps each of the first `restrictVocab` words (upper-cased when `caseInsensitive`) to its row.

@@ -36,7 +36,10 @@ export function parseWordPairs(text: string, file: string, delimiter = '\t', str
     const score = fields.length === 3 ? pyFloat(fields[2]) : undefined;
     if (score === undefined) {
       if (strict) {
-        const problem = fields.length === 3 ? `'${pyStrip(fields[2])}' is not a number` : `expected 3 fields separated by ${JSON.stringify(delimiter)}, found ${fields.length}`;
+        const problem =
+          fields.length === 3
+            ? `'${pyStrip(fields[2])}' is not a number`
+            : `expected 3 fields separated by ${JSON.stringify(delimiter)}, found ${fields.length}`;
         throw new FileFormatError(file, `line ${i + 1}: ${problem}`);
       }
       skipped++;

@@ -2,7 +2,7 @@
 import { FileFormatError } from '../errors.js';
 import { dot } from '../math/dense.js';
 import { pearson, spearman } from '../math/stats.js';
-import type { KeyedVectors } from '../word/keyed-vectors.js';
+import type { KeyedVectors } from '../vectors/keyed-vectors.js';
 import { type EvaluationSource, loadSource } from './source.js';
 import { evaluationVocab } from './vocab.js';
 import { parseWordPairs } from './word-pairs-file.js';
@@ -43,7 +43,11 @@ export interface WordPairResult {
  * @param source Path of the file, or its text (see {@link EvaluationSource}).
  * @throws FileFormatError for an unreadable or malformed file, or one without pairs.
  */
-export async function evaluateWordPairs(kv: KeyedVectors, source: EvaluationSource, options: WordPairOptions = {}): Promise<WordPairResult> {
+export async function evaluateWordPairs(
+  kv: KeyedVectors,
+  source: EvaluationSource,
+  options: WordPairOptions = {},
+): Promise<WordPairResult> {
   const { restrictVocab = 300000, caseInsensitive = true, dummy4unknown = false, delimiter = '\t', strict = true } = options;
   const vocab = evaluationVocab(kv, restrictVocab, caseInsensitive);
   const { name, text } = await loadSource(source);

@@ -113,7 +113,9 @@ function compileKernel(file: string): WebAssembly.Module {
   try {
     return new WebAssembly.Module(bytes);
   } catch (e) {
-    throw new EmbedkitError(`kernel ${url.pathname} could not be compiled: ${(e as Error).message} (WebAssembly SIMD and threads need Node.js >= 20)`);
+    throw new EmbedkitError(
+      `kernel ${url.pathname} could not be compiled: ${(e as Error).message} (WebAssembly SIMD and threads need Node.js >= 20)`,
+    );
   }
 }
 
@@ -134,9 +136,7 @@ export function ensureMemory(memory: WebAssembly.Memory, bytes: number): void {
   if (bytes <= have) return;
   const pages = Math.ceil((bytes - have) / WASM_PAGE);
   if (have / WASM_PAGE + pages > MAX_PAGES) {
-    throw new EmbedkitError(
-      `needs ${(bytes / 2 ** 30).toFixed(2)} GiB of kernel memory; the WebAssembly limit is 4 GiB`,
-    );
+    throw new EmbedkitError(`needs ${(bytes / 2 ** 30).toFixed(2)} GiB of kernel memory; the WebAssembly limit is 4 GiB`);
   }
   memory.grow(pages);
 }

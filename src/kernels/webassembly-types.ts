@@ -1,5 +1,7 @@
 // The subset of the WebAssembly JS API that embedkit uses. @types/node does not declare it and
 // lib.dom would drag browser globals into a Node library, so it is declared here.
+/* eslint-disable @typescript-eslint/no-namespace, @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-function-type --
+   declarations of the global WebAssembly namespace, as the JS API defines it */
 declare global {
   namespace WebAssembly {
     interface MemoryDescriptor {

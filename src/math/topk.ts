@@ -30,7 +30,8 @@ export class TopK {
   private count = 0;
 
   constructor(capacity: number) {
-    if (!(Number.isInteger(capacity) && capacity >= 0)) throw new UsageError(`TopK capacity must be a non-negative integer, got ${capacity}`);
+    if (!(Number.isInteger(capacity) && capacity >= 0))
+      throw new UsageError(`TopK capacity must be a non-negative integer, got ${capacity}`);
     this.capacity = capacity;
     this.heapScores = new Float64Array(capacity);
     this.heapIndices = new Int32Array(capacity);

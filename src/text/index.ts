@@ -7,13 +7,7 @@ export { DEFAULT_TOKENIZER_OPTIONS, type ResolvedTokenizerOptions, type Tokenize
 export type { TextTokenizer } from './text-tokenizer.js';
 export type { StopWordsOption } from './stop-word-option.js';
 export { CHINESE_STOP_WORDS, ENGLISH_STOP_WORDS, STOP_WORD_LISTS, type StopWordListName } from './stopwords/index.js';
-export {
-  Corpus,
-  DEFAULT_MAX_SENTENCE_LENGTH,
-  type CorpusProgress,
-  type ReadOptions,
-  type SentenceOptions,
-} from './corpus.js';
+export { Corpus, DEFAULT_MAX_SENTENCE_LENGTH, type CorpusProgress, type ReadOptions, type SentenceOptions } from './corpus.js';
 export { DEFAULT_MAX_LINE_BYTES, FileCorpus, type FileCorpusOptions } from './file-corpus.js';
 export { LineCorpus, type LineSource } from './line-corpus.js';
 export type { InvalidUtf8Policy } from './line-splitter.js';

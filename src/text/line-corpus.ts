@@ -6,10 +6,7 @@ import { Corpus, type ReadOptions } from './corpus.js';
  * async iterable, or a function returning a fresh (async) iterable for every pass. A one-shot
  * iterator such as a generator object can be read only once.
  */
-export type LineSource =
-  | Iterable<string>
-  | AsyncIterable<string>
-  | (() => Iterable<string> | AsyncIterable<string>);
+export type LineSource = Iterable<string> | AsyncIterable<string> | (() => Iterable<string> | AsyncIterable<string>);
 
 const BATCH = 4096;
 

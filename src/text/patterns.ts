@@ -40,8 +40,7 @@ export const NUMBER_RE = /^\p{N}+(?:[.,]\p{N}+)*$/u;
 export const STARTS_WITH_DIGIT_RE = /^\p{N}/u;
 
 /** Characters of the scripts written without spaces between words, for which `Intl.Segmenter` is used. */
-const NO_SPACE_SCRIPT =
-  '\\p{scx=Han}\\p{scx=Hiragana}\\p{scx=Katakana}\\p{scx=Thai}\\p{scx=Lao}\\p{scx=Khmer}\\p{scx=Myanmar}';
+const NO_SPACE_SCRIPT = '\\p{scx=Han}\\p{scx=Hiragana}\\p{scx=Katakana}\\p{scx=Thai}\\p{scx=Lao}\\p{scx=Khmer}\\p{scx=Myanmar}';
 
 /** Tests whether a string contains any character of a script written without spaces. */
 export const HAS_NO_SPACE_SCRIPT_RE = new RegExp(`[${NO_SPACE_SCRIPT}]`, 'u');
@@ -50,6 +49,7 @@ export const HAS_NO_SPACE_SCRIPT_RE = new RegExp(`[${NO_SPACE_SCRIPT}]`, 'u');
 export const NO_SPACE_RUN_RE = new RegExp(`[${NO_SPACE_SCRIPT}][${NO_SPACE_SCRIPT}\\p{M}]*`, 'gu');
 
 /** Tests whether a string has any non-ASCII character (ASCII text is unchanged by NFC/NFKC). */
+// eslint-disable-next-line no-control-regex -- the ASCII range starts at NUL
 export const NON_ASCII_RE = /[^\x00-\x7f]/;
 
 /** Apostrophe and hyphen variants that are rewritten to ASCII `'` and `-` inside words. */

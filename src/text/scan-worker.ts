@@ -49,7 +49,8 @@ async function run(task: ScanTask): Promise<ScanReply> {
     distinctWords: r.distinctWords,
     effectiveMinCount: r.effectiveMinCount,
     prunes: r.prunes,
-    corpus: encoded.kind === 'memory' ? { kind: 'memory', length: encoded.length } : { kind: 'file', path: encoded.path, length: encoded.length },
+    corpus:
+      encoded.kind === 'memory' ? { kind: 'memory', length: encoded.length } : { kind: 'file', path: encoded.path, length: encoded.length },
     jobs: encoded.jobs,
   };
 }

@@ -49,7 +49,11 @@ function isSentenceSource(x: unknown): x is SentenceSource {
 }
 
 /** Resolves any {@link TrainingInput} to a SentenceSource (opening files as needed). */
-export async function toSentenceSource(input: TrainingInput, tokenizer?: TextTokenizer, maxSentenceLength?: number): Promise<SentenceSource> {
+export async function toSentenceSource(
+  input: TrainingInput,
+  tokenizer?: TextTokenizer,
+  maxSentenceLength?: number,
+): Promise<SentenceSource> {
   if (typeof input === 'string') return tokenizedCorpus(await FileCorpus.open(input), tokenizer, maxSentenceLength);
   if (input instanceof Corpus) return tokenizedCorpus(input, tokenizer, maxSentenceLength);
   if (isSentenceSource(input)) return input;
@@ -63,6 +67,7 @@ export async function toSentenceSource(input: TrainingInput, tokenizer?: TextTok
 export async function asFileCorpus(input: TrainingInput): Promise<FileCorpus | undefined> {
   if (input instanceof FileCorpus) return input;
   if (typeof input === 'string') return FileCorpus.open(input);
-  if (Array.isArray(input) && input.length > 0 && input.every((x) => typeof x === 'string')) return FileCorpus.open(input as readonly string[]);
+  if (Array.isArray(input) && input.length > 0 && input.every((x) => typeof x === 'string'))
+    return FileCorpus.open(input as readonly string[]);
   return undefined;
 }

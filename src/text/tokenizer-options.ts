@@ -91,14 +91,24 @@ export const DEFAULT_TOKENIZER_OPTIONS: Readonly<Omit<ResolvedTokenizerOptions, 
 });
 
 const KNOWN_KEYS = new Set([
-  'lowercase', 'normalize', 'punctuation', 'numbers', 'numberToken', 'stopWords',
-  'minTokenLength', 'maxTokenLength', 'segmentation', 'locale',
+  'lowercase',
+  'normalize',
+  'punctuation',
+  'numbers',
+  'numberToken',
+  'stopWords',
+  'minTokenLength',
+  'maxTokenLength',
+  'segmentation',
+  'locale',
 ]);
 
 function oneOf<T extends string | boolean>(name: string, value: unknown, allowed: readonly T[], fallback: T): T {
   if (value === undefined) return fallback;
   if (!allowed.includes(value as T)) {
-    throw new UsageError(`Tokenizer option ${name}: expected ${allowed.map((a) => JSON.stringify(a)).join(' | ')}, got ${JSON.stringify(value)}`);
+    throw new UsageError(
+      `Tokenizer option ${name}: expected ${allowed.map((a) => JSON.stringify(a)).join(' | ')}, got ${JSON.stringify(value)}`,
+    );
   }
   return value as T;
 }

@@ -17,7 +17,9 @@ function run(...args: string[]) {
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'embedkit-cli-'));
-  const text = syntheticSentences(20000).map((s) => s.join(' ')).join('\n');
+  const text = syntheticSentences(20000)
+    .map((s) => s.join(' '))
+    .join('\n');
   writeFileSync(join(dir, 'corpus.txt.gz'), gzipSync(text));
   writeFileSync(join(dir, 'questions.txt'), ': animals\ncat dog horse cow\ncat dog sheep goat\n: colours\nred green blue yellow\n');
   writeFileSync(join(dir, 'pairs.tsv'), '# test pairs\ncat\tdog\t9\ncat\tred\t1\nbread\tcheese\t8\nfrance\tblue\t0.5\nunknown\tcat\t3\n');
@@ -26,8 +28,30 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('embedkit CLI', () => {
   it('trains from a .gz corpus (scanned on a worker thread) and prints JSON figures', () => {
-    const r = run('train', '--input', 'corpus.txt.gz', '--output', 'model.bin', '--format', 'w2v-binary', '--dim', '24', '--window', '3',
-      '--min-count', '2', '--epochs', '3', '--sample', '0', '--threads', '1', '--seed', '3', '--json');
+    const r = run(
+      'train',
+      '--input',
+      'corpus.txt.gz',
+      '--output',
+      'model.bin',
+      '--format',
+      'w2v-binary',
+      '--dim',
+      '24',
+      '--window',
+      '3',
+      '--min-count',
+      '2',
+      '--epochs',
+      '3',
+      '--sample',
+      '0',
+      '--threads',
+      '1',
+      '--seed',
+      '3',
+      '--json',
+    );
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);

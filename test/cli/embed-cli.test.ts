@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadVectors, readFvecs } from '../../src/io/index.js';
+import { readFvecs } from '../../src/io/index.js';
+import { loadVectors } from '../../src/vectors/load.js';
 import { ROOT } from '../helpers/paths.js';
 
 // End to end through the built CLI (`npm test` builds first). EMBEDKIT_TEST_DIST points the test at
@@ -15,7 +16,11 @@ const CLI = join(DIST, 'cli/main.js');
 let dir: string;
 
 function run(...args: string[]) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', cwd: dir, env: { ...process.env, EMBEDKIT_CACHE: join(dir, 'cache') } });
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    encoding: 'utf8',
+    cwd: dir,
+    env: { ...process.env, EMBEDKIT_CACHE: join(dir, 'cache') },
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -37,7 +42,8 @@ function pattern(kind: number, w: number, h: number): Buffer {
   const px = Buffer.alloc(w * h * 3);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
-      const on = kind === 0 ? (y >> 3) % 2 === 0 : kind === 1 ? ((x >> 3) + (y >> 3)) % 2 === 0 : (x - w / 2) ** 2 + (y - h / 2) ** 2 < (w / 3) ** 2;
+      const on =
+        kind === 0 ? (y >> 3) % 2 === 0 : kind === 1 ? ((x >> 3) + (y >> 3)) % 2 === 0 : (x - w / 2) ** 2 + (y - h / 2) ** 2 < (w / 3) ** 2;
       const o = (y * w + x) * 3;
       px[o] = on ? 230 : 20;
       px[o + 1] = kind === 2 ? 40 : on ? 200 : 60;
@@ -58,8 +64,12 @@ beforeAll(async () => {
   mkdirSync(join(imgs, '.hidden'));
   const raw = (kind: number, w: number, h: number) => sharp(pattern(kind, w, h), { raw: { width: w, height: h, channels: 3 } });
   await raw(0, 64, 48).png().toFile(join(imgs, 'stripes.png'));
-  await raw(0, 64, 48).png().toFile(join(imgs, 'sub', 'stripes-copy.PNG'));
-  await raw(1, 40, 40).jpeg({ quality: 95 }).toFile(join(imgs, 'sub', 'checks.jpg'));
+  await raw(0, 64, 48)
+    .png()
+    .toFile(join(imgs, 'sub', 'stripes-copy.PNG'));
+  await raw(1, 40, 40)
+    .jpeg({ quality: 95 })
+    .toFile(join(imgs, 'sub', 'checks.jpg'));
   await raw(2, 50, 50).webp().toFile(join(imgs, 'blob.webp'));
   writeFileSync(join(imgs, 'sub', 'corrupt.jpg'), Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(200, 7)]));
   writeFileSync(join(imgs, 'empty.png'), '');
@@ -104,18 +114,41 @@ describe('embedkit encoders', () => {
     const { n, seen } = JSON.parse(r.stdout) as { n: number; seen: string[] };
     expect(n).toBeGreaterThan(8);
     expect(seen.some((u) => u.endsWith('/encode/registry.js'))).toBe(true);
-    const heavy = seen.filter((u) => /node_modules\/(sharp|@tensorflow|nsfwjs|onnxruntime|@huggingface|@vladmandic|wink-embeddings)/.test(u));
+    const heavy = seen.filter((u) =>
+      /node_modules\/(sharp|@tensorflow|nsfwjs|onnxruntime|@huggingface|@vladmandic|wink-embeddings)/.test(u),
+    );
     expect(heavy).toEqual([]);
   });
 });
 
 describe('embedkit embed text', () => {
   it('writes one JSONL line per input line: id = 0-based line number, "error" for lines that failed', () => {
-    const r = run('embed', 'text', '--encoder', 'glove-100-mean', '-O', 'limit=20000', '--input', 'lines.txt', '--output', 'lines.jsonl', '--json');
+    const r = run(
+      'embed',
+      'text',
+      '--encoder',
+      'glove-100-mean',
+      '-O',
+      'limit=20000',
+      '--input',
+      'lines.txt',
+      '--output',
+      'lines.jsonl',
+      '--json',
+    );
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     const s = JSON.parse(r.out);
-    expect(s).toMatchObject({ encoder: 'glove-100-mean', inputs: 5, embedded: 3, failed: 2, dimension: 100, output: 'lines.jsonl', format: 'jsonl', rows: 5 });
+    expect(s).toMatchObject({
+      encoder: 'glove-100-mean',
+      inputs: 5,
+      embedded: 3,
+      failed: 2,
+      dimension: 100,
+      output: 'lines.jsonl',
+      format: 'jsonl',
+      rows: 5,
+    });
     expect(s.seconds).toBeGreaterThan(0);
     expect(s.errors.map((e: { id: number }) => e.id)).toEqual([2, 3]);
     const lines = jsonl('lines.jsonl');
@@ -134,7 +167,9 @@ describe('embedkit embed text', () => {
     const base = ['embed', 'text', '-e', 'glove-100-mean', '-O', 'limit=20000', '-i', 'lines.txt', '--quiet'];
     const ekv = run(...base, '-o', 'lines.ekv', '--ids', 'ids.txt');
     expect(ekv.code).toBe(0);
-    expect(ekv.out).toMatch(/^embedded 3 of 5 lines with glove-100-mean \(100 dims\) in [\d.]+ s .*, 2 failed\nwrote lines\.ekv \(ekv, 3 rows\)\n$/);
+    expect(ekv.out).toMatch(
+      /^embedded 3 of 5 lines with glove-100-mean \(100 dims\) in [\d.]+ s .*, 2 failed\nwrote lines\.ekv \(ekv, 3 rows\)\n$/,
+    );
     expect(ekv.err).toMatch(/^embedkit: failed: e: no known words/);
     const kv = await loadVectors(join(dir, 'lines.ekv'));
     expect(kv.words).toEqual(['k', 'd', 'q']);
@@ -159,7 +194,10 @@ describe('embedkit embed text', () => {
   });
   it('fits SIF on every line, not on the first chunk of 1024 lines only (same rows as one library call)', async () => {
     // The first 1100 lines are one sentence: a component fitted on them alone would leave nothing of it.
-    const lines = [...Array<string>(1100).fill('the king and the queen'), ...Array.from({ length: 200 }, (_, i) => (i % 2 ? 'a dog barked at the cat' : 'stock markets fell sharply'))];
+    const lines = [
+      ...Array<string>(1100).fill('the king and the queen'),
+      ...Array.from({ length: 200 }, (_, i) => (i % 2 ? 'a dog barked at the cat' : 'stock markets fell sharply')),
+    ];
     writeFileSync(join(dir, 'many.txt'), `${lines.join('\n')}\n`);
     const r = run('embed', 'text', '-e', 'glove-100-sif', '-O', 'limit=20000', '-i', 'many.txt', '-o', 'many.jsonl', '--json');
     expect(r.code).toBe(0);
@@ -168,7 +206,8 @@ describe('embedkit embed text', () => {
     const sif = await loadEncoder('glove-100-sif', { limit: 20000, cacheDir: join(dir, 'cache') });
     const want = await sif.embed(lines);
     const got = jsonl('many.jsonl');
-    for (const i of [0, 1099, 1100, 1299]) expect(cosine(got[i].vector!, Array.from(want.data.subarray(i * 100, (i + 1) * 100)))).toBeGreaterThan(0.99999);
+    for (const i of [0, 1099, 1100, 1299])
+      expect(cosine(got[i].vector!, Array.from(want.data.subarray(i * 100, (i + 1) * 100)))).toBeGreaterThan(0.99999);
   });
 
   it('passes --model as the load option `path` (transformer from a local folder)', () => {
@@ -196,9 +235,25 @@ describe('embedkit embed image', () => {
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     const s = JSON.parse(r.out);
-    expect(s).toMatchObject({ encoder: 'mobilenet-v2', modality: 'image', inputs: 6, embedded: 4, failed: 2, dimension: 1792, rows: 6, skipped: ['notes.txt'] });
+    expect(s).toMatchObject({
+      encoder: 'mobilenet-v2',
+      modality: 'image',
+      inputs: 6,
+      embedded: 4,
+      failed: 2,
+      dimension: 1792,
+      rows: 6,
+      skipped: ['notes.txt'],
+    });
     const lines = jsonl('imgs.jsonl');
-    expect(lines.map((l) => l.id)).toEqual(['blob.webp', 'empty.png', 'stripes.png', 'sub/checks.jpg', 'sub/corrupt.jpg', 'sub/stripes-copy.PNG']);
+    expect(lines.map((l) => l.id)).toEqual([
+      'blob.webp',
+      'empty.png',
+      'stripes.png',
+      'sub/checks.jpg',
+      'sub/corrupt.jpg',
+      'sub/stripes-copy.PNG',
+    ]);
     const by = new Map(lines.map((l) => [l.id, l]));
     expect(by.get('empty.png')).toEqual({ id: 'empty.png', error: expect.stringMatching(/^imgs\/empty\.png: .*(empty|0 bytes)/) });
     expect(by.get('sub/corrupt.jpg')!.error).toMatch(/^imgs\/sub\/corrupt\.jpg: /);
@@ -213,9 +268,26 @@ describe('embedkit embed image', () => {
   });
 
   it('writes .fvecs (+ ids) and .ekv with the successful files only; --all-files reports the other files too', async () => {
-    const f = run('embed', 'image', '-e', 'mobilenet-v2', '--threads', '2', '-i', 'imgs', '-o', 'imgs.fvecs', '--all-files', '--batch-size', '2', '--quiet');
+    const f = run(
+      'embed',
+      'image',
+      '-e',
+      'mobilenet-v2',
+      '--threads',
+      '2',
+      '-i',
+      'imgs',
+      '-o',
+      'imgs.fvecs',
+      '--all-files',
+      '--batch-size',
+      '2',
+      '--quiet',
+    );
     expect(f.code).toBe(0);
-    expect(f.out).toMatch(/^embedded 4 of 7 files with mobilenet-v2 \(1792 dims\) .*, 3 failed\nwrote imgs\.fvecs \(fvecs, 4 rows\) and its ids imgs\.fvecs\.ids\n$/);
+    expect(f.out).toMatch(
+      /^embedded 4 of 7 files with mobilenet-v2 \(1792 dims\) .*, 3 failed\nwrote imgs\.fvecs \(fvecs, 4 rows\) and its ids imgs\.fvecs\.ids\n$/,
+    );
     expect(f.err.split('\n').filter(Boolean)).toEqual([
       expect.stringMatching(/^embedkit: failed: imgs\/empty\.png: /),
       expect.stringMatching(/^embedkit: failed: imgs\/notes\.txt: /),
@@ -248,7 +320,9 @@ describe('embedkit embed image', () => {
     writeFileSync(join(dir, 'oov.txt'), 'qzxv blorft\n\n');
     const f = run('embed', 'text', '-e', 'glove-100-mean', '-O', 'limit=20000', '-i', 'oov.txt', '-o', 'bad.fvecs');
     expect(f.code).toBe(1);
-    expect(f.err).toMatch(/^embedkit: failed: 0: no known words.*\nembedkit: failed: 1: .*\nembedkit: error: all 2 inputs failed; nothing written\n$/);
+    expect(f.err).toMatch(
+      /^embedkit: failed: 0: no known words.*\nembedkit: failed: 1: .*\nembedkit: error: all 2 inputs failed; nothing written\n$/,
+    );
     expect(existsSync(join(dir, 'bad.fvecs'))).toBe(false);
     expect(existsSync(join(dir, 'bad.fvecs.ids'))).toBe(false);
   });
@@ -258,7 +332,9 @@ describe('embedkit embed: bad usage and failures', () => {
   it('exits 2 with one clear line for bad usage, before loading anything', () => {
     const unknown = run('embed', 'image', '--encoder', 'resnet-9000', '-i', 'imgs', '-o', 'x.jsonl');
     expect(unknown.code).toBe(2);
-    expect(unknown.err).toMatch(/^embedkit: usage error: unknown encoder "resnet-9000" \(known: .*mobilenet-v2.*glove-100-mean|^embedkit: usage error: unknown encoder "resnet-9000" \(known: .*glove-100-mean.*mobilenet-v2/);
+    expect(unknown.err).toMatch(
+      /^embedkit: usage error: unknown encoder "resnet-9000" \(known: .*mobilenet-v2.*glove-100-mean|^embedkit: usage error: unknown encoder "resnet-9000" \(known: .*glove-100-mean.*mobilenet-v2/,
+    );
     expect(unknown.err.trim().split('\n')).toHaveLength(1);
     const modality = run('embed', 'text', '-e', 'mobilenet-v2', '-i', 'lines.txt', '-o', 'x.jsonl');
     expect(modality.code).toBe(2);
@@ -278,7 +354,9 @@ describe('embedkit embed: bad usage and failures', () => {
     writeFileSync(join(dir, 'nl', 'two\nlines.png'), readFileSync(join(dir, 'imgs', 'stripes.png')));
     const nl = run('embed', 'image', '-e', 'raw-pixels', '-i', 'nl', '-o', 'nl.fvecs');
     expect(nl.code).toBe(2);
-    expect(nl.err).toBe('embedkit: usage error: cannot write the ids of nl.fvecs one per line: the id "two\\nlines.png" has a line break (use .jsonl or .ekv)\n');
+    expect(nl.err).toBe(
+      'embedkit: usage error: cannot write the ids of nl.fvecs one per line: the id "two\\nlines.png" has a line break (use .jsonl or .ekv)\n',
+    );
     expect(existsSync(join(dir, 'nl.fvecs'))).toBe(false);
     const help = run('embed', 'image', '--help');
     expect(help.code).toBe(0);
@@ -304,7 +382,20 @@ describe('embedkit embed: bad usage and failures', () => {
     const b = run('embed', 'text', '-e', 'glove-100-mean', '-i', 'binary.txt', '-o', 'x.jsonl');
     expect(b.code).toBe(1);
     expect(b.err).toBe('embedkit: error: binary.txt: not a text file (NUL byte at offset 1)\n');
-    const opts = run('embed', 'text', '-e', 'glove-100-mean', '-O', 'limit=20000', '-O', 'noSuchOption=1', '-i', 'lines.txt', '-o', 'x.jsonl');
+    const opts = run(
+      'embed',
+      'text',
+      '-e',
+      'glove-100-mean',
+      '-O',
+      'limit=20000',
+      '-O',
+      'noSuchOption=1',
+      '-i',
+      'lines.txt',
+      '-o',
+      'x.jsonl',
+    );
     expect(opts.code).toBe(2);
     expect(opts.err).toMatch(/noSuchOption/);
   });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeBvecs, writeFvecs, writeIvecs } from '../../src/io/index.js';
 import { ROOT } from '../helpers/paths.js';
-import { blobs } from '../index/fixtures.js';
+import { blobs } from '../ann/fixtures.js';
 
 const CLI = join(ROOT, 'dist/cli/main.js');
 const dim = 16;
@@ -89,16 +89,68 @@ describe('embedkit index', () => {
     expect(flat.bytes).toBe(statSync(join(dir, 'flat.ekx')).size);
     expect(flat.bytes).toBeGreaterThan(n * dim * 4);
     expect(flat.seconds).toBeGreaterThanOrEqual(flat.buildSeconds);
-    const hnsw = json('index', 'build', '-i', 'base.fvecs', '--metric', 'l2', '--m', '12', '--ef-construction', '100', '--threads', '2', '-o', 'hnsw.ekx');
-    expect(hnsw).toMatchObject({ vectors: n, dim, metric: 'l2', type: 'hnsw', m: 12, efConstruction: 100, efSearch: 50, seed: 100, threads: 2 });
+    const hnsw = json(
+      'index',
+      'build',
+      '-i',
+      'base.fvecs',
+      '--metric',
+      'l2',
+      '--m',
+      '12',
+      '--ef-construction',
+      '100',
+      '--threads',
+      '2',
+      '-o',
+      'hnsw.ekx',
+    );
+    expect(hnsw).toMatchObject({
+      vectors: n,
+      dim,
+      metric: 'l2',
+      type: 'hnsw',
+      m: 12,
+      efConstruction: 100,
+      efSearch: 50,
+      seed: 100,
+      threads: 2,
+    });
     expect(hnsw.bytes).toBe(statSync(join(dir, 'hnsw.ekx')).size);
     expect(hnsw.bytes).toBeGreaterThan(flat.bytes); // + the graph
-    const int8 = json('index', 'build', '-i', 'base.fvecs', '--metric', 'l2', '--quantize', 'int8', '--limit', '500', '--threads', '1', '-o', 'int8.ekx');
+    const int8 = json(
+      'index',
+      'build',
+      '-i',
+      'base.fvecs',
+      '--metric',
+      'l2',
+      '--quantize',
+      'int8',
+      '--limit',
+      '500',
+      '--threads',
+      '1',
+      '-o',
+      'int8.ekx',
+    );
     expect(int8).toMatchObject({ vectors: 500, quantize: 'int8', int8Range: 'per-dimension', threads: 1 });
   });
 
   it('flat search is exact: recall 1 and the brute-force neighbours in order, in every query mode', () => {
-    const perQuery = json('index', 'search', '--index', 'flat.ekx', '--queries', 'queries.fvecs', '--k', '10', '--ground-truth', 'gt_l2.ivecs', '--results');
+    const perQuery = json(
+      'index',
+      'search',
+      '--index',
+      'flat.ekx',
+      '--queries',
+      'queries.fvecs',
+      '--k',
+      '10',
+      '--ground-truth',
+      'gt_l2.ivecs',
+      '--results',
+    );
     expect(perQuery).toMatchObject({ queries: nq, k, mode: 'per-query', threads: 1, recall: 1, recallAt: 10 });
     expect(perQuery.qps).toBeCloseTo(nq / perQuery.seconds, 6);
     expect(perQuery.latency.p50Ms).toBeLessThanOrEqual(perQuery.latency.p99Ms);
@@ -108,42 +160,133 @@ describe('embedkit index', () => {
     const batch = json('index', 'search', '--index', 'flat.ekx', '--queries', 'queries.fvecs', '--ground-truth', 'gt_l2.ivecs', '--batch');
     expect(batch).toMatchObject({ mode: 'batch', threads: 1, recall: 1 });
     expect(batch.results).toBeUndefined(); // more than 100 queries and no --results
-    const threaded = json('index', 'search', '--index', 'flat.ekx', '--queries', 'queries.fvecs', '--ground-truth', 'gt_l2.ivecs', '--threads', '2', '--results');
+    const threaded = json(
+      'index',
+      'search',
+      '--index',
+      'flat.ekx',
+      '--queries',
+      'queries.fvecs',
+      '--ground-truth',
+      'gt_l2.ivecs',
+      '--threads',
+      '2',
+      '--results',
+    );
     expect(threaded).toMatchObject({ mode: 'batch', threads: 2, recall: 1 });
     expect(threaded.results.map((r: { hits: { id: number }[] }) => r.hits.map((h) => h.id))).toEqual(l2Truth);
   });
 
   it('HNSW search: recall ≥ 0.9 at a generous ef, and not better at ef 10', () => {
-    const wide = json('index', 'search', '--index', 'hnsw.ekx', '--queries', 'queries.fvecs', '--ef', '200', '--ground-truth', 'gt_l2.ivecs', '--batch');
+    const wide = json(
+      'index',
+      'search',
+      '--index',
+      'hnsw.ekx',
+      '--queries',
+      'queries.fvecs',
+      '--ef',
+      '200',
+      '--ground-truth',
+      'gt_l2.ivecs',
+      '--batch',
+    );
     expect(wide.ef).toBe(200);
     expect(wide.recall).toBeGreaterThanOrEqual(0.9);
-    const narrow = json('index', 'search', '--index', 'hnsw.ekx', '--queries', 'queries.fvecs', '--ef', '10', '--ground-truth', 'gt_l2.ivecs', '--threads', '2');
+    const narrow = json(
+      'index',
+      'search',
+      '--index',
+      'hnsw.ekx',
+      '--queries',
+      'queries.fvecs',
+      '--ef',
+      '10',
+      '--ground-truth',
+      'gt_l2.ivecs',
+      '--threads',
+      '2',
+    );
     expect(narrow.recall).toBeLessThanOrEqual(wide.recall);
     const int8 = json('index', 'search', '--index', 'int8.ekx', '--queries', 'queries.fvecs', '--ef', '100', '--limit', '5', '-k', '3');
     expect(int8.queries).toBe(5);
     for (const r of int8.results) expect(r.hits).toHaveLength(3);
     // human output: per-query neighbours, then the summary with recall
-    const human = run('index', 'search', '--index', 'hnsw.ekx', '--queries', 'queries.fvecs', '--limit', '2', '-k', '3', '--ground-truth', 'gt_l2.ivecs');
+    const human = run(
+      'index',
+      'search',
+      '--index',
+      'hnsw.ekx',
+      '--queries',
+      'queries.fvecs',
+      '--limit',
+      '2',
+      '-k',
+      '3',
+      '--ground-truth',
+      'gt_l2.ivecs',
+    );
     expect(human.code).toBe(0);
     expect(human.out).toMatch(/^0:\n {2}\d+\.\d{4} {2}\d+\n/);
     expect(human.out).toMatch(/2 queries, k 3, ef 50 on hnsw l2 index of 2000 vectors: .* QPS/);
     expect(human.out).toMatch(/recall@3 \d\.\d{4}/);
     // --repeat: the fastest of n runs, the same results as one run
-    const once = json('index', 'search', '--index', 'int8.ekx', '--queries', 'queries.fvecs', '--ef', '40', '--limit', '50', '--batch', '--results');
-    const thrice = json('index', 'search', '--index', 'int8.ekx', '--queries', 'queries.fvecs', '--ef', '40', '--limit', '50', '--batch', '--results', '--repeat', '3');
+    const once = json(
+      'index',
+      'search',
+      '--index',
+      'int8.ekx',
+      '--queries',
+      'queries.fvecs',
+      '--ef',
+      '40',
+      '--limit',
+      '50',
+      '--batch',
+      '--results',
+    );
+    const thrice = json(
+      'index',
+      'search',
+      '--index',
+      'int8.ekx',
+      '--queries',
+      'queries.fvecs',
+      '--ef',
+      '40',
+      '--limit',
+      '50',
+      '--batch',
+      '--results',
+      '--repeat',
+      '3',
+    );
     expect(once.runs).toBe(1);
     expect(thrice.runs).toBe(3);
     expect(thrice.seconds).toBeLessThanOrEqual(thrice.firstSeconds);
     expect(thrice.results).toEqual(once.results);
     const perQuery = run('index', 'search', '--index', 'int8.ekx', '--queries', 'queries.fvecs', '--limit', '20', '--repeat', '2');
-    expect(perQuery.out).toMatch(/20 queries, k 10, .* index of 500 vectors: .* QPS \(one call per query, 1 thread, fastest of 2 runs \(first \d+\.\d{3} s\); load/);
+    expect(perQuery.out).toMatch(
+      /20 queries, k 10, .* index of 500 vectors: .* QPS \(one call per query, 1 thread, fastest of 2 runs \(first \d+\.\d{3} s\); load/,
+    );
     expect(run('index', 'search', '--index', 'int8.ekx', '--queries', 'queries.fvecs', '--repeat', '0').code).toBe(2);
   });
 
   it('JSON Lines input: string ids and metadata are kept; recall maps ground-truth rows to the ids', () => {
     const built = json('index', 'build', '--input', 'docs.jsonl', '--metric', 'cosine', '--type', 'flat', '--output', 'docs.ekx');
     expect(built).toMatchObject({ vectors: jsonlRecords, dim: 8, metric: 'cosine', idSource: 'jsonl', metadata: true });
-    const r = json('index', 'search', '--index', 'docs.ekx', '--queries', 'questions.jsonl', '--ground-truth', 'gt_docs.ivecs', '--base', 'docs.jsonl');
+    const r = json(
+      'index',
+      'search',
+      '--index',
+      'docs.ekx',
+      '--queries',
+      'questions.jsonl',
+      '--ground-truth',
+      'gt_docs.ivecs',
+      '--base',
+      'docs.jsonl',
+    );
     expect(r.recall).toBe(1);
     expect(r.results[3].query).toBe('doc-22-3');
     const top = r.results[3].hits[0];
@@ -151,7 +294,20 @@ describe('embedkit index', () => {
     expect(top.metadata).toEqual({ lang: cosTruth[3][0] % 2 ? 'en' : 'fr', n: cosTruth[3][0] });
     const hnsw = json('index', 'build', '-i', 'docs.jsonl', '--metric', 'cos', '-o', 'docs-hnsw.ekx', '--quantize', 'int8');
     expect(hnsw).toMatchObject({ type: 'hnsw', metric: 'cosine', quantize: 'int8' });
-    const h = json('index', 'search', '--index', 'docs-hnsw.ekx', '--queries', 'questions.jsonl', '--ef', '100', '--ground-truth', 'gt_docs.ivecs', '--base', 'docs.jsonl');
+    const h = json(
+      'index',
+      'search',
+      '--index',
+      'docs-hnsw.ekx',
+      '--queries',
+      'questions.jsonl',
+      '--ef',
+      '100',
+      '--ground-truth',
+      'gt_docs.ivecs',
+      '--base',
+      'docs.jsonl',
+    );
     expect(h.recall).toBeGreaterThanOrEqual(0.9);
     expect(typeof h.results[0].hits[0].id).toBe('string');
   });
@@ -159,7 +315,20 @@ describe('embedkit index', () => {
   it('--ids names the vectors, one id per line', () => {
     writeFileSync(join(dir, 'ids.txt'), `${Array.from({ length: n }, (_, i) => `v${i}`).join('\n')}\n`);
     json('index', 'build', '-i', 'base.fvecs', '--metric', 'l2', '--type', 'flat', '--ids', 'ids.txt', '-o', 'named.ekx');
-    const r = json('index', 'search', '--index', 'named.ekx', '--queries', 'queries.fvecs', '--limit', '4', '--ground-truth', 'gt_l2.ivecs', '--ids', 'ids.txt');
+    const r = json(
+      'index',
+      'search',
+      '--index',
+      'named.ekx',
+      '--queries',
+      'queries.fvecs',
+      '--limit',
+      '4',
+      '--ground-truth',
+      'gt_l2.ivecs',
+      '--ids',
+      'ids.txt',
+    );
     expect(r.recall).toBe(1);
     expect(r.results[2].hits.map((h: { id: string }) => h.id)).toEqual(l2Truth[2].map((i) => `v${i}`));
     const short = run('index', 'build', '-i', 'base.fvecs', '--metric', 'l2', '--ids', 'ids.txt', '--limit', '10', '-o', 'x.ekx', '--json');
@@ -172,7 +341,17 @@ describe('embedkit index', () => {
 
   it('info shows the settings and graph statistics', () => {
     const info = json('index', 'info', 'hnsw.ekx');
-    expect(info).toMatchObject({ type: 'hnsw', metric: 'l2', dim, size: n, quantize: 'int8', m: 12, efConstruction: 100, efSearch: 50, seed: 100 });
+    expect(info).toMatchObject({
+      type: 'hnsw',
+      metric: 'l2',
+      dim,
+      size: n,
+      quantize: 'int8',
+      m: 12,
+      efConstruction: 100,
+      efSearch: 50,
+      seed: 100,
+    });
     expect(info.bytes).toBe(statSync(join(dir, 'hnsw.ekx')).size);
     expect(info.graph.levelCounts[0]).toBe(n);
     expect(info.graph.levelCounts.length).toBe(info.graph.maxLevel + 1);

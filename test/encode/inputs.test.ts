@@ -45,7 +45,8 @@ describe('listImageFiles', () => {
     mkdirSync(join(root, 'b', 'deep'), { recursive: true });
     mkdirSync(join(root, '.thumbs'));
     mkdirSync(join(dir, 'outside'));
-    for (const f of ['z.JPG', 'a.png', 'b/deep/c.webp', 'b/x.bmp', 'b/readme.md', '.hidden.png', '.thumbs/t.png', 'noext']) writeFileSync(join(root, f), '');
+    for (const f of ['z.JPG', 'a.png', 'b/deep/c.webp', 'b/x.bmp', 'b/readme.md', '.hidden.png', '.thumbs/t.png', 'noext'])
+      writeFileSync(join(root, f), '');
     writeFileSync(join(dir, 'outside', 'o.gif'), '');
     symlinkSync(join(dir, 'outside', 'o.gif'), join(root, 'link.gif'));
     symlinkSync(join(dir, 'outside'), join(root, 'linkdir'));
@@ -55,7 +56,16 @@ describe('listImageFiles', () => {
     expect(files[1].path).toBe(join(root, 'b', 'deep', 'c.webp'));
     expect(skipped).toEqual(['b/readme.md', 'noext']);
     const all = await listImageFiles(root, { allFiles: true });
-    expect(all.files.map((f) => f.id)).toEqual(['a.png', 'b/deep/c.webp', 'b/readme.md', 'b/x.bmp', 'dangling.png', 'link.gif', 'noext', 'z.JPG']);
+    expect(all.files.map((f) => f.id)).toEqual([
+      'a.png',
+      'b/deep/c.webp',
+      'b/readme.md',
+      'b/x.bmp',
+      'dangling.png',
+      'link.gif',
+      'noext',
+      'z.JPG',
+    ]);
     expect(all.skipped).toEqual([]);
     expect((await listImageFiles(root, { extensions: ['.WEBP'] })).files.map((f) => f.id)).toEqual(['b/deep/c.webp']);
   });

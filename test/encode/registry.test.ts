@@ -101,7 +101,12 @@ describe('encoder registry', () => {
   it('registerEncoder adds a user encoder that loadEncoder loads and that embeds through the batching base', async () => {
     registerEncoder(trigramEntry('trigram-hash', 64));
     expect(encoderNames()).toContain('trigram-hash');
-    expect(listEncoders().find((e) => e.name === 'trigram-hash')).toMatchObject({ custom: true, available: true, dimension: 64, modality: 'text' });
+    expect(listEncoders().find((e) => e.name === 'trigram-hash')).toMatchObject({
+      custom: true,
+      available: true,
+      dimension: 64,
+      modality: 'text',
+    });
     const encoder = (await loadEncoder('trigram-hash')) as Encoder<string>;
     expect(encoder.dimension).toBe(64);
     const out = await encoder.embed(['the cat sat', 'the cat sat', 'the cats sat', 'zebra quokka', '  '], { batchSize: 2 });
@@ -154,7 +159,8 @@ describe('encoder registry', () => {
 
   it('notes the encoders that need a model path or file', () => {
     const byName = new Map(listEncoders().map((e) => [e.name, e]));
-    for (const name of ['transformer', 'onnx-image', 'trained', 'clip-text', 'clip-image']) expect(byName.get(name)!.note).toContain('needs a model path');
+    for (const name of ['transformer', 'onnx-image', 'trained', 'clip-text', 'clip-image'])
+      expect(byName.get(name)!.note).toContain('needs a model path');
     expect(byName.get('word-vectors')!.note).toContain('option `vectors`');
   });
 

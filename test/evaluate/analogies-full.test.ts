@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { evaluateAnalogies } from '../../src/evaluate/analogies.js';
-import { KeyedVectors } from '../../src/word/keyed-vectors.js';
+import { KeyedVectors } from '../../src/vectors/keyed-vectors.js';
 import { gaussian, prng, QUESTIONS, questionSections } from './fixtures.js';
 
 function randomModel(size: number, dim: number): KeyedVectors {

@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileFormatError, UsageError } from '../../src/errors.js';
 import { evaluateAnalogies } from '../../src/evaluate/analogies.js';
-import { KeyedVectors } from '../../src/word/keyed-vectors.js';
+import { KeyedVectors } from '../../src/vectors/keyed-vectors.js';
 import { gaussian, prng } from './fixtures.js';
 
 /**
@@ -104,8 +104,12 @@ describe('evaluateAnalogies on a handmade model', () => {
   it('reports malformed files with the file name and line', async () => {
     const kv = family();
     const bad = ': s\nman woman king queen\nman woman king\n';
-    await expect(evaluateAnalogies(kv, { text: bad, name: 'q.txt' })).rejects.toThrow(new FileFormatError('q.txt', 'line 3: expected 4 words, found 3'));
-    await expect(evaluateAnalogies(kv, { text: 'man woman king queen\n', name: 'q.txt' })).rejects.toThrow(/q\.txt: line 1: question before/);
+    await expect(evaluateAnalogies(kv, { text: bad, name: 'q.txt' })).rejects.toThrow(
+      new FileFormatError('q.txt', 'line 3: expected 4 words, found 3'),
+    );
+    await expect(evaluateAnalogies(kv, { text: 'man woman king queen\n', name: 'q.txt' })).rejects.toThrow(
+      /q\.txt: line 1: question before/,
+    );
     await expect(evaluateAnalogies(kv, { text: ': empty\n\n', name: 'q.txt' })).rejects.toThrow(/no analogy questions/);
     const lenient = await evaluateAnalogies(kv, bad, { strict: false, restrictVocab: 11 });
     expect(lenient).toMatchObject({ questions: 1, correct: 1 });

@@ -9,11 +9,22 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateAnalogies } from '../../src/evaluate/analogies.js';
 import { evaluateWordPairs } from '../../src/evaluate/word-pairs.js';
-import type { KeyedVectors } from '../../src/word/keyed-vectors.js';
+import type { KeyedVectors } from '../../src/vectors/keyed-vectors.js';
 import { buildModel, QUESTIONS, runPython, WORDSIM, writeWord2vecText } from './fixtures.js';
 
-interface AnalogyJob { kind: 'analogies'; restrict: number; ci: boolean; dummy: boolean; cosmul: boolean }
-interface PairJob { kind: 'pairs'; restrict: number; ci: boolean; dummy: boolean }
+interface AnalogyJob {
+  kind: 'analogies';
+  restrict: number;
+  ci: boolean;
+  dummy: boolean;
+  cosmul: boolean;
+}
+interface PairJob {
+  kind: 'pairs';
+  restrict: number;
+  ci: boolean;
+  dummy: boolean;
+}
 type Job = AnalogyJob | PairJob;
 type GensimSection = { section: string; correct: number; incorrect: number };
 type GensimAnswer = { score: number; sections: GensimSection[] } | { pearson: number; spearman: number; oov_ratio: number };
@@ -77,7 +88,9 @@ describe('evaluation agrees with gensim 4.2', () => {
           dummy4unknown: job.dummy,
           method: job.cosmul ? '3cosmul' : '3cosadd',
         });
-        expect(ours.sections.map((s) => ({ section: s.section, correct: s.correct, incorrect: s.total - s.correct }))).toEqual(ref.sections);
+        expect(ours.sections.map((s) => ({ section: s.section, correct: s.correct, incorrect: s.total - s.correct }))).toEqual(
+          ref.sections,
+        );
         expect(ours.accuracy).toBe(ref.score);
         expect(ours.questions).toBe(19544);
         // The planted structure makes the check meaningful: many questions asked, many right, many wrong.
@@ -88,7 +101,11 @@ describe('evaluation agrees with gensim 4.2', () => {
     } else {
       it(`word pairs: restrict ${job.restrict}, caseInsensitive ${job.ci}, dummy4unknown ${job.dummy}`, async () => {
         const ref = gensim[j] as { pearson: number; spearman: number; oov_ratio: number };
-        const ours = await evaluateWordPairs(kv, WORDSIM, { restrictVocab: job.restrict, caseInsensitive: job.ci, dummy4unknown: job.dummy });
+        const ours = await evaluateWordPairs(kv, WORDSIM, {
+          restrictVocab: job.restrict,
+          caseInsensitive: job.ci,
+          dummy4unknown: job.dummy,
+        });
         expect(Math.abs(ours.pearson - ref.pearson)).toBeLessThan(1e-6);
         expect(Math.abs(ours.spearman - ref.spearman)).toBeLessThan(1e-6);
         expect(ours.oovRatio).toBeCloseTo(ref.oov_ratio, 10);

@@ -8,7 +8,7 @@ import { mulberry32 } from '../../src/math/random.js';
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { KeyedVectors } from '../../src/word/keyed-vectors.js';
+import { KeyedVectors } from '../../src/vectors/keyed-vectors.js';
 
 /** The evaluation files shipped with the workspace. */
 export const QUESTIONS = resolve(SHARED, 'eval/questions-words.txt');
@@ -90,7 +90,10 @@ export function buildModel(size: number, dim: number, seed: number): KeyedVector
   for (const s of sections) {
     const offset = Array.from({ length: dim }, () => 1.2 * normal());
     for (const q of s.questions) {
-      for (const [x, y] of [[q[0], q[1]], [q[2], q[3]]]) {
+      for (const [x, y] of [
+        [q[0], q[1]],
+        [q[2], q[3]],
+      ]) {
         const ix = index.get(x);
         const iy = index.get(y);
         if (ix === undefined || iy === undefined || planted.has(y)) continue;

@@ -10,7 +10,15 @@ describe('Python string rules', () => {
   });
 
   it('float() accepts exactly what Python accepts', () => {
-    const ok: [string, number][] = [['1_0', 10], [' 7.5\n', 7.5], ['+.5', 0.5], ['5.', 5], ['-InFinity', -Infinity], ['.5e-1_0', 5e-11], ['1E3', 1000]];
+    const ok: [string, number][] = [
+      ['1_0', 10],
+      [' 7.5\n', 7.5],
+      ['+.5', 0.5],
+      ['5.', 5],
+      ['-InFinity', -Infinity],
+      ['.5e-1_0', 5e-11],
+      ['1E3', 1000],
+    ];
     for (const [s, v] of ok) expect(pyFloat(s)).toBe(v);
     expect(pyFloat('nan')).toBeNaN();
     for (const s of ['1__0', '_1', '1_', '1e', 'e5', '0x10', '', '1.5.2', 'in f', '.', '1 2']) expect(pyFloat(s)).toBeUndefined();

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { FileFormatError, UsageError } from '../../src/errors.js';
 import { parseWordPairs } from '../../src/evaluate/word-pairs-file.js';
 import { evaluateWordPairs } from '../../src/evaluate/word-pairs.js';
-import { KeyedVectors } from '../../src/word/keyed-vectors.js';
+import { KeyedVectors } from '../../src/vectors/keyed-vectors.js';
 
 /** Cosines: east·east 1, east·northeast √½, east·north 0, east·west -1. */
 function compass(): KeyedVectors {
@@ -17,7 +17,16 @@ function compass(): KeyedVectors {
   return new KeyedVectors({ words: table.map((t) => t[0]), vectors: Float32Array.from(table.flatMap((t) => [t[1], t[2]])), dim: 2 });
 }
 
-const PAIRS = ['# comment', '# w1\tw2\tscore', 'east\teast\t10', 'east\tnortheast\t7', 'EAST\tnorth\t3.0', 'east\twest\t1', 'east\tsouth\t5', ''].join('\n');
+const PAIRS = [
+  '# comment',
+  '# w1\tw2\tscore',
+  'east\teast\t10',
+  'east\tnortheast\t7',
+  'EAST\tnorth\t3.0',
+  'east\twest\t1',
+  'east\tsouth\t5',
+  '',
+].join('\n');
 
 describe('evaluateWordPairs', () => {
   it('correlates cosines with the scores (scipy values), oov ratio in percent', async () => {
@@ -49,7 +58,9 @@ describe('evaluateWordPairs', () => {
     const r = await evaluateWordPairs(compass(), 'east\tnorth\t1\nup\tdown\t2\n');
     expect(r.pearson).toBeNaN();
     expect(r.pairs).toBe(1);
-    await expect(evaluateWordPairs(compass(), { text: '# only comments\n', name: 'ws.tsv' })).rejects.toThrow(new FileFormatError('ws.tsv', 'no word pairs found'));
+    await expect(evaluateWordPairs(compass(), { text: '# only comments\n', name: 'ws.tsv' })).rejects.toThrow(
+      new FileFormatError('ws.tsv', 'no word pairs found'),
+    );
     await expect(evaluateWordPairs(compass(), '/nonexistent/ws.tsv')).rejects.toThrow(/ws\.tsv: cannot read file \(ENOENT\)/);
   });
 });
@@ -66,7 +77,9 @@ describe('parseWordPairs', () => {
   });
 
   it('reports malformed lines with file and line, or skips them when not strict', () => {
-    expect(() => parseWordPairs('a\tb\t1\n\na\tb\n', 'ws.tsv')).toThrow(new FileFormatError('ws.tsv', 'line 3: expected 3 fields separated by "\\t", found 2'));
+    expect(() => parseWordPairs('a\tb\t1\n\na\tb\n', 'ws.tsv')).toThrow(
+      new FileFormatError('ws.tsv', 'line 3: expected 3 fields separated by "\\t", found 2'),
+    );
     expect(() => parseWordPairs('a\tb\t0x10\n', 'ws.tsv')).toThrow(/ws\.tsv: line 1: '0x10' is not a number/);
     expect(parseWordPairs('a\tb\n#x\nc\td\t2\na\tb\tc\td\n', 'f', '\t', false)).toEqual({
       pairs: [{ a: 'c', b: 'd', score: 2, line: 3 }],

@@ -6,7 +6,7 @@ import ts from 'typescript';
 const SRC = fileURLToPath(new URL('../../src', import.meta.url));
 
 /**
- * Transpiles `entry` (a file under src/, e.g. 'io/container-write.ts') and every module it imports
+ * Transpiles `entry` (a file under src/, e.g. 'io/container/write.ts') and every module it imports
  * relatively into `outDir`, keeping the src/ layout, so a plain `node` child process can import the
  * real code (Node 20 cannot run TypeScript). Returns the path of the entry's .js file.
  */
@@ -21,7 +21,9 @@ export function buildForChild(entry: string, outDir: string): string {
     done.add(file);
     const source = fs.readFileSync(file, 'utf8');
     for (const match of source.matchAll(/from '(\.{1,2}\/[^']+)\.js'/g)) pending.push(path.resolve(path.dirname(file), `${match[1]}.ts`));
-    const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
+    const { outputText } = ts.transpileModule(source, {
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+    });
     const out = path.join(outDir, path.relative(SRC, file)).replace(/\.ts$/, '.js');
     fs.mkdirSync(path.dirname(out), { recursive: true });
     fs.writeFileSync(out, outputText);

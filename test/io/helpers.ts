@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'vitest';
 import { FileFormatError } from '../../src/errors.js';
-import { KeyedVectors } from '../../src/word/keyed-vectors.js';
+import { KeyedVectors } from '../../src/vectors/keyed-vectors.js';
 import { mulberry32 } from '../../src/math/random.js';
 
 /** A fresh temporary directory; removed by the returned cleanup function. */
@@ -44,7 +44,8 @@ export function expectSameFloats(actual: Float32Array, expected: Float32Array): 
   const a = new Uint32Array(actual.buffer, actual.byteOffset, actual.length);
   const b = new Uint32Array(expected.buffer, expected.byteOffset, expected.length);
   for (let i = 0; i < a.length; i++) {
-    if (a[i] !== b[i]) expect(`index ${i}: ${actual[i]} (0x${a[i].toString(16)})`).toBe(`index ${i}: ${expected[i]} (0x${b[i].toString(16)})`);
+    if (a[i] !== b[i])
+      expect(`index ${i}: ${actual[i]} (0x${a[i].toString(16)})`).toBe(`index ${i}: ${expected[i]} (0x${b[i].toString(16)})`);
   }
 }
 

@@ -4,11 +4,11 @@ import { seedState } from '../../src/math/random.js';
 import { EncodedCorpusWriter } from '../../src/text/encoded-corpus.js';
 import { sentencesFrom } from '../../src/text/sentence-source.js';
 import { VocabScanner } from '../../src/text/vocab-scanner.js';
-import { buildHuffman } from '../../src/word/word2vec/huffman.js';
-import { INIT_RNG_STREAM } from '../../src/word/word2vec/layout.js';
-import { resolveOptions, type Word2VecOptions } from '../../src/word/word2vec/options.js';
-import { keepThresholds, noiseTable, sigmoidTables } from '../../src/word/word2vec/tables.js';
-import { Word2Vec } from '../../src/word/word2vec/trainer.js';
+import { buildHuffman } from '../../src/vectors/word2vec/huffman.js';
+import { INIT_RNG_STREAM } from '../../src/vectors/word2vec/layout.js';
+import { resolveOptions, type Word2VecOptions } from '../../src/vectors/word2vec/options.js';
+import { keepThresholds, noiseTable, sigmoidTables } from '../../src/vectors/word2vec/tables.js';
+import { Word2Vec } from '../../src/vectors/word2vec/trainer.js';
 import { syntheticSentences } from '../helpers/synthetic-corpus.js';
 import { ReferenceKernel } from './word2vec-reference.js';
 

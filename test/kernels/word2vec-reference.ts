@@ -5,7 +5,7 @@
  * 4 accumulators, then the same horizontal sum). Slow and simple on purpose.
  */
 import type { AliasTable } from '../../src/math/alias-table.js';
-import type { HuffmanTree } from '../../src/word/word2vec/huffman.js';
+import type { HuffmanTree } from '../../src/vectors/word2vec/huffman.js';
 
 const f = Math.fround;
 const MASK = (1n << 64n) - 1n;

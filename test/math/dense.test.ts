@@ -25,7 +25,12 @@ describe('dense kernels', () => {
   });
 
   it('matVec matches naive dots over a row range, writing at an offset', () => {
-    for (const [rows, dim] of [[1, 1], [7, 3], [13, 100], [50, 5]]) {
+    for (const [rows, dim] of [
+      [1, 1],
+      [7, 3],
+      [13, 100],
+      [50, 5],
+    ]) {
       const m = randomMatrix(rows, dim, rows * dim);
       const x = randomMatrix(1, dim, 99);
       const out = new Float32Array(rows + 2).fill(-7);

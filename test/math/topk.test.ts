@@ -29,7 +29,15 @@ describe('TopK', () => {
 
   it('gives the same answer whatever the push order (ties keep the lower index)', () => {
     const heap = new TopK(3);
-    for (const [s, i] of [[1, 9], [2, 5], [2, 1], [0.5, 0], [2, 7], [1, 2]] as const) heap.push(s, i);
+    for (const [s, i] of [
+      [1, 9],
+      [2, 5],
+      [2, 1],
+      [0.5, 0],
+      [2, 7],
+      [1, 2],
+    ] as const)
+      heap.push(s, i);
     expect(Array.from(heap.drain().indices)).toEqual([1, 5, 7]);
   });
 

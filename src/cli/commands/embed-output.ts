@@ -2,11 +2,11 @@
 // "error"), .fvecs or .ekv (successful rows only). Every output is written atomically.
 import path from 'node:path';
 import { UsageError } from '../../errors.js';
-import { openAtomicWriter, writeFileAtomic, type AtomicWriter } from '../../io/atomic-write.js';
-import { formatFloat32 } from '../../io/float-text.js';
-import { saveVectors } from '../../io/save.js';
-import { writeFvecs } from '../../io/vecs-write.js';
-import { KeyedVectors } from '../../word/keyed-vectors.js';
+import { openAtomicWriter, writeFileAtomic, type AtomicWriter } from '../../io/core/atomic-write.js';
+import { formatFloat32 } from '../../io/core/float-text.js';
+import { saveVectors } from '../../vectors/save.js';
+import { writeFvecs } from '../../io/matrix/vecs-write.js';
+import { KeyedVectors } from '../../vectors/keyed-vectors.js';
 
 export const OUTPUT_FORMATS = ['jsonl', 'fvecs', 'ekv'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -125,8 +125,7 @@ class MatrixSink implements EmbedSink {
     if (this.format === 'fvecs') {
       await writeFvecs(this.file, { data, dim: this.dim, rows: this.rows });
       await writeFileAtomic(idsFileOf(this.file), `${this.ids.join('\n')}\n`);
-    }
-    else await saveVectors(new KeyedVectors({ words: this.ids, vectors: data, dim: this.dim }), this.file, { format: 'ekv' });
+    } else await saveVectors(new KeyedVectors({ words: this.ids, vectors: data, dim: this.dim }), this.file, { format: 'ekv' });
     return this.rows;
   }
 

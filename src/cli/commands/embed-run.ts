@@ -81,8 +81,10 @@ export function parseOptionValue(value: string, previous: Record<string, unknown
 /** Checks what can be checked before anything is read or loaded (bad usage exits with 2 early). */
 export function checkEmbedUsage(o: EmbedCommonOptions, modality: Modality): OutputFormat {
   const entry = getEncoderEntry(o.encoder);
-  if (entry.modality !== modality) throw new UsageError(`encoder '${o.encoder}' embeds ${entry.modality}, not ${modality} (use \`embedkit embed ${entry.modality}\`)`);
-  if (o.model !== undefined && o.option && 'path' in o.option) throw new UsageError('give the model path either with --model or with --option path=…, not both');
+  if (entry.modality !== modality)
+    throw new UsageError(`encoder '${o.encoder}' embeds ${entry.modality}, not ${modality} (use \`embedkit embed ${entry.modality}\`)`);
+  if (o.model !== undefined && o.option && 'path' in o.option)
+    throw new UsageError('give the model path either with --model or with --option path=…, not both');
   if (entry.needsPath && o.model === undefined && !(o.option && 'path' in o.option) && !(o.option && 'model' in o.option)) {
     throw new UsageError(`encoder '${o.encoder}' loads a model you give: add --model PATH`);
   }
@@ -98,18 +100,32 @@ async function checkOutputDir(output: string): Promise<void> {
   } catch (error) {
     if (error instanceof EmbedkitError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    throw new EmbedkitError(`cannot write ${output}: ${code === 'ENOENT' ? `the directory ${dir} does not exist` : `${dir} is not writable (${code})`}`);
+    throw new EmbedkitError(
+      `cannot write ${output}: ${code === 'ENOENT' ? `the directory ${dir} does not exist` : `${dir} is not writable (${code})`}`,
+    );
   }
 }
 
 /** Embeds `items` with the encoder of `o`, writes `o.output`, prints the summary; returns the exit code. */
-export async function runEmbed<I>(modality: Modality, o: EmbedCommonOptions, format: OutputFormat, items: readonly EmbedItem<I>[], skipped?: string[]): Promise<number> {
+export async function runEmbed<I>(
+  modality: Modality,
+  o: EmbedCommonOptions,
+  format: OutputFormat,
+  items: readonly EmbedItem<I>[],
+  skipped?: string[],
+): Promise<number> {
   const t0 = performance.now();
-  if (items.length === 0) throw new EmbedkitError(`${o.input}: no inputs to embed${skipped?.length ? ` (${skipped.length} files skipped by extension; --all-files takes them)` : ''}`);
+  if (items.length === 0)
+    throw new EmbedkitError(
+      `${o.input}: no inputs to embed${skipped?.length ? ` (${skipped.length} files skipped by extension; --all-files takes them)` : ''}`,
+    );
   if (format === 'fvecs') {
     // FILE.ids holds one id per line: an id with a line break (a file name can have one) would shift every later row.
     const broken = items.find((item) => typeof item.id === 'string' && /[\r\n]/.test(item.id));
-    if (broken) throw new UsageError(`cannot write the ids of ${o.output} one per line: the id ${JSON.stringify(broken.id)} has a line break (use .jsonl or .ekv)`);
+    if (broken)
+      throw new UsageError(
+        `cannot write the ids of ${o.output} one per line: the id ${JSON.stringify(broken.id)} has a line break (use .jsonl or .ekv)`,
+      );
   }
   await checkOutputDir(o.output);
   const bar = new ProgressBar(!o.quiet);
@@ -130,7 +146,11 @@ export async function runEmbed<I>(modality: Modality, o: EmbedCommonOptions, for
     const total = items.length;
     // Encoders that fit on their first inputs (SIF's component, TF-IDF's IDF; `autoFit`) would fit on
     // the first chunk only: fit them on every input first, as one `embed` call of the library does.
-    const fittable = encoder as Encoder & { autoFit?: unknown; fitted?: unknown; fitAsync?: (corpus: Iterable<unknown>, signal?: AbortSignal) => Promise<unknown> };
+    const fittable = encoder as Encoder & {
+      autoFit?: unknown;
+      fitted?: unknown;
+      fitAsync?: (corpus: Iterable<unknown>, signal?: AbortSignal) => Promise<unknown>;
+    };
     if (total > CHUNK && fittable.autoFit === true && fittable.fitted === false && typeof fittable.fitAsync === 'function') {
       bar.update('fit', 0, o.encoder, true);
       try {
@@ -155,17 +175,28 @@ export async function runEmbed<I>(modality: Modality, o: EmbedCommonOptions, for
           onProgress: (done) => {
             const all = start + done;
             const rate = all / Math.max(1e-3, (performance.now() - te) / 1000);
-            bar.update('embed', all / total, `${compact(all)}/${compact(total)} ${modality === 'text' ? 'lines' : 'files'}, ${rate.toFixed(1)}/s, eta ${duration((total - all) / rate)}`);
+            bar.update(
+              'embed',
+              all / total,
+              `${compact(all)}/${compact(total)} ${modality === 'text' ? 'lines' : 'files'}, ${rate.toFixed(1)}/s, eta ${duration((total - all) / rate)}`,
+            );
           },
         },
       );
-      if (result.dim !== dim || result.rows !== chunk.length) throw new EmbedkitError(`encoder '${o.encoder}' returned ${result.rows} rows × ${result.dim} for ${chunk.length} inputs of dimension ${dim}`);
+      if (result.dim !== dim || result.rows !== chunk.length)
+        throw new EmbedkitError(
+          `encoder '${o.encoder}' returned ${result.rows} rows × ${result.dim} for ${chunk.length} inputs of dimension ${dim}`,
+        );
       const failed = new Map<number, string>();
       for (const e of result.errors) {
         failed.set(e.index, e.message);
         const { id, input } = chunk[e.index];
         errors.push({ id, error: e.message });
-        errorLines.push(modality === 'image' && typeof input === 'string' && input !== '' && e.message.startsWith(`${input}: `) ? e.message : `${String(id)}: ${e.message}`);
+        errorLines.push(
+          modality === 'image' && typeof input === 'string' && input !== '' && e.message.startsWith(`${input}: `)
+            ? e.message
+            : `${String(id)}: ${e.message}`,
+        );
       }
       await sink.add(
         chunk.map((item) => item.id),
@@ -214,13 +245,15 @@ function report(s: EmbedSummary, errorLines: string[], json: boolean): void {
   if (json) return printJson(s);
   const shown = errorLines.slice(0, SHOWN_ERRORS).map((line) => `embedkit: failed: ${line}`);
   if (s.errors.length > SHOWN_ERRORS) shown.push(`embedkit: … and ${s.errors.length - SHOWN_ERRORS} more failures (--json lists all)`);
-  if (s.embedded === 0) shown.push(`embedkit: error: all ${s.inputs} inputs failed${s.written ? ` (${s.output} lists the errors)` : '; nothing written'}`);
+  if (s.embedded === 0)
+    shown.push(`embedkit: error: all ${s.inputs} inputs failed${s.written ? ` (${s.output} lists the errors)` : '; nothing written'}`);
   if (shown.length > 0) process.stderr.write(`${shown.join('\n')}\n`);
   const lines = [
     `embedded ${s.embedded} of ${s.inputs} ${s.modality === 'text' ? 'lines' : 'files'} with ${s.encoder} (${s.dimension} dims) in ${s.seconds.toFixed(2)} s ` +
       `(load ${s.loadSeconds.toFixed(2)} s, ${s.itemsPerSecond.toFixed(1)}/s)${s.failed > 0 ? `, ${s.failed} failed` : ''}`,
   ];
   if (s.written) lines.push(`wrote ${s.output} (${s.format}, ${s.rows} rows)${s.idsFile ? ` and its ids ${s.idsFile}` : ''}`);
-  if (s.skipped?.length) lines.push(`skipped ${s.skipped.length} file${s.skipped.length === 1 ? '' : 's'} by extension (--all-files takes them)`);
+  if (s.skipped?.length)
+    lines.push(`skipped ${s.skipped.length} file${s.skipped.length === 1 ? '' : 's'} by extension (--all-files takes them)`);
   printLines(lines);
 }

@@ -16,11 +16,22 @@ function commonOptions(command: Command, inputHelp: string, outputHelp: string):
     .requiredOption('-e, --encoder <name>', 'encoder name (`embedkit encoders` lists them)')
     .requiredOption('-i, --input <path>', inputHelp)
     .requiredOption('-o, --output <file>', outputHelp)
-    .addOption(new Option('--format <format>', 'output format (default: from the extension .jsonl/.ndjson, .fvecs, .ekv)').argParser(oneOf(OUTPUT_FORMATS)))
+    .addOption(
+      new Option('--format <format>', 'output format (default: from the extension .jsonl/.ndjson, .fvecs, .ekv)').argParser(
+        oneOf(OUTPUT_FORMATS),
+      ),
+    )
     .option('-m, --model <path>', 'model folder or file, for encoders of a user-supplied model (transformer, onnx-image, clip, trained)')
-    .option('-O, --option <key=value>', 'encoder load option, repeatable (e.g. -O threads=2 -O pooling=cls); numbers, true/false and JSON are parsed', parseOptionValue)
-    .option('--batch-size <n>', 'inputs per model call (default: the encoder\'s)', int(1, 65536))
-    .option('--no-normalize', 'keep raw vectors (default: unit length, except for encoders that default to raw vectors: face-api; -O normalize=true forces it)')
+    .option(
+      '-O, --option <key=value>',
+      'encoder load option, repeatable (e.g. -O threads=2 -O pooling=cls); numbers, true/false and JSON are parsed',
+      parseOptionValue,
+    )
+    .option('--batch-size <n>', "inputs per model call (default: the encoder's)", int(1, 65536))
+    .option(
+      '--no-normalize',
+      'keep raw vectors (default: unit length, except for encoders that default to raw vectors: face-api; -O normalize=true forces it)',
+    )
     .option('--cache <dir>', 'on-disk cache of embeddings keyed by content hash (reused across runs by encoders that support it)')
     .option('--json', 'print a JSON summary {encoder, inputs, embedded, failed, dimension, seconds, output, errors, …}', false)
     .option('-q, --quiet', 'no progress bar', false);

@@ -17,7 +17,8 @@ export function registerEncoders(program: Command, globals: () => GlobalOptions)
       const list = listEncoders(o.modality ? { modality: o.modality } : {});
       if (o.json || globals().json) return printJson(list);
       const rows: (string | number)[][] = [['name', 'modality', 'dim', 'available', 'description']];
-      for (const e of list) rows.push([e.name, e.modality, e.dimension > 0 ? e.dimension : 'model', e.available ? 'yes' : 'no', e.description]);
+      for (const e of list)
+        rows.push([e.name, e.modality, e.dimension > 0 ? e.dimension : 'model', e.available ? 'yes' : 'no', e.description]);
       const notes = list.flatMap((e) => [
         ...(e.reason ? [`  ${e.name}: not available: ${e.reason}`] : []),
         ...(e.note ? [`  ${e.name}: ${e.note}`] : []),

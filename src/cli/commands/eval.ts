@@ -23,31 +23,46 @@ export function registerEval(program: Command, globals: () => GlobalOptions): vo
     .option('--limit <n>', 'load only the first n vectors of the file', int(1))
     .option('--json', 'print JSON {accuracy, correct, total, sections, …}', false)
     .option('-q, --quiet', 'no progress bar', false)
-    .action(async (model: string, positional: string | undefined, o: { questions?: string; restrictVocab: number; cosmul: boolean; caseSensitive: boolean; limit?: number; json: boolean; quiet: boolean }) => {
-      const file = positional ?? o.questions;
-      if (!file) throw new UsageError('eval analogy needs a questions file (e.g. questions-words.txt): embedkit eval analogy MODEL QUESTIONS');
-      const { vectors } = await loadModel(model, o.limit);
-      const bar = new ProgressBar(!o.quiet);
-      const r = await evaluateAnalogies(vectors, file, {
-        restrictVocab: o.restrictVocab,
-        method: o.cosmul ? '3cosmul' : '3cosadd',
-        caseInsensitive: !o.caseSensitive,
-        signal: abortOnSigint(),
-        onProgress: (fraction: number) => bar.update('eval', fraction, 'analogy questions'),
-      });
-      bar.done();
-      if (o.json || globals().json) return printJson(r);
-      const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
-      printLines([
-        ...table([
-          ['section', 'correct', 'total', 'accuracy'],
-          ...r.sections.map((s) => [s.section, s.correct, s.total, pct(s.accuracy)]),
-        ]),
-        '',
-        `semantic ${pct(r.semantic.accuracy)} (${r.semantic.correct}/${r.semantic.total}), syntactic ${pct(r.syntactic.accuracy)} (${r.syntactic.correct}/${r.syntactic.total})`,
-        `total accuracy ${pct(r.accuracy)} (${r.correct}/${r.total}); coverage ${pct(r.coverage)} of ${r.questions} questions`,
-      ]);
-    });
+    .action(
+      async (
+        model: string,
+        positional: string | undefined,
+        o: {
+          questions?: string;
+          restrictVocab: number;
+          cosmul: boolean;
+          caseSensitive: boolean;
+          limit?: number;
+          json: boolean;
+          quiet: boolean;
+        },
+      ) => {
+        const file = positional ?? o.questions;
+        if (!file)
+          throw new UsageError('eval analogy needs a questions file (e.g. questions-words.txt): embedkit eval analogy MODEL QUESTIONS');
+        const { vectors } = await loadModel(model, o.limit);
+        const bar = new ProgressBar(!o.quiet);
+        const r = await evaluateAnalogies(vectors, file, {
+          restrictVocab: o.restrictVocab,
+          method: o.cosmul ? '3cosmul' : '3cosadd',
+          caseInsensitive: !o.caseSensitive,
+          signal: abortOnSigint(),
+          onProgress: (fraction: number) => bar.update('eval', fraction, 'analogy questions'),
+        });
+        bar.done();
+        if (o.json || globals().json) return printJson(r);
+        const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+        printLines([
+          ...table([
+            ['section', 'correct', 'total', 'accuracy'],
+            ...r.sections.map((s) => [s.section, s.correct, s.total, pct(s.accuracy)]),
+          ]),
+          '',
+          `semantic ${pct(r.semantic.accuracy)} (${r.semantic.correct}/${r.semantic.total}), syntactic ${pct(r.syntactic.accuracy)} (${r.syntactic.correct}/${r.syntactic.total})`,
+          `total accuracy ${pct(r.accuracy)} (${r.correct}/${r.total}); coverage ${pct(r.coverage)} of ${r.questions} questions`,
+        ]);
+      },
+    );
 
   ev.command('pairs')
     .description('word-pair similarity (WordSim-353 / SimLex-999 tsv): Pearson, Spearman, OOV ratio, like gensim evaluate_word_pairs')
@@ -59,19 +74,25 @@ export function registerEval(program: Command, globals: () => GlobalOptions): vo
     .option('--dummy4unknown', 'score pairs with unknown words as 0 instead of skipping them', false)
     .option('--limit <n>', 'load only the first n vectors of the file', int(1))
     .option('--json', 'print JSON {spearman, pearson, oovRatio, …}', false)
-    .action(async (model: string, positional: string | undefined, o: { pairs?: string; restrictVocab: number; caseSensitive: boolean; dummy4unknown: boolean; limit?: number; json: boolean }) => {
-      const file = positional ?? o.pairs;
-      if (!file) throw new UsageError('eval pairs needs a word-pairs file (e.g. wordsim353.tsv): embedkit eval pairs MODEL PAIRS');
-      const { vectors } = await loadModel(model, o.limit);
-      const r = await evaluateWordPairs(vectors, file, {
-        restrictVocab: o.restrictVocab,
-        caseInsensitive: !o.caseSensitive,
-        dummy4unknown: o.dummy4unknown,
-      });
-      if (o.json || globals().json) return printJson(r);
-      printLines([
-        `Spearman ρ ${r.spearman.toFixed(4)}   Pearson r ${r.pearson.toFixed(4)}`,
-        `pairs used ${r.pairs}, out of vocabulary ${r.oov} (${r.oovRatio.toFixed(2)}%)`,
-      ]);
-    });
+    .action(
+      async (
+        model: string,
+        positional: string | undefined,
+        o: { pairs?: string; restrictVocab: number; caseSensitive: boolean; dummy4unknown: boolean; limit?: number; json: boolean },
+      ) => {
+        const file = positional ?? o.pairs;
+        if (!file) throw new UsageError('eval pairs needs a word-pairs file (e.g. wordsim353.tsv): embedkit eval pairs MODEL PAIRS');
+        const { vectors } = await loadModel(model, o.limit);
+        const r = await evaluateWordPairs(vectors, file, {
+          restrictVocab: o.restrictVocab,
+          caseInsensitive: !o.caseSensitive,
+          dummy4unknown: o.dummy4unknown,
+        });
+        if (o.json || globals().json) return printJson(r);
+        printLines([
+          `Spearman ρ ${r.spearman.toFixed(4)}   Pearson r ${r.pearson.toFixed(4)}`,
+          `pairs used ${r.pairs}, out of vocabulary ${r.oov} (${r.oovRatio.toFixed(2)}%)`,
+        ]);
+      },
+    );
 }

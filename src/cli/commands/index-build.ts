@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { createIndex } from '../../index/index.js';
-import type { Id, Metric } from '../../index/types.js';
+import { createIndex } from '../../ann/index.js';
+import type { Id, Metric } from '../../ann/types.js';
 import { printJson, printLines } from '../output.js';
 import { int, oneOf } from '../parse.js';
 import type { GlobalOptions } from '../run.js';
@@ -33,15 +33,33 @@ export function registerIndexBuild(index: Command, globals: () => GlobalOptions)
   index
     .command('build')
     .description('build a vector index (exact flat, or HNSW) from a vector file and save it')
-    .requiredOption('-i, --input <file>', 'vectors: .fvecs/.bvecs/.ivecs, .npy, JSON Lines ({"id", "vector", …metadata}) or a word-vector file (ids = the words)')
-    .addOption(new Option('--metric <metric>', 'cosine, l2 (squared Euclidean), ip (inner product) or hamming (bits)').argParser(oneOf(METRICS, METRIC_ALIASES)).makeOptionMandatory())
-    .addOption(new Option('--type <type>', 'flat (exact) or hnsw (approximate)').default('hnsw').argParser(oneOf(['flat', 'hnsw'] as const)))
+    .requiredOption(
+      '-i, --input <file>',
+      'vectors: .fvecs/.bvecs/.ivecs, .npy, JSON Lines ({"id", "vector", …metadata}) or a word-vector file (ids = the words)',
+    )
+    .addOption(
+      new Option('--metric <metric>', 'cosine, l2 (squared Euclidean), ip (inner product) or hamming (bits)')
+        .argParser(oneOf(METRICS, METRIC_ALIASES))
+        .makeOptionMandatory(),
+    )
+    .addOption(
+      new Option('--type <type>', 'flat (exact) or hnsw (approximate)').default('hnsw').argParser(oneOf(['flat', 'hnsw'] as const)),
+    )
     .requiredOption('-o, --output <file>', 'where to save the index (written atomically)')
     .option('--m <n>', 'HNSW: links per node (2·M on level 0)', int(2, 256), 16)
     .option('--ef-construction <n>', 'HNSW: candidate list size while building', int(1, 100000), 200)
     .option('--ef-search <n>', 'HNSW: default candidate list size of searches (stored in the file)', int(1, 100000), 50)
-    .addOption(new Option('--quantize <codes>', 'traversal codes (results re-ranked exactly): none, int8 or binary (default: int8; none for hamming)').argParser(oneOf(['none', 'int8', 'binary'] as const)))
-    .addOption(new Option('--int8-range <range>', 'int8: one range per dimension or one global range').default('per-dimension').argParser(oneOf(['per-dimension', 'global'] as const)))
+    .addOption(
+      new Option(
+        '--quantize <codes>',
+        'traversal codes (results re-ranked exactly): none, int8 or binary (default: int8; none for hamming)',
+      ).argParser(oneOf(['none', 'int8', 'binary'] as const)),
+    )
+    .addOption(
+      new Option('--int8-range <range>', 'int8: one range per dimension or one global range')
+        .default('per-dimension')
+        .argParser(oneOf(['per-dimension', 'global'] as const)),
+    )
     .option('--threads <n>', 'worker threads for the build (default: all cores)', int(1, 1024))
     .option('--seed <n>', 'HNSW: seed of the level generator', int(0, 2 ** 31 - 1), 100)
     .option('--ids <file>', 'ids, one per line (default: the ids/words of the input file, else row numbers 0, 1, …)')
@@ -64,7 +82,12 @@ export function registerIndexBuild(index: Command, globals: () => GlobalOptions)
         const index = hnsw
           ? createIndex({ ...common, type: 'hnsw', m: o.m, efConstruction: o.efConstruction, efSearch: o.efSearch, seed: o.seed })
           : createIndex({ ...common, type: 'flat' });
-        show.phase('build', 1, 3, `${o.type} index of ${v.rows} vectors × ${v.dim}${o.metric === 'hamming' ? ' bits' : ''}, ${index.threads} thread${index.threads === 1 ? '' : 's'}`);
+        show.phase(
+          'build',
+          1,
+          3,
+          `${o.type} index of ${v.rows} vectors × ${v.dim}${o.metric === 'hamming' ? ' bits' : ''}, ${index.threads} thread${index.threads === 1 ? '' : 's'}`,
+        );
         const tb = performance.now();
         await index.add(ids, v.vectors, v.metadata);
         const buildSeconds = since(tb);
@@ -86,7 +109,9 @@ export function registerIndexBuild(index: Command, globals: () => GlobalOptions)
           type: index.type,
           quantize: index.quantize,
           ...(index.quantize === 'int8' ? { int8Range: index.int8Range } : {}),
-          ...(index.type === 'hnsw' ? { m: index.m, efConstruction: index.efConstruction, efSearch: index.efSearch, seed: index.seed } : {}),
+          ...(index.type === 'hnsw'
+            ? { m: index.m, efConstruction: index.efConstruction, efSearch: index.efSearch, seed: index.seed }
+            : {}),
           threads: index.threads,
           idSource: o.ids ? 'ids-file' : v.ids ? v.format : 'row-numbers',
           metadata: v.metadata !== undefined,

@@ -6,7 +6,9 @@ import { registerIndexSearch } from './index-search.js';
 
 /** `embedkit index build|search|info`. */
 export function registerIndex(program: Command, globals: () => GlobalOptions): void {
-  const index = program.command('index').description('vector indexes: build (flat or HNSW) from a vector file, search with recall@k, show info');
+  const index = program
+    .command('index')
+    .description('vector indexes: build (flat or HNSW) from a vector file, search with recall@k, show info');
   registerIndexBuild(index, globals);
   registerIndexSearch(index, globals);
   registerIndexInfo(index, globals);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { loadIndex } from '../../index/index.js';
+import { loadIndex } from '../../ann/index.js';
 import { printJson, printLines, table } from '../output.js';
 import type { GlobalOptions } from '../run.js';
 import { fileBytes, megabytes } from './index-input.js';
@@ -23,7 +23,9 @@ export function registerIndexInfo(index: Command, globals: () => GlobalOptions):
         size: idx.size,
         quantize: idx.quantize,
         ...(idx.quantize === 'int8' ? { int8Range: idx.int8Range } : {}),
-        ...(idx.type === 'hnsw' ? { m: idx.m, efConstruction: idx.efConstruction, efSearch: idx.efSearch, seed: idx.seed, graph: idx.graphStats() } : {}),
+        ...(idx.type === 'hnsw'
+          ? { m: idx.m, efConstruction: idx.efConstruction, efSearch: idx.efSearch, seed: idx.seed, graph: idx.graphStats() }
+          : {}),
       };
       if (o.json || globals().json) return printJson(info);
       const rows: (string | number)[][] = [
@@ -32,7 +34,14 @@ export function registerIndexInfo(index: Command, globals: () => GlobalOptions):
         ['metric', idx.metric],
         ['dim', `${idx.dim}${idx.metric === 'hamming' ? ' bits' : ''}`],
         ['vectors', String(idx.size)],
-        ['quantize', idx.quantize === 'int8' ? `int8 (${idx.int8Range} range), exact re-ranking` : idx.quantize === 'binary' ? 'binary sign codes, exact re-ranking' : 'none'],
+        [
+          'quantize',
+          idx.quantize === 'int8'
+            ? `int8 (${idx.int8Range} range), exact re-ranking`
+            : idx.quantize === 'binary'
+              ? 'binary sign codes, exact re-ranking'
+              : 'none',
+        ],
       ];
       if (idx.type === 'hnsw') {
         const g = idx.graphStats();

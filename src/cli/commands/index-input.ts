@@ -2,8 +2,8 @@
 // and phase display.
 import { readFile, stat } from 'node:fs/promises';
 import { FileFormatError } from '../../errors.js';
-import type { Id, Metadata, Metric } from '../../index/types.js';
-import { readVectorsAny, type AnyVectorFormat } from '../../io/read-any.js';
+import type { Id, Metadata, Metric } from '../../ann/types.js';
+import { readVectorsAny, type AnyVectorFormat } from '../../io/matrix/read-any.js';
 import { ProgressBar } from '../progress-bar.js';
 
 /** Vectors as an index takes them: float rows, or packed bits for the hamming metric. */
@@ -26,7 +26,13 @@ export interface IndexVectors {
  * the value is > 0 (so 0/1 data and sign-binarised embeddings both work). Bit j of a row is bit
  * (j mod 8) of byte ⌊j / 8⌋.
  */
-function packBits(file: string, data: Float32Array, rows: number, cols: number, format: AnyVectorFormat): { bits: Uint8Array; dim: number } {
+function packBits(
+  file: string,
+  data: Float32Array,
+  rows: number,
+  cols: number,
+  format: AnyVectorFormat,
+): { bits: Uint8Array; dim: number } {
   if (format === 'bvecs') {
     const bits = new Uint8Array(rows * cols);
     for (let i = 0; i < bits.length; i++) bits[i] = data[i];
@@ -64,7 +70,12 @@ export async function readIndexVectors(file: string, metric: Metric, limit?: num
  * strings. With `allowMore` (the base was read with --limit) only the first `rows` lines are used.
  * `rowsAre` words the count in the error (`{n}` is replaced by `rows`).
  */
-export async function readIdsFile(file: string, rows?: number, allowMore = false, rowsAre = 'the vectors file has {n} vectors'): Promise<string[]> {
+export async function readIdsFile(
+  file: string,
+  rows?: number,
+  allowMore = false,
+  rowsAre = 'the vectors file has {n} vectors',
+): Promise<string[]> {
   const text = await readFile(file, 'utf8');
   const lines = text.split(/\r?\n/);
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { FileFormatError } from '../../errors.js';
-import { loadIndex, type LoadedIndex } from '../../index/index.js';
-import type { Id, Metric, SearchHit } from '../../index/types.js';
-import { readIvecs } from '../../io/vecs-read.js';
+import { loadIndex, type LoadedIndex } from '../../ann/index.js';
+import type { Id, Metric, SearchHit } from '../../ann/types.js';
+import { readIvecs } from '../../io/matrix/vecs-read.js';
 import { printJson, printLines } from '../output.js';
 import { int } from '../parse.js';
 import type { GlobalOptions } from '../run.js';
@@ -58,7 +58,12 @@ async function baseRowIds(o: SearchOptions, metric: Metric): Promise<(Id | null)
  * recall@k: for each query, the share of its true k nearest neighbours (the first k rows of its
  * ground-truth line, mapped to ids by `rowIds`, or taken as ids themselves) found among the hits.
  */
-async function recallAtK(gtFile: string, rowIds: (Id | null)[] | undefined, results: SearchHit[][], k: number): Promise<{ recall: number; gtK: number }> {
+async function recallAtK(
+  gtFile: string,
+  rowIds: (Id | null)[] | undefined,
+  results: SearchHit[][],
+  k: number,
+): Promise<{ recall: number; gtK: number }> {
   const gt = await readIvecs(gtFile);
   if (gt.rows < results.length) throw new FileFormatError(gtFile, `has ${gt.rows} rows, fewer than the ${results.length} queries`);
   const gtK = Math.min(k, gt.dim);
@@ -92,12 +97,25 @@ export function registerIndexSearch(index: Command, globals: () => GlobalOptions
     .option('-k, --k <n>', 'neighbours per query', int(1, 100000), 10)
     .option('--ef <n>', 'HNSW: candidate list size (default: the efSearch stored in the index)', int(1, 100000))
     .option('--ground-truth <file>', '.ivecs of the true neighbours as row numbers of the base file; reports recall@k')
-    .option('--base <file>', 'with --ground-truth: the base file the index was built from, to map its rows to ids (default: ids are row numbers)')
+    .option(
+      '--base <file>',
+      'with --ground-truth: the base file the index was built from, to map its rows to ids (default: ids are row numbers)',
+    )
     .option('--ids <file>', 'with --ground-truth: the ids of the base rows, one per line (as given to index build --ids)')
-    .option('--threads <n>', 'N > 1: all queries in one searchBatch call on N worker threads (the index runs small batches on the calling thread)', int(1, 1024), 1)
+    .option(
+      '--threads <n>',
+      'N > 1: all queries in one searchBatch call on N worker threads (the index runs small batches on the calling thread)',
+      int(1, 1024),
+      1,
+    )
     .option('--batch', 'all queries in one call on this thread (searchBatchSync); default: one call per query', false)
     .option('--limit <n>', 'use only the first n queries', int(1))
-    .option('--repeat <n>', 'run the search n times and report the fastest (the first run includes the JIT compiling the kernel)', int(1, 1000), 1)
+    .option(
+      '--repeat <n>',
+      'run the search n times and report the fastest (the first run includes the JIT compiling the kernel)',
+      int(1, 1000),
+      1,
+    )
     .option('--results', 'print the neighbours even when there are more than 100 queries', false)
     .option('--json', 'print JSON {queries, k, seconds, qps, runs, firstSeconds, recall?, results?}', false)
     .action(async (o: SearchOptions) => {
@@ -107,7 +125,10 @@ export function registerIndexSearch(index: Command, globals: () => GlobalOptions
       const loadSeconds = since(tl);
       const q = await readIndexVectors(o.queries, idx.metric, o.limit);
       if (q.dim !== idx.dim) {
-        throw new FileFormatError(o.queries, `has dimension ${q.dim}${idx.metric === 'hamming' ? ' (bits)' : ''}, the index ${o.index} has ${idx.dim}`);
+        throw new FileFormatError(
+          o.queries,
+          `has dimension ${q.dim}${idx.metric === 'hamming' ? ' (bits)' : ''}, the index ${o.index} has ${idx.dim}`,
+        );
       }
       const ef = o.ef ?? (idx.type === 'hnsw' ? idx.efSearch : undefined);
       const opts = ef !== undefined ? { ef } : {};
@@ -147,7 +168,12 @@ export function registerIndexSearch(index: Command, globals: () => GlobalOptions
       let latency: { meanMs: number; p50Ms: number; p95Ms: number; p99Ms: number } | undefined;
       if (latencies) {
         const sorted = latencies.slice().sort();
-        latency = { meanMs: latencies.reduce((a, b) => a + b, 0) / latencies.length, p50Ms: percentile(sorted, 50), p95Ms: percentile(sorted, 95), p99Ms: percentile(sorted, 99) };
+        latency = {
+          meanMs: latencies.reduce((a, b) => a + b, 0) / latencies.length,
+          p50Ms: percentile(sorted, 50),
+          p95Ms: percentile(sorted, 95),
+          p99Ms: percentile(sorted, 99),
+        };
       }
       if (json) {
         return printJson({
@@ -178,11 +204,17 @@ export function registerIndexSearch(index: Command, globals: () => GlobalOptions
         });
         lines.push('');
       }
-      const how = o.threads > 1 ? `one searchBatch call, ${o.threads} threads` : o.batch ? 'one batch on 1 thread' : 'one call per query, 1 thread';
+      const how =
+        o.threads > 1 ? `one searchBatch call, ${o.threads} threads` : o.batch ? 'one batch on 1 thread' : 'one call per query, 1 thread';
       const efText = ef !== undefined && idx.type === 'hnsw' ? `, ef ${Math.max(ef, o.k)}` : '';
       const runs = o.repeat > 1 ? `, fastest of ${o.repeat} runs (first ${firstSeconds.toFixed(3)} s)` : '';
-      lines.push(`${q.rows} queries, k ${o.k}${efText} on ${idx.type} ${idx.metric} index of ${idx.size} vectors: ${seconds.toFixed(3)} s, ${Math.round(qps)} QPS (${how}${runs}; load ${loadSeconds.toFixed(2)} s)`);
-      if (latency) lines.push(`latency ms: mean ${latency.meanMs.toFixed(3)}, p50 ${latency.p50Ms.toFixed(3)}, p95 ${latency.p95Ms.toFixed(3)}, p99 ${latency.p99Ms.toFixed(3)}`);
+      lines.push(
+        `${q.rows} queries, k ${o.k}${efText} on ${idx.type} ${idx.metric} index of ${idx.size} vectors: ${seconds.toFixed(3)} s, ${Math.round(qps)} QPS (${how}${runs}; load ${loadSeconds.toFixed(2)} s)`,
+      );
+      if (latency)
+        lines.push(
+          `latency ms: mean ${latency.meanMs.toFixed(3)}, p50 ${latency.p50Ms.toFixed(3)}, p95 ${latency.p95Ms.toFixed(3)}, p99 ${latency.p99Ms.toFixed(3)}`,
+        );
       if (rc) lines.push(`recall@${rc.gtK} ${rc.recall.toFixed(4)}`);
       if (!showResults) lines.push(`(neighbours of ${q.rows} queries not printed: add --results)`);
       printLines(lines);

@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { saveVectors } from '../../io/save.js';
-import type { VectorFormatName } from '../../io/vector-format.js';
-import { FORMAT_NAMES } from '../../io/formats.js';
+import { saveVectors } from '../../vectors/save.js';
+import type { VectorFormatName } from '../../io/word-vectors/vector-format.js';
+import { FORMAT_NAMES } from '../../io/word-vectors/formats.js';
 import { FileCorpus } from '../../text/file-corpus.js';
 import { Tokenizer } from '../../text/tokenizer.js';
 import type { TokenizerOptions } from '../../text/tokenizer-options.js';
-import { Word2Vec } from '../../word/word2vec/trainer.js';
-import type { TrainingProgress } from '../../word/word2vec/options.js';
+import { Word2Vec } from '../../vectors/word2vec/trainer.js';
+import type { TrainingProgress } from '../../vectors/word2vec/options.js';
 import { printJson, printLines } from '../output.js';
 import { float, int, oneOf } from '../parse.js';
 import { compact, duration, ProgressBar } from '../progress-bar.js';
@@ -45,7 +45,6 @@ interface TrainOptions {
   quiet: boolean;
 }
 
-
 /** `embedkit train`: word2vec on text files. */
 export function registerTrain(program: Command, globals: () => GlobalOptions): void {
   program
@@ -54,7 +53,11 @@ export function registerTrain(program: Command, globals: () => GlobalOptions): v
     .requiredOption('-i, --input <files...>', 'corpus files or glob patterns')
     .requiredOption('-o, --output <file>', 'where to write the vectors')
     .addOption(new Option('-f, --format <format>', 'output format (default: from the extension, else ekv)').argParser(oneOf(FORMAT_NAMES)))
-    .addOption(new Option('-m, --model <model>', 'skipgram (sg) or cbow').default('skipgram').argParser(oneOf(['skipgram', 'cbow'] as const, { sg: 'skipgram' })))
+    .addOption(
+      new Option('-m, --model <model>', 'skipgram (sg) or cbow')
+        .default('skipgram')
+        .argParser(oneOf(['skipgram', 'cbow'] as const, { sg: 'skipgram' })),
+    )
     .option('--dim <n>', 'vector dimension', int(1, 10000), 100)
     .option('--window <n>', 'max context window (each side)', int(1, 1000), 5)
     .option('--negative <n>', 'negative samples per positive (0 = off)', int(0, 1000), 5)
@@ -73,10 +76,20 @@ export function registerTrain(program: Command, globals: () => GlobalOptions): v
     .option('--seed <n>', 'random seed (with --threads 1 training is bit-for-bit repeatable)', int(), 1)
     .option('--loss', 'compute and report the training loss', false)
     .option('--no-lowercase', 'keep the case of words')
-    .addOption(new Option('--punctuation <mode>', 'drop or keep punctuation tokens').default('drop').argParser(oneOf(['drop', 'keep'] as const)))
-    .addOption(new Option('--numbers <mode>', 'keep, drop or replace (with <num>) numbers').default('keep').argParser(oneOf(['keep', 'drop', 'replace'] as const)))
+    .addOption(
+      new Option('--punctuation <mode>', 'drop or keep punctuation tokens').default('drop').argParser(oneOf(['drop', 'keep'] as const)),
+    )
+    .addOption(
+      new Option('--numbers <mode>', 'keep, drop or replace (with <num>) numbers')
+        .default('keep')
+        .argParser(oneOf(['keep', 'drop', 'replace'] as const)),
+    )
     .option('--stop-words <lists>', 'remove stop words: en, zh, en,zh, or a file with one word per line')
-    .addOption(new Option('--segmentation <mode>', 'word segmentation: auto, whitespace, intl (Intl.Segmenter for Chinese, Japanese, Thai…)').default('auto').argParser(oneOf(['auto', 'whitespace', 'intl'] as const)))
+    .addOption(
+      new Option('--segmentation <mode>', 'word segmentation: auto, whitespace, intl (Intl.Segmenter for Chinese, Japanese, Thai…)')
+        .default('auto')
+        .argParser(oneOf(['auto', 'whitespace', 'intl'] as const)),
+    )
     .option('--max-sentence-length <n>', 'split longer lines (tokens)', int(1), 10000)
     .option('--json', 'print the result as JSON', false)
     .option('-q, --quiet', 'no progress bar', false)
@@ -183,7 +196,12 @@ async function tokenizerOptions(o: TrainOptions): Promise<TokenizerOptions> {
         const text = await readFile(part, 'utf8').catch((e: Error) => {
           throw new Error(`--stop-words: cannot read ${part}: ${e.message}`);
         });
-        extra.push(...text.split(/\r?\n/).map((w) => w.trim()).filter((w) => w && !w.startsWith('#')));
+        extra.push(
+          ...text
+            .split(/\r?\n/)
+            .map((w) => w.trim())
+            .filter((w) => w && !w.startsWith('#')),
+        );
       }
     }
     return { ...t, stopWords: { lists, extra } };

@@ -41,11 +41,20 @@ async function findModel(dir: string, name: string): Promise<string | undefined>
  * in the folder), `tokenizer.json`, and the optional `tokenizer_config.json`,
  * `preprocessor_config.json`, `config.json`. Only the towers asked for are required.
  */
-export async function locateClipFiles(dir: string, need: { text: boolean; vision: boolean }, options: ClipFileOptions = {}): Promise<ClipFiles> {
-  if (typeof dir !== 'string' || dir.length === 0) throw new UsageError('a CLIP model needs `path`: the folder holding onnx/text_model.onnx, onnx/vision_model.onnx and tokenizer.json');
+export async function locateClipFiles(
+  dir: string,
+  need: { text: boolean; vision: boolean },
+  options: ClipFileOptions = {},
+): Promise<ClipFiles> {
+  if (typeof dir !== 'string' || dir.length === 0)
+    throw new UsageError('a CLIP model needs `path`: the folder holding onnx/text_model.onnx, onnx/vision_model.onnx and tokenizer.json');
   const root = path.resolve(dir);
   try {
-    if (!(await fsp.stat(root)).isDirectory()) throw new FileFormatError(root, 'not a folder: a CLIP model is a folder (onnx/text_model.onnx, onnx/vision_model.onnx, tokenizer.json)');
+    if (!(await fsp.stat(root)).isDirectory())
+      throw new FileFormatError(
+        root,
+        'not a folder: a CLIP model is a folder (onnx/text_model.onnx, onnx/vision_model.onnx, tokenizer.json)',
+      );
   } catch (error) {
     if (error instanceof FileFormatError) throw error;
     throw new FileFormatError(root, 'CLIP model folder not found');
@@ -54,10 +63,19 @@ export async function locateClipFiles(dir: string, need: { text: boolean; vision
   const visionName = options.visionModel ?? 'vision_model.onnx';
   const textModel = await findModel(root, textName);
   const visionModel = await findModel(root, visionName);
-  if (need.text && !textModel) throw new FileFormatError(path.join(root, 'onnx', textName), `missing model file: the CLIP text tower was looked for in ${path.join(root, 'onnx')} and ${root}`);
-  if (need.vision && !visionModel) throw new FileFormatError(path.join(root, 'onnx', visionName), `missing model file: the CLIP vision tower was looked for in ${path.join(root, 'onnx')} and ${root}`);
+  if (need.text && !textModel)
+    throw new FileFormatError(
+      path.join(root, 'onnx', textName),
+      `missing model file: the CLIP text tower was looked for in ${path.join(root, 'onnx')} and ${root}`,
+    );
+  if (need.vision && !visionModel)
+    throw new FileFormatError(
+      path.join(root, 'onnx', visionName),
+      `missing model file: the CLIP vision tower was looked for in ${path.join(root, 'onnx')} and ${root}`,
+    );
   const tokenizer = path.join(root, 'tokenizer.json');
-  if (need.text && !(await exists(tokenizer))) throw new FileFormatError(tokenizer, 'missing tokenizer file (the CLIP text tower needs tokenizer.json)');
+  if (need.text && !(await exists(tokenizer)))
+    throw new FileFormatError(tokenizer, 'missing tokenizer file (the CLIP text tower needs tokenizer.json)');
   const optional = async (name: string) => ((await exists(path.join(root, name))) ? path.join(root, name) : undefined);
   return {
     dir: root,

@@ -107,20 +107,24 @@ export class ClipTextEncoder extends BatchEncoder<string> {
     }
     const out = await this.session.run(feeds, [this.outputName]);
     const y = out[this.outputName];
-    if (!y || y.type !== 'float32') throw new EmbedkitError(`${this.modelPath}: output '${this.outputName}' is ${y ? y.type : 'missing'}, expected float32`);
+    if (!y || y.type !== 'float32')
+      throw new EmbedkitError(`${this.modelPath}: output '${this.outputName}' is ${y ? y.type : 'missing'}, expected float32`);
     return { data: y.data as Float32Array, dims: [...y.dims] };
   }
 
   protected async encodeBatch(batch: readonly string[]): Promise<BatchOutput> {
     const errors = [];
-    for (let i = 0; i < batch.length; i++) if (typeof batch[i] !== 'string') errors.push({ index: i, message: `input ${i} is not a string (${typeof batch[i]})` });
+    for (let i = 0; i < batch.length; i++)
+      if (typeof batch[i] !== 'string') errors.push({ index: i, message: `input ${i} is not a string (${typeof batch[i]})` });
     if (errors.length > 0) {
       const ok = batch.map((t) => (typeof t === 'string' ? t : ''));
       return { data: (await this.run(ok)).data, errors };
     }
     const { data, dims } = await this.run(batch);
     if (dims.length !== 2 || dims[0] !== batch.length || dims[1] !== this.dimension) {
-      throw new EmbedkitError(`${this.modelPath}: output '${this.outputName}' has shape [${dims.join(', ')}], expected [${batch.length}, ${this.dimension}]`);
+      throw new EmbedkitError(
+        `${this.modelPath}: output '${this.outputName}' has shape [${dims.join(', ')}], expected [${batch.length}, ${this.dimension}]`,
+      );
     }
     return { data };
   }
@@ -134,26 +138,40 @@ export class ClipTextEncoder extends BatchEncoder<string> {
   }
 
   /** Opens the text tower of `files` (checks inputs/outputs and runs it once to learn the dimension). */
-  static async open(ort: Ort, session: InferenceSession, modelBytes: Buffer, files: ClipFiles, options: ClipTextOptions = {}): Promise<ClipTextEncoder> {
+  static async open(
+    ort: Ort,
+    session: InferenceSession,
+    modelBytes: Buffer,
+    files: ClipFiles,
+    options: ClipTextOptions = {},
+  ): Promise<ClipTextEncoder> {
     const { tokenizer, config: tokConfig } = await loadTokenizer(files);
     const modelConfig = await readJsonFile(files.config);
     const textConfig = (modelConfig.text_config ?? {}) as Record<string, unknown>;
     const maxLength =
       options.maxLength ?? positiveLength(tokConfig.model_max_length) ?? positiveLength(textConfig.max_position_embeddings) ?? 77;
-    if (!Number.isSafeInteger(maxLength) || maxLength < 2) throw new UsageError(`maxLength must be an integer ≥ 2, got ${String(maxLength)}`);
+    if (!Number.isSafeInteger(maxLength) || maxLength < 2)
+      throw new UsageError(`maxLength must be an integer ≥ 2, got ${String(maxLength)}`);
     const file = files.textModel;
     for (const name of session.inputNames) {
       if (!['input_ids', 'attention_mask', 'position_ids'].includes(name)) {
-        throw new FileFormatError(file, `unexpected model input '${name}' (a CLIP text tower takes input_ids, attention_mask, position_ids)`);
+        throw new FileFormatError(
+          file,
+          `unexpected model input '${name}' (a CLIP text tower takes input_ids, attention_mask, position_ids)`,
+        );
       }
     }
-    if (!session.inputNames.includes('input_ids')) throw new FileFormatError(file, `the model has no input 'input_ids' (inputs: ${session.inputNames.join(', ')})`);
+    if (!session.inputNames.includes('input_ids'))
+      throw new FileFormatError(file, `the model has no input 'input_ids' (inputs: ${session.inputNames.join(', ')})`);
     const outputName = options.outputName ?? (session.outputNames.includes('text_embeds') ? 'text_embeds' : session.outputNames[0]);
-    if (!session.outputNames.includes(outputName)) throw new FileFormatError(file, `the model has no output '${outputName}' (outputs: ${session.outputNames.join(', ')})`);
+    if (!session.outputNames.includes(outputName))
+      throw new FileFormatError(file, `the model has no output '${outputName}' (outputs: ${session.outputNames.join(', ')})`);
     const identity = JSON.stringify({
       v: CLIP_TEXT_VERSION,
       model: createHash('sha256').update(modelBytes).digest('hex'),
-      tokenizer: createHash('sha256').update(JSON.stringify(await readJsonFile(files.tokenizer))).digest('hex'),
+      tokenizer: createHash('sha256')
+        .update(JSON.stringify(await readJsonFile(files.tokenizer)))
+        .digest('hex'),
       maxLength,
       outputName,
     });
@@ -165,7 +183,11 @@ export class ClipTextEncoder extends BatchEncoder<string> {
       if (error instanceof EmbedkitError) throw error;
       throw new FileFormatError(file, `running the text tower failed: ${String((error as Error).message).split('\n')[0]}`);
     }
-    if (dims.length !== 2) throw new FileFormatError(file, `output '${outputName}' has shape [${dims.join(', ')}]; expected [batch, dimension] (use the projected text_embeds output)`);
+    if (dims.length !== 2)
+      throw new FileFormatError(
+        file,
+        `output '${outputName}' has shape [${dims.join(', ')}]; expected [batch, dimension] (use the projected text_embeds output)`,
+      );
     return new ClipTextEncoder(ort, session, tokenizer, maxLength, outputName, identity, file, options, dims[1]);
   }
 }

@@ -38,7 +38,9 @@ export interface ClipModel {
 }
 
 /** Image preprocessing from preprocessor_config.json (CLIPImageProcessor fields), CLIP's defaults otherwise. */
-export async function clipImagePreprocessing(files: ClipFiles): Promise<{ size?: number; centerCropFraction: number; normalization: Normalization }> {
+export async function clipImagePreprocessing(
+  files: ClipFiles,
+): Promise<{ size?: number; centerCropFraction: number; normalization: Normalization }> {
   const p = await readJsonFile(files.preprocessorConfig);
   const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : undefined);
   const sizeOf = (v: unknown): number | undefined => {
@@ -54,8 +56,13 @@ export async function clipImagePreprocessing(files: ClipFiles): Promise<{ size?:
   const centerCropFraction = crop !== undefined && resize !== undefined && crop <= resize ? crop / resize : 1;
   const mean = Array.isArray(p.image_mean) ? (p.image_mean as number[]) : [0.48145466, 0.4578275, 0.40821073];
   const std = Array.isArray(p.image_std) ? (p.image_std as number[]) : [0.26862954, 0.26130258, 0.27577711];
-  if (mean.length !== 3 || std.length !== 3) throw new FileFormatError(files.preprocessorConfig ?? files.dir, 'image_mean and image_std must have 3 values (R, G, B)');
-  return { size: size === undefined ? undefined : Math.round(size), centerCropFraction, normalization: p.do_normalize === false ? 'unit' : { mean, std } };
+  if (mean.length !== 3 || std.length !== 3)
+    throw new FileFormatError(files.preprocessorConfig ?? files.dir, 'image_mean and image_std must have 3 values (R, G, B)');
+  return {
+    size: size === undefined ? undefined : Math.round(size),
+    centerCropFraction,
+    normalization: p.do_normalize === false ? 'unit' : { mean, std },
+  };
 }
 
 function threadsOf(options: ClipOptions): number {
@@ -131,7 +138,10 @@ export async function loadClip(dir: string, options: ClipOptions = {}): Promise<
   }
   if (image.dimension !== text.dimension) {
     await Promise.all([text.dispose(), image.dispose()]);
-    throw new FileFormatError(files.dir, `dimension mismatch: the text tower gives ${text.dimension}-d vectors, the vision tower ${image.dimension}-d: not one shared space`);
+    throw new FileFormatError(
+      files.dir,
+      `dimension mismatch: the text tower gives ${text.dimension}-d vectors, the vision tower ${image.dimension}-d: not one shared space`,
+    );
   }
   return {
     dir: files.dir,

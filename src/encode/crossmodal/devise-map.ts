@@ -1,10 +1,10 @@
 import { UsageError } from '../../errors.js';
-import { Adam } from '../train/adam.js';
-import { backward, createLayer, forward, zeroGradients, type DenseLayer } from '../train/mlp.js';
-import { Random } from '../train/random.js';
-import { gatherRows, shuffledBatches } from '../train/sampler.js';
+import { Adam } from '../../learn/adam.js';
+import { backward, createLayer, forward, zeroGradients, type DenseLayer } from '../../learn/mlp.js';
+import { Random } from '../../learn/random.js';
+import { gatherRows, shuffledBatches } from '../../learn/sampler.js';
 import { checkTrainingData } from '../train/train-head.js';
-import { yieldToEventLoop } from '../train/yield.js';
+import { yieldToEventLoop } from '../../kernels/yield.js';
 
 /** Options of {@link trainDeviseMap}. */
 export interface DeviseMapOptions {
@@ -88,12 +88,20 @@ export async function trainDeviseMap(
 ): Promise<{ layer: DenseLayer; losses: number[] }> {
   const classes = checkTrainingData(features, dim, labels);
   if (!Number.isSafeInteger(wordDim) || wordDim < 1) throw new UsageError(`wordDim must be a positive integer, got ${String(wordDim)}`);
-  if (labelVectors.length < classes * wordDim) throw new UsageError(`labelVectors hold ${labelVectors.length} values, expected ${classes} labels × ${wordDim}`);
+  if (labelVectors.length < classes * wordDim)
+    throw new UsageError(`labelVectors hold ${labelVectors.length} values, expected ${classes} labels × ${wordDim}`);
   const margin = options.margin ?? 0.1;
   const epochs = options.epochs ?? 50;
   const batchSize = options.batchSize ?? 32;
   const learningRate = options.learningRate ?? 1e-3;
-  if (!(margin > 0) || !Number.isSafeInteger(epochs) || epochs < 1 || !Number.isSafeInteger(batchSize) || batchSize < 1 || !(learningRate > 0)) {
+  if (
+    !(margin > 0) ||
+    !Number.isSafeInteger(epochs) ||
+    epochs < 1 ||
+    !Number.isSafeInteger(batchSize) ||
+    batchSize < 1 ||
+    !(learningRate > 0)
+  ) {
     throw new UsageError('margin and learningRate must be > 0, epochs and batchSize positive integers');
   }
   const targets = unitRows(labelVectors.subarray(0, classes * wordDim), wordDim);
@@ -109,7 +117,14 @@ export async function trainDeviseMap(
     for (const batch of batches) {
       await yieldToEventLoop(options.signal);
       const trace = forward([layer], gatherRows(features, dim, batch), batch.length);
-      const { loss, grad } = hingeRankLoss(trace.outputs[1], batch.map((i) => labels[i]), targets, classes, wordDim, margin);
+      const { loss, grad } = hingeRankLoss(
+        trace.outputs[1],
+        batch.map((i) => labels[i]),
+        targets,
+        classes,
+        wordDim,
+        margin,
+      );
       sum += loss;
       const grads = zeroGradients([layer]);
       backward([layer], trace, grad, grads);

@@ -4,8 +4,8 @@ import type { ImageInput } from '../image/types.js';
 import { backboneSpec, loadBackbone, type BackboneSpec } from '../train/backbone.js';
 import { readLabelledFolder, stratifiedSplit, type LabelledImages } from '../train/dataset.js';
 import { computeFeatures, type FeatureTable } from '../train/features.js';
-import { retrievalFigures, type RetrievalFigures } from '../train/metrics.js';
-import { gatherRows } from '../train/sampler.js';
+import { retrievalFigures, type RetrievalFigures } from '../../learn/metrics.js';
+import { gatherRows } from '../../learn/sampler.js';
 import { loadTrainedEncoder } from '../train/trained-file.js';
 import { TrainedImageEncoder } from '../train/trained-encoder.js';
 import type { EmbedOptions, Embeddings, Encoder } from '../types.js';
@@ -80,11 +80,20 @@ export function defaultLabelText(label: string): string {
 async function loadTextEncoder(spec: BackboneSpec): Promise<Encoder<string>> {
   const { textEncoderEntries } = await import('../text/registry-entries.js');
   const entry = textEncoderEntries.find((e) => e.name === spec.name);
-  if (!entry) throw new UsageError(`unknown text encoder '${spec.name}' (known: ${textEncoderEntries.map((e) => e.name).join(', ')}); pass the encoder itself as \`text\``);
+  if (!entry)
+    throw new UsageError(
+      `unknown text encoder '${spec.name}' (known: ${textEncoderEntries.map((e) => e.name).join(', ')}); pass the encoder itself as \`text\``,
+    );
   return (await entry.load(spec.options)) as Encoder<string>;
 }
 
-function labelAccuracy(images: Float32Array, imageLabels: readonly number[], labelVectors: Float32Array, labelIds: readonly number[], dim: number): number | null {
+function labelAccuracy(
+  images: Float32Array,
+  imageLabels: readonly number[],
+  labelVectors: Float32Array,
+  labelIds: readonly number[],
+  dim: number,
+): number | null {
   if (imageLabels.length === 0) return null;
   let hits = 0;
   imageLabels.forEach((y, r) => {
@@ -107,7 +116,10 @@ function labelAccuracy(images: Float32Array, imageLabels: readonly number[], lab
  * image features into the word-vector space is trained with the hinge rank loss. Text queries
  * (any word or phrase, also labels never trained on) then retrieve images by cosine.
  */
-export async function trainDevise(data: string | LabelledImages, options: TrainDeviseOptions = {}): Promise<{ model: DeviseModel; report: DeviseReport }> {
+export async function trainDevise(
+  data: string | LabelledImages,
+  options: TrainDeviseOptions = {},
+): Promise<{ model: DeviseModel; report: DeviseReport }> {
   const set = typeof data === 'string' ? await readLabelledFolder(data) : data;
   const unseen = new Set(options.unseenLabels ?? []);
   for (const l of unseen) if (!set.labelNames.includes(l)) throw new UsageError(`unseenLabels: '${l}' is not a label of ${set.root}`);
@@ -131,7 +143,12 @@ export async function trainDevise(data: string | LabelledImages, options: TrainD
     const t0 = performance.now();
     const features =
       options.features ??
-      (await computeFeatures(backbone, set.files, { batchSize: options.featureBatchSize, signal: options.signal, onProgress: options.onFeatures, cacheDir: options.cacheDir }));
+      (await computeFeatures(backbone, set.files, {
+        batchSize: options.featureBatchSize,
+        signal: options.signal,
+        onProgress: options.onFeatures,
+        cacheDir: options.cacheDir,
+      }));
     if (features.rows !== set.files.length || features.dim !== backbone.dimension) {
       throw new UsageError(`features: expected ${set.files.length} rows × ${backbone.dimension}, got ${features.rows} × ${features.dim}`);
     }
@@ -139,7 +156,11 @@ export async function trainDevise(data: string | LabelledImages, options: TrainD
     const failures = [...features.failures].map(([i, message]) => ({ file: set.files[i], message }));
     const ok = set.files.map((_, i) => i).filter((i) => !features.failures.has(i) && hasVector[set.labels[i]]);
     const seenRows = ok.filter((i) => trained.includes(set.labels[i]));
-    const split = stratifiedSplit(Int32Array.from(seenRows, (i) => set.labels[i]), options.testFraction ?? 0.2, options.seed ?? 1);
+    const split = stratifiedSplit(
+      Int32Array.from(seenRows, (i) => set.labels[i]),
+      options.testFraction ?? 0.2,
+      options.seed ?? 1,
+    );
     const trainRows = split.train.map((k) => seenRows[k]);
     const evalRows = [...split.test.map((k) => seenRows[k]), ...ok.filter((i) => unseenIds.includes(set.labels[i]))];
 
@@ -162,7 +183,13 @@ export async function trainDevise(data: string | LabelledImages, options: TrainD
         backbone: { ...imageSpec, dimension: features.dim },
         labels: trained.map((c) => set.labelNames[c]),
         text: { ...textSpec, dimension: wordDim },
-        training: { loss: 'hinge-rank', margin: options.margin ?? 0.1, epochs: options.epochs ?? 50, seed: options.seed ?? 1, trainCount: trainRows.length },
+        training: {
+          loss: 'hinge-rank',
+          margin: options.margin ?? 0.1,
+          epochs: options.epochs ?? 50,
+          seed: options.seed ?? 1,
+          trainCount: trainRows.length,
+        },
       },
       [map.layer],
       backbone,
@@ -173,10 +200,19 @@ export async function trainDevise(data: string | LabelledImages, options: TrainD
     const poolLabels = evalRows.map((i) => set.labels[i]);
     const allIds = [...trained, ...unseenIds];
     const allVectors = gatherRows(vectors.data, wordDim, allIds);
-    const figures = (ids: number[]) => (ids.length === 0 || evalRows.length === 0 ? null : retrievalFigures(gatherRows(vectors.data, wordDim, ids), ids, pool, poolLabels, wordDim, 5));
+    const figures = (ids: number[]) =>
+      ids.length === 0 || evalRows.length === 0
+        ? null
+        : retrievalFigures(gatherRows(vectors.data, wordDim, ids), ids, pool, poolLabels, wordDim, 5);
     const subset = (ids: number[]) => {
       const rows = poolLabels.map((y, r) => (ids.includes(y) ? r : -1)).filter((r) => r >= 0);
-      return labelAccuracy(gatherRows(pool, wordDim, rows), rows.map((r) => poolLabels[r]), allVectors, allIds, wordDim);
+      return labelAccuracy(
+        gatherRows(pool, wordDim, rows),
+        rows.map((r) => poolLabels[r]),
+        allVectors,
+        allIds,
+        wordDim,
+      );
     };
     const report: DeviseReport = {
       labels: set.labelNames,
@@ -227,7 +263,10 @@ export interface LoadDeviseOptions {
 
 /** Loads a DeViSE model saved with `model.image.save(file)`: the image encoder and its text encoder. */
 export async function loadDevise(file: string, options: LoadDeviseOptions = {}): Promise<DeviseModel> {
-  const image = await loadTrainedEncoder(file, { ...(options.backbone ? { backbone: options.backbone } : {}), ...(options.backboneOptions ? { backboneOptions: options.backboneOptions } : {}) });
+  const image = await loadTrainedEncoder(file, {
+    ...(options.backbone ? { backbone: options.backbone } : {}),
+    ...(options.backboneOptions ? { backboneOptions: options.backboneOptions } : {}),
+  });
   const spec = image.info.text;
   if (image.info.kind !== 'devise' || !spec) {
     await image.dispose();
@@ -242,7 +281,9 @@ export async function loadDevise(file: string, options: LoadDeviseOptions = {}):
   }
   if (text.dimension !== spec.dimension) {
     await image.dispose();
-    throw new UsageError(`dimension mismatch: ${path.resolve(file)} maps into a ${spec.dimension}-d text space ('${spec.name}'), the text encoder gives ${text.dimension}-d`);
+    throw new UsageError(
+      `dimension mismatch: ${path.resolve(file)} maps into a ${spec.dimension}-d text space ('${spec.name}'), the text encoder gives ${text.dimension}-d`,
+    );
   }
   return deviseModel(image, text);
 }

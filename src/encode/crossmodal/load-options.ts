@@ -26,7 +26,8 @@ export async function loadClipTowerFromOptions(tower: 'text' | 'image', options:
     ...(tower === 'text' ? { textBatchSize: batchSize } : { imageBatchSize: batchSize }),
   };
   o.done();
-  if (dir === undefined) throw new UsageError(`${name}: needs the option 'path': a CLIP folder (onnx/text_model.onnx, onnx/vision_model.onnx, tokenizer.json)`);
+  if (dir === undefined)
+    throw new UsageError(`${name}: needs the option 'path': a CLIP folder (onnx/text_model.onnx, onnx/vision_model.onnx, tokenizer.json)`);
   for (const key of Object.keys(clip) as (keyof ClipOptions)[]) if (clip[key] === undefined) delete clip[key];
   return tower === 'text' ? loadClipTextEncoder(dir, clip) : loadClipImageEncoder(dir, clip);
 }

@@ -21,7 +21,12 @@ export async function openSession(ort: Ort, file: string, threads: number): Prom
   }
   if (bytes.length === 0) throw new FileFormatError(file, 'empty model file (0 bytes)');
   try {
-    const session = await ort.InferenceSession.create(bytes, { executionProviders: ['cpu'], intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
+    const session = await ort.InferenceSession.create(bytes, {
+      executionProviders: ['cpu'],
+      intraOpNumThreads: threads,
+      interOpNumThreads: 1,
+      graphOptimizationLevel: 'all',
+    });
     return { session, bytes };
   } catch (error) {
     throw new FileFormatError(file, `not a valid ONNX model: ${String((error as Error).message).split('\n')[0]}`);

@@ -36,7 +36,8 @@ export function inputLabel(input: unknown, index: number): string {
  * shape) without touching sharp.
  */
 export function openImage(sharp: SharpFactory, input: ImageInput, label: string, maxInputPixels = DEFAULT_MAX_INPUT_PIXELS): Sharp {
-  if (!Number.isSafeInteger(maxInputPixels) || maxInputPixels < 0) throw new UsageError(`maxInputPixels must be a non-negative integer, got ${String(maxInputPixels)}`);
+  if (!Number.isSafeInteger(maxInputPixels) || maxInputPixels < 0)
+    throw new UsageError(`maxInputPixels must be a non-negative integer, got ${String(maxInputPixels)}`);
   const common: SharpOptions = { autoOrient: true, limitInputPixels: maxInputPixels === 0 ? false : maxInputPixels, pages: 1, page: 0 };
   if (typeof input === 'string') {
     if (input.length === 0) throw new ImageInputError(label, 'empty path');
@@ -48,19 +49,32 @@ export function openImage(sharp: SharpFactory, input: ImageInput, label: string,
   }
   if (isRawImage(input)) {
     const { data, width, height, channels } = input;
-    if (!Number.isSafeInteger(width) || !Number.isSafeInteger(height) || width < 1 || height < 1) throw new ImageInputError(label, `raw image width and height must be positive integers, got ${String(width)}×${String(height)}`);
-    if (![1, 2, 3, 4].includes(channels)) throw new ImageInputError(label, `raw image channels must be 1, 2, 3 or 4, got ${String(channels)}`);
-    if (!(data instanceof Uint8Array || data instanceof Uint8ClampedArray)) throw new ImageInputError(label, 'raw image data must be a Uint8Array or Uint8ClampedArray');
-    if (data.length !== width * height * channels) throw new ImageInputError(label, `raw image data has ${data.length} bytes, expected width × height × channels = ${width * height * channels}`);
+    if (!Number.isSafeInteger(width) || !Number.isSafeInteger(height) || width < 1 || height < 1)
+      throw new ImageInputError(label, `raw image width and height must be positive integers, got ${String(width)}×${String(height)}`);
+    if (![1, 2, 3, 4].includes(channels))
+      throw new ImageInputError(label, `raw image channels must be 1, 2, 3 or 4, got ${String(channels)}`);
+    if (!(data instanceof Uint8Array || data instanceof Uint8ClampedArray))
+      throw new ImageInputError(label, 'raw image data must be a Uint8Array or Uint8ClampedArray');
+    if (data.length !== width * height * channels)
+      throw new ImageInputError(
+        label,
+        `raw image data has ${data.length} bytes, expected width × height × channels = ${width * height * channels}`,
+      );
     if (maxInputPixels > 0 && width * height > maxInputPixels) throw tooLarge(label, width, height, maxInputPixels);
     const bytes = data instanceof Uint8Array ? data : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     return sharp(bytes, { raw: { width, height, channels } });
   }
-  throw new ImageInputError(label, `not an image input: expected a file path, a Uint8Array/Buffer of an encoded image, or {data, width, height, channels}, got ${input === null ? 'null' : typeof input}`);
+  throw new ImageInputError(
+    label,
+    `not an image input: expected a file path, a Uint8Array/Buffer of an encoded image, or {data, width, height, channels}, got ${input === null ? 'null' : typeof input}`,
+  );
 }
 
 function tooLarge(label: string, width: number, height: number, limit: number): ImageInputError {
-  return new ImageInputError(label, `image of ${width}×${height} = ${(width * height).toLocaleString('en-US')} pixels is above the limit of ${limit.toLocaleString('en-US')} pixels (maxInputPixels)`);
+  return new ImageInputError(
+    label,
+    `image of ${width}×${height} = ${(width * height).toLocaleString('en-US')} pixels is above the limit of ${limit.toLocaleString('en-US')} pixels (maxInputPixels)`,
+  );
 }
 
 /** Names a format from the first bytes of a file that sharp refused. */
@@ -90,7 +104,13 @@ async function fileHead(file: string): Promise<Uint8Array> {
  * Turns a failure of sharp on `input` into an ImageInputError with a clear problem. Called only on
  * the error path (it may stat the file or read its header).
  */
-export async function describeFailure(sharp: SharpFactory, input: ImageInput, label: string, error: unknown, maxInputPixels: number): Promise<ImageInputError> {
+export async function describeFailure(
+  sharp: SharpFactory,
+  input: ImageInput,
+  label: string,
+  error: unknown,
+  maxInputPixels: number,
+): Promise<ImageInputError> {
   if (error instanceof ImageInputError) return error;
   const message = String((error as Error)?.message ?? error);
   const first = message.split('\n')[0].trim();
@@ -155,7 +175,9 @@ export async function decodeImage(input: ImageInput, options: DecodeOptions = {}
   const maxInputPixels = options.maxInputPixels ?? DEFAULT_MAX_INPUT_PIXELS;
   const label = inputLabel(input, 0);
   try {
-    let img = openImage(sharp, input, label, maxInputPixels).flatten({ background: { r: 255, g: 255, b: 255 } }).toColourspace('srgb');
+    let img = openImage(sharp, input, label, maxInputPixels)
+      .flatten({ background: { r: 255, g: 255, b: 255 } })
+      .toColourspace('srgb');
     if (options.maxSide !== undefined) img = img.resize(options.maxSide, options.maxSide, { fit: 'inside', withoutEnlargement: true });
     const { data, info } = await img.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
     if (info.channels !== 3) throw new ImageInputError(label, `decoded to ${info.channels} channels instead of 3`);

@@ -23,7 +23,12 @@ function isMissing(error: unknown, packageName: string): boolean {
   const e = error as NodeJS.ErrnoException | undefined;
   if (e?.code !== 'ERR_MODULE_NOT_FOUND' && e?.code !== 'MODULE_NOT_FOUND') return false;
   const message = String(e.message);
-  return message.includes(`'${packageName}'`) || message.includes(`'${packageName}/`) || message.includes(`"${packageName}"`) || message.includes(`/node_modules/${packageName}/`);
+  return (
+    message.includes(`'${packageName}'`) ||
+    message.includes(`'${packageName}/`) ||
+    message.includes(`"${packageName}"`) ||
+    message.includes(`/node_modules/${packageName}/`)
+  );
 }
 
 /**

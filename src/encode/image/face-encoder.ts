@@ -32,9 +32,11 @@ export async function loadFaceEncoder(options: FaceEncoderOptions = {}): Promise
     if (!KNOWN.has(key)) throw new UsageError(`unknown option '${key}' of the face-api encoder (known: ${[...KNOWN].join(', ')})`);
   }
   const minConfidence = options.minConfidence ?? 0.5;
-  if (typeof minConfidence !== 'number' || !(minConfidence > 0 && minConfidence < 1)) throw new UsageError(`minConfidence must be in (0, 1), got ${String(minConfidence)}`);
+  if (typeof minConfidence !== 'number' || !(minConfidence > 0 && minConfidence < 1))
+    throw new UsageError(`minConfidence must be in (0, 1), got ${String(minConfidence)}`);
   const threads = options.threads ?? 1;
-  if (!Number.isSafeInteger(threads) || threads < 1 || threads > 64) throw new UsageError(`threads must be an integer in 1 .. 64, got ${String(threads)}`);
+  if (!Number.isSafeInteger(threads) || threads < 1 || threads > 64)
+    throw new UsageError(`threads must be an integer in 1 .. 64, got ${String(threads)}`);
   requirePackages('face-api', ['sharp', '@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', FACE_API_PACKAGE]);
   const preprocess = resolvePreprocess({
     width: FACE_INPUT_SIZE,

@@ -37,7 +37,9 @@ export interface FaceModel {
  */
 export async function loadFaceModel(minConfidence = 0.5): Promise<FaceModel> {
   const tf: Tfjs = await loadTfjs('face-api');
-  const faceapi = commonJsExports<FaceApi>(await importOptional(`${FACE_API_PACKAGE}/dist/face-api.node-wasm.js`, FACE_API_PACKAGE, 'face-api'));
+  const faceapi = commonJsExports<FaceApi>(
+    await importOptional(`${FACE_API_PACKAGE}/dist/face-api.node-wasm.js`, FACE_API_PACKAGE, 'face-api'),
+  );
   const modelDir = path.join(path.dirname(require.resolve(`${FACE_API_PACKAGE}/package.json`)), 'model');
   try {
     await faceapi.nets.ssdMobilenetv1.loadFromDisk(modelDir);
@@ -56,7 +58,11 @@ export async function loadFaceModel(minConfidence = 0.5): Promise<FaceModel> {
         const image = tf.tensor3d(batch.subarray(i * per, (i + 1) * per), [side, side, 3], 'float32');
         try {
           const found = await faceapi.detectSingleFace(image, options).withFaceLandmarks().withFaceDescriptor();
-          results.push(found ? { descriptor: Float32Array.from(found.descriptor) } : { problem: `no face found (detector confidence < ${minConfidence})` });
+          results.push(
+            found
+              ? { descriptor: Float32Array.from(found.descriptor) }
+              : { problem: `no face found (detector confidence < ${minConfidence})` },
+          );
         } finally {
           image.dispose();
         }

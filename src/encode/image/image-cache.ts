@@ -3,7 +3,6 @@ import { readFile } from 'node:fs/promises';
 import { EmbeddingCache, sharedCache, type CacheStats } from '../cache.js';
 import type { ImageInput } from './types.js';
 
-
 /**
  * The cache key of one image under an encoder identity: the hash of the encoded bytes (files are
  * read, so a renamed or copied file hits and an edited one misses), or of the raw pixels and their
@@ -27,7 +26,13 @@ export async function imageCacheKey(identity: string, input: ImageInput): Promis
 }
 
 /** Copies the cached rows of `keys` into `data`; returns the indices that were not found. */
-export async function lookupCached(dir: string, keys: readonly (Uint8Array | undefined)[], dim: number, data: Float32Array, stats?: CacheStats): Promise<number[]> {
+export async function lookupCached(
+  dir: string,
+  keys: readonly (Uint8Array | undefined)[],
+  dim: number,
+  data: Float32Array,
+  stats?: CacheStats,
+): Promise<number[]> {
   const cache = sharedCache(dir);
   const missing: number[] = [];
   for (let i = 0; i < keys.length; i++) {
@@ -40,7 +45,14 @@ export async function lookupCached(dir: string, keys: readonly (Uint8Array | und
 }
 
 /** Stores the raw rows of `indices` (those with a key). */
-export async function storeCached(dir: string, keys: readonly (Uint8Array | undefined)[], indices: readonly number[], dim: number, data: Float32Array, stats?: CacheStats): Promise<void> {
+export async function storeCached(
+  dir: string,
+  keys: readonly (Uint8Array | undefined)[],
+  indices: readonly number[],
+  dim: number,
+  data: Float32Array,
+  stats?: CacheStats,
+): Promise<void> {
   const cache = sharedCache(dir);
   for (const i of indices) {
     const key = keys[i];

@@ -21,7 +21,10 @@ const IMAGE_EXTENSIONS = /\.(png|jpe?g|webp|gif|tiff?|avif)$/i;
 export async function listLabelledImages(dir: string): Promise<LabelledImageList> {
   const out: LabelledImageList = { files: [], labels: [], sources: [] };
   const entries = await readdir(dir, { withFileTypes: true });
-  for (const label of entries.filter((e) => e.isDirectory()).map((e) => e.name).sort()) {
+  for (const label of entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort()) {
     const names = (await readdir(path.join(dir, label))).filter((n) => IMAGE_EXTENSIONS.test(n)).sort();
     for (const name of names) {
       out.files.push(path.resolve(dir, label, name));
@@ -40,7 +43,12 @@ export async function listLabelledImages(dir: string): Promise<LabelledImageList
  * candidates (so a crop cannot find its own original). Rows flagged in `skip` (e.g. failed inputs)
  * are neither queries nor candidates. Queries with no candidate are not counted.
  */
-export function precisionAt1(data: Float32Array, dim: number, labels: readonly string[], options: { sources?: readonly string[]; skip?: ReadonlySet<number> } = {}): { precision: number; queries: number } {
+export function precisionAt1(
+  data: Float32Array,
+  dim: number,
+  labels: readonly string[],
+  options: { sources?: readonly string[]; skip?: ReadonlySet<number> } = {},
+): { precision: number; queries: number } {
   const n = labels.length;
   if (data.length !== n * dim) throw new UsageError(`expected ${n} × ${dim} values, got ${data.length}`);
   const norms = new Float64Array(n);

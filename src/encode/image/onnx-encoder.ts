@@ -54,8 +54,25 @@ export interface OnnxImageEncoderOptions {
 }
 
 const KNOWN = new Set([
-  'path', 'size', 'width', 'height', 'resize', 'centerCropFraction', 'normalization', 'layout', 'channelOrder', 'inputName', 'outputName',
-  'pooling', 'outputLayout', 'dimension', 'threads', 'batchSize', 'maxInputPixels', 'normalize', 'name',
+  'path',
+  'size',
+  'width',
+  'height',
+  'resize',
+  'centerCropFraction',
+  'normalization',
+  'layout',
+  'channelOrder',
+  'inputName',
+  'outputName',
+  'pooling',
+  'outputLayout',
+  'dimension',
+  'threads',
+  'batchSize',
+  'maxInputPixels',
+  'normalize',
+  'name',
 ]);
 const POOLINGS: readonly OutputPooling[] = ['mean', 'max', 'cls', 'none'];
 
@@ -68,7 +85,8 @@ export class OnnxImageEncoder extends PipelinedImageEncoder {
 }
 
 function checkInt(name: string, v: unknown, max: number): number {
-  if (!Number.isSafeInteger(v) || (v as number) < 1 || (v as number) > max) throw new UsageError(`${name} must be an integer in 1 .. ${max}, got ${String(v)}`);
+  if (!Number.isSafeInteger(v) || (v as number) < 1 || (v as number) > max)
+    throw new UsageError(`${name} must be an integer in 1 .. ${max}, got ${String(v)}`);
   return v as number;
 }
 
@@ -77,9 +95,12 @@ function checkOptions(o: OnnxImageEncoderOptions): void {
   for (const key of Object.keys(o)) {
     if (!KNOWN.has(key)) throw new UsageError(`unknown option '${key}' of the onnx-image encoder (known: ${[...KNOWN].join(', ')})`);
   }
-  if (typeof o.path !== 'string' || o.path.length === 0) throw new UsageError('the onnx-image encoder needs the option `path` (an .onnx model file)');
-  if (o.pooling !== undefined && !POOLINGS.includes(o.pooling)) throw new UsageError(`pooling must be one of ${POOLINGS.join(', ')}, got ${JSON.stringify(o.pooling)}`);
-  if (o.outputLayout !== undefined && o.outputLayout !== 'nchw' && o.outputLayout !== 'nhwc') throw new UsageError(`outputLayout must be 'nchw' or 'nhwc', got ${JSON.stringify(o.outputLayout)}`);
+  if (typeof o.path !== 'string' || o.path.length === 0)
+    throw new UsageError('the onnx-image encoder needs the option `path` (an .onnx model file)');
+  if (o.pooling !== undefined && !POOLINGS.includes(o.pooling))
+    throw new UsageError(`pooling must be one of ${POOLINGS.join(', ')}, got ${JSON.stringify(o.pooling)}`);
+  if (o.outputLayout !== undefined && o.outputLayout !== 'nchw' && o.outputLayout !== 'nhwc')
+    throw new UsageError(`outputLayout must be 'nchw' or 'nhwc', got ${JSON.stringify(o.outputLayout)}`);
 }
 
 /** Fixed numbers of a symbolic shape (undefined for named/unknown axes). */
@@ -108,7 +129,12 @@ async function createSession(ort: Ort, file: string, threads: number): Promise<I
     throw new FileFormatError(file, code === 'ENOENT' ? 'model file not found' : `cannot read the model file: ${(error as Error).message}`);
   }
   try {
-    return await ort.InferenceSession.create(bytes, { executionProviders: ['cpu'], intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
+    return await ort.InferenceSession.create(bytes, {
+      executionProviders: ['cpu'],
+      intraOpNumThreads: threads,
+      interOpNumThreads: 1,
+      graphOptimizationLevel: 'all',
+    });
   } catch (error) {
     throw new FileFormatError(file, `not a valid ONNX model: ${String((error as Error).message).split('\n')[0]}`);
   }
@@ -130,8 +156,10 @@ export async function loadOnnxImageEncoder(options: OnnxImageEncoderOptions): Pr
   try {
     const inputName = options.inputName ?? session.inputNames[0];
     const outputName = options.outputName ?? session.outputNames[0];
-    if (!session.inputNames.includes(inputName)) throw new FileFormatError(file, `the model has no input '${inputName}' (inputs: ${session.inputNames.join(', ')})`);
-    if (!session.outputNames.includes(outputName)) throw new FileFormatError(file, `the model has no output '${outputName}' (outputs: ${session.outputNames.join(', ')})`);
+    if (!session.inputNames.includes(inputName))
+      throw new FileFormatError(file, `the model has no input '${inputName}' (inputs: ${session.inputNames.join(', ')})`);
+    if (!session.outputNames.includes(outputName))
+      throw new FileFormatError(file, `the model has no output '${outputName}' (outputs: ${session.outputNames.join(', ')})`);
     const meta = session.inputMetadata.find((m) => m.name === inputName);
     const geometry = inputGeometry(fixedDims(meta && meta.isTensor ? meta.shape : undefined));
     const layout = options.layout ?? geometry.layout ?? 'nchw';
@@ -139,7 +167,9 @@ export async function loadOnnxImageEncoder(options: OnnxImageEncoderOptions): Pr
     const width = options.width ?? size ?? geometry.width ?? 224;
     const height = options.height ?? size ?? geometry.height ?? 224;
     if (geometry.width !== undefined && geometry.height !== undefined && (geometry.width !== width || geometry.height !== height)) {
-      throw new UsageError(`${file}: the model's input '${inputName}' is fixed at ${geometry.width}×${geometry.height}, but ${width}×${height} was asked for`);
+      throw new UsageError(
+        `${file}: the model's input '${inputName}' is fixed at ${geometry.width}×${geometry.height}, but ${width}×${height} was asked for`,
+      );
     }
     const preprocess = resolvePreprocess({
       width,
@@ -159,9 +189,11 @@ export async function loadOnnxImageEncoder(options: OnnxImageEncoderOptions): Pr
       const feeds: Record<string, Tensor> = { [inputName]: new ort.Tensor('float32', batch, shapeOf(count)) };
       const out = await session.run(feeds, [outputName]);
       const y = out[outputName];
-      if (!y || y.type !== 'float32') throw new EmbedkitError(`${file}: output '${outputName}' is ${y ? y.type : 'missing'}, expected float32`);
+      if (!y || y.type !== 'float32')
+        throw new EmbedkitError(`${file}: output '${outputName}' is ${y ? y.type : 'missing'}, expected float32`);
       const dims = [...y.dims];
-      if (dims[0] !== count) throw new EmbedkitError(`${file}: output '${outputName}' has shape [${dims.join(', ')}] for a batch of ${count}`);
+      if (dims[0] !== count)
+        throw new EmbedkitError(`${file}: output '${outputName}' has shape [${dims.join(', ')}] for a batch of ${count}`);
       return { data: y.data as Float32Array, dims };
     };
 
@@ -170,11 +202,17 @@ export async function loadOnnxImageEncoder(options: OnnxImageEncoderOptions): Pr
       probe = await infer(new Float32Array(width * height * 3), 1);
     } catch (error) {
       if (error instanceof EmbedkitError) throw error;
-      throw new FileFormatError(file, `running the model on a ${width}×${height} ${layout.toUpperCase()} image failed: ${String((error as Error).message).split('\n')[0]}`);
+      throw new FileFormatError(
+        file,
+        `running the model on a ${width}×${height} ${layout.toUpperCase()} image failed: ${String((error as Error).message).split('\n')[0]}`,
+      );
     }
     const dimension = pooledDimension(probe.dims, pooling, outputLayout);
     if (options.dimension !== undefined && options.dimension !== dimension) {
-      throw new FileFormatError(file, `dimension mismatch: output '${outputName}' gives ${dimension}-d vectors (shape [${probe.dims.join(', ')}], pooling ${pooling}), expected ${options.dimension}`);
+      throw new FileFormatError(
+        file,
+        `dimension mismatch: output '${outputName}' gives ${dimension}-d vectors (shape [${probe.dims.join(', ')}], pooling ${pooling}), expected ${options.dimension}`,
+      );
     }
     const runner: BatchRunner = {
       lanes: 1,
@@ -184,7 +222,9 @@ export async function loadOnnxImageEncoder(options: OnnxImageEncoderOptions): Pr
       },
       dispose: () => session.release(),
     };
-    const fingerprint = createHash('sha256').update(await readFile(file)).digest('hex');
+    const fingerprint = createHash('sha256')
+      .update(await readFile(file))
+      .digest('hex');
     const encoder = new OnnxImageEncoder({
       name,
       dimension,

@@ -14,11 +14,14 @@ export type OutputLayout = 'nchw' | 'nhwc';
 
 /** The dimension one image's vector has for an output of shape `dims` (batch axis first). */
 export function pooledDimension(dims: readonly number[], pooling: OutputPooling, layout: OutputLayout): number {
-  if (dims.length < 2) throw new EmbedkitError(`the model output has shape [${dims.join(', ')}]: expected a batch axis and at least one feature axis`);
+  if (dims.length < 2)
+    throw new EmbedkitError(`the model output has shape [${dims.join(', ')}]: expected a batch axis and at least one feature axis`);
   if (dims.length === 2 || pooling === 'none') return dims.slice(1).reduce((a, b) => a * b, 1);
   if (dims.length === 3) return dims[2];
   if (dims.length === 4) return layout === 'nchw' ? dims[1] : dims[3];
-  throw new EmbedkitError(`the model output has shape [${dims.join(', ')}]: pooling works on rank 3 [N, tokens, D] or rank 4 [N, C, H, W] outputs; use pooling 'none' to flatten`);
+  throw new EmbedkitError(
+    `the model output has shape [${dims.join(', ')}]: pooling works on rank 3 [N, tokens, D] or rank 4 [N, C, H, W] outputs; use pooling 'none' to flatten`,
+  );
 }
 
 /**
@@ -32,7 +35,8 @@ export function poolOutput(data: Float32Array, dims: readonly number[], pooling:
   // View every image's output as `positions × dim` with a stride between features.
   const positions = dims.length === 3 ? dims[1] : layout === 'nchw' ? dims[2] * dims[3] : dims[1] * dims[2];
   const channelsFirst = dims.length === 4 && layout === 'nchw';
-  const at = (img: number, pos: number, d: number) => (channelsFirst ? data[(img * dim + d) * positions + pos] : data[(img * positions + pos) * dim + d]);
+  const at = (img: number, pos: number, d: number) =>
+    channelsFirst ? data[(img * dim + d) * positions + pos] : data[(img * positions + pos) * dim + d];
   const out = new Float32Array(n * dim);
   for (let img = 0; img < n; img++) {
     for (let d = 0; d < dim; d++) {

@@ -43,7 +43,8 @@ export interface PipelinedImageEncoderInit {
 }
 
 export function checkBatchSize(v: unknown, name = 'batchSize'): number {
-  if (!Number.isSafeInteger(v) || (v as number) < 1 || (v as number) > 4096) throw new UsageError(`${name} must be an integer in 1 .. 4096, got ${String(v)}`);
+  if (!Number.isSafeInteger(v) || (v as number) < 1 || (v as number) > 4096)
+    throw new UsageError(`${name} must be an integer in 1 .. 4096, got ${String(v)}`);
   return v as number;
 }
 
@@ -70,13 +71,19 @@ export class PipelinedImageEncoder implements Encoder<ImageInput> {
     this.runner = init.runner;
     this.batchSize = checkBatchSize(init.batchSize);
     this.normalize = init.normalize;
-    this.identity = JSON.stringify({ encoder: init.name, dim: init.dimension, preprocess: init.preprocess, model: init.cacheIdentity ?? '' });
+    this.identity = JSON.stringify({
+      encoder: init.name,
+      dim: init.dimension,
+      preprocess: init.preprocess,
+      model: init.cacheIdentity ?? '',
+    });
   }
 
   /** One row per input; `cache` holds this call's cache counters when `cacheDir` was given. */
   async embed(inputs: readonly ImageInput[], options: EmbedOptions = {}): Promise<BatchResult> {
     if (this.disposed) throw new EmbedkitError(`the ${this.name} encoder has been disposed`);
-    if (!Array.isArray(inputs)) throw new UsageError('inputs must be an array of images (file paths, Buffers/Uint8Arrays, or {data, width, height, channels})');
+    if (!Array.isArray(inputs))
+      throw new UsageError('inputs must be an array of images (file paths, Buffers/Uint8Arrays, or {data, width, height, channels})');
     const batchSize = checkBatchSize(options.batchSize ?? this.batchSize);
     const normalize = options.normalize ?? this.normalize;
     if (typeof normalize !== 'boolean') throw new UsageError(`normalize must be a boolean, got ${String(options.normalize)}`);
@@ -96,7 +103,9 @@ export class PipelinedImageEncoder implements Encoder<ImageInput> {
       pending = await lookupCached(options.cacheDir, keys, dim, data, stats);
       if (pending.length < n) onProgress?.(n - pending.length, n);
     }
-    const fresh = await this.runPipeline(inputs, pending, batchSize, data, errors, signal, (done) => onProgress?.(n - pending.length + done, n));
+    const fresh = await this.runPipeline(inputs, pending, batchSize, data, errors, signal, (done) =>
+      onProgress?.(n - pending.length + done, n),
+    );
     if (keys && options.cacheDir !== undefined) await storeCached(options.cacheDir, keys, fresh, dim, data, stats);
     if (normalize) normalizeInPlace(data, dim);
     errors.sort((a, b) => a.index - b.index);
@@ -133,7 +142,13 @@ export class PipelinedImageEncoder implements Encoder<ImageInput> {
     const startUpTo = (end: number) => {
       for (; started < Math.min(end, batches); started++) {
         const group = groups[started];
-        const p = startPreprocessBatch(sharp, group.map((i) => inputs[i]), spec, 0, group);
+        const p = startPreprocessBatch(
+          sharp,
+          group.map((i) => inputs[i]),
+          spec,
+          0,
+          group,
+        );
         p.catch(() => undefined);
         decodes[started] = p;
       }
@@ -157,7 +172,9 @@ export class PipelinedImageEncoder implements Encoder<ImageInput> {
           const features = output instanceof Float32Array ? output : output.data;
           const modelFailures = new Map((output instanceof Float32Array ? [] : output.failures).map((f) => [f.index, f.message]));
           if (features.length !== batch.count * dim) {
-            throw new EmbedkitError(`the ${this.name} model returned ${features.length} values for ${batch.count} images, expected ${batch.count} × ${dim}`);
+            throw new EmbedkitError(
+              `the ${this.name} model returned ${features.length} values for ${batch.count} images, expected ${batch.count} × ${dim}`,
+            );
           }
           for (let i = 0; i < batch.count; i++) {
             if (!batch.ok[i]) continue;

@@ -52,10 +52,18 @@ export async function loadPixelEncoder(options: PixelEncoderOptions = {}): Promi
     if (!KNOWN.has(key)) throw new UsageError(`unknown option '${key}' of the raw-pixels encoder (known: ${[...KNOWN].join(', ')})`);
   }
   const size = options.size ?? 32;
-  if (!Number.isSafeInteger(size) || size < 1 || size > 512) throw new UsageError(`size must be an integer in 1 .. 512, got ${String(size)}`);
+  if (!Number.isSafeInteger(size) || size < 1 || size > 512)
+    throw new UsageError(`size must be an integer in 1 .. 512, got ${String(size)}`);
   const center = options.center ?? true;
   if (typeof center !== 'boolean') throw new UsageError(`center must be a boolean, got ${String(center)}`);
-  const preprocess = resolvePreprocess({ width: size, height: size, resize: options.resize ?? 'fill', normalization: 'unit', layout: 'nhwc', maxInputPixels: options.maxInputPixels });
+  const preprocess = resolvePreprocess({
+    width: size,
+    height: size,
+    resize: options.resize ?? 'fill',
+    normalization: 'unit',
+    layout: 'nhwc',
+    maxInputPixels: options.maxInputPixels,
+  });
   await loadSharp();
   const pixels = size * size;
   const runner: BatchRunner = { lanes: 1, run: async (batch, count) => greyRows(batch, count, pixels, center) };

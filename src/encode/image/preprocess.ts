@@ -2,7 +2,14 @@ import { UsageError } from '../../errors.js';
 import type { EmbedError } from '../types.js';
 import { describeFailure, inputLabel, loadSharp, openImage } from './decode.js';
 import { ImageInputError } from './errors.js';
-import { DEFAULT_MAX_INPUT_PIXELS, type ImageInput, type Layout, type Normalization, type PreprocessOptions, type ResizeMode } from './types.js';
+import {
+  DEFAULT_MAX_INPUT_PIXELS,
+  type ImageInput,
+  type Layout,
+  type Normalization,
+  type PreprocessOptions,
+  type ResizeMode,
+} from './types.js';
 
 /** {@link PreprocessOptions} with every default filled in and checked. */
 export interface PreprocessSpec {
@@ -38,7 +45,9 @@ const RESIZE_MODES: readonly ResizeMode[] = ['cover', 'contain', 'fill'];
 
 function checkTriple(name: string, v: unknown, positive: boolean): readonly number[] {
   if (!Array.isArray(v) || v.length !== 3 || !v.every((x) => typeof x === 'number' && Number.isFinite(x) && (!positive || x > 0))) {
-    throw new UsageError(`normalization.${name} must be 3 finite numbers${positive ? ' > 0' : ''} (R, G, B in [0, 1] units), got ${JSON.stringify(v)}`);
+    throw new UsageError(
+      `normalization.${name} must be 3 finite numbers${positive ? ' > 0' : ''} (R, G, B in [0, 1] units), got ${JSON.stringify(v)}`,
+    );
   }
   return v as readonly number[];
 }
@@ -46,11 +55,13 @@ function checkTriple(name: string, v: unknown, positive: boolean): readonly numb
 /** Fills defaults and validates (UsageError). */
 export function resolvePreprocess(o: PreprocessOptions): PreprocessSpec {
   const size = (name: string, v: unknown) => {
-    if (!Number.isSafeInteger(v) || (v as number) < 1 || (v as number) > 16384) throw new UsageError(`${name} must be an integer in 1 .. 16384, got ${String(v)}`);
+    if (!Number.isSafeInteger(v) || (v as number) < 1 || (v as number) > 16384)
+      throw new UsageError(`${name} must be an integer in 1 .. 16384, got ${String(v)}`);
     return v as number;
   };
   const resize = o.resize ?? 'cover';
-  if (!RESIZE_MODES.includes(resize)) throw new UsageError(`resize must be one of ${RESIZE_MODES.join(', ')}, got ${JSON.stringify(resize)}`);
+  if (!RESIZE_MODES.includes(resize))
+    throw new UsageError(`resize must be one of ${RESIZE_MODES.join(', ')}, got ${JSON.stringify(resize)}`);
   const f = o.centerCropFraction ?? 1;
   if (typeof f !== 'number' || !(f > 0 && f <= 1)) throw new UsageError(`centerCropFraction must be in (0, 1], got ${String(f)}`);
   const normalization = o.normalization ?? 'unit';
@@ -63,15 +74,27 @@ export function resolvePreprocess(o: PreprocessOptions): PreprocessSpec {
   const layout = o.layout ?? 'nhwc';
   if (layout !== 'nhwc' && layout !== 'nchw') throw new UsageError(`layout must be 'nhwc' or 'nchw', got ${JSON.stringify(layout)}`);
   const channelOrder = o.channelOrder ?? 'rgb';
-  if (channelOrder !== 'rgb' && channelOrder !== 'bgr') throw new UsageError(`channelOrder must be 'rgb' or 'bgr', got ${JSON.stringify(channelOrder)}`);
+  if (channelOrder !== 'rgb' && channelOrder !== 'bgr')
+    throw new UsageError(`channelOrder must be 'rgb' or 'bgr', got ${JSON.stringify(channelOrder)}`);
   const background = o.background ?? { r: 255, g: 255, b: 255 };
   for (const c of ['r', 'g', 'b'] as const) {
     const v = background[c];
     if (!Number.isInteger(v) || v < 0 || v > 255) throw new UsageError(`background.${c} must be an integer in 0 .. 255, got ${String(v)}`);
   }
   const maxInputPixels = o.maxInputPixels ?? DEFAULT_MAX_INPUT_PIXELS;
-  if (!Number.isSafeInteger(maxInputPixels) || maxInputPixels < 0) throw new UsageError(`maxInputPixels must be a non-negative integer (0 = no limit), got ${String(maxInputPixels)}`);
-  return { width: size('width', o.width), height: size('height', o.height), resize, centerCropFraction: f, normalization, layout, channelOrder, background, maxInputPixels };
+  if (!Number.isSafeInteger(maxInputPixels) || maxInputPixels < 0)
+    throw new UsageError(`maxInputPixels must be a non-negative integer (0 = no limit), got ${String(maxInputPixels)}`);
+  return {
+    width: size('width', o.width),
+    height: size('height', o.height),
+    resize,
+    centerCropFraction: f,
+    normalization,
+    layout,
+    channelOrder,
+    background,
+    maxInputPixels,
+  };
 }
 
 /** Values per preprocessed image: width × height × 3. */
@@ -167,7 +190,12 @@ async function resizedPixels(sharp: SharpFactory, input: ImageInput, label: stri
  * flattened on the background), resized, normalised, in the spec's layout. Written into `out` at
  * `offset` when given, else into a new array. ImageInputError naming the input when it cannot be used.
  */
-export async function preprocessImage(input: ImageInput, options: PreprocessOptions | PreprocessSpec, out?: Float32Array, offset = 0): Promise<Float32Array> {
+export async function preprocessImage(
+  input: ImageInput,
+  options: PreprocessOptions | PreprocessSpec,
+  out?: Float32Array,
+  offset = 0,
+): Promise<Float32Array> {
   const spec = resolvePreprocess(options);
   const sharp = await loadSharp();
   const target = out ?? new Float32Array(valuesPerImage(spec));
@@ -192,7 +220,11 @@ export interface PreprocessedBatch {
  * Preprocesses `inputs` concurrently (sharp decodes on libuv's thread pool). Per-item failures are
  * reported in `errors`, never thrown; UsageError (bad options) is thrown.
  */
-export async function preprocessBatch(inputs: readonly ImageInput[], options: PreprocessOptions | PreprocessSpec, firstIndex = 0): Promise<PreprocessedBatch> {
+export async function preprocessBatch(
+  inputs: readonly ImageInput[],
+  options: PreprocessOptions | PreprocessSpec,
+  firstIndex = 0,
+): Promise<PreprocessedBatch> {
   const spec = resolvePreprocess(options);
   return startPreprocessBatch(await loadSharp(), inputs, spec, firstIndex);
 }
@@ -202,7 +234,13 @@ export async function preprocessBatch(inputs: readonly ImageInput[], options: Pr
  * before this returns, so they proceed while the caller keeps its thread busy (e.g. running a model).
  * The index of `inputs[i]` (in errors and labels) is `indices[i]` when given, else `firstIndex + i`.
  */
-export function startPreprocessBatch(sharp: SharpFactory, inputs: readonly ImageInput[], spec: PreprocessSpec, firstIndex = 0, indices?: readonly number[]): Promise<PreprocessedBatch> {
+export function startPreprocessBatch(
+  sharp: SharpFactory,
+  inputs: readonly ImageInput[],
+  spec: PreprocessSpec,
+  firstIndex = 0,
+  indices?: readonly number[],
+): Promise<PreprocessedBatch> {
   const per = valuesPerImage(spec);
   const data = new Float32Array(inputs.length * per);
   const ok = new Array<boolean>(inputs.length).fill(false);

@@ -8,7 +8,10 @@ const TFJS = ['sharp', '@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm'] as c
  * Image encoders by name: `mobilenet-v2`, `inception-v3`, `onnx-image`, `face-api`, `raw-pixels`.
  * `needsPath` (read by the registry): the encoder loads a user-supplied model file, option `path`.
  */
-export const imageEncoderEntries: readonly (EncoderEntry & { needsPath?: boolean; dimensionFor?(options: Record<string, unknown>): number | undefined })[] = [
+export const imageEncoderEntries: readonly (EncoderEntry & {
+  needsPath?: boolean;
+  dimensionFor?(options: Record<string, unknown>): number | undefined;
+})[] = [
   {
     name: 'mobilenet-v2',
     modality: 'image',
@@ -37,7 +40,8 @@ export const imageEncoderEntries: readonly (EncoderEntry & { needsPath?: boolean
     // Depends on the model: known once loaded (encoder.dimension).
     dimension: 0,
     needsPath: true,
-    description: 'any ONNX image model from a file (option `path`; e.g. ResNet-50, CLIP vision) with configurable preprocessing, onnxruntime-node (cpu)',
+    description:
+      'any ONNX image model from a file (option `path`; e.g. ResNet-50, CLIP vision) with configurable preprocessing, onnxruntime-node (cpu)',
     requires: ['sharp', 'onnxruntime-node'],
     async load(options = {}): Promise<Encoder> {
       const { loadOnnxImageEncoder } = await import('./onnx-encoder.js');
@@ -48,7 +52,8 @@ export const imageEncoderEntries: readonly (EncoderEntry & { needsPath?: boolean
     name: 'face-api',
     modality: 'image',
     dimension: 128,
-    description: 'descriptor of the most confident face (@vladmandic/face-api: SSD MobileNet detector + 68-point landmarks + ResNet-34 recognition net, bundled weights)',
+    description:
+      'descriptor of the most confident face (@vladmandic/face-api: SSD MobileNet detector + 68-point landmarks + ResNet-34 recognition net, bundled weights)',
     requires: [...TFJS, '@vladmandic/face-api'],
     async load(options = {}): Promise<Encoder> {
       const { loadFaceEncoder } = await import('./face-encoder.js');

@@ -45,7 +45,8 @@ export async function loadTfjsImageEncoder(name: TfjsModelName, options: TfjsIma
     if (!KNOWN.has(key)) throw new UsageError(`unknown option '${key}' of the ${name} encoder (known: ${[...KNOWN].join(', ')})`);
   }
   const threads = options.threads ?? Math.max(1, Math.min(4, availableParallelism()));
-  if (!Number.isSafeInteger(threads) || threads < 1 || threads > 64) throw new UsageError(`threads must be an integer in 1 .. 64, got ${String(threads)}`);
+  if (!Number.isSafeInteger(threads) || threads < 1 || threads > 64)
+    throw new UsageError(`threads must be an integer in 1 .. 64, got ${String(threads)}`);
   const preprocess = resolvePreprocess({
     width: spec.size,
     height: spec.size,
@@ -59,7 +60,15 @@ export async function loadTfjsImageEncoder(name: TfjsModelName, options: TfjsIma
   requirePackages(name, ['sharp', '@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', 'nsfwjs']);
   await loadSharp();
   const pool = await TfjsWorkerPool.start(name, threads);
-  const encoder = new TfjsImageEncoder({ name, dimension: spec.dimension, preprocess, runner: pool, batchSize, normalize: options.normalize ?? true, cacheIdentity: `nsfwjs 4.3.0 ${spec.bundle} ${spec.output}` });
+  const encoder = new TfjsImageEncoder({
+    name,
+    dimension: spec.dimension,
+    preprocess,
+    runner: pool,
+    batchSize,
+    normalize: options.normalize ?? true,
+    cacheIdentity: `nsfwjs 4.3.0 ${spec.bundle} ${spec.output}`,
+  });
   encoder.loadSeconds = pool.loadSeconds;
   encoder.threads = threads;
   return encoder;

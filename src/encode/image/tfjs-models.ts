@@ -31,7 +31,8 @@ export const TFJS_MODELS: Readonly<Record<TfjsModelName, TfjsModelSpec>> = {
     name: 'mobilenet-v2',
     bundle: 'mobilenet_v2_mid',
     kind: 'graph',
-    output: 'StatefulPartitionedCall/sequential/keras_layer/StatefulPartitionedCall/StatefulPartitionedCall/StatefulPartitionedCall/predict/feature_vector/SpatialSqueeze',
+    output:
+      'StatefulPartitionedCall/sequential/keras_layer/StatefulPartitionedCall/StatefulPartitionedCall/StatefulPartitionedCall/predict/feature_vector/SpatialSqueeze',
     size: 224,
     dimension: 1792,
     normalization: 'unit',
@@ -60,7 +61,11 @@ export function nsfwjsModelDir(bundle: string, encoder: string): string {
     throw new MissingPackageError(encoder, 'nsfwjs');
   }
   const dir = path.join(path.dirname(main), '..', 'models', bundle);
-  if (!existsSync(path.join(dir, 'model.min.js'))) throw new EmbedkitError(`the nsfwjs package has no model files in ${dir} (expected nsfwjs 4.x with bundled models)`, 'EMBEDKIT_DEPENDENCY');
+  if (!existsSync(path.join(dir, 'model.min.js')))
+    throw new EmbedkitError(
+      `the nsfwjs package has no model files in ${dir} (expected nsfwjs 4.x with bundled models)`,
+      'EMBEDKIT_DEPENDENCY',
+    );
   return dir;
 }
 
@@ -96,7 +101,8 @@ export function nsfwjsBundleHandler(_tf: Tfjs, dir: string): ReturnType<Tfjs['io
       for (const group of json.weightsManifest) {
         for (const shard of group.paths) {
           const base64 = requireOnce<unknown>(path.join(dir, `${shard}.min.js`));
-          if (typeof base64 !== 'string') throw new EmbedkitError(`${path.join(dir, `${shard}.min.js`)}: expected a base64 weight shard`, 'EMBEDKIT_DEPENDENCY');
+          if (typeof base64 !== 'string')
+            throw new EmbedkitError(`${path.join(dir, `${shard}.min.js`)}: expected a base64 weight shard`, 'EMBEDKIT_DEPENDENCY');
           parts.push(Buffer.from(base64, 'base64'));
         }
         weightSpecs.push(...group.weights);
@@ -156,7 +162,8 @@ export async function loadTfjsFeatureModel(name: TfjsModelName): Promise<TfjsFea
   }
   const { size, dimension } = spec;
   const run = (batch: Float32Array, count: number): Float32Array => {
-    if (batch.length !== count * size * size * 3) throw new EmbedkitError(`expected ${count} × ${size} × ${size} × 3 values, got ${batch.length}`);
+    if (batch.length !== count * size * size * 3)
+      throw new EmbedkitError(`expected ${count} × ${size} × ${size} × 3 values, got ${batch.length}`);
     const y = tf.tidy(() => forward(tf.tensor4d(batch, [count, size, size, 3], 'float32')));
     try {
       if (y.shape.length !== 2 || y.shape[0] !== count || y.shape[1] !== dimension) {

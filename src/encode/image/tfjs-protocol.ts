@@ -23,4 +23,9 @@ export interface TfjsRunRequest {
 export type TfjsWorkerReply =
   | { type: 'ready'; loadSeconds: number }
   | { type: 'result'; id: number; features: Float32Array; failures?: { index: number; message: string }[] }
-  | { type: 'error'; id?: number; message: string; /** Set when loading failed because this npm package is not installed. */ missingPackage?: string };
+  | {
+      type: 'error';
+      id?: number;
+      message: string;
+      /** Set when loading failed because this npm package is not installed. */ missingPackage?: string;
+    };

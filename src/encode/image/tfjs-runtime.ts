@@ -10,7 +10,10 @@ const require = createRequire(import.meta.url);
 let runtime: Promise<Tfjs> | undefined;
 
 /** The three WebAssembly binaries of @tensorflow/tfjs-backend-wasm, as absolute paths in its dist folder. */
-export function wasmBinaryPaths(): Record<'tfjs-backend-wasm.wasm' | 'tfjs-backend-wasm-simd.wasm' | 'tfjs-backend-wasm-threaded-simd.wasm', string> {
+export function wasmBinaryPaths(): Record<
+  'tfjs-backend-wasm.wasm' | 'tfjs-backend-wasm-simd.wasm' | 'tfjs-backend-wasm-threaded-simd.wasm',
+  string
+> {
   const dir = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
   return {
     'tfjs-backend-wasm.wasm': path.join(dir, 'tfjs-backend-wasm.wasm'),

@@ -1,9 +1,9 @@
 import fsp from 'node:fs/promises';
 import { UsageError } from '../../errors.js';
-import { loadVectors } from '../../io/load.js';
+import { loadVectors } from '../../vectors/load.js';
 import type { TextTokenizer } from '../../text/text-tokenizer.js';
 import type { TokenizerOptions } from '../../text/tokenizer-options.js';
-import { KeyedVectors } from '../../word/keyed-vectors.js';
+import { KeyedVectors } from '../../vectors/keyed-vectors.js';
 import { loadGlove100 } from './glove.js';
 import { LoadOptionReader } from './load-options.js';
 import { createPoolingEncoder, POOLING_METHODS, type PoolingOptions } from './pooling.js';
@@ -14,7 +14,12 @@ import type { PoolingMethod, WordPoolingEncoder } from './word-pooling.js';
  * fits it (`corpus`) or restores its state (`state`). Stateful methods get `autoFit: true` unless
  * the options say otherwise.
  */
-async function buildPooling(r: LoadOptionReader, pooling: PoolingMethod, vectors: KeyedVectors, base: PoolingOptions): Promise<WordPoolingEncoder> {
+async function buildPooling(
+  r: LoadOptionReader,
+  pooling: PoolingMethod,
+  vectors: KeyedVectors,
+  base: PoolingOptions,
+): Promise<WordPoolingEncoder> {
   const options: PoolingOptions = {
     ...base,
     tokenizer: r.raw('tokenizer') as TextTokenizer | TokenizerOptions | undefined,
@@ -65,7 +70,8 @@ export async function loadGloveEncoder(pooling: PoolingMethod, options: Record<s
   const name = `glove-100-${pooling}`;
   const r = new LoadOptionReader(name, options);
   const asked = r.raw('pooling');
-  if (asked !== undefined && asked !== pooling) throw new UsageError(`${name} pools by ${pooling}; for ${String(asked)} pooling use glove-100-${String(asked)}`);
+  if (asked !== undefined && asked !== pooling)
+    throw new UsageError(`${name} pools by ${pooling}; for ${String(asked)} pooling use glove-100-${String(asked)}`);
   const onProgress = r.raw('onProgress');
   const onWarning = r.raw('onWarning');
   if (onProgress !== undefined && typeof onProgress !== 'function') throw new UsageError(`${name}: option 'onProgress' must be a function`);

@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { FileFormatError, UsageError } from '../../errors.js';
-import { loadVectors } from '../../io/load.js';
-import { saveVectors } from '../../io/save.js';
-import { KeyedVectors } from '../../word/keyed-vectors.js';
+import { loadVectors } from '../../vectors/load.js';
+import { saveVectors } from '../../vectors/save.js';
+import { KeyedVectors } from '../../vectors/keyed-vectors.js';
 import { requirePackages, resolvePackageFile } from '../packages.js';
 import { defaultCacheDir } from '../paths.js';
 import { readWinkVectors } from './wink-glove.js';
@@ -57,7 +57,8 @@ export function locateGlovePackage(): { json: string; version: string } {
  */
 export async function loadGlove100(options: GloveOptions = {}): Promise<GloveResult> {
   const { limit } = options;
-  if (limit !== undefined && !(Number.isSafeInteger(limit) && limit >= 1)) throw new UsageError(`limit must be a positive integer, got ${String(limit)}`);
+  if (limit !== undefined && !(Number.isSafeInteger(limit) && limit >= 1))
+    throw new UsageError(`limit must be a positive integer, got ${String(limit)}`);
   const { json, version } = locateGlovePackage();
   const dir = path.resolve(options.cacheDir ?? defaultCacheDir());
   const id = `${GLOVE_PACKAGE}@${version}${limit !== undefined ? `/top${limit}` : ''}`;
@@ -79,7 +80,13 @@ export async function loadGlove100(options: GloveOptions = {}): Promise<GloveRes
 /** GloVe vectors loaded in this process, by cache file (loading twice would double the memory). */
 const inProcess = new Map<string, Promise<GloveResult>>();
 
-async function loadOrConvert(json: string, file: string, id: string, limit: number | undefined, options: GloveOptions): Promise<GloveResult> {
+async function loadOrConvert(
+  json: string,
+  file: string,
+  id: string,
+  limit: number | undefined,
+  options: GloveOptions,
+): Promise<GloveResult> {
   try {
     const vectors = await loadVectors(file, { format: 'ekv' });
     checkCached(file, vectors, limit);

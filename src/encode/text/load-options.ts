@@ -14,7 +14,8 @@ export class LoadOptionReader {
     readonly encoder: string,
     options: Record<string, unknown> | undefined,
   ) {
-    if (options !== undefined && (options === null || typeof options !== 'object')) throw new UsageError(`${encoder}: options must be an object`);
+    if (options !== undefined && (options === null || typeof options !== 'object'))
+      throw new UsageError(`${encoder}: options must be an object`);
     this.#options = options ?? {};
   }
 
@@ -27,7 +28,8 @@ export class LoadOptionReader {
   string(key: string): string | undefined {
     const v = this.raw(key);
     if (v === undefined) return undefined;
-    if (typeof v !== 'string' || v.length === 0) throw new UsageError(`${this.encoder}: option '${key}' must be a non-empty string, got ${JSON.stringify(v)}`);
+    if (typeof v !== 'string' || v.length === 0)
+      throw new UsageError(`${this.encoder}: option '${key}' must be a non-empty string, got ${JSON.stringify(v)}`);
     return v;
   }
 
@@ -35,7 +37,8 @@ export class LoadOptionReader {
     const v = this.raw(key);
     if (v === undefined) return undefined;
     const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
-    if (typeof n !== 'number' || !Number.isFinite(n)) throw new UsageError(`${this.encoder}: option '${key}' must be a number, got ${JSON.stringify(v)}`);
+    if (typeof n !== 'number' || !Number.isFinite(n))
+      throw new UsageError(`${this.encoder}: option '${key}' must be a number, got ${JSON.stringify(v)}`);
     return n;
   }
 

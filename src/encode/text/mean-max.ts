@@ -1,4 +1,4 @@
-import type { KeyedVectors } from '../../word/keyed-vectors.js';
+import type { KeyedVectors } from '../../vectors/keyed-vectors.js';
 import { WordPoolingEncoder, type WordPoolingOptions } from './word-pooling.js';
 
 /** The average of the word vectors of a text's known tokens (repeated tokens count each time). */

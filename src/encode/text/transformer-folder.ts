@@ -68,11 +68,16 @@ export async function inspectModelFolder(dir: string, dtype: OnnxDtype = 'fp32',
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new FileFormatError(abs, 'model folder not found');
     throw error;
   }
-  if (!stat.isDirectory()) throw new FileFormatError(abs, 'not a model folder (it is a file); give the folder holding config.json, tokenizer.json and onnx/model.onnx');
+  if (!stat.isDirectory())
+    throw new FileFormatError(
+      abs,
+      'not a model folder (it is a file); give the folder holding config.json, tokenizer.json and onnx/model.onnx',
+    );
   const config = await readJson(path.join(abs, 'config.json'), 'model config (config.json)');
   const tokenizerFile = path.join(abs, 'tokenizer.json');
   const tokenizer = await readJson(tokenizerFile, 'tokenizer (tokenizer.json)');
-  if (tokenizer.model === null || typeof tokenizer.model !== 'object') throw new FileFormatError(tokenizerFile, 'tokenizer.json has no "model" (not a Hugging Face tokenizers file)');
+  if (tokenizer.model === null || typeof tokenizer.model !== 'object')
+    throw new FileFormatError(tokenizerFile, 'tokenizer.json has no "model" (not a Hugging Face tokenizers file)');
   const tokConfigFile = path.join(abs, 'tokenizer_config.json');
   const tokConfig = fs.existsSync(tokConfigFile) ? await readJson(tokConfigFile, 'tokenizer config (tokenizer_config.json)') : {};
   const modelFile = path.join(abs, 'onnx', `${modelFileName}${ONNX_DTYPE_SUFFIX[dtype]}.onnx`);
@@ -84,7 +89,10 @@ export async function inspectModelFolder(dir: string, dtype: OnnxDtype = 'fp32',
   }
   if (!modelStat?.isFile()) {
     const present = fs.existsSync(path.join(abs, 'onnx')) ? fs.readdirSync(path.join(abs, 'onnx')).filter((f) => f.endsWith('.onnx')) : [];
-    throw new FileFormatError(modelFile, `missing model file (dtype '${dtype}')${present.length ? `; onnx/ has ${present.join(', ')}` : '; the folder has no onnx/ models'}`);
+    throw new FileFormatError(
+      modelFile,
+      `missing model file (dtype '${dtype}')${present.length ? `; onnx/ has ${present.join(', ')}` : '; the folder has no onnx/ models'}`,
+    );
   }
   if (modelStat.size === 0) throw new FileFormatError(modelFile, 'the model file is empty (0 bytes)');
   const hiddenSize = positiveInt(config.hidden_size) ?? positiveInt(config.d_model) ?? positiveInt(config.dim);

@@ -73,7 +73,13 @@ let loadLock: Promise<unknown> = Promise.resolve();
 async function withEnv<T>(hf: HfModule, settings: Partial<HfModule['env']>, fn: () => Promise<T>): Promise<T> {
   const run = loadLock.then(async () => {
     const env = hf.env;
-    const saved = { allowRemoteModels: env.allowRemoteModels, allowLocalModels: env.allowLocalModels, localModelPath: env.localModelPath, remoteHost: env.remoteHost, cacheDir: env.cacheDir };
+    const saved = {
+      allowRemoteModels: env.allowRemoteModels,
+      allowLocalModels: env.allowLocalModels,
+      localModelPath: env.localModelPath,
+      remoteHost: env.remoteHost,
+      cacheDir: env.cacheDir,
+    };
     Object.assign(env, settings);
     try {
       return await fn();
@@ -148,11 +154,14 @@ export class TransformerEncoder extends BatchEncoder<string> {
     const outputs = await this.#model(inputs);
     const hidden = outputs.last_hidden_state ?? outputs.token_embeddings ?? Object.values(outputs).find((t) => t.dims.length === 3);
     try {
-      if (!hidden) throw new EmbedkitError(`model of '${this.name}' returned no token states (outputs: ${Object.keys(outputs).join(', ')})`);
+      if (!hidden)
+        throw new EmbedkitError(`model of '${this.name}' returned no token states (outputs: ${Object.keys(outputs).join(', ')})`);
       const [batch, seq, dim] = hidden.dims;
       const mask = inputs.attention_mask;
       if (batch !== texts.length || mask.dims[1] !== seq) {
-        throw new EmbedkitError(`model of '${this.name}' returned token states of shape [${hidden.dims.join(', ')}] for ${texts.length} texts of ${mask.dims[1]} tokens`);
+        throw new EmbedkitError(
+          `model of '${this.name}' returned token states of shape [${hidden.dims.join(', ')}] for ${texts.length} texts of ${mask.dims[1]} tokens`,
+        );
       }
       const data = new Float32Array(batch * dim);
       poolTokens(hidden.data as Float32Array, mask.data, batch, seq, dim, this.pooling, data);
@@ -202,7 +211,15 @@ export class TransformerEncoder extends BatchEncoder<string> {
         hash.update(`${path.basename(f)}\0`);
         hash.update(fs.readFileSync(f));
       }
-      this.#identity = JSON.stringify([this.name, 'transformer', TRANSFORMER_ENCODER_VERSION, hash.digest('hex'), this.pooling, this.maxLength, this.prefix]);
+      this.#identity = JSON.stringify([
+        this.name,
+        'transformer',
+        TRANSFORMER_ENCODER_VERSION,
+        hash.digest('hex'),
+        this.pooling,
+        this.maxLength,
+        this.prefix,
+      ]);
     }
     return this.#identity;
   }
@@ -251,11 +268,15 @@ function readTransformerOptions(options: Record<string, unknown>): TransformerOp
 export async function loadTransformerEncoder(options: TransformerOptions | Record<string, unknown> = {}): Promise<TransformerEncoder> {
   const o = readTransformerOptions(options as Record<string, unknown>);
   if (o.path === undefined && o.model === undefined) {
-    throw new UsageError("transformer: option 'path' (a local model folder with config.json, tokenizer.json and onnx/model.onnx) is required");
+    throw new UsageError(
+      "transformer: option 'path' (a local model folder with config.json, tokenizer.json and onnx/model.onnx) is required",
+    );
   }
   if (o.path !== undefined && o.model !== undefined) throw new UsageError("transformer: give 'path' or 'model', not both");
   if (o.model !== undefined && o.allowRemote !== true) {
-    throw new UsageError(`transformer: '${o.model}' is a hub id and remote models are off; give a local folder as 'path', or set allowRemote: true to download it`);
+    throw new UsageError(
+      `transformer: '${o.model}' is a hub id and remote models are off; give a local folder as 'path', or set allowRemote: true to download it`,
+    );
   }
   const dtype = o.dtype ?? 'fp32';
   const local = o.path !== undefined ? await inspectModelFolder(o.path, dtype) : undefined;
@@ -292,7 +313,9 @@ export async function loadTransformerEncoder(options: TransformerOptions | Recor
     normalize: o.normalize ?? true,
     batchSize: o.batchSize ?? 16,
     prefix: o.prefix ?? '',
-    identityFiles: local ? ['config.json', 'tokenizer.json', 'tokenizer_config.json'].map((f) => path.join(local.dir, f)).concat(local.modelFile) : [`${o.remoteHost ?? 'hf'}:${o.model}:${dtype}`],
+    identityFiles: local
+      ? ['config.json', 'tokenizer.json', 'tokenizer_config.json'].map((f) => path.join(local.dir, f)).concat(local.modelFile)
+      : [`${o.remoteHost ?? 'hf'}:${o.model}:${dtype}`],
     source: local?.modelFile ?? o.model!,
   };
   let encoder = new TransformerEncoder(parts);
@@ -300,7 +323,10 @@ export async function loadTransformerEncoder(options: TransformerOptions | Recor
     const dim = await encoder.probe(hidden);
     if (parts.dimension === 0) encoder = new TransformerEncoder({ ...parts, dimension: dim });
     if (o.dimension !== undefined && dim !== o.dimension) {
-      throw new FileFormatError(parts.source, `dimension mismatch: the model gives ${dim}-d vectors, option 'dimension' expects ${o.dimension}`);
+      throw new FileFormatError(
+        parts.source,
+        `dimension mismatch: the model gives ${dim}-d vectors, option 'dimension' expects ${o.dimension}`,
+      );
     }
   } catch (error) {
     await model.dispose();

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { AbortError, FileFormatError } from '../../errors.js';
-import { scanFloat, type ScanState } from '../../io/float-text.js';
+import { scanFloat, type ScanState } from '../../io/core/float-text.js';
 
 /** Word vectors read from the wink-embeddings JSON. */
 export interface WinkVectors {
@@ -175,11 +175,16 @@ function parseHeader(file: string, text: string): WinkHeader {
   try {
     h = JSON.parse(`${trimmed.slice(0, -1)}}`) as WinkHeader;
   } catch (error) {
-    throw new FileFormatError(file, `cannot parse the header before "vectors" (${(error as Error).message}); expected {precision, l2NormIndex, wordIndex, size, dimensions, words}`);
+    throw new FileFormatError(
+      file,
+      `cannot parse the header before "vectors" (${(error as Error).message}); expected {precision, l2NormIndex, wordIndex, size, dimensions, words}`,
+    );
   }
   const dim = h.dimensions;
   if (!Number.isSafeInteger(dim) || dim < 1) throw new FileFormatError(file, 'bad "dimensions"');
-  if (!Array.isArray(h.words) || h.words.length !== h.size) throw new FileFormatError(file, `"words" has ${h.words?.length} entries, "size" says ${h.size}`);
-  if (h.l2NormIndex !== dim || h.wordIndex !== dim + 1) throw new FileFormatError(file, `unexpected layout: l2NormIndex ${h.l2NormIndex}, wordIndex ${h.wordIndex} for ${dim} dimensions`);
+  if (!Array.isArray(h.words) || h.words.length !== h.size)
+    throw new FileFormatError(file, `"words" has ${h.words?.length} entries, "size" says ${h.size}`);
+  if (h.l2NormIndex !== dim || h.wordIndex !== dim + 1)
+    throw new FileFormatError(file, `unexpected layout: l2NormIndex ${h.l2NormIndex}, wordIndex ${h.wordIndex} for ${dim} dimensions`);
   return h;
 }

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import fsp from 'node:fs/promises';
 import { AbortError, FileFormatError, UsageError } from '../../errors.js';
-import { writeFileAtomic } from '../../io/atomic-write.js';
+import { writeFileAtomic } from '../../io/core/atomic-write.js';
 import type { TextTokenizer } from '../../text/text-tokenizer.js';
 import { Tokenizer } from '../../text/tokenizer.js';
 import type { TokenizerOptions } from '../../text/tokenizer-options.js';
-import type { KeyedVectors } from '../../word/keyed-vectors.js';
+import type { KeyedVectors } from '../../vectors/keyed-vectors.js';
 import { BatchEncoder } from '../base.js';
 import type { BatchOutput, BatchResult } from '../batch.js';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
@@ -152,12 +152,15 @@ export abstract class WordPoolingEncoder extends BatchEncoder<string> {
     this.tokenizer = tokenizerOf(options.tokenizer);
     this.#tokenizerId = tokenizerIdOf(this.tokenizer, options.tokenizerId);
     this.preNormalize = options.preNormalize ?? false;
-    if (options.autoFit !== undefined && typeof options.autoFit !== 'boolean') throw new UsageError(`autoFit must be a boolean, got ${String(options.autoFit)}`);
+    if (options.autoFit !== undefined && typeof options.autoFit !== 'boolean')
+      throw new UsageError(`autoFit must be a boolean, got ${String(options.autoFit)}`);
     this.autoFit = options.autoFit ?? false;
-    if (options.preNormalize !== undefined && typeof options.preNormalize !== 'boolean') throw new UsageError(`preNormalize must be a boolean, got ${String(options.preNormalize)}`);
+    if (options.preNormalize !== undefined && typeof options.preNormalize !== 'boolean')
+      throw new UsageError(`preNormalize must be a boolean, got ${String(options.preNormalize)}`);
     this.#vectorsId = options.vectorsId;
     if (options.batchSize !== undefined) {
-      if (!Number.isSafeInteger(options.batchSize) || options.batchSize < 1) throw new UsageError(`batchSize must be a positive integer, got ${options.batchSize}`);
+      if (!Number.isSafeInteger(options.batchSize) || options.batchSize < 1)
+        throw new UsageError(`batchSize must be a positive integer, got ${options.batchSize}`);
       this.defaultBatchSize = options.batchSize;
     } else this.defaultBatchSize = 256;
   }
@@ -185,7 +188,8 @@ export abstract class WordPoolingEncoder extends BatchEncoder<string> {
   /** The raw row of one text, or an error message. */
   protected encodeOne(text: string, out: Float32Array): string | undefined {
     const a = this.analyze(text);
-    if (a.rows.length === 0) return a.tokens === 0 ? 'no known words (the text has no tokens)' : `no known words (${a.tokens} tokens, all out of vocabulary)`;
+    if (a.rows.length === 0)
+      return a.tokens === 0 ? 'no known words (the text has no tokens)' : `no known words (${a.tokens} tokens, all out of vocabulary)`;
     this.pool(a.rows, out);
     return undefined;
   }
@@ -347,7 +351,8 @@ export abstract class WordPoolingEncoder extends BatchEncoder<string> {
     if (doc.method !== this.method) throw new FileFormatError(file, `state of a '${doc.method}' encoder, not '${this.method}'`);
     if (doc.dim !== this.dimension) throw new FileFormatError(file, `state fitted on ${doc.dim}-d vectors, these are ${this.dimension}-d`);
     const mine = JSON.stringify(this.params());
-    if (JSON.stringify(doc.params) !== mine) throw new FileFormatError(file, `hyper-parameters ${JSON.stringify(doc.params)} differ from the encoder's ${mine}`);
+    if (JSON.stringify(doc.params) !== mine)
+      throw new FileFormatError(file, `hyper-parameters ${JSON.stringify(doc.params)} differ from the encoder's ${mine}`);
     this.restoreState(doc.state, file);
     return this;
   }
@@ -355,7 +360,16 @@ export abstract class WordPoolingEncoder extends BatchEncoder<string> {
   protected cacheIdentity(): string {
     this.#vectorsId ??= fingerprintVectors(this.vectors);
     const state = createHash('sha256').update(JSON.stringify(this.stateJson())).digest('hex');
-    return JSON.stringify([this.name, this.method, POOLING_VERSION, this.#vectorsId, this.#tokenizerId, this.preNormalize, this.params(), state]);
+    return JSON.stringify([
+      this.name,
+      this.method,
+      POOLING_VERSION,
+      this.#vectorsId,
+      this.#tokenizerId,
+      this.preNormalize,
+      this.params(),
+      state,
+    ]);
   }
 }
 
@@ -367,9 +381,11 @@ export function parseStateFile(file: string, text: string): PoolingStateFile {
   } catch (error) {
     throw new FileFormatError(file, `not JSON: ${(error as Error).message}`);
   }
-  if (doc === null || typeof doc !== 'object' || doc.format !== 'embedkit-pooling-state') throw new FileFormatError(file, 'not an embedkit pooling state file');
+  if (doc === null || typeof doc !== 'object' || doc.format !== 'embedkit-pooling-state')
+    throw new FileFormatError(file, 'not an embedkit pooling state file');
   if (doc.version !== 1) throw new FileFormatError(file, `unsupported version ${String(doc.version)}`);
-  if (!['mean', 'max', 'tfidf', 'sif'].includes(doc.method)) throw new FileFormatError(file, `unknown method ${JSON.stringify(doc.method)}`);
+  if (!['mean', 'max', 'tfidf', 'sif'].includes(doc.method))
+    throw new FileFormatError(file, `unknown method ${JSON.stringify(doc.method)}`);
   if (!Number.isSafeInteger(doc.dim) || doc.dim < 1) throw new FileFormatError(file, 'bad dim');
   if (doc.params === null || typeof doc.params !== 'object') throw new FileFormatError(file, 'missing params');
   if (doc.state !== null && typeof doc.state !== 'object') throw new FileFormatError(file, 'bad state');

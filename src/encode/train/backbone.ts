@@ -15,7 +15,8 @@ function checkJson(options: Record<string, unknown>, name: string): Record<strin
   } catch {
     throw new UsageError(`the options of backbone '${name}' must be JSON-serialisable (they are saved with the trained encoder)`);
   }
-  if (typeof copy !== 'object' || copy === null || Array.isArray(copy)) throw new UsageError(`the options of backbone '${name}' must be an object`);
+  if (typeof copy !== 'object' || copy === null || Array.isArray(copy))
+    throw new UsageError(`the options of backbone '${name}' must be an object`);
   return copy as Record<string, unknown>;
 }
 
@@ -36,6 +37,7 @@ export async function loadBackbone(spec: BackboneSpec): Promise<Encoder<ImageInp
     throw new UsageError(`unknown backbone image encoder '${spec.name}' (known: ${imageEncoderEntries.map((e) => e.name).join(', ')})`);
   }
   const encoder = (await entry.load(spec.options)) as Encoder<ImageInput>;
-  if (encoder.modality !== 'image') throw new UsageError(`backbone '${spec.name}' is a ${encoder.modality} encoder, expected an image encoder`);
+  if (encoder.modality !== 'image')
+    throw new UsageError(`backbone '${spec.name}' is a ${encoder.modality} encoder, expected an image encoder`);
   return encoder;
 }

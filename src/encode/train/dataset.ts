@@ -1,7 +1,7 @@
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '../../errors.js';
-import { Random } from './random.js';
+import { Random } from '../../learn/random.js';
 
 /** File name endings read as images by {@link readLabelledFolder} (case-insensitive). */
 export const IMAGE_EXTENSIONS: readonly string[] = ['.jpg', '.jpeg', '.png', '.webp', '.gif', '.tif', '.tiff', '.avif', '.bmp'];
@@ -31,7 +31,9 @@ export async function readLabelledFolder(dir: string, extensions: readonly strin
     entries = await fsp.readdir(root, { withFileTypes: true });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(`${root}: cannot read the labelled image folder (${code === 'ENOENT' ? 'no such folder' : code === 'ENOTDIR' ? 'not a folder' : String(code)})`);
+    throw new UsageError(
+      `${root}: cannot read the labelled image folder (${code === 'ENOENT' ? 'no such folder' : code === 'ENOTDIR' ? 'not a folder' : String(code)})`,
+    );
   }
   const exts = new Set(extensions.map((e) => e.toLowerCase()));
   const files: string[] = [];
@@ -60,7 +62,9 @@ export async function readLabelledFolder(dir: string, extensions: readonly strin
     }
   }
   if (labelNames.length < 2) {
-    throw new UsageError(`${root}: expected sub-folders <label>/ holding images (${extensions.join(', ')}) for at least 2 labels, found ${labelNames.length}`);
+    throw new UsageError(
+      `${root}: expected sub-folders <label>/ holding images (${extensions.join(', ')}) for at least 2 labels, found ${labelNames.length}`,
+    );
   }
   return { root, files, labels: Int32Array.from(labels), labelNames, skipped };
 }
@@ -76,7 +80,8 @@ export interface Split {
  * label has 2 or more rows, never all of them), chosen with a seeded shuffle. Indices are sorted.
  */
 export function stratifiedSplit(labels: ArrayLike<number>, testFraction: number, seed = 1): Split {
-  if (typeof testFraction !== 'number' || !(testFraction >= 0 && testFraction < 1)) throw new UsageError(`testFraction must be in [0, 1), got ${String(testFraction)}`);
+  if (typeof testFraction !== 'number' || !(testFraction >= 0 && testFraction < 1))
+    throw new UsageError(`testFraction must be in [0, 1), got ${String(testFraction)}`);
   const by = new Map<number, number[]>();
   for (let i = 0; i < labels.length; i++) {
     const list = by.get(labels[i]) ?? [];

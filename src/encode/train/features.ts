@@ -24,7 +24,11 @@ export interface FeatureOptions {
  * Runs the frozen backbone once over `inputs` (unit-normalised rows, the input of the head, both
  * when training and in the trained encoder). Per-image failures are collected, the rest goes on.
  */
-export async function computeFeatures(backbone: Encoder<ImageInput>, inputs: readonly ImageInput[], options: FeatureOptions = {}): Promise<FeatureTable> {
+export async function computeFeatures(
+  backbone: Encoder<ImageInput>,
+  inputs: readonly ImageInput[],
+  options: FeatureOptions = {},
+): Promise<FeatureTable> {
   const out = await backbone.embed(inputs, {
     normalize: true,
     ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),

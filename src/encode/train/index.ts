@@ -20,8 +20,8 @@ export {
 export { readLabelledFolder, stratifiedSplit, IMAGE_EXTENSIONS, type LabelledImages, type Split } from './dataset.js';
 export { computeFeatures, type FeatureOptions, type FeatureTable } from './features.js';
 export { backboneSpec, loadBackbone, type BackboneSpec } from './backbone.js';
-export { leaveOneOutPrecisionAt1, retrievalFigures, type RetrievalFigures } from './metrics.js';
-export { batchHardTripletLoss, semiHardTripletLoss, softmaxCrossEntropy, supConLoss, type LossResult } from './losses.js';
-export { predict, type Activation, type DenseLayer, type LayerShape } from './mlp.js';
-export { Adam } from './adam.js';
+export { leaveOneOutPrecisionAt1, retrievalFigures, type RetrievalFigures } from '../../learn/metrics.js';
+export { batchHardTripletLoss, semiHardTripletLoss, softmaxCrossEntropy, supConLoss, type LossResult } from '../../learn/losses.js';
+export { predict, type Activation, type DenseLayer, type LayerShape } from '../../learn/mlp.js';
+export { Adam } from '../../learn/adam.js';
 export { trainedEncoderEntries } from './registry-entries.js';

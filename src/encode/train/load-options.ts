@@ -13,7 +13,10 @@ export async function loadTrainedEncoderFromOptions(options: Record<string, unkn
   const backboneOptions = o.raw('backboneOptions');
   o.done();
   if (file === undefined) throw new UsageError("trained: needs the option 'path' (a .ekte file saved by embedkit)");
-  if (backboneOptions !== undefined && (typeof backboneOptions !== 'object' || backboneOptions === null || Array.isArray(backboneOptions))) {
+  if (
+    backboneOptions !== undefined &&
+    (typeof backboneOptions !== 'object' || backboneOptions === null || Array.isArray(backboneOptions))
+  ) {
     throw new UsageError('trained: option backboneOptions must be an object');
   }
   return loadTrainedEncoder(file, backboneOptions ? { backboneOptions: backboneOptions as Record<string, unknown> } : {});

@@ -21,7 +21,7 @@ export const trainedEncoderEntries: readonly (EncoderEntry & { needsPath?: boole
     dimension: 0,
     needsPath: true,
     description:
-      'Image encoder trained by embedkit (projection head or DeViSE map over a backbone encoder), from the .ekte file given as option `path`; needs the backbone\'s packages',
+      "Image encoder trained by embedkit (projection head or DeViSE map over a backbone encoder), from the .ekte file given as option `path`; needs the backbone's packages",
     requires: [],
     async load(options = {}) {
       const { loadTrainedEncoderFromOptions } = await import('./load-options.js');
@@ -33,7 +33,8 @@ export const trainedEncoderEntries: readonly (EncoderEntry & { needsPath?: boole
     modality: 'text',
     dimension: 0,
     needsPath: true,
-    description: 'CLIP text tower (text_model.onnx + tokenizer.json) from the local folder given as option `path`; same space as clip-image',
+    description:
+      'CLIP text tower (text_model.onnx + tokenizer.json) from the local folder given as option `path`; same space as clip-image',
     requires: [ORT, TRANSFORMERS],
     async load(options = {}) {
       const { loadClipTowerFromOptions } = await import('../crossmodal/load-options.js');
@@ -45,7 +46,8 @@ export const trainedEncoderEntries: readonly (EncoderEntry & { needsPath?: boole
     modality: 'image',
     dimension: 0,
     needsPath: true,
-    description: 'CLIP vision tower (vision_model.onnx + preprocessor_config.json) from the local folder given as option `path`; same space as clip-text',
+    description:
+      'CLIP vision tower (vision_model.onnx + preprocessor_config.json) from the local folder given as option `path`; same space as clip-text',
     requires: [ORT, SHARP],
     async load(options = {}) {
       const { loadClipTowerFromOptions } = await import('../crossmodal/load-options.js');

@@ -5,8 +5,8 @@ import type { Encoder } from '../types.js';
 import { backboneSpec, loadBackbone, type BackboneSpec } from './backbone.js';
 import { readLabelledFolder, stratifiedSplit, type LabelledImages } from './dataset.js';
 import { computeFeatures, type FeatureTable } from './features.js';
-import { leaveOneOutPrecisionAt1 } from './metrics.js';
-import { gatherRows } from './sampler.js';
+import { leaveOneOutPrecisionAt1 } from '../../learn/metrics.js';
+import { gatherRows } from '../../learn/sampler.js';
 import { trainHead, type HeadTrainingOptions } from './train-head.js';
 import { TrainedImageEncoder } from './trained-encoder.js';
 
@@ -126,7 +126,10 @@ export async function trainOnFeatures(
   const figure = async (rows: number[]) => {
     const x = gatherRows(features.data, dim, rows);
     const y = Int32Array.from(rows, (i) => set.labels[i]);
-    return { before: leaveOneOutPrecisionAt1(x, dim, y), after: leaveOneOutPrecisionAt1(await encoder.project(x, rows.length), encoder.dimension, y) };
+    return {
+      before: leaveOneOutPrecisionAt1(x, dim, y),
+      after: leaveOneOutPrecisionAt1(await encoder.project(x, rows.length), encoder.dimension, y),
+    };
   };
   const report: TrainingReport = {
     labels: set.labelNames,

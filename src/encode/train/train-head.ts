@@ -1,10 +1,18 @@
 import { UsageError } from '../../errors.js';
-import { Adam } from './adam.js';
-import { batchHardTripletLoss, l2NormalizeBackward, l2NormalizeRows, semiHardTripletLoss, softmaxCrossEntropy, supConLoss, type LossResult } from './losses.js';
-import { backward, createLayer, forward, zeroGradients, type DenseLayer, type LayerShape } from './mlp.js';
-import { Random } from './random.js';
-import { classBalancedBatches, gatherRows, indicesByLabel, shuffledBatches } from './sampler.js';
-import { yieldToEventLoop } from './yield.js';
+import { Adam } from '../../learn/adam.js';
+import {
+  batchHardTripletLoss,
+  l2NormalizeBackward,
+  l2NormalizeRows,
+  semiHardTripletLoss,
+  softmaxCrossEntropy,
+  supConLoss,
+  type LossResult,
+} from '../../learn/losses.js';
+import { backward, createLayer, forward, zeroGradients, type DenseLayer, type LayerShape } from '../../learn/mlp.js';
+import { Random } from '../../learn/random.js';
+import { classBalancedBatches, gatherRows, indicesByLabel, shuffledBatches } from '../../learn/sampler.js';
+import { yieldToEventLoop } from '../../kernels/yield.js';
 
 /**
  * Training objective of the head:
@@ -68,7 +76,8 @@ function positiveInt(name: string, v: unknown): number {
 }
 
 function positiveNumber(name: string, v: unknown, allowZero = false): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || (!allowZero && v === 0)) throw new UsageError(`${name} must be a ${allowZero ? 'non-negative' : 'positive'} number, got ${String(v)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || (!allowZero && v === 0))
+    throw new UsageError(`${name} must be a ${allowZero ? 'non-negative' : 'positive'} number, got ${String(v)}`);
   return v;
 }
 
@@ -102,7 +111,8 @@ export function resolveHeadOptions(o: HeadTrainingOptions): TrainedHead['setting
 export function checkTrainingData(features: Float32Array, dim: number, labels: ArrayLike<number>): number {
   positiveInt('dim', dim);
   if (!(features instanceof Float32Array)) throw new UsageError('features must be a Float32Array');
-  if (features.length !== labels.length * dim) throw new UsageError(`features hold ${features.length} values, expected ${labels.length} rows × ${dim}`);
+  if (features.length !== labels.length * dim)
+    throw new UsageError(`features hold ${features.length} values, expected ${labels.length} rows × ${dim}`);
   let classes = 0;
   for (let i = 0; i < labels.length; i++) {
     const y = labels[i];
@@ -119,7 +129,12 @@ export function checkTrainingData(features: Float32Array, dim: number, labels: A
  * fixed backbone features with a metric-learning or classification loss, Adam, deterministic for
  * a seed. Async: yields to the event loop between steps; `signal` stops it with AbortError.
  */
-export async function trainHead(features: Float32Array, dim: number, labels: ArrayLike<number>, options: HeadTrainingOptions = {}): Promise<TrainedHead> {
+export async function trainHead(
+  features: Float32Array,
+  dim: number,
+  labels: ArrayLike<number>,
+  options: HeadTrainingOptions = {},
+): Promise<TrainedHead> {
   const settings = resolveHeadOptions(options);
   const classes = checkTrainingData(features, dim, labels);
   const rng = new Random(settings.seed);
@@ -161,7 +176,13 @@ export async function trainHead(features: Float32Array, dim: number, labels: Arr
         result =
           settings.loss === 'supcon'
             ? supConLoss(z, y, batch.length, settings.outputDim, settings.temperature)
-            : (settings.mining === 'semi-hard' ? semiHardTripletLoss : batchHardTripletLoss)(z, y, batch.length, settings.outputDim, settings.margin);
+            : (settings.mining === 'semi-hard' ? semiHardTripletLoss : batchHardTripletLoss)(
+                z,
+                y,
+                batch.length,
+                settings.outputDim,
+                settings.margin,
+              );
         gradOut = l2NormalizeBackward(z, norms, result.grad, batch.length, settings.outputDim);
       }
       sum += result.loss;

@@ -3,8 +3,8 @@ import { normalizeInPlace } from '../batch.js';
 import type { ImageInput } from '../image/types.js';
 import type { EmbedOptions, Embeddings, Encoder } from '../types.js';
 import type { BackboneSpec } from './backbone.js';
-import { predict, shapeOf, type DenseLayer, type LayerShape } from './mlp.js';
-import { yieldToEventLoop } from './yield.js';
+import { predict, shapeOf, type DenseLayer, type LayerShape } from '../../learn/mlp.js';
+import { yieldToEventLoop } from '../../kernels/yield.js';
 
 /** What a trained encoder is, beyond its weights (saved as the JSON header of its file). */
 export interface TrainedEncoderInfo {
@@ -45,7 +45,9 @@ export class TrainedImageEncoder implements Encoder<ImageInput> {
   ) {
     if (layers.length === 0) throw new UsageError('a trained encoder needs at least one layer');
     if (backbone.dimension !== layers[0].inputs) {
-      throw new UsageError(`dimension mismatch: backbone '${backbone.name}' gives ${backbone.dimension}-d vectors, the trained layers expect ${layers[0].inputs}-d`);
+      throw new UsageError(
+        `dimension mismatch: backbone '${backbone.name}' gives ${backbone.dimension}-d vectors, the trained layers expect ${layers[0].inputs}-d`,
+      );
     }
     this.name = info.name;
     this.dimension = layers[layers.length - 1].outputs;

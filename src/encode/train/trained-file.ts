@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { FileFormatError, UsageError } from '../../errors.js';
-import { writeFileAtomic } from '../../io/atomic-write.js';
+import { writeFileAtomic } from '../../io/core/atomic-write.js';
 import type { ImageInput } from '../image/types.js';
 import type { Encoder } from '../types.js';
 import { loadBackbone } from './backbone.js';
-import { shapeOf, type Activation, type DenseLayer, type LayerShape } from './mlp.js';
+import { shapeOf, type Activation, type DenseLayer, type LayerShape } from '../../learn/mlp.js';
 import { TrainedImageEncoder, type TrainedEncoderInfo } from './trained-encoder.js';
 
 /**
@@ -69,28 +69,46 @@ function isCount(v: unknown): v is number {
 
 function checkSpec(file: string, what: string, v: unknown): void {
   const s = v as { name?: unknown; options?: unknown; dimension?: unknown } | undefined;
-  if (typeof s !== 'object' || s === null || typeof s.name !== 'string' || typeof s.options !== 'object' || s.options === null || !isCount(s.dimension)) {
+  if (
+    typeof s !== 'object' ||
+    s === null ||
+    typeof s.name !== 'string' ||
+    typeof s.options !== 'object' ||
+    s.options === null ||
+    !isCount(s.dimension)
+  ) {
     throw new FileFormatError(file, `invalid header: '${what}' must be {name, options, dimension}`);
   }
 }
 
 function checkHeader(file: string, h: FileHeader): void {
-  if (typeof h !== 'object' || h === null || h.format !== FORMAT) throw new FileFormatError(file, `invalid header: format is not '${FORMAT}'`);
-  if (h.kind !== 'projection-head' && h.kind !== 'devise') throw new FileFormatError(file, `invalid header: unknown kind ${JSON.stringify(h.kind)}`);
+  if (typeof h !== 'object' || h === null || h.format !== FORMAT)
+    throw new FileFormatError(file, `invalid header: format is not '${FORMAT}'`);
+  if (h.kind !== 'projection-head' && h.kind !== 'devise')
+    throw new FileFormatError(file, `invalid header: unknown kind ${JSON.stringify(h.kind)}`);
   if (typeof h.name !== 'string') throw new FileFormatError(file, 'invalid header: name must be a string');
   checkSpec(file, 'backbone', h.backbone);
   if (h.text !== undefined) checkSpec(file, 'text', h.text);
-  if (!Array.isArray(h.labels) || !h.labels.every((l) => typeof l === 'string')) throw new FileFormatError(file, 'invalid header: labels must be an array of strings');
+  if (!Array.isArray(h.labels) || !h.labels.every((l) => typeof l === 'string'))
+    throw new FileFormatError(file, 'invalid header: labels must be an array of strings');
   if (!Array.isArray(h.layers) || h.layers.length === 0) throw new FileFormatError(file, 'invalid header: no layers');
   let width = h.backbone.dimension;
   h.layers.forEach((l, k) => {
-    if (typeof l !== 'object' || l === null || !isCount(l.inputs) || !isCount(l.outputs) || !ACTIVATIONS.includes(l.activation) || typeof l.bias !== 'boolean') {
+    if (
+      typeof l !== 'object' ||
+      l === null ||
+      !isCount(l.inputs) ||
+      !isCount(l.outputs) ||
+      !ACTIVATIONS.includes(l.activation) ||
+      typeof l.bias !== 'boolean'
+    ) {
       throw new FileFormatError(file, `invalid header: layer ${k} must be {inputs, outputs, activation: relu|none, bias}`);
     }
     if (l.inputs !== width) throw new FileFormatError(file, `invalid header: layer ${k} takes ${l.inputs} inputs but receives ${width}`);
     width = l.outputs;
   });
-  if (h.text !== undefined && width !== h.text.dimension) throw new FileFormatError(file, `invalid header: the output (${width}-d) does not match the text space (${h.text.dimension}-d)`);
+  if (h.text !== undefined && width !== h.text.dimension)
+    throw new FileFormatError(file, `invalid header: the output (${width}-d) does not match the text space (${h.text.dimension}-d)`);
 }
 
 /** Parses and checks the bytes of a `.ekte` file (`file` only names it in errors). */
@@ -98,14 +116,21 @@ export function decodeTrainedEncoder(buf: Uint8Array, file: string): { info: Tra
   const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
   if (b.length === 0) throw new FileFormatError(file, 'empty file (0 bytes)');
   if (b.length < TRAINED_MAGIC.length || !b.subarray(0, TRAINED_MAGIC.length).equals(TRAINED_MAGIC)) {
-    throw new FileFormatError(file, 'not an embedkit trained-encoder file (bad magic; expected a .ekte file written by TrainedImageEncoder.save)');
+    throw new FileFormatError(
+      file,
+      'not an embedkit trained-encoder file (bad magic; expected a .ekte file written by TrainedImageEncoder.save)',
+    );
   }
-  if (b.length < PREFIX + DIGEST) throw new FileFormatError(file, `truncated: ${b.length} bytes, shorter than the fixed parts of the format`);
+  if (b.length < PREFIX + DIGEST)
+    throw new FileFormatError(file, `truncated: ${b.length} bytes, shorter than the fixed parts of the format`);
   const version = b.readUInt32LE(8);
-  if (version !== TRAINED_VERSION) throw new FileFormatError(file, `unsupported version ${version} (this embedkit reads version ${TRAINED_VERSION})`);
+  if (version !== TRAINED_VERSION)
+    throw new FileFormatError(file, `unsupported version ${version} (this embedkit reads version ${TRAINED_VERSION})`);
   const headerBytes = b.readUInt32LE(12);
-  if (headerBytes > MAX_HEADER || headerBytes % 4 !== 0) throw new FileFormatError(file, `corrupt: header length ${headerBytes} is invalid`);
-  if (b.length < PREFIX + headerBytes + DIGEST) throw new FileFormatError(file, `truncated: ${b.length} bytes, the header alone needs ${PREFIX + headerBytes + DIGEST}`);
+  if (headerBytes > MAX_HEADER || headerBytes % 4 !== 0)
+    throw new FileFormatError(file, `corrupt: header length ${headerBytes} is invalid`);
+  if (b.length < PREFIX + headerBytes + DIGEST)
+    throw new FileFormatError(file, `truncated: ${b.length} bytes, the header alone needs ${PREFIX + headerBytes + DIGEST}`);
   let header: FileHeader;
   try {
     header = JSON.parse(b.subarray(PREFIX, PREFIX + headerBytes).toString('utf8')) as FileHeader;
@@ -115,8 +140,13 @@ export function decodeTrainedEncoder(buf: Uint8Array, file: string): { info: Tra
   checkHeader(file, header);
   const floats = parameterCount(header.layers);
   const expected = PREFIX + headerBytes + floats * 4 + DIGEST;
-  if (b.length < expected) throw new FileFormatError(file, `truncated: ${b.length} bytes, expected ${expected} for ${header.layers.length} layers of ${floats} parameters`);
-  if (b.length > expected) throw new FileFormatError(file, `corrupt: ${b.length - expected} unexpected bytes after the weights (expected ${expected} bytes)`);
+  if (b.length < expected)
+    throw new FileFormatError(
+      file,
+      `truncated: ${b.length} bytes, expected ${expected} for ${header.layers.length} layers of ${floats} parameters`,
+    );
+  if (b.length > expected)
+    throw new FileFormatError(file, `corrupt: ${b.length - expected} unexpected bytes after the weights (expected ${expected} bytes)`);
   const body = expected - DIGEST;
   const digest = createHash('sha256').update(b.subarray(0, body)).digest();
   if (!digest.equals(b.subarray(body))) throw new FileFormatError(file, 'corrupt: checksum mismatch (the file was modified or damaged)');
@@ -132,7 +162,8 @@ export function decodeTrainedEncoder(buf: Uint8Array, file: string): { info: Tra
     return { inputs: s.inputs, outputs: s.outputs, activation: s.activation, weights, ...(bias ? { bias } : {}) };
   });
   for (const l of layers) {
-    if (!l.weights.every(Number.isFinite) || (l.bias && !l.bias.every(Number.isFinite))) throw new FileFormatError(file, 'corrupt: non-finite weights');
+    if (!l.weights.every(Number.isFinite) || (l.bias && !l.bias.every(Number.isFinite)))
+      throw new FileFormatError(file, 'corrupt: non-finite weights');
   }
   const { format: _format, layers: _shapes, ...info } = header;
   return { info, layers };
@@ -146,7 +177,14 @@ export async function readTrainedEncoderFile(file: string): Promise<{ info: Trai
     bytes = await fsp.readFile(full);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new FileFormatError(full, code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a folder, expected a .ekte file' : `cannot read: ${(error as Error).message}`);
+    throw new FileFormatError(
+      full,
+      code === 'ENOENT'
+        ? 'file not found'
+        : code === 'EISDIR'
+          ? 'is a folder, expected a .ekte file'
+          : `cannot read: ${(error as Error).message}`,
+    );
   }
   return decodeTrainedEncoder(bytes, full);
 }
@@ -170,11 +208,16 @@ export async function loadTrainedEncoder(file: string, options: LoadTrainedOptio
   const { info, layers } = await readTrainedEncoderFile(file);
   const full = path.resolve(file);
   const given = options.backbone;
-  if (given && given.name !== info.backbone.name) throw new UsageError(`${full}: trained on backbone '${info.backbone.name}', got '${given.name}'`);
-  const backbone = given ?? (await loadBackbone({ name: info.backbone.name, options: { ...info.backbone.options, ...options.backboneOptions } }));
+  if (given && given.name !== info.backbone.name)
+    throw new UsageError(`${full}: trained on backbone '${info.backbone.name}', got '${given.name}'`);
+  const backbone =
+    given ?? (await loadBackbone({ name: info.backbone.name, options: { ...info.backbone.options, ...options.backboneOptions } }));
   if (backbone.dimension !== info.backbone.dimension) {
     if (!given) await backbone.dispose?.();
-    throw new FileFormatError(full, `dimension mismatch: trained on ${info.backbone.dimension}-d features of '${info.backbone.name}', the backbone gives ${backbone.dimension}-d`);
+    throw new FileFormatError(
+      full,
+      `dimension mismatch: trained on ${info.backbone.dimension}-d features of '${info.backbone.name}', the backbone gives ${backbone.dimension}-d`,
+    );
   }
   return new TrainedImageEncoder(info, layers, backbone);
 }

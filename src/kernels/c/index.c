@@ -2,7 +2,7 @@
 // (Malkov & Yashunin 2018), deletion repair, and exact (flat) batched search, compiled to
 // WebAssembly SIMD (see build-wasm.sh).
 //
-// TypeScript owns and lays out all memory (src/index/hnsw/layout.ts): the Index struct, the
+// TypeScript owns and lays out all memory (src/ann/kernel/layout.ts): the Index struct, the
 // vectors, codes, link lists and each thread's scratch live in one shared WebAssembly.Memory, so
 // worker threads can build one graph together. This file never allocates and uses no libc.
 // Every struct field is 4 bytes; the layout is mirrored in layout.ts.

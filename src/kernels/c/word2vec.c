@@ -1,6 +1,6 @@
 // word2vec training kernels (Mikolov et al. 2013), compiled to WebAssembly SIMD (see build-wasm.sh).
 //
-// All memory is owned and laid out by TypeScript (src/word/word2vec/layout.ts): the model struct,
+// All memory is owned and laid out by TypeScript (src/vectors/word2vec/layout.ts): the model struct,
 // the weight matrices, the tables and each worker's scratch space live in one shared
 // WebAssembly.Memory. This file never allocates and uses no libc; the layout of the two structs
 // below is mirrored field-for-field in layout.ts (every field is 4 bytes unless noted).

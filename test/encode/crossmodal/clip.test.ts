@@ -48,7 +48,9 @@ describe('CLIP loader (tiny random-weight fixture, expected outputs from torch)'
   });
 
   it('embeds texts and images in one call, rows in input order, errors at their input index', async () => {
-    const png = await sharp(Buffer.from(image.data), { raw: { width: image.width, height: image.height, channels: 3 } }).png().toBuffer();
+    const png = await sharp(Buffer.from(image.data), { raw: { width: image.width, height: image.height, channels: 3 } })
+      .png()
+      .toBuffer();
     const file = path.join(tmp, 'mixed.png');
     await fsp.writeFile(file, png);
     const progress: [number, number][] = [];
@@ -87,7 +89,9 @@ describe('CLIP loader (tiny random-weight fixture, expected outputs from torch)'
   });
 
   it('image embeddings match torch within 1e-4 (raw pixels and a lossless PNG of them)', async () => {
-    const png = await sharp(Buffer.from(image.data), { raw: { width: 32, height: 32, channels: 3 } }).png().toBuffer();
+    const png = await sharp(Buffer.from(image.data), { raw: { width: 32, height: 32, channels: 3 } })
+      .png()
+      .toBuffer();
     const file = path.join(tmp, 'img.png');
     await fsp.writeFile(file, png);
     const out = await clip.image.embed([image, png, file], { normalize: false });
@@ -154,7 +158,9 @@ describe('CLIP loader (tiny random-weight fixture, expected outputs from torch)'
   });
 
   it('towers of different dimensions are refused (not one space)', async () => {
-    await expect(loadClip(DIR, { visionModel: 'vision_model_8d.onnx', threads: 1 })).rejects.toThrow(/dimension mismatch: the text tower gives 16-d vectors, the vision tower 8-d/);
+    await expect(loadClip(DIR, { visionModel: 'vision_model_8d.onnx', threads: 1 })).rejects.toThrow(
+      /dimension mismatch: the text tower gives 16-d vectors, the vision tower 8-d/,
+    );
   });
 
   it('registry entries clip-text / clip-image load by path', async () => {

@@ -5,10 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trainDevise, loadDevise, defaultLabelText, type DeviseModel, type DeviseReport } from '../../../src/encode/crossmodal/devise.js';
 import { hingeRankLoss, trainDeviseMap, unitRows } from '../../../src/encode/crossmodal/devise-map.js';
 import { MeanPoolingEncoder } from '../../../src/encode/text/mean-max.js';
-import { retrievalFigures } from '../../../src/encode/train/metrics.js';
-import { predict } from '../../../src/encode/train/mlp.js';
-import { Random } from '../../../src/encode/train/random.js';
-import { KeyedVectors } from '../../../src/word/keyed-vectors.js';
+import { retrievalFigures } from '../../../src/learn/metrics.js';
+import { predict } from '../../../src/learn/mlp.js';
+import { Random } from '../../../src/learn/random.js';
+import { KeyedVectors } from '../../../src/vectors/keyed-vectors.js';
 import { writeShapeSet } from '../train/shapes.js';
 
 const WORDS = ['red', 'green', 'blue', 'disc', 'square', 'cross', 'ring', 'round', 'sharp'];
@@ -61,7 +61,11 @@ describe('DeViSE map (hinge rank loss, Frome et al. 2013)', () => {
     x.forEach((r, i) => features.set(r, i * dim));
     const seenVecs = new Float32Array(seen.length * 8);
     seen.forEach((k, j) => seenVecs.set(labelVecs.subarray(k * 8, k * 8 + 8), j * 8));
-    const { layer, losses } = await trainDeviseMap(features, dim, Int32Array.from(y), seenVecs, 8, { epochs: 60, learningRate: 1e-2, seed: 2 });
+    const { layer, losses } = await trainDeviseMap(features, dim, Int32Array.from(y), seenVecs, 8, {
+      epochs: 60,
+      learningRate: 1e-2,
+      seed: 2,
+    });
     expect(losses[losses.length - 1]).toBeLessThan(losses[0] / 4);
     // Fresh images of every pair, retrieved with the pair's text among all 9 pairs' images.
     const test: Float32Array[] = [];
@@ -79,7 +83,14 @@ describe('DeViSE map (hinge rank loss, Frome et al. 2013)', () => {
     const unseenQueries = new Float32Array(unseenIds.length * 8);
     unseenIds.forEach((k, j) => unseenQueries.set(labelVecs.subarray(k * 8, k * 8 + 8), j * 8));
     const zeroShot = retrievalFigures(unseenQueries, unseenIds, projected, testLabels, 8, 5);
-    const all = retrievalFigures(labelVecs, pairs.map((_, k) => k), projected, testLabels, 8, 5);
+    const all = retrievalFigures(
+      labelVecs,
+      pairs.map((_, k) => k),
+      projected,
+      testLabels,
+      8,
+      5,
+    );
     expect(all.precisionAt1).toBeGreaterThan(0.85);
     expect(zeroShot.precisionAt1).toBe(1);
     expect(zeroShot.recallAtK).toBeGreaterThan(0.7); // chance: 5 of 45 images
@@ -154,6 +165,8 @@ describe('trainDevise on a folder (raw-pixels backbone, tiny word vectors)', () 
     await back.image.dispose();
     // The custom text encoder is not in the registry: a clear error says to pass it.
     await expect(loadDevise(file)).rejects.toThrow(/unknown text encoder 'tiny-words'.*pass the encoder itself/);
-    await expect(loadDevise(file, { text: new MeanPoolingEncoder(new KeyedVectors({ words: ['a'], vectors: new Float32Array(3), dim: 3 })) })).rejects.toThrow(/dimension mismatch: .* 8-d text space/);
+    await expect(
+      loadDevise(file, { text: new MeanPoolingEncoder(new KeyedVectors({ words: ['a'], vectors: new Float32Array(3), dim: 3 })) }),
+    ).rejects.toThrow(/dimension mismatch: .* 8-d text space/);
   });
 });

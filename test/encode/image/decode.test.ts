@@ -32,7 +32,9 @@ describe('decodeImage', () => {
     const sharp = (await import('sharp')).default;
     const avif = await decodeImage(await sharp(F('cat.png')).avif().toBuffer());
     expect([avif.width, avif.height]).toEqual([64, 48]);
-    const svg = await decodeImage(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="20" height="10"><rect width="20" height="10" fill="#f00"/></svg>'));
+    const svg = await decodeImage(
+      Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="20" height="10"><rect width="20" height="10" fill="#f00"/></svg>'),
+    );
     expect([svg.width, svg.height]).toEqual([20, 10]);
     expect(pixel(svg, 5, 5)).toEqual([255, 0, 0]);
   });
@@ -100,17 +102,29 @@ describe('decodeImage', () => {
     });
 
     it('images above the pixel limit are refused before decoding', async () => {
-      await expect(decodeImage(F('huge-header.jpg'))).rejects.toThrow(/huge-header\.jpg: image of 50000×50000 = 2,500,000,000 pixels is above the limit of 40,000,000 pixels/);
-      await expect(decodeImage(readFileSync(F('huge-header.jpg')))).rejects.toThrow(/^input 0 \(Buffer of \d+ bytes\): image of 50000×50000/);
-      await expect(decodeImage(F('cat.png'), { maxInputPixels: 1000 })).rejects.toThrow(/cat\.png: image of 64×48 = 3,072 pixels is above the limit of 1,000/);
-      await expect(decodeImage({ data: new Uint8Array(300), width: 10, height: 10, channels: 3 }, { maxInputPixels: 50 })).rejects.toThrow(/above the limit of 50 pixels/);
+      await expect(decodeImage(F('huge-header.jpg'))).rejects.toThrow(
+        /huge-header\.jpg: image of 50000×50000 = 2,500,000,000 pixels is above the limit of 40,000,000 pixels/,
+      );
+      await expect(decodeImage(readFileSync(F('huge-header.jpg')))).rejects.toThrow(
+        /^input 0 \(Buffer of \d+ bytes\): image of 50000×50000/,
+      );
+      await expect(decodeImage(F('cat.png'), { maxInputPixels: 1000 })).rejects.toThrow(
+        /cat\.png: image of 64×48 = 3,072 pixels is above the limit of 1,000/,
+      );
+      await expect(decodeImage({ data: new Uint8Array(300), width: 10, height: 10, channels: 3 }, { maxInputPixels: 50 })).rejects.toThrow(
+        /above the limit of 50 pixels/,
+      );
       expect((await decodeImage(F('cat.png'), { maxInputPixels: 0 })).width).toBe(64);
     });
 
     it('empty buffers, wrong raw shapes and non-images', async () => {
       await expect(decodeImage(new Uint8Array(0))).rejects.toThrow(/empty buffer \(0 bytes\)/);
-      await expect(decodeImage({ data: new Uint8Array(10), width: 2, height: 2, channels: 3 })).rejects.toThrow(/raw image data has 10 bytes, expected width × height × channels = 12/);
-      await expect(decodeImage({ data: new Uint8Array(12), width: 2, height: 2, channels: 5 as 3 })).rejects.toThrow(/channels must be 1, 2, 3 or 4/);
+      await expect(decodeImage({ data: new Uint8Array(10), width: 2, height: 2, channels: 3 })).rejects.toThrow(
+        /raw image data has 10 bytes, expected width × height × channels = 12/,
+      );
+      await expect(decodeImage({ data: new Uint8Array(12), width: 2, height: 2, channels: 5 as 3 })).rejects.toThrow(
+        /channels must be 1, 2, 3 or 4/,
+      );
       await expect(decodeImage(42 as unknown as string)).rejects.toThrow(/not an image input/);
       await expect(decodeImage(F('cat.png'), { maxInputPixels: -1 })).rejects.toThrow(UsageError);
     });
@@ -119,7 +133,14 @@ describe('decodeImage', () => {
 
 describe('preprocessBatch: per-item errors, the batch goes on', () => {
   it('reports each failed input with its index and keeps the good ones', async () => {
-    const inputs = [F('cat.png'), F('empty.jpg'), readFileSync(F('cat.jpg')), F('truncated.jpg'), readFileSync(F('huge-header.jpg')), F('cat.webp')];
+    const inputs = [
+      F('cat.png'),
+      F('empty.jpg'),
+      readFileSync(F('cat.jpg')),
+      F('truncated.jpg'),
+      readFileSync(F('huge-header.jpg')),
+      F('cat.webp'),
+    ];
     const out = await preprocessBatch(inputs, { width: 8, height: 8 }, 10);
     expect(out.ok).toEqual([true, false, true, false, false, true]);
     expect(out.errors.map((e) => e.index)).toEqual([11, 13, 14]);

@@ -111,8 +111,12 @@ describe('onnx-image encoder (tiny random-weight CNN, outputs checked against to
     const error = await loadOnnxImageEncoder({ path: junk }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FileFormatError);
     expect((error as Error).message).toMatch(/junk\.onnx: not a valid ONNX model/);
-    await expect(loadOnnxImageEncoder({ path: MODEL, outputName: 'logits' })).rejects.toThrow(/has no output 'logits' \(outputs: embedding, features\)/);
-    await expect(loadOnnxImageEncoder({ path: MODEL, dimension: 512 })).rejects.toThrow(/dimension mismatch: output 'embedding' gives 16-d vectors .* expected 512/);
+    await expect(loadOnnxImageEncoder({ path: MODEL, outputName: 'logits' })).rejects.toThrow(
+      /has no output 'logits' \(outputs: embedding, features\)/,
+    );
+    await expect(loadOnnxImageEncoder({ path: MODEL, dimension: 512 })).rejects.toThrow(
+      /dimension mismatch: output 'embedding' gives 16-d vectors .* expected 512/,
+    );
   });
 
   it('is in the registry as onnx-image (needs `path`)', async () => {

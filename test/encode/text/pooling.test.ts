@@ -15,8 +15,8 @@ import {
 } from '../../../src/encode/text/pooling.js';
 import { NotFittedError } from '../../../src/encode/text/word-pooling.js';
 import { textEncoderEntries } from '../../../src/encode/text/registry-entries.js';
-import { saveVectors } from '../../../src/io/save.js';
-import { KeyedVectors } from '../../../src/word/keyed-vectors.js';
+import { saveVectors } from '../../../src/vectors/save.js';
+import { KeyedVectors } from '../../../src/vectors/keyed-vectors.js';
 import { MIN_SIF_FIT_TEXTS } from '../../../src/encode/text/sif.js';
 
 // A 4-d toy vocabulary, most frequent first (as GloVe / word2vec files are ordered).
@@ -66,7 +66,10 @@ describe('mean and max pooling', () => {
     const r = await new MeanPoolingEncoder(kv).embed(['cat dog']);
     const want = meanOf(['cat', 'dog']);
     const n = Math.hypot(...want);
-    closeTo(rowOf(r.data, 0), want.map((v) => v / n));
+    closeTo(
+      rowOf(r.data, 0),
+      want.map((v) => v / n),
+    );
   });
 
   it('max: element-wise maximum', async () => {
@@ -95,7 +98,10 @@ describe('mean and max pooling', () => {
   it('preNormalize pools unit word vectors', async () => {
     const r = await new MeanPoolingEncoder(kv, { preNormalize: true }).embed(['the sat'], { normalize: false });
     const unit = (w: string): number[] => vec(w).map((v) => v / Math.hypot(...vec(w)));
-    closeTo(rowOf(r.data, 0), unit('the').map((v, d) => (v + unit('sat')[d]) / 2));
+    closeTo(
+      rowOf(r.data, 0),
+      unit('the').map((v, d) => (v + unit('sat')[d]) / 2),
+    );
   });
 
   it('rejects bad arguments', () => {
@@ -185,10 +191,21 @@ describe('SIF (Arora, Liang & Ma 2017)', () => {
       const known = s.split(' ').filter((w) => kv.has(w));
       return meanOf(known, weight);
     });
-    const cv = (v: number[]): number[] => [0, 1, 2, 3].map((i) => xs.reduce((s, x) => s + x[i] * x.reduce((t, xj, j) => t + xj * v[j], 0), 0));
+    const cv = (v: number[]): number[] =>
+      [0, 1, 2, 3].map((i) => xs.reduce((s, x) => s + x[i] * x.reduce((t, xj, j) => t + xj * v[j], 0), 0));
     const lambda = cv(pc).reduce((s, v, i) => s + v * pc[i], 0);
-    closeTo(cv(pc), pc.map((v) => v * lambda), 6);
-    for (const e of [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1], [0.5, 0.5, 0.5, 0.5]]) {
+    closeTo(
+      cv(pc),
+      pc.map((v) => v * lambda),
+      6,
+    );
+    for (const e of [
+      [1, 0, 0, 0],
+      [0, 1, 0, 0],
+      [0, 0, 1, 0],
+      [0, 0, 0, 1],
+      [0.5, 0.5, 0.5, 0.5],
+    ]) {
       const q = cv(e).reduce((s, v, i) => s + v * e[i], 0) / e.reduce((s, v) => s + v * v, 0);
       expect(q).toBeLessThanOrEqual(lambda + 1e-9);
     }
@@ -196,7 +213,10 @@ describe('SIF (Arora, Liang & Ma 2017)', () => {
     const r = await enc.embed(corpus, { normalize: false });
     xs.forEach((x, i) => {
       const proj = x.reduce((s, v, d) => s + v * pc[d], 0);
-      closeTo(rowOf(r.data, i), x.map((v, d) => v - proj * pc[d]));
+      closeTo(
+        rowOf(r.data, i),
+        x.map((v, d) => v - proj * pc[d]),
+      );
       expect(rowOf(r.data, i).reduce((s, v, d) => s + v * pc[d], 0)).toBeCloseTo(0, 6);
     });
   });
@@ -213,7 +233,11 @@ describe('SIF (Arora, Liang & Ma 2017)', () => {
       const v = Array.from(components.subarray(3 * k, 3 * k + 3));
       const cv = c.map((row) => row.reduce((s, cij, j) => s + cij * v[j], 0));
       const lambda = cv.reduce((s, w, i) => s + w * v[i], 0);
-      closeTo(cv, v.map((w) => w * lambda), 5);
+      closeTo(
+        cv,
+        v.map((w) => w * lambda),
+        5,
+      );
       return lambda;
     });
     const disc = Math.sqrt((18 - 4.01) ** 2 + 4 * 0.09);
@@ -235,7 +259,9 @@ describe('SIF (Arora, Liang & Ma 2017)', () => {
     // fitted on many copies of one text, the component is that text
     const copies = new SifEncoder(kv).fit(Array.from({ length: MIN_SIF_FIT_TEXTS }, () => 'the cat sat on the mat'));
     const r = await copies.embed(['the cat sat on the mat', 'sun sky fast']);
-    expect(r.errors).toEqual([{ index: 0, message: expect.stringMatching(/^nothing left after removing the common component .*fitted on 32 sentences;/) }]);
+    expect(r.errors).toEqual([
+      { index: 0, message: expect.stringMatching(/^nothing left after removing the common component .*fitted on 32 sentences;/) },
+    ]);
     expect(Array.from(r.data.subarray(0, 4))).toEqual([0, 0, 0, 0]);
     expect(Math.hypot(...rowOf(r.data, 1))).toBeCloseTo(1, 5);
   });

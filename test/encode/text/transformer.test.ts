@@ -164,7 +164,9 @@ describe('transformer encoder errors', () => {
   });
 
   it.skipIf(!haveRuntime)('rejects a corrupt ONNX file with the folder named', async () => {
-    const garbage = brokenCopy('garbage-onnx', (d) => fs.writeFileSync(path.join(d, 'onnx/model.onnx'), Buffer.from('not a protobuf at all '.repeat(50))));
+    const garbage = brokenCopy('garbage-onnx', (d) =>
+      fs.writeFileSync(path.join(d, 'onnx/model.onnx'), Buffer.from('not a protobuf at all '.repeat(50))),
+    );
     await expect(loadTransformerEncoder({ path: garbage })).rejects.toThrow(/cannot load the transformer model from .*garbage-onnx/);
   });
 
@@ -173,7 +175,9 @@ describe('transformer encoder errors', () => {
       const file = path.join(d, 'config.json');
       fs.writeFileSync(file, JSON.stringify({ ...JSON.parse(fs.readFileSync(file, 'utf8')), hidden_size: 48 }));
     });
-    await expect(loadTransformerEncoder({ path: dir })).rejects.toThrow(/dimension mismatch: the model outputs 32-d token states, expected 48/);
+    await expect(loadTransformerEncoder({ path: dir })).rejects.toThrow(
+      /dimension mismatch: the model outputs 32-d token states, expected 48/,
+    );
     await expect(loadTransformerEncoder({ path: FIXTURE, dimension: 384 })).rejects.toThrow(/option 'dimension' expects 384/);
   });
 
@@ -233,8 +237,8 @@ describe.skipIf(!haveRuntime)('transformer encoder from a hub id (allowRemote)',
   });
 
   it('names the model when the download fails', async () => {
-    await expect(loadTransformerEncoder({ model: 'acme/missing', allowRemote: true, remoteHost: host, cacheDir: path.join(tmp, 'hub-cache') })).rejects.toThrow(
-      /cannot load the transformer model from acme\/missing/,
-    );
+    await expect(
+      loadTransformerEncoder({ model: 'acme/missing', allowRemote: true, remoteHost: host, cacheDir: path.join(tmp, 'hub-cache') }),
+    ).rejects.toThrow(/cannot load the transformer model from acme\/missing/);
   });
 });

@@ -1,7 +1,7 @@
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
-import { Random } from '../../../src/encode/train/random.js';
+import { Random } from '../../../src/learn/random.js';
 
 /** Shapes drawn by {@link writeShapeSet}: label → "is pixel (x, y) inside" for a centre and radius. */
 const SHAPES: Record<string, (x: number, y: number, r: number) => boolean> = {
@@ -23,7 +23,13 @@ export interface ShapeSetOptions {
  * Writes `dir/<shape>/<n>.png`: 32×32 images of a shape at a random place, size and colour on a
  * noisy background of another random colour. Deterministic for a seed.
  */
-export async function writeShapeSet(dir: string, perClass: number, seed = 1, labels = Object.keys(SHAPES), options: ShapeSetOptions = {}): Promise<void> {
+export async function writeShapeSet(
+  dir: string,
+  perClass: number,
+  seed = 1,
+  labels = Object.keys(SHAPES),
+  options: ShapeSetOptions = {},
+): Promise<void> {
   const jitter = options.jitter ?? 8;
   const rng = new Random(seed);
   const size = 32;
@@ -40,10 +46,13 @@ export async function writeShapeSet(dir: string, perClass: number, seed = 1, lab
       for (let y = 0; y < size; y++) {
         for (let x = 0; x < size; x++) {
           const inside = SHAPES[label](x - cx, y - cy, r);
-          for (let c = 0; c < 3; c++) px[(y * size + x) * 3 + c] = Math.max(0, Math.min(255, (inside ? fg[c] : bg[c]) + Math.round(rng.gaussian() * 12)));
+          for (let c = 0; c < 3; c++)
+            px[(y * size + x) * 3 + c] = Math.max(0, Math.min(255, (inside ? fg[c] : bg[c]) + Math.round(rng.gaussian() * 12)));
         }
       }
-      await sharp(Buffer.from(px), { raw: { width: size, height: size, channels: 3 } }).png().toFile(path.join(dir, label, `${String(n).padStart(3, '0')}.png`));
+      await sharp(Buffer.from(px), { raw: { width: size, height: size, channels: 3 } })
+        .png()
+        .toFile(path.join(dir, label, `${String(n).padStart(3, '0')}.png`));
     }
   }
 }

@@ -47,7 +47,9 @@ describe('trainImageEncoder on a folder of labelled images (raw-pixels backbone)
     const split = stratifiedSplit(set.labels, 0.3, 3);
     expect(split.train.length + split.test.length).toBe(122);
     for (let c = 0; c < 4; c++) expect(split.test.filter((i) => set.labels[i] === c).length).toBe(9);
-    await expect(readLabelledFolder(path.join(tmp, 'none'))).rejects.toThrow(/none: cannot read the labelled image folder \(no such folder\)/);
+    await expect(readLabelledFolder(path.join(tmp, 'none'))).rejects.toThrow(
+      /none: cannot read the labelled image folder \(no such folder\)/,
+    );
     await expect(readLabelledFolder(path.join(data, 'disc'))).rejects.toThrow(/at least 2 labels, found 0/);
   });
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../src/errors.js';
-import { leaveOneOutPrecisionAt1 } from '../../../src/encode/train/metrics.js';
-import { predict } from '../../../src/encode/train/mlp.js';
-import { Random } from '../../../src/encode/train/random.js';
+import { leaveOneOutPrecisionAt1 } from '../../../src/learn/metrics.js';
+import { predict } from '../../../src/learn/mlp.js';
+import { Random } from '../../../src/learn/random.js';
 import { trainHead, type HeadLoss, type TripletMining } from '../../../src/encode/train/train-head.js';
 
 /**
@@ -28,9 +28,21 @@ describe('trainHead', () => {
   const train = clusters(1, 4, 60);
   const test = clusters(2);
 
-  for (const [loss, mining] of [['supcon'], ['triplet', 'batch-hard'], ['triplet', 'semi-hard'], ['softmax']] as [HeadLoss, TripletMining?][]) {
+  for (const [loss, mining] of [['supcon'], ['triplet', 'batch-hard'], ['triplet', 'semi-hard'], ['softmax']] as [
+    HeadLoss,
+    TripletMining?,
+  ][]) {
     it(`${loss}${mining ? ` (${mining})` : ''}: learns to ignore nuisance dimensions (held-out precision@1 rises)`, async () => {
-      const head = await trainHead(train.x, train.dim, train.y, { loss, ...(mining ? { mining } : {}), hidden: [16], outputDim: 8, epochs: 20, batchSize: 32, learningRate: 3e-3, seed: 7 });
+      const head = await trainHead(train.x, train.dim, train.y, {
+        loss,
+        ...(mining ? { mining } : {}),
+        hidden: [16],
+        outputDim: 8,
+        epochs: 20,
+        batchSize: 32,
+        learningRate: 3e-3,
+        seed: 7,
+      });
       const before = leaveOneOutPrecisionAt1(test.x, test.dim, test.y);
       const after = leaveOneOutPrecisionAt1(predict(head.layers, test.x, test.y.length), 8, test.y);
       expect(before).toBeLessThan(0.5);
@@ -57,7 +69,11 @@ describe('trainHead', () => {
     nan[5] = Number.NaN;
     await expect(trainHead(nan, train.dim, train.y)).rejects.toThrow(/features\[5\] is not finite/);
     const controller = new AbortController();
-    const p = trainHead(train.x, train.dim, train.y, { epochs: 1000, onEpoch: (e) => e === 2 && controller.abort(), signal: controller.signal });
+    const p = trainHead(train.x, train.dim, train.y, {
+      epochs: 1000,
+      onEpoch: (e) => e === 2 && controller.abort(),
+      signal: controller.signal,
+    });
     await expect(p).rejects.toThrow(/abort/);
   });
 });

@@ -2,14 +2,23 @@ import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLayer } from '../../../src/encode/train/mlp.js';
-import { Random } from '../../../src/encode/train/random.js';
+import { createLayer } from '../../../src/learn/mlp.js';
+import { Random } from '../../../src/learn/random.js';
 import type { TrainedEncoderInfo } from '../../../src/encode/train/trained-encoder.js';
-import { decodeTrainedEncoder, encodeTrainedEncoder, loadTrainedEncoder, readTrainedEncoderFile, saveTrainedEncoder } from '../../../src/encode/train/trained-file.js';
+import {
+  decodeTrainedEncoder,
+  encodeTrainedEncoder,
+  loadTrainedEncoder,
+  readTrainedEncoderFile,
+  saveTrainedEncoder,
+} from '../../../src/encode/train/trained-file.js';
 import { FileFormatError, UsageError } from '../../../src/errors.js';
 
 const rng = new Random(1);
-const layers = [createLayer({ inputs: 64, outputs: 12, activation: 'relu', bias: true }, rng), createLayer({ inputs: 12, outputs: 5, activation: 'none', bias: false }, rng)];
+const layers = [
+  createLayer({ inputs: 64, outputs: 12, activation: 'relu', bias: true }, rng),
+  createLayer({ inputs: 12, outputs: 5, activation: 'none', bias: false }, rng),
+];
 const info: TrainedEncoderInfo = {
   kind: 'projection-head',
   name: 'trained:test',
@@ -33,7 +42,10 @@ describe('.ekte trained-encoder files', () => {
   it('round-trips header and weights exactly', async () => {
     const back = await readTrainedEncoderFile(file);
     expect(back.info).toEqual(info);
-    expect(back.layers.map((l) => [l.inputs, l.outputs, l.activation, l.bias !== undefined])).toEqual([[64, 12, 'relu', true], [12, 5, 'none', false]]);
+    expect(back.layers.map((l) => [l.inputs, l.outputs, l.activation, l.bias !== undefined])).toEqual([
+      [64, 12, 'relu', true],
+      [12, 5, 'none', false],
+    ]);
     expect(Array.from(back.layers[0].weights)).toEqual(Array.from(layers[0].weights));
     expect(Array.from(back.layers[1].weights)).toEqual(Array.from(layers[1].weights));
     expect(bytes.equals(encodeTrainedEncoder(info, layers))).toBe(true);
@@ -41,13 +53,41 @@ describe('.ekte trained-encoder files', () => {
 
   const cases: [string, (b: Buffer) => Buffer, RegExp][] = [
     ['zero bytes', () => Buffer.alloc(0), /empty file \(0 bytes\)/],
-    ['another format (PNG)', () => Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), /not an embedkit trained-encoder file \(bad magic/],
+    [
+      'another format (PNG)',
+      () => Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'),
+      /not an embedkit trained-encoder file \(bad magic/,
+    ],
     ['truncated in the weights', (b) => b.subarray(0, b.length - 100), /truncated: \d+ bytes, expected \d+/],
     ['truncated in the header', (b) => b.subarray(0, 40), /truncated/],
-    ['a flipped weight byte', (b) => { const c = Buffer.from(b); c[c.length - 60] ^= 0x40; return c; }, /checksum mismatch/],
+    [
+      'a flipped weight byte',
+      (b) => {
+        const c = Buffer.from(b);
+        c[c.length - 60] ^= 0x40;
+        return c;
+      },
+      /checksum mismatch/,
+    ],
     ['trailing bytes', (b) => Buffer.concat([b, Buffer.from('xx')]), /unexpected bytes after the weights/],
-    ['a newer version', (b) => { const c = Buffer.from(b); c.writeUInt32LE(9, 8); return c; }, /unsupported version 9/],
-    ['a damaged header', (b) => { const c = Buffer.from(b); c.write('#', 16); return c; }, /header is not valid JSON/],
+    [
+      'a newer version',
+      (b) => {
+        const c = Buffer.from(b);
+        c.writeUInt32LE(9, 8);
+        return c;
+      },
+      /unsupported version 9/,
+    ],
+    [
+      'a damaged header',
+      (b) => {
+        const c = Buffer.from(b);
+        c.write('#', 16);
+        return c;
+      },
+      /header is not valid JSON/,
+    ],
   ];
   for (const [what, damage, message] of cases) {
     it(`refuses ${what} with a FileFormatError naming the file`, async () => {
@@ -62,7 +102,9 @@ describe('.ekte trained-encoder files', () => {
 
   it('checks the layer chain against the backbone dimension', () => {
     const wrong = { ...info, backbone: { ...info.backbone, dimension: 63 } };
-    expect(() => decodeTrainedEncoder(encodeTrainedEncoder(wrong, layers), 'x.ekte')).toThrow(/x\.ekte: invalid header: layer 0 takes 64 inputs but receives 63/);
+    expect(() => decodeTrainedEncoder(encodeTrainedEncoder(wrong, layers), 'x.ekte')).toThrow(
+      /x\.ekte: invalid header: layer 0 takes 64 inputs but receives 63/,
+    );
   });
 
   it('missing file and folder errors name the path', async () => {
@@ -79,8 +121,14 @@ describe('.ekte trained-encoder files', () => {
     const out = await encoder.embed([img]);
     expect(out.errors).toEqual([]);
     expect(Math.hypot(...out.data)).toBeCloseTo(1, 5);
-    await expect(loadTrainedEncoder(file, { backboneOptions: { size: 4 } })).rejects.toThrow(/dimension mismatch: trained on 64-d features of 'raw-pixels', the backbone gives 16-d/);
-    await expect(loadTrainedEncoder(file, { backbone: encoder.backbone.name === 'x' ? encoder.backbone : { ...encoder.backbone, name: 'other', embed: encoder.backbone.embed } })).rejects.toThrow(UsageError);
+    await expect(loadTrainedEncoder(file, { backboneOptions: { size: 4 } })).rejects.toThrow(
+      /dimension mismatch: trained on 64-d features of 'raw-pixels', the backbone gives 16-d/,
+    );
+    await expect(
+      loadTrainedEncoder(file, {
+        backbone: encoder.backbone.name === 'x' ? encoder.backbone : { ...encoder.backbone, name: 'other', embed: encoder.backbone.embed },
+      }),
+    ).rejects.toThrow(UsageError);
     await encoder.dispose();
   });
 });

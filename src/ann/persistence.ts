@@ -1,0 +1,100 @@
+import { FileFormatError } from '../errors.js';
+import { readContainer, readContainerSync, sectionAs, type Container } from '../io/container/index.js';
+import { FlatIndex } from './flat-index.js';
+import { HnswIndex } from './hnsw-index.js';
+import type { IndexOptions } from './kernel-index.js';
+import type { Metric } from './types.js';
+
+/** Layout version of saved indexes (docs/formats/index.md). */
+export const INDEX_FILE_VERSION = 1;
+
+/** Settings stored in a saved index's metadata. */
+export interface SavedIndexMeta {
+  type: 'flat' | 'hnsw';
+  metric: Metric;
+  dim: number;
+  quantize: 'none' | 'int8' | 'binary';
+  int8Range: 'per-dimension' | 'global';
+  count: number;
+  size: number;
+  quantizerFitted: boolean;
+  idKind: 'number' | 'json';
+  hasMetadata: boolean;
+  m?: number;
+  efConstruction?: number;
+  efSearch?: number;
+  seed?: number;
+  entry?: number;
+  maxLevel?: number;
+  poolUsed?: number;
+  /** HNSW: level draws made so far (older files: count is used). */
+  levelsDrawn?: number;
+  /** Flat: clusters of the rows and the rows they cover. */
+  nlist?: number;
+  clusteredEnd?: number;
+}
+
+/** Any saved index. */
+export type LoadedIndex = FlatIndex | HnswIndex;
+
+/** Options of {@link loadIndex}. */
+export interface LoadIndexOptions {
+  /** Worker threads of the loaded index (not stored in the file). Default: available cores. */
+  threads?: number;
+  /** Verify section checksums (default true). */
+  verify?: boolean;
+}
+
+function metaOf(c: Container): SavedIndexMeta {
+  const m = c.meta as Partial<SavedIndexMeta>;
+  const bad = (what: string) => new FileFormatError(c.file, `bad index metadata: ${what}`);
+  if (m.type !== 'flat' && m.type !== 'hnsw') throw bad(`type ${JSON.stringify(m.type)}`);
+  if (!['cosine', 'l2', 'ip', 'hamming'].includes(m.metric as string)) throw bad(`metric ${JSON.stringify(m.metric)}`);
+  for (const k of ['dim', 'count', 'size'] as const)
+    if (!Number.isSafeInteger(m[k]) || (m[k] as number) < 0) throw bad(`${k} ${JSON.stringify(m[k])}`);
+  if (m.type === 'hnsw') {
+    for (const k of ['m', 'efConstruction', 'efSearch', 'entry', 'maxLevel', 'poolUsed'] as const) {
+      if (!Number.isSafeInteger(m[k])) throw bad(`${k} ${JSON.stringify(m[k])}`);
+    }
+    if (m.levelsDrawn !== undefined && (!Number.isSafeInteger(m.levelsDrawn) || m.levelsDrawn < 0))
+      throw bad(`levelsDrawn ${JSON.stringify(m.levelsDrawn)}`);
+  }
+  return m as SavedIndexMeta;
+}
+
+function build(c: Container, o: LoadIndexOptions): LoadedIndex {
+  const m = metaOf(c);
+  const base: IndexOptions = {
+    metric: m.metric,
+    dim: m.dim,
+    quantize: m.quantize,
+    int8Range: m.int8Range,
+    threads: o.threads,
+    capacity: Math.max(16, m.count),
+  };
+  const index =
+    m.type === 'flat'
+      ? new FlatIndex(base)
+      : new HnswIndex({ ...base, m: m.m, efConstruction: m.efConstruction, efSearch: m.efSearch, seed: m.seed });
+  index.restore(c, m);
+  return index;
+}
+
+/**
+ * Loads an index saved with `save()`: one read of the file, checksums verified, every section's
+ * size and every link checked, arrays copied in bulk into the kernel memory.
+ */
+export async function loadIndex(path: string, options: LoadIndexOptions = {}): Promise<LoadedIndex> {
+  const c = await readContainer(path, { maxKindVersion: INDEX_FILE_VERSION, verify: options.verify ?? true });
+  if (c.kind !== 'flat' && c.kind !== 'hnsw') throw new FileFormatError(path, `is a '${c.kind}' container, not an embedkit index`);
+  return build(c, options);
+}
+
+/** Synchronous {@link loadIndex}. */
+export function loadIndexSync(path: string, options: LoadIndexOptions = {}): LoadedIndex {
+  const c = readContainerSync(path, { maxKindVersion: INDEX_FILE_VERSION, verify: options.verify ?? true });
+  if (c.kind !== 'flat' && c.kind !== 'hnsw') throw new FileFormatError(path, `is a '${c.kind}' container, not an embedkit index`);
+  return build(c, options);
+}
+
+export { sectionAs };

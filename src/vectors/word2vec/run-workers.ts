@@ -1,0 +1,116 @@
+import { Worker } from 'node:worker_threads';
+import { AbortError, EmbedkitError } from '../../errors.js';
+import { workerUrl } from '../../kernels/worker-url.js';
+import type { EncodedCorpus, JobTable } from '../../text/encoded-corpus.js';
+import type { TrainingLayout } from './layout.js';
+import type { ResolvedWord2VecOptions } from './options.js';
+import { CTRL, type WorkerTask } from './protocol.js';
+
+/** What {@link runWorkers} needs: the prepared kernel memory and the run's settings. */
+export interface WorkerRun {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  layout: TrainingLayout;
+  jobs: JobTable;
+  corpus: EncodedCorpus;
+  options: ResolvedWord2VecOptions;
+  /** In-vocabulary tokens per epoch (for the learning-rate schedule and progress). */
+  wordsPerEpoch: number;
+  /** Current mean loss (read from the workers' structs), for progress reports. */
+  meanLoss: () => number;
+}
+
+/**
+ * Starts one worker thread per planned worker, reports progress by polling the shared counters
+ * (the event loop stays free), and resolves with the words trained once every job of every epoch
+ * is done. Aborting stops the workers after their current job; the first worker error stops all.
+ */
+export function runWorkers(run: WorkerRun): Promise<{ words: number; effective: number }> {
+  const { module, memory, layout: l, jobs, corpus, options: o, wordsPerEpoch } = run;
+  const control = new SharedArrayBuffer(CTRL.bytes);
+  const ctrl = new Int32Array(control, 0, CTRL.int32Slots);
+  const counters = new BigInt64Array(control, CTRL.bigOffset, CTRL.bigSlots);
+  const share = (a: Float64Array | Int32Array): SharedArrayBuffer => {
+    const sab = new SharedArrayBuffer(a.byteLength);
+    new Uint8Array(sab).set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+    return sab;
+  };
+  const jobOffsets = share(jobs.offsets);
+  const jobLengths = share(jobs.lengths);
+  const totalWords = wordsPerEpoch * o.epochs;
+  const t0 = performance.now();
+  const url = workerUrl(import.meta.url, './worker.js');
+
+  return new Promise((resolve, reject) => {
+    let running = l.workers.length;
+    let failed: Error | undefined;
+    const threads: Worker[] = [];
+    const progress = () => {
+      const done = Number(Atomics.load(counters, CTRL.wordsDone));
+      const seconds = (performance.now() - t0) / 1000;
+      const f = done / totalWords;
+      const rate = seconds > 0 ? done / seconds : 0;
+      o.onProgress?.({
+        phase: 'train',
+        fraction: f,
+        epoch: Math.min(o.epochs, Math.floor(f * o.epochs) + 1),
+        epochs: o.epochs,
+        wordsDone: done,
+        wordsTotal: totalWords,
+        wordsPerSecond: rate,
+        alpha: Math.max(o.minAlpha, o.alpha - (o.alpha - o.minAlpha) * f),
+        etaSeconds: rate > 0 ? (totalWords - done) / rate : NaN,
+        ...(o.computeLoss ? { loss: run.meanLoss() } : {}),
+        seconds,
+      });
+    };
+    const timer = o.onProgress ? setInterval(progress, o.progressInterval) : undefined;
+    const onAbort = () => Atomics.store(ctrl, CTRL.abort, 1);
+    o.signal?.addEventListener('abort', onAbort, { once: true });
+    const finish = () => {
+      if (timer) clearInterval(timer);
+      o.signal?.removeEventListener('abort', onAbort);
+      if (failed) return reject(failed);
+      if (o.signal?.aborted) return reject(new AbortError('training aborted'));
+      progress();
+      resolve({ words: Number(counters[CTRL.wordsDone]), effective: Number(counters[CTRL.effectiveWords]) });
+    };
+    for (const w of l.workers) {
+      const task: WorkerTask = {
+        module,
+        memory,
+        model: l.model,
+        worker: w.ptr,
+        input: w.input,
+        stackTop: w.stackTop,
+        corpus: corpus.kind === 'memory' ? { kind: 'memory', offset: corpus.offset } : { kind: 'file', path: corpus.path },
+        jobOffsets,
+        jobLengths,
+        parts: l.workers.length,
+        wordsPerEpoch,
+        epochs: o.epochs,
+        alpha: o.alpha,
+        minAlpha: o.minAlpha,
+        control,
+      };
+      const t = new Worker(url, { workerData: task });
+      threads.push(t);
+      let settled = false;
+      const end = (err?: Error) => {
+        if (settled) return;
+        settled = true;
+        if (err && !failed) {
+          failed = err;
+          Atomics.store(ctrl, CTRL.abort, 1);
+        }
+        if (--running === 0) finish();
+      };
+      t.on('message', (msg: { type: string; message?: string }) => {
+        if (msg.type === 'error') end(new EmbedkitError(`training worker failed: ${msg.message}`));
+        else if (msg.type === 'done') end();
+      });
+      t.on('error', (e) => end(new EmbedkitError(`training worker crashed: ${e.message}`)));
+      t.on('exit', (code) => end(code === 0 ? undefined : new EmbedkitError(`training worker exited with code ${code}`)));
+    }
+  });
+}

@@ -1,0 +1,123 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { FileFormatError } from '../../src/errors.js';
+import { FlatIndex } from '../../src/ann/flat-index.js';
+import { HnswIndex } from '../../src/ann/hnsw-index.js';
+import { loadIndex, loadIndexSync } from '../../src/ann/persistence.js';
+import { ROOT } from '../helpers/paths.js';
+import { blobs } from './fixtures.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'embedkit-index-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dim = 16;
+const data = blobs(1500, dim, 3);
+const queries = blobs(20, dim, 4);
+
+describe('index persistence', () => {
+  it('HNSW round trip: same results, ids, metadata; deletions compacted; still updatable', async () => {
+    const a = new HnswIndex({ metric: 'cosine', dim, quantize: 'int8', threads: 1, m: 8 });
+    const ids = Array.from({ length: 1500 }, (_, i) => (i % 2 ? `s${i}` : i));
+    a.addSync(
+      ids,
+      data,
+      ids.map((_id, i) => (i % 3 === 0 ? { n: i, tag: `t${i}` } : undefined)),
+    );
+    for (let i = 0; i < 100; i++) a.remove(ids[i * 7]);
+    const file = join(dir, 'h.idx');
+    await a.save(file);
+    const b = await loadIndex(file);
+    expect(b).toBeInstanceOf(HnswIndex);
+    expect(b.size).toBe(a.size);
+    expect(b.searchBatchSync(queries, 10, { ef: 50 })).toEqual(a.searchBatchSync(queries, 10, { ef: 50 }));
+    expect(b.get('s1')).toEqual(a.get('s1'));
+    expect(b.get(6)!.metadata).toEqual({ n: 6, tag: 't6' });
+    expect(b.has(ids[7])).toBe(false);
+    // the loaded index keeps working: add, remove, search, save again
+    b.addSync(['new'], data.subarray(0, dim));
+    expect(b.search(data.subarray(0, dim), 1)[0].distance).toBeCloseTo(0, 5);
+    b.remove('new');
+    b.saveSync(file);
+    expect(loadIndexSync(file).size).toBe(a.size);
+  });
+
+  it('flat round trip with numeric ids', async () => {
+    const f = new FlatIndex({ metric: 'l2', dim });
+    f.addSync(
+      Array.from({ length: 300 }, (_, i) => i * 10),
+      data.subarray(0, 300 * dim),
+    );
+    const file = join(dir, 'f.idx');
+    await f.save(file);
+    const g = await loadIndex(file);
+    expect(g).toBeInstanceOf(FlatIndex);
+    expect(g.searchBatchSync(queries, 5)).toEqual(f.searchBatchSync(queries, 5));
+  });
+
+  it('rejects corrupt, truncated, foreign and empty files with the file name and the problem', async () => {
+    const h = new HnswIndex({ metric: 'l2', dim, threads: 1 });
+    h.addSync(
+      Array.from({ length: 200 }, (_, i) => i),
+      data.subarray(0, 200 * dim),
+    );
+    const file = join(dir, 'c.idx');
+    h.saveSync(file);
+    const bytes = readFileSync(file);
+    const flipped = Buffer.from(bytes);
+    flipped[bytes.length - 100] ^= 0xff;
+    writeFileSync(join(dir, 'flip.idx'), flipped);
+    await expect(loadIndex(join(dir, 'flip.idx'))).rejects.toThrow(/flip\.idx.*(corrupt|checksum)/);
+    writeFileSync(join(dir, 'trunc.idx'), bytes.subarray(0, bytes.length >> 1));
+    await expect(loadIndex(join(dir, 'trunc.idx'))).rejects.toThrow(/trunc\.idx.*truncated/);
+    writeFileSync(join(dir, 'empty.idx'), '');
+    await expect(loadIndex(join(dir, 'empty.idx'))).rejects.toBeInstanceOf(FileFormatError);
+    writeFileSync(join(dir, 'text.idx'), 'hello world\n'.repeat(20));
+    await expect(loadIndex(join(dir, 'text.idx'))).rejects.toThrow(/text\.idx.*not an embedkit index/);
+    await expect(loadIndex(join(dir, 'missing.idx'))).rejects.toThrow(/missing\.idx/);
+  });
+
+  it('a kill -9 during save leaves the previous file loadable', async () => {
+    const file = join(dir, 'crash.idx');
+    const h = new HnswIndex({ metric: 'l2', dim, threads: 1 });
+    h.addSync(
+      Array.from({ length: 500 }, (_, i) => i),
+      data.subarray(0, 500 * dim),
+    );
+    h.saveSync(file);
+    const before = readFileSync(file);
+    // A child builds a much larger index and saves it over the same path, again and again.
+    const script = `
+      import { HnswIndex } from ${JSON.stringify(join(ROOT, 'dist/index.js'))};
+      const dim = 256, n = 40000;
+      const h = new HnswIndex({ metric: 'l2', dim, threads: 1, m: 4, efConstruction: 8 });
+      const v = new Float32Array(n * dim); for (let i = 0; i < v.length; i++) v[i] = Math.random();
+      h.addSync(Array.from({ length: n }, (_, i) => i), v);
+      process.stdout.write('ready\\n');
+      for (;;) h.saveSync(${JSON.stringify(file)});
+    `;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    // Kill while a save is in flight: wait until the temp file exists and is growing.
+    const deadline = Date.now() + 20000;
+    let sawTemp = false;
+    while (!sawTemp && Date.now() < deadline) {
+      const temps = readdirSync(dir).filter((f: string) => f.startsWith('.crash.idx.') && f.endsWith('.tmp'));
+      try {
+        sawTemp = temps.length > 0 && statSync(join(dir, temps[0])).size > 1 << 20;
+      } catch {
+        // renamed between readdir and stat
+      }
+      if (!sawTemp) await new Promise((r) => setTimeout(r, 2));
+    }
+    expect(sawTemp).toBe(true);
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    // Either the previous file or a complete new one: never a torn file.
+    const loaded = await loadIndex(file);
+    expect([500, 40000]).toContain(loaded.size);
+    if (loaded.size === 500) expect(readFileSync(file).equals(before)).toBe(true);
+    expect(existsSync(file)).toBe(true);
+  }, 60000);
+});
