@@ -8,7 +8,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FORMATS, KeyedVectors, loadVectors, loadVectorsSync, saveVectors } from '../dist/index.js';
+import { KeyedVectors, loadVectors, loadVectorsSync, saveVectors } from '../dist/index.js';
+import { FORMATS } from '../dist/io/word-vectors/formats.js';
 
 function syntheticModel(rows, dim) {
   let seed = 12345;

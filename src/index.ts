@@ -1,20 +1,109 @@
-// embedkit public API: re-exports only.
-export * from './errors.js';
+/**
+ * embedkit: train word vectors, query and evaluate them, read and write vector files, index and
+ * search vectors, embed text and images with pretrained encoders. This root entry holds what most
+ * programs use; the layers have their own entries with the rest of their public API:
+ * `embedkit/vectors`, `embedkit/text`, `embedkit/io`, `embedkit/ann`, `embedkit/evaluate`,
+ * `embedkit/encode`.
+ * @module embedkit
+ */
+export { AbortError, EmbedkitError, FileFormatError, UsageError } from './errors.js';
 export { VERSION } from './version.js';
-export type { Matrix } from './math/matrix.js';
-export { dot, matVec, matMulT } from './math/dense.js';
-export { TopK, topK, type TopKResult } from './math/topk.js';
-export { pearson, spearman, rankdata } from './math/stats.js';
-export * from './vectors/index.js';
-export * from './text/index.js';
-export { Vocabulary } from './text/vocabulary.js';
-export { VocabScanner, type VocabularyOptions, type ScanResult } from './text/vocab-scanner.js';
-export { sentencesFrom, tokenizedCorpus, toSentenceSource, type SentenceSource, type TrainingInput } from './text/sentence-source.js';
-export { Word2Vec, trainWord2Vec, type TrainResult, type VocabSummary } from './vectors/word2vec/trainer.js';
-export type { Word2VecOptions, ResolvedWord2VecOptions, TrainingProgress } from './vectors/word2vec/options.js';
-export type { StreamSink } from './text/encoded-corpus.js';
-export * from './io/index.js';
-export * from './evaluate/index.js';
-export * from './ann/index.js';
-export { kernelBuild } from './kernels/wasm.js';
-export * from './encode/index.js';
+
+// Word vectors and word2vec.
+export {
+  KeyedVectors,
+  KeyError,
+  loadVectors,
+  loadVectorsSync,
+  saveVectors,
+  saveVectorsSync,
+  trainWord2Vec,
+  Word2Vec,
+  type KeyedVectorsInit,
+  type LoadOptions,
+  type MostSimilarOptions,
+  type Neighbor,
+  type SaveOptions,
+  type SearchOptions,
+  type Terms,
+  type TrainingProgress,
+  type TrainResult,
+  type VocabSummary,
+  type Word2VecOptions,
+} from './vectors/index.js';
+
+// Text and corpora.
+export {
+  FileCorpus,
+  LineCorpus,
+  sentencesFrom,
+  Tokenizer,
+  tokenizedCorpus,
+  type FileCorpusOptions,
+  type StopWordsOption,
+  type TokenizerOptions,
+  type TrainingInput,
+} from './text/index.js';
+
+// Evaluation.
+export {
+  evaluateAnalogies,
+  evaluateWordPairs,
+  type AnalogyOptions,
+  type AnalogyResult,
+  type WordPairOptions,
+  type WordPairResult,
+} from './evaluate/index.js';
+
+// Vector indexes.
+export {
+  createIndex,
+  FlatIndex,
+  HnswIndex,
+  loadIndex,
+  loadIndexSync,
+  type HnswOptions,
+  type Id,
+  type IndexOptions,
+  type IndexSearchOptions,
+  type LoadedIndex,
+  type Metadata,
+  type Metric,
+  type SearchFilter,
+  type SearchHit,
+  type VectorInput,
+} from './ann/index.js';
+
+// Encoders.
+export {
+  listEncoders,
+  loadEncoder,
+  MissingPackageError,
+  registerEncoder,
+  unregisterEncoder,
+  type EmbedOptions,
+  type Embeddings,
+  type Encoder,
+  type EncoderEntry,
+  type EncoderInfo,
+  type Modality,
+} from './encode/index.js';
+
+// Vector files beyond word vectors (loadVectors/saveVectors read and write those).
+export {
+  detectFormat,
+  readBvecs,
+  readFvecs,
+  readIvecs,
+  readJsonlVectors,
+  readNpy,
+  readVecs,
+  readVectorsAny,
+  writeBvecs,
+  writeFvecs,
+  writeIvecs,
+  writeJsonlVectors,
+  writeNpy,
+  writeVecs,
+  type VectorFormatName,
+} from './io/index.js';

@@ -1,5 +1,6 @@
 import { UsageError } from '../errors.js';
 import { sectionAs, type Container, type ContainerSectionInput } from '../io/container/index.js';
+import { HNSW_DEFAULTS } from './defaults.js';
 import { KernelIndex, type HnswOptions } from './kernel-index.js';
 import type { SavedIndexMeta } from './persistence.js';
 import { FLAG_FREE, X } from './kernel/layout.js';
@@ -30,8 +31,8 @@ export class HnswIndex extends KernelIndex {
   private allocLevels = new Uint8Array(0);
 
   constructor(options: HnswOptions) {
-    const m = options.m ?? 16;
-    const efc = options.efConstruction ?? 200;
+    const m = options.m ?? HNSW_DEFAULTS.m;
+    const efc = options.efConstruction ?? HNSW_DEFAULTS.efConstruction;
     if (!Number.isInteger(m) || m < 2 || m > 256) throw new UsageError(`m must be an integer in 2..256, got ${m}`);
     if (!Number.isInteger(efc) || efc < 1 || efc > 100000) throw new UsageError(`efConstruction must be a positive integer, got ${efc}`);
     // int8 traversal codes by default (exact re-ranking keeps results and distances exact): faster
@@ -39,8 +40,8 @@ export class HnswIndex extends KernelIndex {
     super({ ...options, quantize: options.quantize ?? (options.metric === 'hamming' ? 'none' : 'int8') }, m, efc);
     this.m = m;
     this.efConstruction = efc;
-    this.efSearch = options.efSearch ?? 50;
-    this.seed = options.seed ?? 100;
+    this.efSearch = options.efSearch ?? HNSW_DEFAULTS.efSearch;
+    this.seed = options.seed ?? HNSW_DEFAULTS.seed;
     this.levelDraw = KernelIndex.levelGenerator(this.seed, m);
   }
 

@@ -1,7 +1,7 @@
 /**
  * Vector indexes: exact (flat) and HNSW, with ids, metadata, filters, deletion, quantized
- * traversal and crash-safe persistence.
- * @module
+ * traversal and crash-safe persistence. Package entry `embedkit/ann`.
+ * @module embedkit/ann
  */
 import { UsageError } from '../errors.js';
 import { FlatIndex } from './flat-index.js';

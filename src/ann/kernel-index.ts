@@ -10,6 +10,7 @@ import {
 } from '../io/container/index.js';
 import { ensureMemory } from '../kernels/wasm.js';
 import { mulberry32 } from '../math/random.js';
+import { INDEX_DEFAULTS } from './defaults.js';
 import { buildAllowBitmap, type AllowBitmap } from './filter.js';
 import { checkId, IdMap } from './ids.js';
 import { FLAG_DELETED, FLAG_FREE, METRIC_CODE, QUANT_CODE, rowBytes, S, X, type Geometry } from './kernel/layout.js';
@@ -131,7 +132,7 @@ export abstract class KernelIndex {
     this.metric = o.metric;
     this.dim = o.dim;
     this.quantize = quantize;
-    this.int8Range = o.int8Range ?? 'per-dimension';
+    this.int8Range = o.int8Range ?? INDEX_DEFAULTS.int8Range;
     this.threads = Math.max(1, Math.floor(o.threads ?? availableParallelism()));
     const hamming = o.metric === 'hamming';
     const bytes = Math.ceil(o.dim / 8);

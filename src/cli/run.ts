@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import { AbortError, EmbedkitError, UsageError } from '../errors.js';
+import { AbortError, UsageError } from '../errors.js';
 
 /** Options that every command understands. */
 export interface GlobalOptions {
@@ -22,12 +22,9 @@ export function reportError(e: unknown, verbose: boolean): number {
   const err = e instanceof Error ? e : new Error(String(e));
   const usage = err instanceof UsageError;
   const prefix = usage ? 'embedkit: usage error: ' : 'embedkit: error: ';
-  let msg = err.message.split('\n')[0];
-  if (!(err instanceof EmbedkitError) && (err as NodeJS.ErrnoException).code && !usage) {
-    // Node system errors (ENOENT …) already name the path in their message.
-    msg = `${msg}`;
-  }
-  process.stderr.write(`${prefix}${msg}\n`);
+  // The first line only: embedkit's errors name the file and the problem there, and so do Node's
+  // system errors (ENOENT …).
+  process.stderr.write(`${prefix}${err.message.split('\n')[0]}\n`);
   if (verbose && err.stack) process.stderr.write(`${err.stack}\n`);
   if (err instanceof AbortError) return 130;
   return usage ? EXIT.usage : EXIT.failed;

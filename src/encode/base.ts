@@ -5,7 +5,7 @@ import type { EmbedOptions, Encoder, Modality } from './types.js';
 /**
  * Base of embedkit's encoders: subclasses implement {@link BatchEncoder.encodeBatch} (raw rows of
  * one batch) and {@link BatchEncoder.cacheIdentity}; `embed` adds batching, progress, abort,
- * per-item errors, normalisation and the optional on-disk cache (see {@link runBatches}).
+ * per-item errors, normalisation and the optional on-disk cache (`runBatches` in src/encode/batch.ts).
  */
 export abstract class BatchEncoder<I> implements Encoder<I> {
   abstract readonly name: string;
@@ -31,7 +31,7 @@ export abstract class BatchEncoder<I> implements Encoder<I> {
     return typeof input === 'string' || input instanceof Uint8Array ? input : undefined;
   }
 
-  /** One row per input (see {@link runBatches}); `cache` holds the cache counters when `cacheDir` was given. */
+  /** One row per input (`runBatches` in src/encode/batch.ts); `cache` holds the cache counters when `cacheDir` was given. */
   embed(inputs: readonly I[], options: EmbedOptions = {}): Promise<BatchResult> {
     return runBatches(inputs, options, {
       dim: this.dimension,

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { EmbedkitError, UsageError } from '../errors.js';
 import { imageEncoderEntries } from './image/registry-entries.js';
-import { isPackageAvailable, requirePackages, resolvePackageFile } from './packages.js';
+import { installCommand, isPackageAvailable, requirePackages, resolvePackageFile } from './packages.js';
 import { defaultCacheDir } from './paths.js';
 import { textEncoderEntries } from './text/registry-entries.js';
 import { trainedEncoderEntries } from './train/registry-entries.js';
@@ -109,7 +109,7 @@ export function encoderStatus(entry: EncoderEntry): EncoderStatus & { missing: s
   }
   const reasons: string[] = [];
   if (missing.length > 0)
-    reasons.push(`needs the npm package${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (npm install ${missing.join(' ')})`);
+    reasons.push(`needs the npm package${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (${installCommand(missing)})`);
   if (own && !own.available && own.reason) reasons.push(own.reason);
   const available = missing.length === 0 && (own?.available ?? true);
   const notes: string[] = [];
@@ -130,7 +130,7 @@ export function encoderStatus(entry: EncoderEntry): EncoderStatus & { missing: s
 
 /**
  * All known encoders with their metadata and availability. Cheap: no optional package is imported
- * and no model is read (packages are only resolved; see {@link encoderStatus}).
+ * and no model is read (packages are only resolved; see `encoderStatus`).
  */
 export function listEncoders(options: { modality?: Modality } = {}): EncoderInfo[] {
   return allEntries()

@@ -24,6 +24,15 @@ export interface AnalogyOptions {
   signal?: AbortSignal;
 }
 
+/** The defaults of {@link AnalogyOptions} (gensim's, except `restrictVocab`: 30000 instead of 300000). */
+export const ANALOGY_DEFAULTS = Object.freeze({
+  restrictVocab: 30000,
+  caseInsensitive: true,
+  method: '3cosadd',
+  dummy4unknown: false,
+  strict: true,
+} as const satisfies Partial<AnalogyOptions>);
+
 /** Correct answers out of evaluated questions. */
 export interface AnalogyScore {
   readonly correct: number;
@@ -69,7 +78,13 @@ const CANDIDATES = ANSWERS + 3;
  * @throws FileFormatError for an unreadable or malformed file, or one without questions.
  */
 export async function evaluateAnalogies(kv: KeyedVectors, source: EvaluationSource, options: AnalogyOptions = {}): Promise<AnalogyResult> {
-  const { restrictVocab = 30000, caseInsensitive = true, method = '3cosadd', dummy4unknown = false, strict = true } = options;
+  const {
+    restrictVocab = ANALOGY_DEFAULTS.restrictVocab,
+    caseInsensitive = ANALOGY_DEFAULTS.caseInsensitive,
+    method = ANALOGY_DEFAULTS.method,
+    dummy4unknown = ANALOGY_DEFAULTS.dummy4unknown,
+    strict = ANALOGY_DEFAULTS.strict,
+  } = options;
   const limit = vocabLimit(kv, restrictVocab);
   const { name, text } = await loadSource(source);
   const parsed = parseAnalogies(text, name, strict);

@@ -21,6 +21,15 @@ export interface WordPairOptions {
   strict?: boolean;
 }
 
+/** The defaults of {@link WordPairOptions} (gensim's). */
+export const WORD_PAIR_DEFAULTS = Object.freeze({
+  restrictVocab: 300000,
+  caseInsensitive: true,
+  dummy4unknown: false,
+  delimiter: '\t',
+  strict: true,
+} as const satisfies Partial<WordPairOptions>);
+
 /** Result of {@link evaluateWordPairs}. */
 export interface WordPairResult {
   /** Pearson correlation of model cosine similarities with the human scores (NaN below 2 pairs). */
@@ -48,7 +57,13 @@ export async function evaluateWordPairs(
   source: EvaluationSource,
   options: WordPairOptions = {},
 ): Promise<WordPairResult> {
-  const { restrictVocab = 300000, caseInsensitive = true, dummy4unknown = false, delimiter = '\t', strict = true } = options;
+  const {
+    restrictVocab = WORD_PAIR_DEFAULTS.restrictVocab,
+    caseInsensitive = WORD_PAIR_DEFAULTS.caseInsensitive,
+    dummy4unknown = WORD_PAIR_DEFAULTS.dummy4unknown,
+    delimiter = WORD_PAIR_DEFAULTS.delimiter,
+    strict = WORD_PAIR_DEFAULTS.strict,
+  } = options;
   const vocab = evaluationVocab(kv, restrictVocab, caseInsensitive);
   const { name, text } = await loadSource(source);
   const { pairs } = parseWordPairs(text, name, delimiter, strict);

@@ -3,11 +3,14 @@
 # relaxed-SIMD variant of the index kernel with wabt. The .wasm artefacts are committed (so `npm ci`
 # needs no C toolchain); rebuild after editing C:
 #   apt-get install -y clang-14 lld-14 wabt && npm run build:wasm
+# An optional argument writes the .wasm files to that directory instead of src/kernels (the test
+# test/kernels/wasm-build.test.ts builds into a temp directory and compares with the committed ones).
 # Flags: 128-bit SIMD; atomics + bulk memory + shared memory so that worker threads share one
 # WebAssembly.Memory (Hogwild training); the memory is imported (TypeScript lays it out) and the
 # stack pointer is exported so every worker instance gets its own shadow stack.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
+OUT=$(mkdir -p "${1:-$HERE}" && cd "${1:-$HERE}" && pwd)
 CC=${CC:-clang-14}
 compile() { # compile SRC OUT [extra flags]
   "$CC" --target=wasm32 -O3 -std=c11 -Wall -Wextra -Werror \
@@ -16,10 +19,10 @@ compile() { # compile SRC OUT [extra flags]
     -Wl,-z,stack-size=65536 -Wl,--export=__stack_pointer \
     -o "$2" "$1" "${@:3}"
 }
-built() { echo "built src/kernels/$1 ($(stat -c %s "$HERE/$1") bytes)"; }
+built() { echo "built $OUT/$1 ($(stat -c %s "$OUT/$1") bytes)"; }
 for src in "$HERE"/c/*.c; do
   name=$(basename "$src" .c)
-  compile "$src" "$HERE/$name.wasm"
+  compile "$src" "$OUT/$name.wasm"
   built "$name.wasm"
 done
 
@@ -39,8 +42,8 @@ if grep -q 'relaxed_dot_i16' "$tmp/index-relaxed.2.wat"; then
   echo "build-wasm: a call to relaxed_dot_i16 was not replaced" >&2
   exit 1
 fi
-wat2wasm --enable-all "$tmp/index-relaxed.2.wat" -o "$HERE/index-relaxed.wasm"
+wat2wasm --enable-all "$tmp/index-relaxed.2.wat" -o "$OUT/index-relaxed.wasm"
 built index-relaxed.wasm
 sed "s/i16x8.dot_i8x16_i7x16_s/$op/" "$HERE/c/relaxed-probe.wat" >"$tmp/probe.wat"
-wat2wasm --enable-all "$tmp/probe.wat" -o "$HERE/relaxed-probe.wasm"
+wat2wasm --enable-all "$tmp/probe.wat" -o "$OUT/relaxed-probe.wasm"
 built relaxed-probe.wasm

@@ -1,6 +1,8 @@
 /**
  * Seeded pseudo-random numbers. `splitmix64` turns a user seed into well-mixed 64-bit states
- * (Steele et al. 2014); `Xorshift64Star` mirrors the generator the WASM kernels use.
+ * (Steele et al. 2014); `seedState` derives from them the starting state of one stream of the
+ * xorshift64* generator that the WASM kernels run (src/kernels/c/word2vec.c). `mulberry32` is a
+ * small float generator for JS-side randomness.
  */
 const MASK64 = (1n << 64n) - 1n;
 

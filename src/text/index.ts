@@ -1,6 +1,7 @@
 /**
- * The text pipeline: tokenizer, stop words and streaming corpus readers.
- * @module
+ * The text pipeline: tokenizer, stop words, streaming corpus readers, and the inputs word2vec
+ * training takes. Package entry `embedkit/text`.
+ * @module embedkit/text
  */
 export { Tokenizer } from './tokenizer.js';
 export { DEFAULT_TOKENIZER_OPTIONS, type ResolvedTokenizerOptions, type TokenizerOptions } from './tokenizer-options.js';
@@ -13,3 +14,6 @@ export { LineCorpus, type LineSource } from './line-corpus.js';
 export type { InvalidUtf8Policy } from './line-splitter.js';
 export { expandFilePatterns } from './glob.js';
 export { FILE_ERROR_CODES } from './file-errors.js';
+export { sentencesFrom, tokenizedCorpus, type SentenceSource, type TrainingInput } from './sentence-source.js';
+export { Vocabulary } from './vocabulary.js';
+export type { VocabularyOptions } from './vocab-scanner.js';

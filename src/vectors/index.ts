@@ -1,16 +1,29 @@
 /**
  * Word vectors: `KeyedVectors` (a vocabulary and one matrix, apart from any training state), their
- * loading and saving in every supported format, and the word2vec trainer.
- * @module
+ * loading and saving in every supported format, and the word2vec trainer. Package entry
+ * `embedkit/vectors`.
+ * @module embedkit/vectors
  */
-export * from './keyed-vectors.js';
 export {
-  loadVectors,
-  loadVectorsSync,
-  loadVectorsWithInfo,
-  loadVectorsWithInfoSync,
-  toKeyedVectors,
-  type LoadOptions,
-  type LoadResult,
-} from './load.js';
+  DEFAULT_TOPN,
+  KeyedVectors,
+  KeyError,
+  type CentralityOptions,
+  type KeyedVectorsInit,
+  type MeanVectorOptions,
+  type MostSimilarOptions,
+  type Neighbor,
+  type SearchOptions,
+  type Terms,
+  type WordOrVector,
+} from './keyed-vectors.js';
+export { loadVectors, loadVectorsSync, loadVectorsWithInfo, loadVectorsWithInfoSync, type LoadOptions, type LoadResult } from './load.js';
 export { saveVectors, saveVectorsSync, type SaveOptions } from './save.js';
+export { Word2Vec, trainWord2Vec, type TrainResult, type VocabSummary } from './word2vec/trainer.js';
+export {
+  DEFAULT_ALPHA,
+  WORD2VEC_DEFAULTS,
+  type ResolvedWord2VecOptions,
+  type TrainingProgress,
+  type Word2VecOptions,
+} from './word2vec/options.js';

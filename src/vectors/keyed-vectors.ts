@@ -36,6 +36,9 @@ export interface SearchOptions {
   exclude?: Iterable<string>;
 }
 
+/** Results a nearest-neighbour query returns when not given `topn`. */
+export const DEFAULT_TOPN = 10;
+
 /** Arguments of {@link KeyedVectors.mostSimilar} and {@link KeyedVectors.mostSimilarCosmul}. */
 export interface MostSimilarOptions extends SearchOptions {
   /** Words or vectors that pull towards the result. */
@@ -212,15 +215,22 @@ export class KeyedVectors {
    * `restrictVocab` rows of the) vocabulary. Input words are never returned, nor are words whose
    * vector is all zeros (their cosine is undefined). Results are sorted by descending score.
    *
-   * Call as `mostSimilar({ positive, negative, topn, restrictVocab, exclude })` or as the shorthand
-   * `mostSimilar(positive, negative?, options?)`, e.g. `mostSimilar(['king', 'woman'], ['man'])`.
+   * Call as `mostSimilar({ positive, negative, topn, restrictVocab, exclude })`, as
+   * `mostSimilar(positive, { negative, topn, … })`, e.g. `mostSimilar('cat', { topn: 3 })`, or as
+   * gensim's positional form `mostSimilar(positive, negative?, options?)`, e.g.
+   * `mostSimilar(['king', 'woman'], ['man'])`.
    *
    * @throws KeyError for an unknown word; UsageError for no terms at all or a vector of the wrong size.
    */
   mostSimilar(query: MostSimilarOptions): Neighbor[];
+  mostSimilar(positive: Terms, options?: Omit<MostSimilarOptions, 'positive'>): Neighbor[];
   mostSimilar(positive: Terms, negative?: Terms, options?: SearchOptions): Neighbor[];
-  mostSimilar(first: MostSimilarOptions | Terms, negative?: Terms, options: SearchOptions = {}): Neighbor[] {
-    const opts = asOptions(first, negative, options);
+  mostSimilar(
+    first: MostSimilarOptions | Terms,
+    second?: Terms | Omit<MostSimilarOptions, 'positive'>,
+    options?: SearchOptions,
+  ): Neighbor[] {
+    const opts = asOptions(first, second, options);
     const topn = checkTopn(opts.topn);
     const end = this.clipEnd(opts.restrictVocab);
     const pos = this.toTerms(opts.positive);
@@ -295,12 +305,19 @@ export class KeyedVectors {
    * given vectors are used as they are (pass unit vectors for true cosines), as in gensim. Unlike
    * gensim 4.2, `restrictVocab` is honoured.
    *
+   * Called like {@link mostSimilar}.
+   *
    * @throws KeyError for an unknown word; UsageError when there is no positive term.
    */
   mostSimilarCosmul(query: MostSimilarOptions): Neighbor[];
+  mostSimilarCosmul(positive: Terms, options?: Omit<MostSimilarOptions, 'positive'>): Neighbor[];
   mostSimilarCosmul(positive: Terms, negative?: Terms, options?: SearchOptions): Neighbor[];
-  mostSimilarCosmul(first: MostSimilarOptions | Terms, negative?: Terms, options: SearchOptions = {}): Neighbor[] {
-    const opts = asOptions(first, negative, options);
+  mostSimilarCosmul(
+    first: MostSimilarOptions | Terms,
+    second?: Terms | Omit<MostSimilarOptions, 'positive'>,
+    options?: SearchOptions,
+  ): Neighbor[] {
+    const opts = asOptions(first, second, options);
     const topn = checkTopn(opts.topn);
     const end = this.clipEnd(opts.restrictVocab);
     const pos = this.toTerms(opts.positive);
@@ -323,14 +340,18 @@ export class KeyedVectors {
     return this.best(numerator, topn, this.excluded([...pos, ...neg], opts.exclude));
   }
 
-  /** The `topn` words most similar to `word` (gensim's `similar_by_word`). */
-  similarByWord(word: string, topn = 10, restrictVocab?: number): Neighbor[] {
-    return this.mostSimilar({ positive: [word], topn, restrictVocab });
+  /** The `topn` words most similar to `word` (gensim's `similar_by_word`); options as an object or positional. */
+  similarByWord(word: string, options?: SearchOptions): Neighbor[];
+  similarByWord(word: string, topn?: number, restrictVocab?: number): Neighbor[];
+  similarByWord(word: string, topn?: number | SearchOptions, restrictVocab?: number): Neighbor[] {
+    return this.mostSimilar({ ...searchOptions(topn, restrictVocab), positive: [word] });
   }
 
-  /** The `topn` words most similar to `vector` by cosine (gensim's `similar_by_vector`). */
-  similarByVector(vector: Float32Array | readonly number[], topn = 10, restrictVocab?: number): Neighbor[] {
-    return this.mostSimilar({ positive: [vector], topn, restrictVocab });
+  /** The `topn` words most similar to `vector` by cosine (gensim's `similar_by_vector`); options as an object or positional. */
+  similarByVector(vector: Float32Array | readonly number[], options?: SearchOptions): Neighbor[];
+  similarByVector(vector: Float32Array | readonly number[], topn?: number, restrictVocab?: number): Neighbor[];
+  similarByVector(vector: Float32Array | readonly number[], topn?: number | SearchOptions, restrictVocab?: number): Neighbor[] {
+    return this.mostSimilar({ ...searchOptions(topn, restrictVocab), positive: [vector] });
   }
 
   /** The word of `candidates` most similar to `word` (the first on ties; gensim's `most_similar_to_given`). */
@@ -541,17 +562,47 @@ export class KeyedVectors {
   }
 }
 
-/** Reads the two call forms of mostSimilar / mostSimilarCosmul into one options object. */
-function asOptions(first: MostSimilarOptions | Terms, negative: Terms | undefined, options: SearchOptions): MostSimilarOptions {
-  const isTerms = typeof first === 'string' || first instanceof Float32Array || Array.isArray(first);
-  if (isTerms) return { ...options, positive: first as Terms, negative };
-  if (typeof first !== 'object' || first === null) throw new UsageError('expected an options object, a word, a vector, or a list of them');
-  if (negative !== undefined) throw new UsageError('give negative terms inside the options object');
-  return first as MostSimilarOptions;
+function isTerms(value: unknown): value is Terms {
+  return typeof value === 'string' || value instanceof Float32Array || Array.isArray(value);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !isTerms(value) && !ArrayBuffer.isView(value);
+}
+
+/**
+ * Reads the call forms of mostSimilar / mostSimilarCosmul — `(options)`, `(positive, options)`,
+ * `(positive, negative?, options?)` — into one options object.
+ */
+function asOptions(
+  first: MostSimilarOptions | Terms,
+  second: Terms | Omit<MostSimilarOptions, 'positive'> | undefined,
+  options: SearchOptions | undefined,
+): MostSimilarOptions {
+  if (!isTerms(first)) {
+    if (!isPlainObject(first)) throw new UsageError('expected an options object, a word, a vector, or a list of them');
+    if (second !== undefined || options !== undefined) throw new UsageError('give negative terms and options inside the options object');
+    return first;
+  }
+  if (isPlainObject(second)) {
+    if (options !== undefined) throw new UsageError('give the options once: (positive, options) or (positive, negative, options)');
+    if ('positive' in second) throw new UsageError('positive terms are the first argument; leave them out of the options');
+    return { ...second, positive: first };
+  }
+  return { ...options, positive: first, negative: second as Terms | undefined };
+}
+
+/** similarByWord/similarByVector's options, given as an object or as (topn, restrictVocab). */
+function searchOptions(topn: number | SearchOptions | undefined, restrictVocab: number | undefined): SearchOptions {
+  if (isPlainObject(topn)) {
+    if (restrictVocab !== undefined) throw new UsageError('give restrictVocab inside the options object');
+    return topn;
+  }
+  return { topn: topn as number | undefined, restrictVocab };
 }
 
 function checkTopn(topn: number | undefined): number {
-  if (topn === undefined) return 10;
+  if (topn === undefined) return DEFAULT_TOPN;
   if (!(Number.isInteger(topn) && topn >= 0)) throw new UsageError(`topn must be a non-negative integer, got ${topn}`);
   return topn;
 }

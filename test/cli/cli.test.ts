@@ -124,4 +124,39 @@ describe('embedkit CLI', () => {
     expect(g.err).not.toMatch(/\n\s+at /);
     expect(run('similar', 'garbage.bin', 'cat', '--verbose').err).toMatch(/\n\s+at /);
   });
+
+  it('train passes the tokenizer flags on: --stop-words takes list names and files', () => {
+    writeFileSync(join(dir, 'stop.txt'), '# my stop words\ncat\n\ndog\n');
+    writeFileSync(join(dir, 'small.txt'), 'the cat and the dog saw a red fox\n'.repeat(50));
+    const r = run(
+      'train',
+      '-i',
+      'small.txt',
+      '-o',
+      'small.txt.vec',
+      '-f',
+      'w2v-text',
+      '--min-count',
+      '1',
+      '--dim',
+      '8',
+      '--stop-words',
+      'en,stop.txt',
+      '--json',
+    );
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const words = readFileSync(join(dir, 'small.txt.vec'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((line) => line.split(' ')[0]);
+    expect(words.sort()).toEqual(['fox', 'red', 'saw']);
+  });
+
+  it('an unreadable --stop-words file is bad usage (exit 2), named in one line', () => {
+    const r = run('train', '-i', 'small.txt', '-o', 'x.vec', '--stop-words', 'en,no-such-stop-words.txt');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--stop-words.*cannot read the stop-word file no-such-stop-words\.txt/);
+  });
 });

@@ -80,6 +80,26 @@ describe('KeyedVectors.mostSimilar', () => {
     expectNeighbors(kv.mostSimilar(['north', 'east'], 'west', { topn: 1 }), expected.slice(0, 1));
   });
 
+  it('takes the options object as the second argument: mostSimilar(word, { topn })', () => {
+    const kv = compass();
+    expectNeighbors(kv.mostSimilar('east', { topn: 2 }), [
+      ['far-east', 1],
+      ['northeast', R],
+    ]);
+    expectNeighbors(kv.mostSimilar(['north', 'east'], { negative: 'west', topn: 1 }), [['northeast', 3 / Math.sqrt(10)]]);
+    expectNeighbors(
+      kv.mostSimilarCosmul('east', { topn: 1, exclude: ['far-east'] }),
+      kv.mostSimilarCosmul({ positive: 'east', topn: 1, exclude: ['far-east'] }).map((n) => [n.word, n.score]),
+    );
+    expectNeighbors(kv.similarByWord('north', { topn: 1 }), [['northeast', R]]);
+    expectNeighbors(kv.similarByVector([0, -2], { topn: 1, restrictVocab: 4 }), [['south', 1]]);
+    expect(() => kv.mostSimilar('east', { positive: 'north' } as never)).toThrow(/first argument/);
+    expect(() => kv.mostSimilar('east', { topn: 1 } as never, { topn: 2 })).toThrow(UsageError);
+    expect(() => (kv.mostSimilar as (...args: unknown[]) => unknown).call(kv, { positive: 'east' }, 'west')).toThrow(
+      /inside the options object/,
+    );
+  });
+
   it('uses words as unit vectors but given vectors as they are', () => {
     const kv = compass();
     // far-east counts as (1,0); the vector (0,3) is not normalised: mean ∝ (1,3) → northeast 4/√20.

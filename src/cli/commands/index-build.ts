@@ -1,26 +1,75 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { createIndex } from '../../ann/index.js';
+import { HNSW_DEFAULTS, INDEX_DEFAULTS } from '../../ann/defaults.js';
+import type { HnswOptions } from '../../ann/kernel-index.js';
 import type { Id, Metric } from '../../ann/types.js';
+import { addLibraryFlags, allValues, libraryOptions, type LibraryFlag } from '../library-options.js';
 import { printJson, printLines } from '../output.js';
 import { int, oneOf } from '../parse.js';
 import type { GlobalOptions } from '../run.js';
 import { fileBytes, megabytes, PhaseDisplay, readIdsFile, readIndexVectors, since } from './index-input.js';
 
-export const METRICS = ['cosine', 'l2', 'ip', 'hamming'] as const;
+export const METRICS = allValues<Metric>({ cosine: true, l2: true, ip: true, hamming: true });
 export const METRIC_ALIASES: Record<string, Metric> = { cos: 'cosine', euclidean: 'l2', dot: 'ip' };
 
+type IndexType = NonNullable<Parameters<typeof createIndex>[0]['type']>;
+
+/** The flag of the index metric (a required library option). */
+export const METRIC_FLAG: readonly LibraryFlag<HnswOptions>[] = [
+  {
+    key: 'metric',
+    flags: '--metric <metric>',
+    description: 'cosine, l2 (squared Euclidean), ip (inner product) or hamming (bits)',
+    parse: oneOf(METRICS, METRIC_ALIASES),
+    mandatory: true,
+  },
+];
+
+/** Index parameters, in --help order, with the library's defaults. */
+export const INDEX_FLAGS: readonly LibraryFlag<HnswOptions>[] = [
+  { key: 'm', flags: '--m <n>', description: 'HNSW: links per node (2·M on level 0)', parse: int(2, 256), default: HNSW_DEFAULTS.m },
+  {
+    key: 'efConstruction',
+    flags: '--ef-construction <n>',
+    description: 'HNSW: candidate list size while building',
+    parse: int(1, 100000),
+    default: HNSW_DEFAULTS.efConstruction,
+  },
+  {
+    key: 'efSearch',
+    flags: '--ef-search <n>',
+    description: 'HNSW: default candidate list size of searches (stored in the file)',
+    parse: int(1, 100000),
+    default: HNSW_DEFAULTS.efSearch,
+  },
+  {
+    key: 'quantize',
+    flags: '--quantize <codes>',
+    description: 'traversal codes (results re-ranked exactly): none, int8 or binary (default: int8; none for hamming)',
+    parse: oneOf(allValues<NonNullable<HnswOptions['quantize']>>({ none: true, int8: true, binary: true })),
+  },
+  {
+    key: 'int8Range',
+    flags: '--int8-range <range>',
+    description: 'int8: one range per dimension or one global range',
+    parse: oneOf(allValues<NonNullable<HnswOptions['int8Range']>>({ 'per-dimension': true, global: true })),
+    default: INDEX_DEFAULTS.int8Range,
+  },
+  { key: 'threads', flags: '--threads <n>', description: 'worker threads for the build (default: all cores)', parse: int(1, 1024) },
+  {
+    key: 'seed',
+    flags: '--seed <n>',
+    description: 'HNSW: seed of the level generator',
+    parse: int(0, 2 ** 31 - 1),
+    default: HNSW_DEFAULTS.seed,
+  },
+];
+
+/** What commander parses: the command's own flags; the index options are read through the flag tables. */
 interface BuildOptions {
   input: string;
-  metric: Metric;
-  type: 'flat' | 'hnsw';
-  m: number;
-  efConstruction: number;
-  efSearch: number;
-  quantize?: 'none' | 'int8' | 'binary';
-  int8Range: 'per-dimension' | 'global';
-  threads?: number;
-  seed: number;
+  type: IndexType;
   output: string;
   ids?: string;
   limit?: number;
@@ -30,63 +79,50 @@ interface BuildOptions {
 
 /** `embedkit index build`: builds a flat or HNSW index from a vector file and saves it. */
 export function registerIndexBuild(index: Command, globals: () => GlobalOptions): void {
-  index
+  const command = index
     .command('build')
     .description('build a vector index (exact flat, or HNSW) from a vector file and save it')
     .requiredOption(
       '-i, --input <file>',
       'vectors: .fvecs/.bvecs/.ivecs, .npy, JSON Lines ({"id", "vector", …metadata}) or a word-vector file (ids = the words)',
-    )
+    );
+  addLibraryFlags(command, METRIC_FLAG);
+  command
     .addOption(
-      new Option('--metric <metric>', 'cosine, l2 (squared Euclidean), ip (inner product) or hamming (bits)')
-        .argParser(oneOf(METRICS, METRIC_ALIASES))
-        .makeOptionMandatory(),
+      new Option('--type <type>', 'flat (exact) or hnsw (approximate)')
+        .default('hnsw')
+        .argParser(oneOf(allValues<IndexType>({ flat: true, hnsw: true }))),
     )
-    .addOption(
-      new Option('--type <type>', 'flat (exact) or hnsw (approximate)').default('hnsw').argParser(oneOf(['flat', 'hnsw'] as const)),
-    )
-    .requiredOption('-o, --output <file>', 'where to save the index (written atomically)')
-    .option('--m <n>', 'HNSW: links per node (2·M on level 0)', int(2, 256), 16)
-    .option('--ef-construction <n>', 'HNSW: candidate list size while building', int(1, 100000), 200)
-    .option('--ef-search <n>', 'HNSW: default candidate list size of searches (stored in the file)', int(1, 100000), 50)
-    .addOption(
-      new Option(
-        '--quantize <codes>',
-        'traversal codes (results re-ranked exactly): none, int8 or binary (default: int8; none for hamming)',
-      ).argParser(oneOf(['none', 'int8', 'binary'] as const)),
-    )
-    .addOption(
-      new Option('--int8-range <range>', 'int8: one range per dimension or one global range')
-        .default('per-dimension')
-        .argParser(oneOf(['per-dimension', 'global'] as const)),
-    )
-    .option('--threads <n>', 'worker threads for the build (default: all cores)', int(1, 1024))
-    .option('--seed <n>', 'HNSW: seed of the level generator', int(0, 2 ** 31 - 1), 100)
+    .requiredOption('-o, --output <file>', 'where to save the index (written atomically)');
+  addLibraryFlags(command, INDEX_FLAGS);
+  command
     .option('--ids <file>', 'ids, one per line (default: the ids/words of the input file, else row numbers 0, 1, …)')
     .option('--limit <n>', 'use only the first n vectors of the input', int(1))
     .option('--json', 'print JSON {vectors, dim, metric, type, seconds, buildSeconds, bytes, …}', false)
     .option('-q, --quiet', 'no progress display', false)
-    .action(async (o: BuildOptions) => {
+    .action(async (o: BuildOptions & Record<string, unknown>) => {
+      const { metric } = libraryOptions(o, METRIC_FLAG) as Pick<HnswOptions, 'metric'>;
+      const { m, efConstruction, efSearch, seed, ...common } = libraryOptions(o, INDEX_FLAGS);
       const t0 = performance.now();
       const show = new PhaseDisplay(!o.quiet);
       try {
         show.phase('read', 0, 3, o.input);
-        const v = await readIndexVectors(o.input, o.metric, o.limit);
+        const v = await readIndexVectors(o.input, metric, o.limit);
         let ids: Id[];
         if (o.ids) ids = await readIdsFile(o.ids, v.rows, o.limit !== undefined);
         else ids = v.ids ?? Array.from({ length: v.rows }, (_, i) => i);
         const readSeconds = since(t0);
 
         const hnsw = o.type === 'hnsw';
-        const common = { metric: o.metric, dim: v.dim, quantize: o.quantize, int8Range: o.int8Range, threads: o.threads, capacity: v.rows };
+        const options = { ...common, metric, dim: v.dim, capacity: v.rows };
         const index = hnsw
-          ? createIndex({ ...common, type: 'hnsw', m: o.m, efConstruction: o.efConstruction, efSearch: o.efSearch, seed: o.seed })
-          : createIndex({ ...common, type: 'flat' });
+          ? createIndex({ ...options, type: 'hnsw', m, efConstruction, efSearch, seed })
+          : createIndex({ ...options, type: 'flat' });
         show.phase(
           'build',
           1,
           3,
-          `${o.type} index of ${v.rows} vectors × ${v.dim}${o.metric === 'hamming' ? ' bits' : ''}, ${index.threads} thread${index.threads === 1 ? '' : 's'}`,
+          `${o.type} index of ${v.rows} vectors × ${v.dim}${metric === 'hamming' ? ' bits' : ''}, ${index.threads} thread${index.threads === 1 ? '' : 's'}`,
         );
         const tb = performance.now();
         await index.add(ids, v.vectors, v.metadata);

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { FileFormatError } from '../../errors.js';
 import { loadIndex, type LoadedIndex } from '../../ann/index.js';
-import type { Id, Metric, SearchHit } from '../../ann/types.js';
+import type { Id, IndexSearchOptions, Metric, SearchHit } from '../../ann/types.js';
+import { addLibraryFlags, libraryOptions, type LibraryFlag } from '../library-options.js';
 import { readIvecs } from '../../io/matrix/vecs-read.js';
 import { printJson, printLines } from '../output.js';
 import { int } from '../parse.js';
@@ -12,7 +13,6 @@ interface SearchOptions {
   index: string;
   queries: string;
   k: number;
-  ef?: number;
   groundTruth?: string;
   base?: string;
   ids?: string;
@@ -23,6 +23,16 @@ interface SearchOptions {
   results: boolean;
   json: boolean;
 }
+
+/** Search options of the index given on the command line. */
+const QUERY_FLAGS: readonly LibraryFlag<IndexSearchOptions>[] = [
+  {
+    key: 'ef',
+    flags: '--ef <n>',
+    description: 'HNSW: candidate list size (default: the efSearch stored in the index)',
+    parse: int(1, 100000),
+  },
+];
 
 /** Results are printed by default up to this many queries (else with --results). */
 const PRINT_RESULTS_UP_TO = 100;
@@ -89,13 +99,14 @@ async function recallAtK(
 
 /** `embedkit index search`: k nearest neighbours of query vectors, QPS and recall@k. */
 export function registerIndexSearch(index: Command, globals: () => GlobalOptions): void {
-  index
+  const command = index
     .command('search')
     .description('search a saved index with query vectors; prints the neighbours, QPS, and recall@k with --ground-truth')
     .requiredOption('--index <file>', 'index file written by `embedkit index build` (or save())')
     .requiredOption('--queries <file>', 'query vectors (any format `index build` reads)')
-    .option('-k, --k <n>', 'neighbours per query', int(1, 100000), 10)
-    .option('--ef <n>', 'HNSW: candidate list size (default: the efSearch stored in the index)', int(1, 100000))
+    .option('-k, --k <n>', 'neighbours per query', int(1, 100000), 10);
+  addLibraryFlags(command, QUERY_FLAGS);
+  command
     .option('--ground-truth <file>', '.ivecs of the true neighbours as row numbers of the base file; reports recall@k')
     .option(
       '--base <file>',
@@ -118,7 +129,7 @@ export function registerIndexSearch(index: Command, globals: () => GlobalOptions
     )
     .option('--results', 'print the neighbours even when there are more than 100 queries', false)
     .option('--json', 'print JSON {queries, k, seconds, qps, runs, firstSeconds, recall?, results?}', false)
-    .action(async (o: SearchOptions) => {
+    .action(async (o: SearchOptions & Record<string, unknown>) => {
       const json = o.json || globals().json;
       const tl = performance.now();
       const idx: LoadedIndex = await loadIndex(o.index, { threads: o.threads });
@@ -130,7 +141,7 @@ export function registerIndexSearch(index: Command, globals: () => GlobalOptions
           `has dimension ${q.dim}${idx.metric === 'hamming' ? ' (bits)' : ''}, the index ${o.index} has ${idx.dim}`,
         );
       }
-      const ef = o.ef ?? (idx.type === 'hnsw' ? idx.efSearch : undefined);
+      const ef = libraryOptions(o, QUERY_FLAGS).ef ?? (idx.type === 'hnsw' ? idx.efSearch : undefined);
       const opts = ef !== undefined ? { ef } : {};
       const mode = o.threads > 1 ? 'batch' : o.batch ? 'batch' : 'per-query';
       let results: SearchHit[][] = [];

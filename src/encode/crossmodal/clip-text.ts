@@ -3,7 +3,7 @@ import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { EmbedkitError, FileFormatError, UsageError } from '../../errors.js';
 import { BatchEncoder } from '../base.js';
 import type { BatchOutput } from '../batch.js';
-import { importOptional } from '../image/errors.js';
+import { importOptional } from '../packages.js';
 import { readJsonFile, type ClipFiles } from './clip-files.js';
 import type { Ort } from './ort-session.js';
 
@@ -39,7 +39,7 @@ export interface ClipTextOptions {
 async function loadTokenizer(files: ClipFiles): Promise<{ tokenizer: TokenizerCall; config: Record<string, unknown> }> {
   const json = await readJsonFile(files.tokenizer);
   const config = await readJsonFile(files.tokenizerConfig);
-  const mod = await importOptional<Record<string, unknown>>('@huggingface/transformers', '@huggingface/transformers', 'clip-text');
+  const mod = await importOptional<Record<string, unknown>>('clip-text', '@huggingface/transformers');
   const className = typeof config.tokenizer_class === 'string' ? config.tokenizer_class : 'CLIPTokenizer';
   const Class = (typeof mod[className] === 'function' ? mod[className] : mod.CLIPTokenizer) as TokenizerClass;
   try {
@@ -81,7 +81,10 @@ export class ClipTextEncoder extends BatchEncoder<string> {
     this.feedNames = session.inputNames;
   }
 
-  /** Token ids of `texts` as the model sees them (start, tokens, end, padding). */
+  /**
+   * Token ids of `texts` as the model sees them (start, tokens, end, padding).
+   * @internal
+   */
   tokenize(texts: readonly string[]): TokenizerOutput {
     return this.tokenizer([...texts], { padding: true, truncation: true, max_length: this.maxLength, return_tensor: false });
   }

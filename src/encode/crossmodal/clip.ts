@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { FileFormatError, UsageError } from '../../errors.js';
 import type { OnnxImageEncoder } from '../image/onnx-encoder.js';
 import type { Normalization, ResizeMode } from '../image/types.js';
+import { requirePackages } from '../packages.js';
 import type { EmbedOptions, Embeddings } from '../types.js';
 import { ClipTextEncoder } from './clip-text.js';
 import { embedMixed, type MixedInput } from './mixed.js';
@@ -109,6 +110,7 @@ async function openImage(files: ClipFiles, options: ClipOptions): Promise<OnnxIm
 
 /** The CLIP text tower of the folder `dir` (see {@link loadClip}). */
 export async function loadClipTextEncoder(dir: string, options: ClipOptions = {}): Promise<ClipTextEncoder> {
+  requirePackages('clip-text', ['onnxruntime-node', '@huggingface/transformers']);
   return openText(await locateClipFiles(dir, { text: true, vision: false }, options), options);
 }
 
@@ -127,6 +129,7 @@ export async function loadClipImageEncoder(dir: string, options: ClipOptions = {
  * dimensions differ.
  */
 export async function loadClip(dir: string, options: ClipOptions = {}): Promise<ClipModel> {
+  requirePackages('clip', ['onnxruntime-node', '@huggingface/transformers', 'sharp']);
   const files = await locateClipFiles(dir, { text: true, vision: true }, options);
   const text = await openText(files, options);
   let image: OnnxImageEncoder;

@@ -6,7 +6,7 @@ import { gatherRows, shuffledBatches } from '../../learn/sampler.js';
 import { checkTrainingData } from '../train/train-head.js';
 import { yieldToEventLoop } from '../../kernels/yield.js';
 
-/** Options of {@link trainDeviseMap}. */
+/** Options of `trainDeviseMap`, the training of the map inside `trainDevise`. */
 export interface DeviseMapOptions {
   /** Margin of the hinge rank loss. Default 0.1 (Frome et al. 2013). */
   margin?: number;

@@ -1,13 +1,14 @@
 import fsp from 'node:fs/promises';
 import type { InferenceSession } from 'onnxruntime-node';
 import { FileFormatError } from '../../errors.js';
-import { commonJsExports, importOptional } from '../image/errors.js';
+import { commonJsExports } from '../image/errors.js';
+import { importOptional } from '../packages.js';
 
 export type Ort = typeof import('onnxruntime-node');
 
 /** onnxruntime-node, imported on first use (MissingPackageError naming `encoder` when absent). */
 export async function loadOrt(encoder: string): Promise<Ort> {
-  return commonJsExports<Ort>(await importOptional<Ort>('onnxruntime-node', 'onnxruntime-node', encoder));
+  return commonJsExports<Ort>(await importOptional<Ort>(encoder, 'onnxruntime-node'));
 }
 
 /** An inference session on the CPU for `file`; errors name the file (missing, empty, not ONNX). */

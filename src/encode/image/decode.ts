@@ -1,7 +1,8 @@
 import { open, stat } from 'node:fs/promises';
 import type { Sharp, SharpOptions } from 'sharp';
 import { UsageError } from '../../errors.js';
-import { ImageInputError, importOptional } from './errors.js';
+import { importOptional } from '../packages.js';
+import { ImageInputError } from './errors.js';
 import { DEFAULT_MAX_INPUT_PIXELS, type ImageInput, type RawImage } from './types.js';
 
 type SharpFactory = (input?: string | Uint8Array, options?: SharpOptions) => Sharp;
@@ -10,7 +11,7 @@ let sharpModule: Promise<SharpFactory> | undefined;
 
 /** sharp's factory function, imported on first use (MissingPackageError when sharp is not installed). */
 export function loadSharp(): Promise<SharpFactory> {
-  sharpModule ??= importOptional<{ default: SharpFactory }>('sharp', 'sharp', 'image').then((m) => m.default);
+  sharpModule ??= importOptional<{ default: SharpFactory }>('image', 'sharp', 'sharp', 'image decoding').then((m) => m.default);
   sharpModule.catch(() => (sharpModule = undefined));
   return sharpModule;
 }

@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { EmbedkitError } from '../../errors.js';
-import { commonJsExports, importOptional } from './errors.js';
+import { importOptional } from '../packages.js';
+import { commonJsExports } from './errors.js';
 import { loadTfjs, type Tfjs } from './tfjs-runtime.js';
 
 /** The npm package of the face encoder. */
@@ -38,7 +39,7 @@ export interface FaceModel {
 export async function loadFaceModel(minConfidence = 0.5): Promise<FaceModel> {
   const tf: Tfjs = await loadTfjs('face-api');
   const faceapi = commonJsExports<FaceApi>(
-    await importOptional(`${FACE_API_PACKAGE}/dist/face-api.node-wasm.js`, FACE_API_PACKAGE, 'face-api'),
+    await importOptional('face-api', FACE_API_PACKAGE, `${FACE_API_PACKAGE}/dist/face-api.node-wasm.js`),
   );
   const modelDir = path.join(path.dirname(require.resolve(`${FACE_API_PACKAGE}/package.json`)), 'model');
   try {

@@ -5,7 +5,8 @@ import path from 'node:path';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { EmbedkitError, FileFormatError, UsageError } from '../../errors.js';
 import { loadSharp } from './decode.js';
-import { commonJsExports, importOptional } from './errors.js';
+import { importOptional, requirePackages } from '../packages.js';
+import { commonJsExports } from './errors.js';
 import { pooledDimension, poolOutput, type OutputLayout, type OutputPooling } from './output-pooling.js';
 import { checkBatchSize, PipelinedImageEncoder, type BatchRunner } from './pipeline.js';
 import { normalizationOf, resolvePreprocess, type NormalizationPreset } from './preprocess.js';
@@ -150,7 +151,8 @@ export async function loadOnnxImageEncoder(options: OnnxImageEncoderOptions): Pr
   const file = path.resolve(options.path);
   const threads = options.threads === undefined ? Math.max(1, availableParallelism()) : checkInt('threads', options.threads, 256);
   const name = options.name ?? `onnx-image:${path.basename(file)}`;
-  const ort = commonJsExports<Ort>(await importOptional<Ort>('onnxruntime-node', 'onnxruntime-node', 'onnx-image'));
+  requirePackages(options.name ?? 'onnx-image', ['onnxruntime-node', 'sharp']);
+  const ort = commonJsExports<Ort>(await importOptional<Ort>(options.name ?? 'onnx-image', 'onnxruntime-node'));
   await loadSharp();
   const session = await createSession(ort, file, threads);
   try {

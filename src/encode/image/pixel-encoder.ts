@@ -1,4 +1,5 @@
 import { UsageError } from '../../errors.js';
+import { requirePackages } from '../packages.js';
 import { loadSharp } from './decode.js';
 import { checkBatchSize, PipelinedImageEncoder, type BatchRunner } from './pipeline.js';
 import { resolvePreprocess } from './preprocess.js';
@@ -56,6 +57,7 @@ export async function loadPixelEncoder(options: PixelEncoderOptions = {}): Promi
     throw new UsageError(`size must be an integer in 1 .. 512, got ${String(size)}`);
   const center = options.center ?? true;
   if (typeof center !== 'boolean') throw new UsageError(`center must be a boolean, got ${String(center)}`);
+  requirePackages('raw-pixels', ['sharp']);
   const preprocess = resolvePreprocess({
     width: size,
     height: size,

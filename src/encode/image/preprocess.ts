@@ -212,7 +212,7 @@ export interface PreprocessedBatch {
   ok: boolean[];
   /** Per input: how error messages name it (its path, or `input N (…)`). */
   labels: string[];
-  /** One entry per failed input; `index` is the input's index (see {@link startPreprocessBatch}). */
+  /** One entry per failed input; `index` is the input's index (see `startPreprocessBatch`). */
   errors: EmbedError[];
 }
 

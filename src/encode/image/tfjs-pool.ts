@@ -61,7 +61,7 @@ export class TfjsWorkerPool implements BatchRunner {
           };
           worker.on('message', (m: TfjsWorkerReply) => {
             if (m.type === 'ready') return resolve();
-            if (m.type === 'error' && m.id === undefined) return fail(workerLoadError(model, m.message, m.missingPackage));
+            if (m.type === 'error' && m.id === undefined) return fail(workerLoadError(model, m.message, m.missingPackages));
             const p = slot.pending.get(m.id as number);
             if (!p) return;
             slot.pending.delete(m.id as number);
@@ -132,7 +132,7 @@ export class TfjsWorkerPool implements BatchRunner {
   }
 }
 
-function workerLoadError(model: WorkerModelName, message: string, missingPackage: string | undefined): Error {
-  if (missingPackage) return new MissingPackageError(model, missingPackage);
+function workerLoadError(model: WorkerModelName, message: string, missingPackages: string[] | undefined): Error {
+  if (missingPackages?.length) return new MissingPackageError(model, missingPackages);
   return new EmbedkitError(`${model}: could not load the model: ${message}`);
 }

@@ -27,5 +27,5 @@ export type TfjsWorkerReply =
       type: 'error';
       id?: number;
       message: string;
-      /** Set when loading failed because this npm package is not installed. */ missingPackage?: string;
+      /** Set when loading failed because these npm packages are not installed. */ missingPackages?: string[];
     };

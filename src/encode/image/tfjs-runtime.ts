@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { EmbedkitError } from '../../errors.js';
-import { commonJsExports, importOptional } from './errors.js';
+import { importOptional } from '../packages.js';
+import { commonJsExports } from './errors.js';
 
 /** The @tensorflow/tfjs module. */
 export type Tfjs = typeof import('@tensorflow/tfjs');
@@ -23,9 +24,9 @@ export function wasmBinaryPaths(): Record<
 }
 
 async function init(encoder: string): Promise<Tfjs> {
-  const tf = commonJsExports<Tfjs>(await importOptional('@tensorflow/tfjs', '@tensorflow/tfjs', encoder));
+  const tf = commonJsExports<Tfjs>(await importOptional(encoder, '@tensorflow/tfjs'));
   const wasm = commonJsExports<typeof import('@tensorflow/tfjs-backend-wasm')>(
-    await importOptional('@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-wasm', encoder),
+    await importOptional(encoder, '@tensorflow/tfjs-backend-wasm'),
   );
   if (tf.getBackend() !== 'wasm') {
     // Local files only: the binaries shipped in node_modules, read with fs (no fetch).

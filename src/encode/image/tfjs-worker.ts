@@ -36,7 +36,11 @@ async function main(): Promise<void> {
   try {
     run = await load(workerData as TfjsWorkerData);
   } catch (e) {
-    post({ type: 'error', message: (e as Error).message, ...(e instanceof MissingPackageError ? { missingPackage: e.packageName } : {}) });
+    post({
+      type: 'error',
+      message: (e as Error).message,
+      ...(e instanceof MissingPackageError ? { missingPackages: [...e.packages] } : {}),
+    });
     return;
   }
   // One request at a time, in arrival order (the pool sends one per idle worker).

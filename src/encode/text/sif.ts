@@ -23,7 +23,7 @@ export interface SifOptions extends WordPoolingOptions {
   frequencies?: SifFrequencies;
   /**
    * A fit on fewer texts than this estimates the components from the vocabulary instead (see
-   * {@link MIN_SIF_FIT_TEXTS}; not with `frequencies: 'corpus'`). Default 32; 1 = always from the texts.
+   * `MIN_SIF_FIT_TEXTS`; not with `frequencies: 'corpus'`). Default 32; 1 = always from the texts.
    */
   minFitTexts?: number;
 }

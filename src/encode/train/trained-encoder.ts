@@ -85,7 +85,7 @@ export class TrainedImageEncoder implements Encoder<ImageInput> {
     return { rows: feats.rows, dim: this.dimension, data, errors: feats.errors };
   }
 
-  /** Writes the encoder to one file (atomically); see {@link saveTrainedEncoder}. */
+  /** Writes the encoder to one file (atomically); reload it with `loadTrainedEncoder`. */
   async save(file: string): Promise<void> {
     const { saveTrainedEncoder } = await import('./trained-file.js');
     await saveTrainedEncoder(file, this.info, this.layers);

@@ -12,7 +12,7 @@ import { w2vTextFormat } from './w2v-text-format.js';
  */
 export const FORMATS: readonly VectorFormat[] = [ekvFormat, w2vBinaryFormat, w2vTextFormat, gloveFormat];
 
-/** The names in {@link FORMATS}. */
+/** The names of the word-vector formats embedkit reads and writes. */
 export const FORMAT_NAMES: readonly VectorFormatName[] = FORMATS.map((format) => format.name);
 
 /** The format called `name`; UsageError listing the known names otherwise. */

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { UsageError } from '../../errors.js';
+import { DEFAULT_MAX_SENTENCE_LENGTH } from '../../text/corpus.js';
 import type { VocabularyOptions } from '../../text/vocab-scanner.js';
 
 /** Progress of a training run, reported about every `progressInterval` ms. */
@@ -90,6 +91,38 @@ export type ResolvedWord2VecOptions = Required<
 > &
   Pick<Word2VecOptions, 'onProgress' | 'signal' | 'maxVocabSize' | 'maxFinalVocab' | 'tempDir'>;
 
+/**
+ * The defaults of {@link Word2VecOptions} (word2vec.c / gensim), except those that depend on other
+ * options or on the machine: `alpha` ({@link DEFAULT_ALPHA}) and `workers` (the available cores).
+ */
+export const WORD2VEC_DEFAULTS = Object.freeze({
+  model: 'skipgram',
+  dim: 100,
+  window: 5,
+  negative: 5,
+  hs: false,
+  nsExponent: 0.75,
+  sample: 1e-3,
+  epochs: 5,
+  minAlpha: 0.0001,
+  cbowMean: true,
+  sharedNegatives: true,
+  seed: 1,
+  computeLoss: false,
+  jobWords: 10000,
+  progressInterval: 500,
+  corpusStorage: 'file',
+  corpusMemoryBudget: 2 ** 30,
+  minCount: 5,
+  maxSentenceLength: DEFAULT_MAX_SENTENCE_LENGTH,
+} as const satisfies Partial<ResolvedWord2VecOptions>);
+
+/** Default initial learning rate of each model. */
+export const DEFAULT_ALPHA = Object.freeze({ skipgram: 0.025, cbow: 0.05 } as const satisfies Record<
+  ResolvedWord2VecOptions['model'],
+  number
+>);
+
 function positiveInt(name: string, v: number, min = 1): number {
   if (!Number.isInteger(v) || v < min) throw new UsageError(`${name} must be an integer >= ${min}, got ${v}`);
   return v;
@@ -102,40 +135,41 @@ function nonNegative(name: string, v: number): number {
 
 /** Validates `o` and fills in defaults. */
 export function resolveOptions(o: Word2VecOptions = {}): ResolvedWord2VecOptions {
-  const model = o.model ?? 'skipgram';
+  const d = WORD2VEC_DEFAULTS;
+  const model = o.model ?? d.model;
   if (model !== 'skipgram' && model !== 'cbow') throw new UsageError(`model must be 'skipgram' or 'cbow', got '${model}'`);
-  const negative = positiveInt('negative', o.negative ?? 5, 0);
-  const hs = o.hs ?? false;
+  const negative = positiveInt('negative', o.negative ?? d.negative, 0);
+  const hs = o.hs ?? d.hs;
   if (negative === 0 && !hs) throw new UsageError('negative is 0 and hs is off: enable one of negative sampling or hierarchical softmax');
-  const alpha = nonNegative('alpha', o.alpha ?? (model === 'cbow' ? 0.05 : 0.025));
-  const minAlpha = nonNegative('minAlpha', o.minAlpha ?? 0.0001);
+  const alpha = nonNegative('alpha', o.alpha ?? DEFAULT_ALPHA[model]);
+  const minAlpha = nonNegative('minAlpha', o.minAlpha ?? d.minAlpha);
   if (alpha <= 0) throw new UsageError('alpha must be > 0');
   if (minAlpha > alpha) throw new UsageError(`minAlpha (${minAlpha}) must be <= alpha (${alpha})`);
-  const seed = o.seed ?? 1;
+  const seed = o.seed ?? d.seed;
   if (!Number.isFinite(seed)) throw new UsageError(`seed must be a finite number, got ${seed}`);
   const r: ResolvedWord2VecOptions = {
     model,
-    dim: positiveInt('dim', o.dim ?? 100),
-    window: positiveInt('window', o.window ?? 5),
+    dim: positiveInt('dim', o.dim ?? d.dim),
+    window: positiveInt('window', o.window ?? d.window),
     negative,
     hs,
-    nsExponent: nonNegative('nsExponent', o.nsExponent ?? 0.75),
-    sample: nonNegative('sample', o.sample ?? 1e-3),
-    epochs: positiveInt('epochs', o.epochs ?? 5),
+    nsExponent: nonNegative('nsExponent', o.nsExponent ?? d.nsExponent),
+    sample: nonNegative('sample', o.sample ?? d.sample),
+    epochs: positiveInt('epochs', o.epochs ?? d.epochs),
     alpha,
     minAlpha,
-    cbowMean: o.cbowMean ?? true,
-    sharedNegatives: o.sharedNegatives ?? true,
+    cbowMean: o.cbowMean ?? d.cbowMean,
+    sharedNegatives: o.sharedNegatives ?? d.sharedNegatives,
     workers: positiveInt('workers', o.workers ?? Math.max(1, availableParallelism())),
     seed,
-    computeLoss: o.computeLoss ?? false,
-    jobWords: positiveInt('jobWords', o.jobWords ?? 10000),
-    progressInterval: positiveInt('progressInterval', o.progressInterval ?? 500),
-    corpusStorage: o.corpusStorage ?? 'file',
-    corpusMemoryBudget: positiveInt('corpusMemoryBudget', o.corpusMemoryBudget ?? 2 ** 30, 0),
+    computeLoss: o.computeLoss ?? d.computeLoss,
+    jobWords: positiveInt('jobWords', o.jobWords ?? d.jobWords),
+    progressInterval: positiveInt('progressInterval', o.progressInterval ?? d.progressInterval),
+    corpusStorage: o.corpusStorage ?? d.corpusStorage,
+    corpusMemoryBudget: positiveInt('corpusMemoryBudget', o.corpusMemoryBudget ?? d.corpusMemoryBudget, 0),
     tempDir: o.tempDir,
-    minCount: positiveInt('minCount', o.minCount ?? 5),
-    maxSentenceLength: positiveInt('maxSentenceLength', o.maxSentenceLength ?? 10000),
+    minCount: positiveInt('minCount', o.minCount ?? d.minCount),
+    maxSentenceLength: positiveInt('maxSentenceLength', o.maxSentenceLength ?? d.maxSentenceLength),
     maxVocabSize: o.maxVocabSize,
     maxFinalVocab: o.maxFinalVocab,
     onProgress: o.onProgress,

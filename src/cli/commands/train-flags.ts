@@ -1,0 +1,152 @@
+// The flags of `embedkit train` that set library options: word2vec hyper-parameters
+// (Word2VecOptions) and tokenizer settings (TokenizerOptions), with the library's defaults.
+import { readFileSync } from 'node:fs';
+import { InvalidArgumentError } from 'commander';
+import { isStopWordListName, type StopWordListName } from '../../text/stopwords/index.js';
+import type { StopWordsOption } from '../../text/stop-word-option.js';
+import { DEFAULT_TOKENIZER_OPTIONS, type TokenizerOptions } from '../../text/tokenizer-options.js';
+import { DEFAULT_ALPHA, WORD2VEC_DEFAULTS as W2V, type Word2VecOptions } from '../../vectors/word2vec/options.js';
+import { allValues, type LibraryFlag } from '../library-options.js';
+import { float, int, oneOf } from '../parse.js';
+
+type Model = NonNullable<Word2VecOptions['model']>;
+
+/** Training flags, in --help order. */
+export const TRAINING_FLAGS: readonly LibraryFlag<Word2VecOptions>[] = [
+  {
+    key: 'model',
+    flags: '-m, --model <model>',
+    description: 'skipgram (sg) or cbow',
+    parse: oneOf(allValues<Model>({ skipgram: true, cbow: true }), { sg: 'skipgram' }),
+    default: W2V.model,
+  },
+  { key: 'dim', flags: '--dim <n>', description: 'vector dimension', parse: int(1, 10000), default: W2V.dim },
+  { key: 'window', flags: '--window <n>', description: 'max context window (each side)', parse: int(1, 1000), default: W2V.window },
+  {
+    key: 'negative',
+    flags: '--negative <n>',
+    description: 'negative samples per positive (0 = off)',
+    parse: int(0, 1000),
+    default: W2V.negative,
+  },
+  { key: 'hs', flags: '--hs', description: 'hierarchical softmax', default: W2V.hs },
+  {
+    key: 'nsExponent',
+    flags: '--ns-exponent <x>',
+    description: 'exponent of the noise distribution',
+    parse: float(0, 10),
+    default: W2V.nsExponent,
+  },
+  { key: 'minCount', flags: '--min-count <n>', description: 'drop words seen fewer times', parse: int(1), default: W2V.minCount },
+  {
+    key: 'maxVocabSize',
+    flags: '--max-vocab-size <n>',
+    description: 'bound on distinct words held during the scan (prunes rare words)',
+    parse: int(1),
+  },
+  { key: 'maxFinalVocab', flags: '--max-final-vocab <n>', description: 'bound on the final vocabulary', parse: int(1) },
+  {
+    key: 'sample',
+    flags: '--sample <x>',
+    description: 'frequent-word subsampling threshold (0 = off)',
+    parse: float(0, 1),
+    default: W2V.sample,
+  },
+  { key: 'epochs', flags: '--epochs <n>', description: 'passes over the corpus', parse: int(1, 100000), default: W2V.epochs },
+  {
+    key: 'alpha',
+    flags: '--alpha <x>',
+    description: `initial learning rate (default ${DEFAULT_ALPHA.skipgram} sg / ${DEFAULT_ALPHA.cbow} cbow)`,
+    parse: float(0, 10),
+  },
+  { key: 'minAlpha', flags: '--min-alpha <x>', description: 'final learning rate', parse: float(0, 10), default: W2V.minAlpha },
+  {
+    key: 'cbowMean',
+    flags: '--no-cbow-mean',
+    description: 'CBOW: sum the context vectors instead of averaging them',
+    default: W2V.cbowMean,
+  },
+  {
+    key: 'sharedNegatives',
+    flags: '--no-shared-negatives',
+    description: 'skip-gram: draw negatives per pair (word2vec.c) instead of per window',
+    default: W2V.sharedNegatives,
+  },
+  { key: 'workers', flags: '--threads <n>', description: 'worker threads (default: all cores)', parse: int(1, 1024) },
+  {
+    key: 'seed',
+    flags: '--seed <n>',
+    description: 'random seed (with --threads 1 training is bit-for-bit repeatable)',
+    parse: int(),
+    default: W2V.seed,
+  },
+  { key: 'computeLoss', flags: '--loss', description: 'compute and report the training loss', default: W2V.computeLoss },
+];
+
+/** Reads `--stop-words`: list names (en, zh) and files of one word per line (# comments), comma-separated. */
+export function parseStopWords(value: string): StopWordsOption {
+  const lists: StopWordListName[] = [];
+  const extra: string[] = [];
+  for (const part of value.split(',')) {
+    if (isStopWordListName(part)) {
+      lists.push(part);
+      continue;
+    }
+    let text: string;
+    try {
+      text = readFileSync(part, 'utf8');
+    } catch (error) {
+      throw new InvalidArgumentError(`cannot read the stop-word file ${part}: ${(error as Error).message}`);
+    }
+    for (const line of text.split(/\r?\n/)) {
+      const word = line.trim();
+      if (word && !word.startsWith('#')) extra.push(word);
+    }
+  }
+  return { lists, extra };
+}
+
+const T = DEFAULT_TOKENIZER_OPTIONS;
+
+/** Tokenizer flags, in --help order. */
+export const TOKENIZER_FLAGS: readonly LibraryFlag<TokenizerOptions>[] = [
+  { key: 'lowercase', flags: '--no-lowercase', description: 'keep the case of words', default: T.lowercase },
+  {
+    key: 'punctuation',
+    flags: '--punctuation <mode>',
+    description: 'drop or keep punctuation tokens',
+    parse: oneOf(allValues<NonNullable<TokenizerOptions['punctuation']>>({ drop: true, keep: true })),
+    default: T.punctuation,
+  },
+  {
+    key: 'numbers',
+    flags: '--numbers <mode>',
+    description: 'keep, drop or replace (with <num>) numbers',
+    parse: oneOf(allValues<NonNullable<TokenizerOptions['numbers']>>({ keep: true, drop: true, replace: true })),
+    default: T.numbers,
+  },
+  {
+    key: 'stopWords',
+    flags: '--stop-words <lists>',
+    description: 'remove stop words: en, zh, en,zh, or a file with one word per line',
+    parse: parseStopWords,
+  },
+  {
+    key: 'segmentation',
+    flags: '--segmentation <mode>',
+    description: 'word segmentation: auto, whitespace, intl (Intl.Segmenter for Chinese, Japanese, Thai…)',
+    parse: oneOf(allValues<NonNullable<TokenizerOptions['segmentation']>>({ auto: true, whitespace: true, intl: true })),
+    default: T.segmentation,
+  },
+];
+
+/** Flags after the tokenizer's (kept in this --help position). */
+export const SENTENCE_FLAGS: readonly LibraryFlag<Word2VecOptions>[] = [
+  {
+    key: 'maxSentenceLength',
+    flags: '--max-sentence-length <n>',
+    description: 'split longer lines (tokens)',
+    parse: int(1),
+    default: W2V.maxSentenceLength,
+  },
+];
