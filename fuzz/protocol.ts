@@ -1,6 +1,6 @@
 import type { CaseLimits } from './lib/run-case.js';
 
-/** Main thread → worker: run `runs` cases of `target` from fast-check seed `seed`. */
+/** Main process → worker: run `runs` cases of `target` from fast-check seed `seed`. */
 export interface ChunkRequest {
   type: 'chunk';
   target: string;
@@ -20,7 +20,7 @@ export interface ChunkFailure {
   saved?: string;
 }
 
-/** Worker → main thread: the chunk ran (possibly stopping at a failure). */
+/** Worker → main process: the chunk ran (possibly stopping at a failure). */
 export interface ChunkDone {
   type: 'done';
   target: string;
@@ -32,21 +32,25 @@ export interface ChunkDone {
   failure?: ChunkFailure;
 }
 
-/** Worker → main thread: the worker could not run the chunk (e.g. building the bases failed). */
+/** Worker → main process: a case is about to be read (the watchdog's heartbeat). */
+export interface CaseBeat {
+  type: 'beat';
+}
+
+/** Worker → main process: the worker could not run the chunk (e.g. building the bases failed). */
 export interface ChunkError {
   type: 'error';
   target: string;
   message: string;
 }
 
-export type WorkerReply = ChunkDone | ChunkError;
+export type WorkerReply = ChunkDone | ChunkError | CaseBeat;
 
-/** Data given to each worker. */
+/** Main process → worker, first message: where to work. */
 export interface WorkerSetup {
+  type: 'setup';
   /** Scratch folder of this worker (case files are written there). */
   dir: string;
   /** Where failing files are copied. */
   findings: string;
-  /** Int32Array[0] is incremented before each case: the main thread's watchdog watches it. */
-  heartbeat: SharedArrayBuffer;
 }

@@ -1,6 +1,7 @@
 // `npm run fuzz`: a long fuzz campaign over every reader (docs/fuzzing.md). Cases are split evenly
-// between the targets and run in chunks on worker threads; a watchdog terminates a worker whose
-// case runs longer than --hang-ms (a hang is reported, not waited for) and starts a new one.
+// between the targets and run in chunks in worker processes; a watchdog kills a worker whose case
+// runs longer than --hang-ms (a hang is reported, not waited for) and starts a new one, as it does
+// when a worker dies (a V8 fatal error or exhausted memory in a reader).
 //
 //   npm run fuzz -- [--cases 100000] [--seed N] [--targets ekv,npy] [--jobs 1] [--chunk 500]
 //                   [--slow-ms 5000] [--hang-ms 30000] [--findings DIR] [--messages N]
@@ -11,9 +12,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { Worker } from 'node:worker_threads';
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { DEFAULT_LIMITS, type CaseLimits } from './lib/run-case.js';
-import type { ChunkFailure, ChunkRequest, WorkerReply, WorkerSetup } from './protocol.js';
+import type { ChunkDone, ChunkError, ChunkFailure, ChunkRequest, WorkerReply, WorkerSetup } from './protocol.js';
 import { printReport, type TargetTotals } from './report.js';
 import { replay } from './replay.js';
 import { TARGETS } from './targets/index.js';
@@ -86,14 +88,15 @@ const totals = new Map<string, TargetTotals>(
 const failures: ChunkFailure[] = [];
 
 interface Slot {
-  worker: Worker;
-  beat: Int32Array;
+  child: ChildProcess;
   dir: string;
   chunk?: ChunkRequest;
-  beatAtStart: number;
+  /** Cases started in the current chunk, and when the last one started. */
+  beats: number;
   lastBeat: number;
-  lastChange: number;
   started: number;
+  /** The end of the child's stderr (a fatal error's message). */
+  stderr: string;
 }
 
 console.log(
@@ -112,24 +115,26 @@ await new Promise<void>((resolve) => {
   }
 
   function spawn(index: number): Slot {
-    const heartbeat = new SharedArrayBuffer(4);
     const dir = path.join(scratch, `w${index}-${Date.now()}`);
-    const setup: WorkerSetup = { dir, findings, heartbeat };
-    const worker = new Worker(new URL('./worker.js', import.meta.url), {
-      workerData: setup,
-      resourceLimits: { maxOldGenerationSizeMb: 2048 },
+    const child = fork(fileURLToPath(new URL('./worker.js', import.meta.url)), [], { stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
+    const slot: Slot = { child, dir, beats: 0, lastBeat: performance.now(), started: performance.now(), stderr: '' };
+    child.stderr!.on('data', (data: Buffer) => (slot.stderr = (slot.stderr + data.toString()).slice(-4000)));
+    child.on('message', (reply: WorkerReply) => {
+      if (reply.type === 'beat') {
+        slot.beats++;
+        slot.lastBeat = performance.now();
+      } else finish(slot, reply);
     });
-    const slot: Slot = {
-      worker,
-      beat: new Int32Array(heartbeat),
-      dir,
-      beatAtStart: 0,
-      lastBeat: 0,
-      lastChange: performance.now(),
-      started: performance.now(),
-    };
-    worker.on('message', (reply: WorkerReply) => finish(slot, reply));
-    worker.on('error', (error) => lost(slot, `worker died: ${error.message}`));
+    child.on('exit', (code, signal) => {
+      const why =
+        slot.stderr
+          .split('\n')
+          .find((l) => /fatal|error/i.test(l))
+          ?.replace(/^#\s*/, '') ?? '';
+      if (slot.chunk) lost(slot, `the worker process died (${signal ?? `exit code ${code}`})${why ? `: ${why.trim()}` : ''}`);
+    });
+    const setup: WorkerSetup = { type: 'setup', dir, findings };
+    child.send(setup);
     return slot;
   }
 
@@ -137,18 +142,17 @@ await new Promise<void>((resolve) => {
     const chunk = queue.shift();
     slot.chunk = chunk;
     if (!chunk) {
-      void slot.worker.terminate();
+      slot.child.disconnect();
       if (--running === 0) resolve();
       return;
     }
-    slot.beatAtStart = Atomics.load(slot.beat, 0);
-    slot.lastBeat = slot.beatAtStart;
-    slot.lastChange = performance.now();
+    slot.beats = 0;
+    slot.lastBeat = performance.now();
     slot.started = performance.now();
-    slot.worker.postMessage(chunk);
+    slot.child.send(chunk);
   }
 
-  function finish(slot: Slot, reply: WorkerReply): void {
+  function finish(slot: Slot, reply: ChunkDone | ChunkError): void {
     const t = totals.get(reply.target)!;
     if (reply.type === 'error') {
       record({
@@ -169,46 +173,39 @@ await new Promise<void>((resolve) => {
     next(slot);
   }
 
-  /** A worker hung or died during a case: report that case, replace the worker, go on. */
+  /** A worker hung or died during a case: report that case, replace the worker, go on with the next chunk. */
   function lost(slot: Slot, why: string): void {
     const chunk = slot.chunk;
     if (!chunk) return;
     slot.chunk = undefined;
-    const index = Atomics.load(slot.beat, 0) - slot.beatAtStart - 1;
+    const index = slot.beats - 1;
     const failure: ChunkFailure = {
       target: chunk.target,
       seed: chunk.seed,
       path: String(Math.max(0, index)),
       detail: why,
-      description: `case ${index} of the chunk`,
+      description: `case ${index} of the chunk (or one fast-check tried while shrinking a failure)`,
     };
     const caseFile = fs.existsSync(slot.dir) ? fs.readdirSync(slot.dir).find((f) => f.startsWith('case')) : undefined;
     if (caseFile) {
       fs.mkdirSync(findings, { recursive: true });
-      failure.saved = path.join(findings, `${chunk.target}-${chunk.seed}-${failure.path}-hang${caseFile.slice(4)}`);
+      failure.saved = path.join(findings, `${chunk.target}-${chunk.seed}-${failure.path}-lost${caseFile.slice(4)}`);
       fs.copyFileSync(path.join(slot.dir, caseFile), failure.saved);
     }
     const t = totals.get(chunk.target)!;
-    t.cases += index + 1;
+    t.cases += Math.max(0, index + 1);
     t.ms += performance.now() - slot.started;
     record(failure);
-    slot.worker.removeAllListeners();
-    void slot.worker.terminate();
-    const replacement = spawn(slots.indexOf(slot));
-    slots[slots.indexOf(slot)] = replacement;
-    next(replacement);
+    slot.child.removeAllListeners();
+    slot.child.kill('SIGKILL');
+    const i = slots.indexOf(slot);
+    slots[i] = spawn(i);
+    next(slots[i]);
   }
 
   const watchdog = setInterval(() => {
     const now = performance.now();
-    for (const slot of slots) {
-      if (!slot.chunk) continue;
-      const beat = Atomics.load(slot.beat, 0);
-      if (beat !== slot.lastBeat) {
-        slot.lastBeat = beat;
-        slot.lastChange = now;
-      } else if (now - slot.lastChange > hangMs) lost(slot, `hang: a case ran for more than ${hangMs} ms`);
-    }
+    for (const slot of slots) if (slot.chunk && now - slot.lastBeat > hangMs) lost(slot, `hang: a case ran for more than ${hangMs} ms`);
   }, 250);
   watchdog.unref();
 
@@ -216,7 +213,7 @@ await new Promise<void>((resolve) => {
     slots.push(spawn(i));
     running++;
   }
-  for (const slot of slots) next(slot);
+  for (const slot of [...slots]) next(slot);
   if (running === 0) resolve();
 });
 

@@ -32,7 +32,7 @@ function describeStep(m: Mutation): string {
     case 'token':
       return `token ${m.index} := ${shortBytes(m.bytes)}`;
     case 'edit':
-      return `edit ${JSON.stringify(m.edit, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v instanceof Uint8Array ? shortBytes(v) : v))}`;
+      return `edit ${JSON.stringify(m.edit, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v instanceof Uint8Array ? shortBytes(v) : typeof v === 'string' && v.length > 40 ? `${v.slice(0, 40)}…(${v.length} chars)` : v))}`;
   }
 }
 

@@ -38,7 +38,7 @@ function tokenSpan(bytes: Uint8Array, index: number): [number, number] | undefin
 
 function writeField(bytes: Uint8Array, at: number, width: number, value: FieldValue): Uint8Array {
   if (at + width > bytes.length) return bytes;
-  const out = bytes.slice();
+  const out = Uint8Array.from(bytes);
   let current = 0n;
   for (let i = width - 1; i >= 0; i--) current = (current << 8n) | BigInt(out[at + i]);
   const raw = 'abs' in value ? value.abs : 'delta' in value ? current + BigInt(value.delta) : BigInt(bytes.length + value.sizePlus);
@@ -55,13 +55,13 @@ function apply(target: FuzzTarget, bases: readonly BaseFile[], base: BaseFile, b
   switch (m.kind) {
     case 'flip': {
       if (n === 0) return bytes;
-      const out = bytes.slice();
+      const out = Uint8Array.from(bytes);
       out[m.at % n] ^= 1 << m.bit;
       return out;
     }
     case 'set': {
       if (n === 0) return bytes;
-      const out = bytes.slice();
+      const out = Uint8Array.from(bytes);
       out[m.at % n] = m.value;
       return out;
     }

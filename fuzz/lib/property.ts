@@ -88,5 +88,6 @@ export function fuzzProperty(
 export async function basesWithForeign(target: FuzzTarget, dir: string, foreign: readonly BaseFile[]): Promise<BaseFile[]> {
   const own = await target.bases(dir);
   const ext = own[0]?.ext ?? '.bin';
-  return [...own, ...foreign.map((f) => ({ ...f, ext }))];
+  // plain Uint8Array copies: Buffer#slice returns a view, so a mutation would change the base itself
+  return [...own, ...foreign.map((f) => ({ ...f, ext }))].map((b) => ({ ...b, bytes: new Uint8Array(b.bytes) }));
 }

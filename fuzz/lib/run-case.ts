@@ -83,7 +83,7 @@ export async function runCase(
   let verdict: Verdict;
   let detail: string;
   try {
-    const result = await target.read(file, variant);
+    const result = await target.read(file, variant, caseFile.base);
     const problem = target.check(result, { file, variant, base: caseFile.base, unchanged: caseFile.unchanged });
     verdict = problem === undefined ? 'loaded' : 'failure';
     detail = problem ?? '';

@@ -55,8 +55,8 @@ export interface FuzzTarget<R = unknown, E = unknown> {
   edits?: fc.Arbitrary<E>;
   /** Applies an edit (may throw when the bytes are not of the format: the edit is then skipped). */
   applyEdit?(bytes: Uint8Array, edit: E): Uint8Array;
-  /** Reads `file` the way `variant` says and returns what the reader returned (streams collected). */
-  read(file: string, variant: string): Promise<R>;
+  /** Reads `file` (made from `base`) the way `variant` says and returns what the reader returned (streams collected). */
+  read(file: string, variant: string, base: BaseFile): Promise<R>;
   /** The problem with a successful result, or undefined when it is consistent. */
   check(result: R, context: ReadContext): string | undefined;
   /** The reader promises never to throw for a bad file (e.g. the cache: corrupt entries are misses). */

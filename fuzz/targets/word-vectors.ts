@@ -98,7 +98,7 @@ function checkAny(r: AnyVectors, expected: ExpectedWordVectors | undefined): str
 /** Recomputes both checksums of an ekv file (payload over [128, end), then the header). */
 function fixEkvChecksums(bytes: Uint8Array): Uint8Array {
   if (bytes.length < EKV_HEADER_BYTES) return bytes;
-  const out = bytes.slice();
+  const out = Uint8Array.from(bytes);
   const view = new DataView(out.buffer);
   view.setUint32(EKV_FIELD.payloadCrc, crc32(out.subarray(EKV_HEADER_BYTES)), true);
   view.setUint32(EKV_FIELD.headerCrc, crc32(out.subarray(0, EKV_FIELD.headerCrc)), true);
