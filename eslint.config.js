@@ -6,7 +6,7 @@ import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'docs/api/', 'node_modules/', 'test/fixtures/', 'coverage/'] },
+  { ignores: ['dist/', 'build/', 'docs/api/', 'node_modules/', 'test/fixtures/', 'coverage/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,4 +1,4 @@
-import { FileFormatError } from '../errors.js';
+import { FileFormatError, UsageError } from '../errors.js';
 import { readContainer, readContainerSync, sectionAs, type Container } from '../io/container/index.js';
 import { FlatIndex } from './flat-index.js';
 import { HnswIndex } from './hnsw-index.js';
@@ -50,6 +50,8 @@ function metaOf(c: Container): SavedIndexMeta {
   const bad = (what: string) => new FileFormatError(c.file, `bad index metadata: ${what}`);
   if (m.type !== 'flat' && m.type !== 'hnsw') throw bad(`type ${JSON.stringify(m.type)}`);
   if (!['cosine', 'l2', 'ip', 'hamming'].includes(m.metric as string)) throw bad(`metric ${JSON.stringify(m.metric)}`);
+  if (!['none', 'int8', 'binary'].includes(m.quantize as string)) throw bad(`quantize ${JSON.stringify(m.quantize)}`);
+  if (m.int8Range !== 'per-dimension' && m.int8Range !== 'global') throw bad(`int8Range ${JSON.stringify(m.int8Range)}`);
   for (const k of ['dim', 'count', 'size'] as const)
     if (!Number.isSafeInteger(m[k]) || (m[k] as number) < 0) throw bad(`${k} ${JSON.stringify(m[k])}`);
   if (m.type === 'hnsw') {
@@ -72,10 +74,17 @@ function build(c: Container, o: LoadIndexOptions): LoadedIndex {
     threads: o.threads,
     capacity: Math.max(16, m.count),
   };
-  const index =
-    m.type === 'flat'
-      ? new FlatIndex(base)
-      : new HnswIndex({ ...base, m: m.m, efConstruction: m.efConstruction, efSearch: m.efSearch, seed: m.seed });
+  let index: LoadedIndex;
+  try {
+    index =
+      m.type === 'flat'
+        ? new FlatIndex(base)
+        : new HnswIndex({ ...base, m: m.m, efConstruction: m.efConstruction, efSearch: m.efSearch, seed: m.seed });
+  } catch (error) {
+    // settings the constructor refuses (dim 0, m 1, hamming with int8 codes, …) are a corrupt file here
+    if (error instanceof UsageError) throw new FileFormatError(c.file, `bad index metadata: ${error.message}`);
+    throw error;
+  }
   index.restore(c, m);
   return index;
 }

@@ -7,6 +7,7 @@ import { FileFormatError } from '../../src/errors.js';
 import { FlatIndex } from '../../src/ann/flat-index.js';
 import { HnswIndex } from '../../src/ann/hnsw-index.js';
 import { loadIndex, loadIndexSync } from '../../src/ann/persistence.js';
+import { readContainerSync, writeContainerSync } from '../../src/io/container/index.js';
 import { ROOT } from '../helpers/paths.js';
 import { blobs } from './fixtures.js';
 
@@ -15,6 +16,19 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const dim = 16;
 const data = blobs(1500, dim, 3);
 const queries = blobs(20, dim, 4);
+
+/** A copy of the saved index `file` with metadata keys set to `patch` (checksums valid: only the index code can object). */
+function withMeta(file: string, name: string, patch: Record<string, unknown>): string {
+  const c = readContainerSync(file);
+  const out = join(dir, name);
+  writeContainerSync(out, {
+    kind: c.kind,
+    kindVersion: c.kindVersion,
+    meta: { ...c.meta, ...patch },
+    sections: [...c.sections].map(([section, bytes]) => ({ name: section, data: bytes })),
+  });
+  return out;
+}
 
 describe('index persistence', () => {
   it('HNSW round trip: same results, ids, metadata; deletions compacted; still updatable', async () => {
@@ -76,6 +90,27 @@ describe('index persistence', () => {
     writeFileSync(join(dir, 'text.idx'), 'hello world\n'.repeat(20));
     await expect(loadIndex(join(dir, 'text.idx'))).rejects.toThrow(/text\.idx.*not an embedkit index/);
     await expect(loadIndex(join(dir, 'missing.idx'))).rejects.toThrow(/missing\.idx/);
+  });
+
+  it('metadata the index constructor refuses is a FileFormatError naming the file, not a UsageError (fuzz finding)', async () => {
+    const h = new HnswIndex({ metric: 'l2', dim: 4, m: 4, threads: 1 });
+    h.addSync([1, 2, 3], blobs(3, 4, 5));
+    const file = join(dir, 'meta.idx');
+    h.saveSync(file);
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ quantize: 0 }, /bad index metadata: quantize 0/],
+      [{ int8Range: 'both' }, /bad index metadata: int8Range "both"/],
+      [{ dim: 0 }, /bad index metadata: dim must be an integer in 1\.\.65536, got 0/],
+      [{ m: 1 }, /bad index metadata: m must be an integer in 2\.\.256, got 1/],
+      [{ metric: 'hamming' }, /bad index metadata: hamming vectors are already bits: quantize must be none/],
+    ];
+    for (const [i, [patch, problem]] of cases.entries()) {
+      const bad = withMeta(file, `meta-${i}.idx`, patch);
+      const error = await loadIndex(bad).catch((e: unknown) => e);
+      expect(error, JSON.stringify(patch)).toBeInstanceOf(FileFormatError);
+      expect((error as Error).message).toMatch(new RegExp(`^${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: `));
+      expect((error as Error).message).toMatch(problem);
+    }
   });
 
   it('a kill -9 during save leaves the previous file loadable', async () => {

@@ -102,6 +102,7 @@ export function decodeContainer(file: string, fileBytes: Uint8Array, options: Re
   if (crc32(bytes.subarray(CONTAINER_PREAMBLE_BYTES, headerEnd)) !== u32(CONTAINER_FIELD.descriptorCrc)) {
     fail('corrupt section table (checksum mismatch)');
   }
+  if (kindLength < 1 || kindLength > 255) fail(`corrupt header: the kind is ${kindLength} bytes (1 to 255 expected)`);
   const text = (start: number, length: number, what: string): string => {
     try {
       return utf8.decode(bytes.subarray(start, start + length));

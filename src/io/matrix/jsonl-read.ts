@@ -68,7 +68,14 @@ export async function* streamJsonlVectors(file: string, options: JsonlReadOption
     if (previous !== undefined)
       throw new FileFormatError(file, `line ${line}: duplicate id ${JSON.stringify(record.id)} (first on line ${previous})`);
     seen.set(record.id, line);
-    batch ??= { ids: [], data: new Float32Array(batchRows * dim), rows: 0, dim, metadata: [], firstRow: total };
+    // The batch grows with the records read: a first record of 100,000 values followed by a bad line
+    // must not allocate room for batchRows of them.
+    batch ??= { ids: [], data: new Float32Array(Math.min(batchRows, 16) * dim), rows: 0, dim, metadata: [], firstRow: total };
+    if ((batch.rows + 1) * dim > batch.data.length) {
+      const grown = new Float32Array(Math.min(batchRows, 2 * (batch.rows + 1)) * dim);
+      grown.set(batch.data);
+      batch.data = grown;
+    }
     batch.data.set(record.vector, batch.rows * dim);
     batch.ids.push(record.id);
     batch.metadata.push(record.metadata);
@@ -77,14 +84,14 @@ export async function* streamJsonlVectors(file: string, options: JsonlReadOption
     if (batch.rows === batchRows || total === limit) {
       const full = batch;
       batch = undefined;
-      if (full.rows < batchRows) full.data = full.data.slice(0, full.rows * dim);
+      if (full.data.length > full.rows * dim) full.data = full.data.slice(0, full.rows * dim);
       yield full;
       if (total === limit) return;
     }
   }
   if (total === 0) throw new FileFormatError(file, 'empty file (no JSON Lines records)');
   if (batch) {
-    batch.data = batch.data.slice(0, batch.rows * dim);
+    if (batch.data.length > batch.rows * dim) batch.data = batch.data.slice(0, batch.rows * dim);
     yield batch;
   }
 }

@@ -21,10 +21,14 @@ export class PyLiteralError extends Error {
   }
 }
 
+/** Deepest nesting accepted (numpy's headers nest a few levels; a corrupt one must not exhaust the stack). */
+export const MAX_PY_LITERAL_DEPTH = 100;
+
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '0': '\0', '\\': '\\', "'": "'", '"': '"' };
 
 class Parser {
   pos = 0;
+  private depth = 0;
   constructor(private readonly text: string) {}
 
   fail(reason: string): never {
@@ -39,9 +43,12 @@ class Parser {
     this.skipSpace();
     const c = this.text[this.pos];
     if (c === undefined) this.fail('unexpected end');
-    if (c === '{') return this.dict();
-    if (c === '(') return this.sequence(')');
-    if (c === '[') return this.sequence(']');
+    if (c === '{' || c === '(' || c === '[') {
+      if (++this.depth > MAX_PY_LITERAL_DEPTH) this.fail(`nested deeper than ${MAX_PY_LITERAL_DEPTH} levels`);
+      const value = c === '{' ? this.dict() : this.sequence(c === '(' ? ')' : ']');
+      this.depth--;
+      return value;
+    }
     if (c === "'" || c === '"') return this.string(c);
     if (/[-+0-9]/.test(c)) return this.integer();
     const word = /^[A-Za-z_]\w*/.exec(this.text.slice(this.pos))?.[0];

@@ -1,6 +1,6 @@
 import { FileFormatError } from '../../errors.js';
 import { HOST_IS_LITTLE_ENDIAN, swap32InPlace } from '../core/float32-bytes.js';
-import { initialRows, showBytes, type ParsedVectors, type PushParser } from './push-parser.js';
+import { initialRows, showBytes, type ContentSize, type ParsedVectors, type PushParser } from './push-parser.js';
 import type { ResolvedReadOptions } from './read-options.js';
 import { VectorCollector } from './vector-collector.js';
 import { MAX_HEADER_BYTES, parseW2vHeader, w2vHeaderProblem, type W2vHeader } from './w2v-header.js';
@@ -37,7 +37,7 @@ export class BinaryVectorParser implements PushParser {
   constructor(
     private readonly file: string,
     private readonly options: ResolvedReadOptions,
-    private readonly size: number | undefined,
+    private readonly size: ContentSize,
   ) {}
 
   push(chunk: Uint8Array): boolean {

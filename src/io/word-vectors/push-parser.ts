@@ -17,9 +17,33 @@ export interface PushParser {
   finish(): ParsedVectors;
 }
 
-/** Initial rows to allocate for `expected` rows when a row needs at least `minRowBytes` of a `size`-byte file. */
-export function initialRows(expected: number, dim: number, size: number | undefined, minRowBytes: number): number {
-  const bySize = size === undefined ? Math.floor((1 << 22) / dim) + 1 : Math.floor(size / minRowBytes) + 1;
+/** Largest expansion of deflate data (zlib's limit is 1032:1): a gzip file's content is at most this many times its size. */
+export const MAX_GZIP_RATIO = 1032;
+
+/** What is known of the size of a file's content before it is read. */
+export interface ContentSize {
+  /** The exact byte size (a plain file), or undefined (gzip: known only once decompressed). */
+  exact: number | undefined;
+  /** An upper bound of the byte size: the exact size, or what the compressed bytes can expand to. */
+  atMost: number;
+}
+
+/** Nothing known of the size (content pushed from elsewhere than a file). */
+export const UNKNOWN_SIZE: ContentSize = { exact: undefined, atMost: Infinity };
+
+/** The {@link ContentSize} of a `size`-byte file, gzip-compressed or not. */
+export function contentSize(size: number, gzip: boolean): ContentSize {
+  return gzip ? { exact: undefined, atMost: size * MAX_GZIP_RATIO + 64 } : { exact: size, atMost: size };
+}
+
+/**
+ * Initial rows to allocate for `expected` rows when a row needs at least `minRowBytes` of the content:
+ * no more than the content can hold (so a corrupt header cannot make a small file allocate much),
+ * and for gzip content (size unknown) at most about 16 MiB up front.
+ */
+export function initialRows(expected: number, dim: number, size: ContentSize, minRowBytes: number): number {
+  const byBound = Math.floor(size.atMost / minRowBytes) + 1;
+  const bySize = size.exact === undefined ? Math.min(Math.floor((1 << 22) / dim) + 1, byBound) : byBound;
   return Math.max(1, Math.min(expected, bySize));
 }
 

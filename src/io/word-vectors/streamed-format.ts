@@ -1,5 +1,5 @@
 import { fileInfo, fileInfoSync, readChunks, readChunksSync } from '../core/file-chunks.js';
-import type { ParsedVectors, PushParser } from './push-parser.js';
+import { contentSize, type ContentSize, type ParsedVectors, type PushParser } from './push-parser.js';
 import { resolveReadOptions, type ResolvedReadOptions } from './read-options.js';
 import { sniffFormat } from './sniff.js';
 import type { VectorFormat, VectorFormatName, WordVectorsData, WordVectorsFile } from './vector-format.js';
@@ -10,8 +10,8 @@ export interface StreamedFormatSpec {
   name: VectorFormatName;
   description: string;
   extensions: readonly string[];
-  /** A parser for `file`; `size` is its byte size when known (uncompressed files). */
-  parser(file: string, options: ResolvedReadOptions, size: number | undefined): PushParser;
+  /** A parser for `file`, whose content has `size` bytes (exactly, or at most for gzip). */
+  parser(file: string, options: ResolvedReadOptions, size: ContentSize): PushParser;
   encode(data: WordVectorsData): Iterable<Uint8Array>;
 }
 
@@ -27,14 +27,14 @@ export function streamedFormat(spec: StreamedFormatSpec): VectorFormat {
     async read(file, options) {
       const resolved = resolveReadOptions(options);
       const { gzip, size } = await fileInfo(file);
-      const p = parser(file, resolved, gzip ? undefined : size);
+      const p = parser(file, resolved, contentSize(size, gzip));
       for await (const chunk of readChunks(file, gzip)) if (!p.push(chunk)) break;
       return fileResult(name, gzip, p.finish(), resolved);
     },
     readSync(file, options) {
       const resolved = resolveReadOptions(options);
       const { gzip, size } = fileInfoSync(file);
-      const p = parser(file, resolved, gzip ? undefined : size);
+      const p = parser(file, resolved, contentSize(size, gzip));
       for (const chunk of readChunksSync(file, gzip)) if (!p.push(chunk)) break;
       return fileResult(name, gzip, p.finish(), resolved);
     },

@@ -1,6 +1,6 @@
 import { FileFormatError } from '../../errors.js';
 import { scanFloat, type ScanState } from '../core/float-text.js';
-import { initialRows, showBytes, type ParsedVectors, type PushParser } from './push-parser.js';
+import { initialRows, showBytes, type ContentSize, type ParsedVectors, type PushParser } from './push-parser.js';
 import type { ResolvedReadOptions } from './read-options.js';
 import { VectorCollector } from './vector-collector.js';
 import { MAX_DIM, parseW2vHeader, w2vHeaderProblem, type W2vHeader } from './w2v-header.js';
@@ -39,7 +39,7 @@ export class TextVectorParser implements PushParser {
     private readonly file: string,
     private readonly mode: 'w2v' | 'glove',
     private readonly options: ResolvedReadOptions,
-    private readonly size: number | undefined,
+    private readonly size: ContentSize,
   ) {}
 
   push(chunk: Uint8Array): boolean {
@@ -177,7 +177,9 @@ export class TextVectorParser implements PushParser {
     // No row count in GloVe: estimate it from the file size and the first line's length (+20%).
     const expected = this.options.limit;
     const lineBytes = end - start + 1;
-    const estimate = this.size === undefined ? initialRows(expected, count, undefined, 0) : Math.ceil((this.size / lineBytes) * 1.2) + 16;
+    const { exact } = this.size;
+    const estimate =
+      exact === undefined ? initialRows(expected, count, this.size, 2 * count + 1) : Math.ceil((exact / lineBytes) * 1.2) + 16;
     this.collector = new VectorCollector(count, Math.min(expected, estimate), expected);
     if (this.options.limit === 0) this.done = true;
   }

@@ -12,6 +12,7 @@ import {
   writeContainerSync,
   type ContainerInput,
 } from '../../../src/io/container/index.js';
+import { planContainer } from '../../../src/io/container/layout.js';
 import { expectFileError, listDir, makeTempDir, rng } from '../helpers.js';
 
 const tmp = makeTempDir();
@@ -244,6 +245,22 @@ describe('index container', () => {
       await writeContainer(flat, { kind: 'flat', kindVersion: 3, sections: [] });
       await expectFileError(() => readContainer(flat, { kind: 'hnsw' }), flat, /is a 'flat' index, expected 'hnsw'/);
       await expectFileError(() => readContainer(flat, { kind: 'flat', maxKindVersion: 2 }), flat, /kind version 3 > 2/);
+    });
+
+    it('a kind of 0 or more than 255 bytes, even with valid checksums (fuzz finding)', async () => {
+      for (const [name, kind] of [
+        ['no-kind.ekx', ''],
+        ['long-kind.ekx', 'k'.repeat(256)],
+      ]) {
+        const file = variant(name, planContainer(kind, 1, '{}', []).header);
+        await expectFileError(
+          () => readContainer(file),
+          file,
+          new RegExp(`corrupt header: the kind is ${kind.length} bytes \\(1 to 255 expected\\)`),
+        );
+      }
+      const ok = variant('kind-255.ekx', planContainer('k'.repeat(255), 1, '{}', []).header);
+      expect((await readContainer(ok)).kind).toBe('k'.repeat(255));
     });
 
     it('sectionAs: missing section, size not a multiple of the element', async () => {

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { encodeW2vBinary } from '../../../src/io/word-vectors/binary-encoder.js';
 import { CHUNK_BYTES } from '../../../src/io/core/file-chunks.js';
 import { loadVectors, loadVectorsSync } from '../../../src/vectors/load.js';
-import type { PushParser } from '../../../src/io/word-vectors/push-parser.js';
+import { contentSize, UNKNOWN_SIZE, type PushParser } from '../../../src/io/word-vectors/push-parser.js';
 import { resolveReadOptions } from '../../../src/io/word-vectors/read-options.js';
 import { saveVectors } from '../../../src/vectors/save.js';
 import { BinaryVectorParser } from '../../../src/io/word-vectors/binary-parser.js';
@@ -33,7 +33,7 @@ describe('streaming: results do not depend on chunk boundaries', () => {
     for (const header of [true, false]) {
       const bytes = Buffer.concat([...encodeTextVectors(kv, header, 'x')]);
       for (let seed = 1; seed <= 5; seed++) {
-        const parser = new TextVectorParser('t', header ? 'w2v' : 'glove', options, undefined);
+        const parser = new TextVectorParser('t', header ? 'w2v' : 'glove', options, UNKNOWN_SIZE);
         const parsed = feedInPieces(parser, bytes, seed, 7);
         expect(parsed.words).toEqual([...kv.words]);
         expectSameFloats(parsed.vectors, kv.vectors);
@@ -44,10 +44,15 @@ describe('streaming: results do not depend on chunk boundaries', () => {
   it('binary parser, pieces of 1–7 bytes and with limit', () => {
     const bytes = Buffer.concat([...encodeW2vBinary(kv)]);
     for (let seed = 1; seed <= 5; seed++) {
-      const parsed = feedInPieces(new BinaryVectorParser('b', options, undefined), bytes, seed, 7);
+      const parsed = feedInPieces(new BinaryVectorParser('b', options, UNKNOWN_SIZE), bytes, seed, 7);
       expect(parsed.words).toEqual([...kv.words]);
       expectSameFloats(parsed.vectors, kv.vectors);
-      const limited = feedInPieces(new BinaryVectorParser('b', resolveReadOptions({ limit: 9 }), bytes.length), bytes, seed, 7);
+      const limited = feedInPieces(
+        new BinaryVectorParser('b', resolveReadOptions({ limit: 9 }), contentSize(bytes.length, false)),
+        bytes,
+        seed,
+        7,
+      );
       expect(limited.words).toEqual(kv.words.slice(0, 9));
     }
   });

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import v8 from 'node:v8';
 import zlib from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../../src/errors.js';
@@ -115,6 +116,22 @@ print(json.dumps([r['id'] for r in rows]))
         Buffer.concat([Buffer.from(`${good}\n{"id": "caf`), Buffer.from([0xe9]), Buffer.from('", "vector": [1, 2, 3]}\n')]),
       );
       await expectFileError(() => readJsonlVectors(file), file, /line 2: invalid UTF-8/);
+    });
+
+    it('a long first record and a bad second line allocate for what was read, not batchRows × dim (fuzz finding)', async () => {
+      const first = `{"id": 1, "vector": [${Array.from({ length: 100_000 }, (_, i) => i % 7).join(',')}]}`;
+      const file = jsonl('long-first.jsonl', `${first}\n{"id": 2, "vector": [1, 2]}\n`);
+      const before = v8.getHeapStatistics().external_memory;
+      await expectFileError(() => readJsonlVectors(file), file, /line 2: "vector" has 2 values, the first record \(line 1\) has 100000/);
+      // was 4096 rows × 100,000 values × 4 bytes = 1.6 GB for a 200 KB file
+      expect(v8.getHeapStatistics().external_memory - before).toBeLessThan(32 << 20);
+      const rows = Array.from({ length: 37 }, (_, i) => `{"id": ${i}, "vector": [${i}, ${-i}]}`).join('\n');
+      const batches = [];
+      for await (const b of streamJsonlVectors(jsonl('grow.jsonl', rows), { batchRows: 20 })) batches.push(b);
+      expect(batches.map((b) => [b.rows, b.data.length, b.data[2 * b.rows - 2]])).toEqual([
+        [20, 40, 19],
+        [17, 34, 36],
+      ]);
     });
 
     it('a record far into the stream (after earlier batches were yielded)', async () => {

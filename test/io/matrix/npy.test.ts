@@ -242,6 +242,18 @@ print(json.dumps(out))
         await expectFileError(() => readNpy(file), file, problem);
       }
     });
+
+    it('a header nested 20,000 levels deep fails with its message, not a stack overflow (fuzz finding)', async () => {
+      const deep = handNpy(
+        'deep.npy',
+        `{'descr': '<f4', 'fortran_order': False, 'shape': ${'('.repeat(20000)}${')'.repeat(20000)}}`,
+        f4(2),
+        2,
+      );
+      await expectFileError(() => readNpy(deep), deep, /invalid \.npy header: nested deeper than 100 levels at character \d+/);
+      expect(() => parsePyLiteral(`${'['.repeat(100)}${']'.repeat(100)}`)).not.toThrow();
+      expect(() => parsePyLiteral(`${'['.repeat(101)}${']'.repeat(101)}`)).toThrow(/nested deeper than 100 levels/);
+    });
   });
 
   it('writers refuse bad input with a UsageError and leave no file', async () => {

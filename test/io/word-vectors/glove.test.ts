@@ -1,5 +1,8 @@
 import fs from 'node:fs';
+import v8 from 'node:v8';
+import zlib from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
+import { contentSize, initialRows } from '../../../src/io/word-vectors/push-parser.js';
 import { loadVectors, loadVectorsSync, loadVectorsWithInfo } from '../../../src/vectors/load.js';
 import { saveVectors } from '../../../src/vectors/save.js';
 import { expectFileError, expectSameFloats, expectSameVectors, makeKv, makeTempDir } from '../helpers.js';
@@ -64,5 +67,16 @@ describe('GloVe text format', () => {
   it('a word with no values', async () => {
     const file = write('novalues.txt', 'lonely\n');
     await expectFileError(() => loadVectors(file, { format: 'glove' }), file, /line 1: no values after the word "lonely"/);
+  });
+
+  it('a small gzip file allocates for what its content can hold, not 16 MiB up front (fuzz finding)', async () => {
+    // 45 bytes of gzip expand to at most ~46 KB: a row of 3000 values needs ≥ 6001 bytes, so ≤ 8 rows fit
+    expect(initialRows(Infinity, 3000, contentSize(45, true), 6001)).toBeLessThanOrEqual(8);
+    expect(initialRows(Infinity, 3, contentSize(1 << 30, true), 7)).toBe(Math.floor((1 << 22) / 3) + 1); // big files: as before
+    const file = tmp.file('small.txt.gz');
+    fs.writeFileSync(file, zlib.gzipSync(`w ${'1 '.repeat(3000)}\nx 1\n`));
+    const before = v8.getHeapStatistics().external_memory;
+    await expectFileError(() => loadVectors(file), file, /line 2: expected 3000 values/);
+    expect(v8.getHeapStatistics().external_memory - before).toBeLessThan(8 << 20);
   });
 });
