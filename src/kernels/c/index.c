@@ -193,6 +193,12 @@ static inline int32_t code_dot(const int16_t* q, const int8_t* c, int n) {
          wasm_i32x4_extract_lane(a, 3);
 }
 
+// Bytes of a stored vector row, and between query rows (floats, or packed bits for hamming).
+static inline int64_t row_bytes(const Index* x) { return x->metric == METRIC_HAMMING ? x->stride : (int64_t)x->stride * 4; }
+
+// Stored row `id` (floats, or packed bits for hamming, whose stride counts bytes).
+static inline const float* row_at(const Index* x, int32_t id) { return (const float*)((const uint8_t*)x->vectors + id * row_bytes(x)); }
+
 // Exact distance between a query vector (floats, or bits for hamming) and stored row `id`.
 static inline float dist_query(const Index* x, const float* q, int32_t id) {
   switch (x->metric) {
@@ -209,7 +215,7 @@ static inline float dist_query(const Index* x, const float* q, int32_t id) {
 
 // Exact distance between two stored rows.
 static inline float dist_nodes(const Index* x, int32_t a, int32_t b) {
-  return dist_query(x, x->vectors + (int64_t)a * x->stride, b);
+  return dist_query(x, row_at(x, a), b);
 }
 
 // A query prepared for traversal: the (normalised) vector and its form in code space.
@@ -400,9 +406,6 @@ static inline void request_lines(const void* p, int lines) {
 }
 
 static inline int lines_of(int64_t bytes) { return (int)((bytes + 63) >> 6); }
-
-// Bytes of a stored vector row, and between query rows (floats, or packed bits for hamming).
-static inline int64_t row_bytes(const Index* x) { return x->metric == METRIC_HAMMING ? x->stride : (int64_t)x->stride * 4; }
 
 // Where the rows a traversal distance reads live: the codes, or the vectors without codes.
 typedef struct {
@@ -812,7 +815,7 @@ static void prepare_query(const Index* x, Query* s, const float* q);
 // Inserts the vector already stored in slot `q` (level set in levels[q], upper links reserved).
 static void insert(Index* x, Scratch* s, int32_t q) {
   const int level = x->levels[q];
-  const float* v = x->vectors + (int64_t)q * x->stride;
+  const float* v = row_at(x, q);
   // links of q start empty
   for (int l = 0; l <= level; l++) links_at(x, q, l)[0] = 0;
   spin_lock(&x->global_lock);
