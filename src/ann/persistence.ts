@@ -1,8 +1,9 @@
 import { FileFormatError } from '../errors.js';
 import { readContainer, readContainerSync, sectionAs, type Container } from '../io/container/index.js';
 import { FlatIndex } from './flat-index.js';
+import type { GraphMeta } from './hnsw-graph.js';
 import { HnswIndex } from './hnsw-index.js';
-import type { IndexOptions } from './kernel-index.js';
+import type { IndexOptions } from './options.js';
 import type { Metric } from './types.js';
 
 /** Layout version of saved indexes (docs/formats/index.md). */
@@ -64,6 +65,7 @@ function metaOf(c: Container): SavedIndexMeta {
 
 function build(c: Container, o: LoadIndexOptions): LoadedIndex {
   const m = metaOf(c);
+  const fail = (problem: string) => new FileFormatError(c.file, problem);
   const base: IndexOptions = {
     metric: m.metric,
     dim: m.dim,
@@ -72,11 +74,13 @@ function build(c: Container, o: LoadIndexOptions): LoadedIndex {
     threads: o.threads,
     capacity: Math.max(16, m.count),
   };
-  const index =
-    m.type === 'flat'
-      ? new FlatIndex(base)
-      : new HnswIndex({ ...base, m: m.m, efConstruction: m.efConstruction, efSearch: m.efSearch, seed: m.seed });
-  index.restore(c, m);
+  if (m.type === 'flat') {
+    const index = new FlatIndex(base);
+    index.restore(c, m, fail);
+    return index;
+  }
+  const index = new HnswIndex({ ...base, m: m.m, efConstruction: m.efConstruction, efSearch: m.efSearch, seed: m.seed });
+  index.restore(c, m as SavedIndexMeta & GraphMeta, fail); // metaOf checked the graph's settings
   return index;
 }
 

@@ -162,13 +162,16 @@ describe('HNSW index', () => {
     index.addSync(ids, data, meta);
     const keep = (r: number) => r % 5 === 2;
     const truth = bruteForce(data, queries, dim, 10, 'l2', keep);
-    const res = index.searchBatchSync(queries, 10, { ef: 100, filter: (_id, m) => (m as { group: number }).group === 2 });
+    // 600 of 3,000 allowed: more than 8·ef, so the graph search applies the filter
+    const res = index.searchBatchSync(queries, 10, { ef: 60, filter: (_id, m) => (m as { group: number }).group === 2 });
+    expect(index.lastSearchPath()).toBe('graph');
     for (const hits of res) for (const h of hits) expect((h.id as number) % 5).toBe(2);
     expect(recall(res, truth)).toBeGreaterThanOrEqual(0.95);
     expect(res[0][0].metadata).toEqual(meta[res[0][0].id as number]);
     // a tiny allow-list (exact search over the allowed vectors)
     const allowed = [5, 17, 2999, 123];
     const small = index.search(queries.subarray(0, dim), 10, { filter: allowed });
+    expect(index.lastSearchPath()).toBe('exact');
     expect(small.map((h) => h.id).sort()).toEqual([...allowed].sort());
   });
 
@@ -283,6 +286,7 @@ describe('HNSW index', () => {
       ]) {
         const k = options.ef === 7 ? 12 : 10; // ef below k: k wins
         const batch = index.searchBatchSync(queries, k, options);
+        expect(index.lastSearchPath()).toBe('graph'); // (the filter allows 2/3: no exact fallback)
         expect(batch).toEqual(oneByOne(index, queries, dim, k, options));
         expect(await index.searchBatch(queries, k, options)).toEqual(batch); // worker threads, their own lanes
         for (const hits of batch) for (const h of hits) expect([3, 50, 700, 1200]).not.toContain(h.id);
@@ -353,6 +357,7 @@ describe('HNSW index', () => {
       // link lists are read without locks while the workers rewrite them (a seqlock): every
       // answer must still be a sorted list of distinct, real ids
       let rounds = 0;
+      let overlapped = 0;
       let done = false;
       void more.then(() => (done = true));
       while (!done && rounds < 200) {
@@ -365,9 +370,11 @@ describe('HNSW index', () => {
           for (let i = 1; i < hits.length; i++) expect(hits[i].distance).toBeGreaterThanOrEqual(hits[i - 1].distance);
         }
         rounds++;
+        if (!done) overlapped++;
         await new Promise((r) => setImmediate(r));
       }
       await more;
+      expect(overlapped).toBeGreaterThanOrEqual(2); // searches ran while the workers were inserting
       expect(index.size).toBe(n);
       const truth = bruteForce(data, queries, dim, 10, 'l2');
       expect(recall(index.searchBatchSync(queries, 10, { ef: 200 }), truth)).toBeGreaterThanOrEqual(0.975);
