@@ -71,6 +71,7 @@ export {
   type Metric,
   type SearchFilter,
   type SearchHit,
+  type VectorIndex,
   type VectorInput,
 } from './ann/index.js';
 

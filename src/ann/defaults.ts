@@ -1,4 +1,4 @@
-import type { HnswOptions, IndexOptions } from './kernel-index.js';
+import type { HnswOptions, IndexOptions } from './options.js';
 
 /**
  * Defaults of {@link IndexOptions} that do not depend on other options (`quantize`: int8 for HNSW

@@ -1,219 +1,204 @@
-import { sectionAs, type Container, type ContainerSectionInput } from '../io/container/index.js';
-import { forEachRun, KernelIndex, type IndexOptions } from './kernel-index.js';
-import { FLAG_DELETED, FLAG_FREE, MAX_CLUSTERS, rowBytes, S, X } from './kernel/layout.js';
-import { kmeansSteps, runSteps, runStepsAsync, type KmeansResult } from './kmeans.js';
+import { UsageError } from '../errors.js';
+import { writeContainer, writeContainerSync, type Container, type ContainerInput } from '../io/container/index.js';
+import { FlatClusters, type ClustersMeta } from './flat-clusters.js';
+import type { KernelSearch } from './kernel/index-kernel.js';
+import { storeSettings, type IndexOptions } from './options.js';
 import type { SavedIndexMeta } from './persistence.js';
+import { permuteRows, unpermuteRows } from './slots.js';
+import { copyAdd, copyVectors } from './snapshot.js';
+import type { Id, IndexSearchOptions, Metadata, Metric, SearchHit, VectorInput } from './types.js';
+import type { StoredVector, VectorIndex } from './vector-index.js';
+import { CHUNK, rowStride, VectorStore, type Queries, type SlotResults } from './vector-store.js';
 
-/** Indexes with at least this many vectors group their rows into clusters. */
-const MIN_CLUSTER_ROWS = 4096;
-/** Re-cluster when the rows added since the last clustering reach this share of the clustered ones. */
-const RECLUSTER_TAIL = 0.25;
+/** Query batches smaller than this run on the calling thread. */
+const PARALLEL_QUERIES = 256;
+/** Adds of at least this many vectors cluster with turns for the event loop (the asynchronous add). */
+const ASYNC_CLUSTERING = 2000;
 
 /**
  * Exact nearest-neighbour index: every query is compared with every stored vector by the SIMD
  * kernel, eight queries at a time so each stored row is read once per block; batches run on worker
  * threads. By default (`quantize: 'int8'`) rows also get int8 codes with a per-row error bound: the
  * integer scan skips every row that provably cannot be among the k nearest, and only the rest are
- * scored in float — the results are the exact ones. From 4,096 vectors on, the rows are also
- * grouped by k-means clusters: a query block visits clusters nearest first and skips every cluster
- * (and row) that the triangle inequality proves too far (see flat_search_pruned in index.c), which
- * on clustered data skips most of the scan. Same API as the HNSW index (ids, metadata, filters,
- * deletion, persistence).
+ * scored in float — the results are the exact ones. With 32–512 dims the codes are taken in a
+ * principal-axes basis (a first screening stage on the leading dims), and from 4,096 vectors on the
+ * rows are grouped by k-means clusters: a query block visits clusters nearest first and skips every
+ * cluster (and row) that the triangle inequality proves too far (see flat-search.c), which on
+ * clustered data skips most of the scan. A {@link VectorStore} and its {@link FlatClusters}, composed.
  */
-export class FlatIndex extends KernelIndex {
+export class FlatIndex implements VectorIndex {
   readonly type = 'flat';
+  private readonly store: VectorStore;
+  private readonly clusters: FlatClusters;
 
   constructor(options: IndexOptions) {
-    super({ ...options, quantize: options.quantize ?? (options.metric === 'hamming' ? 'none' : 'int8') }, 1, 1);
+    const settings = storeSettings(options);
+    // the screen in a principal-axes basis (and with it the clusters) pays off from 32 dims; past
+    // 512 the rotation costs more than it saves
+    const rotated = settings.quantize !== 'none' && settings.metric !== 'hamming' && settings.dim >= 32 && settings.dim <= 512;
+    this.clusters = new FlatClusters(rotated, rowStride(settings.metric, settings.dim));
+    this.store = new VectorStore(settings, this.clusters.kind());
+    this.clusters.attach(this.store);
   }
 
-  /** int8 flat indexes of 32–512 dims screen in a principal-axes basis (see fitRotation). */
-  protected override usesRotation(o: IndexOptions, codeStride: number): boolean {
-    return codeStride > 0 && o.metric !== 'hamming' && o.dim >= 32 && o.dim <= 512;
+  get metric(): Metric {
+    return this.store.metric;
   }
-
-  /** The rotation is not stored: it is refitted (with the quantizer) from the loaded vectors. */
-  protected override refitOnLoad(): boolean {
-    return true;
+  get dim(): number {
+    return this.store.dim;
   }
-
-  protected defaultEf(): number {
-    return 1;
+  get quantize(): 'none' | 'int8' | 'binary' {
+    return this.store.quantize;
   }
-
-  /** Rows that reached the integer screen in the last kernel call of a search on this thread. */
-  lastScreenedRows(): number {
-    return this.store.i32(this.store.threads[0].scratch, 32)[S.statsRows];
+  get int8Range(): 'per-dimension' | 'global' {
+    return this.store.int8Range;
+  }
+  get threads(): number {
+    return this.store.threads;
+  }
+  get size(): number {
+    return this.store.size;
   }
 
   /** Clusters of the stored rows (0 when the rows are not clustered). */
   get clusterCount(): number {
-    return this.store.struct()[X.nlist];
+    return this.clusters.count;
   }
 
-  protected async insertSlots(slots: Int32Array, parallel: boolean): Promise<void> {
-    // Stored rows are searchable as soon as they are written; rows written into the clustered
-    // range (reused or updated slots) loosen their cluster's bounds.
-    const st = this.store;
-    const x = st.struct();
-    // (the kernel ignores rows past the clustered range)
-    if (x[X.nlist] > 0) forEachRun(slots, (first, n) => st.kernel.flat_cluster_rows(st.data.struct, first, n));
-    if (!this.needsClustering()) return;
-    // a large add (the async API): the k-means gives the event loop a turn between its steps
-    if (parallel) await this.parallel(() => this.clusterAsync());
-    else this.cluster();
+  /** Rows that reached the integer screen in the last kernel call of a search on this thread. */
+  lastScreenedRows(): number {
+    return this.store.lastSearchStats.screenedRows;
   }
 
-  protected repair(): void {
-    // No graph: removed slots only need to be released.
+  has(id: Id): boolean {
+    return this.store.has(id);
   }
 
-  protected runSearch(
-    _exact: boolean,
-    scratch: number,
-    queries: number,
-    n: number,
-    k: number,
-    _ef: number,
-    allow: number,
-    outI: number,
-    outD: number,
-  ): void {
-    const st = this.store;
-    st.kernel.flat_search_batch(st.data.struct, scratch, queries, n, k, allow, outI, outD);
+  get(id: Id): StoredVector | undefined {
+    return this.store.get(id);
   }
 
-  /** Queries sorted by their nearest centroid, so a block of eight wants the same clusters. */
-  protected override queryOrder(bytes: Uint8Array, nq: number): Int32Array | undefined {
-    const st = this.store;
-    const nlist = st.struct()[X.nlist];
-    if (nlist === 0 || nq < 16) return undefined;
-    const area = st.threads[0];
-    const rb = rowBytes(st.g);
-    const chunk = st.threadSize.chunk;
-    const near = new Int32Array(nq);
-    for (let q0 = 0; q0 < nq; q0 += chunk) {
-      const n = Math.min(chunk, nq - q0);
-      st.u8(area.queries, n * rb).set(bytes.subarray(q0 * rb, (q0 + n) * rb));
-      st.kernel.flat_query_clusters(st.data.struct, area.scratch, area.queries, n, area.outI);
-      near.set(st.i32(area.outI, n), q0);
-    }
-    return countingOrder(near, nlist).order;
+  add(ids: Id | readonly Id[], vectors: VectorInput | Uint8Array, metadata?: Metadata | readonly (Metadata | undefined)[]): Promise<void> {
+    // a call that has to wait copies its input: the caller may change it meanwhile
+    const input = this.store.gate.busy ? copyAdd({ ids, vectors, metadata }) : { ids, vectors, metadata };
+    return this.store.gate.run(async () => {
+      const slots = this.write(input.ids, input.vectors, input.metadata);
+      if (!this.clusters.due) return;
+      // a large add: the k-means gives the event loop a turn between its steps
+      if (slots.length >= ASYNC_CLUSTERING && this.threads > 1) await this.clusters.clusterAsync();
+      else this.clusters.cluster();
+    });
   }
 
-  /** Whether the index is large enough to cluster and unclustered, or has a large unclustered tail. */
-  private needsClustering(): boolean {
-    const st = this.store;
-    if (!st.g.rotation || this.size < MIN_CLUSTER_ROWS) return false;
-    const x = st.struct();
-    const clustered = x[X.nlist] > 0 ? x[X.clusteredEnd] : 0;
-    return clustered === 0 || st.count - clustered > RECLUSTER_TAIL * clustered;
+  addSync(ids: Id | readonly Id[], vectors: VectorInput | Uint8Array, metadata?: Metadata | readonly (Metadata | undefined)[]): void {
+    this.store.gate.assertIdle('addSync');
+    this.write(ids, vectors, metadata);
+    if (this.clusters.due) this.clusters.cluster();
+  }
+
+  /** Validates, removes the old vectors of updated ids, and stores the rows (searchable at once). */
+  private write(
+    ids: Id | readonly Id[],
+    vectors: VectorInput | Uint8Array,
+    metadata?: Metadata | readonly (Metadata | undefined)[],
+  ): Int32Array {
+    const staged = this.store.stage(ids, vectors, metadata);
+    for (const id of staged.ids) this.store.remove(id); // updates: the old vector goes away first
+    this.store.releasePending(); // no graph: removed slots only need to be released
+    const slots = this.store.write(staged);
+    this.clusters.rowsWritten(slots);
+    return slots;
+  }
+
+  remove(id: Id): boolean {
+    this.store.gate.assertIdle('remove');
+    return this.store.remove(id);
+  }
+
+  /** Makes the slots of removed vectors reusable now (add() and save() do it too). */
+  compact(): void {
+    this.store.gate.assertIdle('compact');
+    this.store.releasePending();
   }
 
   /**
-   * Groups the rows by k-means clusters (about √n of them): renumbers the slots so that each
-   * cluster's rows are contiguous (the live rows first, free slots last) and computes each row's
-   * and cluster's bound terms. Results are unchanged; only the scan gets faster. Runs
-   * automatically after adds; exposed for tuning.
+   * Groups the rows by k-means clusters (see FlatClusters). Results are unchanged; only the scan
+   * gets faster. Runs automatically after adds; exposed for tuning.
    */
   cluster(): void {
-    this.compact();
-    const plan = this.clusterPlan();
-    if (plan) this.applyClusters(plan.live, runSteps(plan.steps));
+    this.store.gate.assertIdle('cluster');
+    this.store.releasePending();
+    this.clusters.cluster();
   }
 
-  /** {@link cluster} with turns for the event loop between the k-means steps. */
-  private async clusterAsync(): Promise<void> {
-    this.releasePending(); // compact() would refuse: this call holds the index busy
-    const plan = this.clusterPlan();
-    if (plan) this.applyClusters(plan.live, await runStepsAsync(plan.steps));
+  search(query: VectorInput | Uint8Array, k: number, options: IndexSearchOptions = {}): SearchHit[] {
+    return this.searchBatchSync(query, k, options)[0];
   }
 
-  private clusterPlan(): { live: Int32Array; steps: Generator<void, KmeansResult, void> } | undefined {
-    const st = this.store;
-    const flags = this.flags();
-    const live: number[] = [];
-    for (let s = 0; s < st.count; s++) if (!(flags[s] & (FLAG_DELETED | FLAG_FREE))) live.push(s);
-    if (live.length < 2) return undefined;
-    const nlist = Math.min(MAX_CLUSTERS, Math.max(2, Math.round(Math.sqrt(live.length))));
-    const slots = Int32Array.from(live);
-    return { live: slots, steps: kmeansSteps(st, slots, nlist, (bytes) => this.scratchList(Math.ceil(bytes / 4))) };
+  searchBatchSync(queries: VectorInput | Uint8Array, k: number, options: IndexSearchOptions = {}): SearchHit[][] {
+    const p = this.plan(queries, k, options);
+    return this.hits(p.order, this.store.searchHere(p.q, p.search, p.size, p.filter), p.q.n, k, options);
   }
 
-  private applyClusters(live: Int32Array, { centroids, assignment }: KmeansResult): void {
-    const n = this.store.count;
-    const nlist = centroids.length / this.store.g.stride;
-    const order = new Int32Array(n);
-    const { order: byCluster, start } = countingOrder(assignment, nlist);
-    for (let i = 0; i < live.length; i++) order[i] = live[byCluster[i]];
-    let tail = live.length;
-    const flags = this.flags();
-    for (let s = 0; s < n; s++) if (flags[s] & (FLAG_DELETED | FLAG_FREE)) order[tail++] = s;
-    const newSlot = new Int32Array(n);
-    for (let t = 0; t < n; t++) newSlot[order[t]] = t;
-    this.permuteSlots(newSlot, order);
-    this.setClusters(centroids, start, live.length);
+  searchBatch(queries: VectorInput | Uint8Array, k: number, options: IndexSearchOptions = {}): Promise<SearchHit[][]> {
+    const input = this.store.gate.busy ? copyVectors(queries) : queries; // it will run later
+    return this.store.gate.run(async () => {
+      const p = this.plan(input, k, options);
+      const r =
+        p.q.n < PARALLEL_QUERIES || this.threads < 2
+          ? this.store.searchHere(p.q, p.search, p.size, p.filter)
+          : await this.store.searchOnWorkers(p.q, p.search, p.size, p.filter);
+      return this.hits(p.order, r, p.q.n, k, options);
+    });
   }
 
-  /** Installs clusters over rows [0, clusteredEnd) and computes their bound terms. */
-  private setClusters(centroids: Float32Array, start: Int32Array, clusteredEnd: number): void {
-    const st = this.store;
-    const nlist = start.length - 1;
-    st.f32(st.data.cent, centroids.length).set(centroids);
-    st.i32(st.data.clStart, nlist + 1).set(start);
-    const x = st.struct();
-    x[X.nlist] = nlist;
-    x[X.clusteredEnd] = clusteredEnd;
-    st.kernel.flat_cluster_reset(st.data.struct);
-    st.kernel.flat_cluster_rows(st.data.struct, 0, clusteredEnd);
+  /** The queries (grouped by nearest cluster), work-area size, filter and kernel search of one call. */
+  private plan(queries: VectorInput | Uint8Array, k: number, options: IndexSearchOptions) {
+    if (!Number.isInteger(k) || k < 1) throw new UsageError(`k must be a positive integer, got ${k}`);
+    let q: Queries = this.store.queries(queries);
+    const order = this.clusters.queryOrder(q);
+    if (order) q = { bytes: permuteRows(q.bytes, order, this.store.rowBytes), n: q.n };
+    const filter = options.filter === undefined ? undefined : this.store.filterBits(options.filter);
+    const search: KernelSearch = {
+      op: 'flat',
+      store: this.store.region.at,
+      kind: this.store.kindRegion.at,
+      k,
+      ef: 1,
+      rerank: options.rerank ?? true,
+    };
+    // the scan keeps 8 heaps of k + 1
+    return { q, order, filter, search, size: { resCap: Math.max(64, 8 * (k + 1)), chunk: CHUNK, k: Math.max(k, 16) } };
   }
 
-  protected override graphSections(): ContainerSectionInput[] {
-    const st = this.store;
-    const nlist = st.struct()[X.nlist];
-    if (nlist === 0) return [];
-    return [
-      { name: 'centroids', data: st.f32(st.data.cent, nlist * st.g.stride) },
-      { name: 'cluster_start', data: st.i32(st.data.clStart, nlist + 1) },
-    ];
+  private hits(order: Int32Array | undefined, r: SlotResults, nq: number, k: number, options: IndexSearchOptions): SearchHit[][] {
+    const rows = order ? { outI: unpermuteRows(r.outI, order, k), outD: unpermuteRows(r.outD, order, k) } : r;
+    return this.store.toHits(rows, nq, k, options.withMetadata ?? true);
   }
 
-  protected override graphMeta(): Partial<SavedIndexMeta> {
-    const x = this.store.struct();
-    return x[X.nlist] > 0 ? { nlist: x[X.nlist], clusteredEnd: x[X.clusteredEnd] } : {};
+  save(path: string): Promise<void> {
+    return this.store.gate.run(async () => {
+      this.store.releasePending();
+      await writeContainer(path, this.container());
+    });
   }
 
-  protected override restoreGraph(c: Container, m: SavedIndexMeta, fail: (problem: string) => Error): void {
-    const nlist = m.nlist ?? 0;
-    if (nlist === 0) return;
-    const st = this.store;
-    if (!st.g.rotation) throw fail('clusters are stored but this index type has none');
-    if (!Number.isSafeInteger(nlist) || nlist < 1 || nlist > MAX_CLUSTERS) throw fail(`bad cluster count ${JSON.stringify(nlist)}`);
-    const end = m.clusteredEnd;
-    if (!Number.isSafeInteger(end) || (end as number) < 0 || (end as number) > m.count)
-      throw fail(`bad clustered row count ${JSON.stringify(end)}`);
-    const centroids = sectionAs(c, 'centroids', Float32Array);
-    const start = sectionAs(c, 'cluster_start', Int32Array);
-    if (centroids.length !== nlist * st.g.stride)
-      throw fail(`section 'centroids' has ${centroids.length} values, expected ${nlist * st.g.stride}`);
-    if (start.length !== nlist + 1) throw fail(`section 'cluster_start' has ${start.length} values, expected ${nlist + 1}`);
-    if (start[0] !== 0 || start[nlist] !== end) throw fail(`section 'cluster_start' does not cover rows 0..${end}`);
-    for (let j = 0; j < nlist; j++) if (start[j + 1] < start[j]) throw fail(`section 'cluster_start' decreases at cluster ${j}`);
-    for (const v of centroids) if (!Number.isFinite(v)) throw fail("section 'centroids' holds a non-finite value");
-    this.setClusters(centroids, start, end as number);
+  saveSync(path: string): void {
+    this.store.gate.assertIdle('saveSync');
+    this.store.releasePending();
+    writeContainerSync(path, this.container());
   }
-}
 
-/**
- * The indices 0..n-1 sorted by key (keys in 0..buckets-1), stable, and where each key's run
- * starts in that order (`buckets + 1` offsets).
- */
-function countingOrder(key: Int32Array, buckets: number): { order: Int32Array; start: Int32Array } {
-  const start = new Int32Array(buckets + 1);
-  for (const k of key) start[k + 1]++;
-  for (let j = 0; j < buckets; j++) start[j + 1] += start[j];
-  const next = start.slice(0, buckets);
-  const order = new Int32Array(key.length);
-  for (let i = 0; i < key.length; i++) order[next[key[i]]++] = i;
-  return { order, start };
+  private container(): ContainerInput {
+    const s = this.store.sections();
+    const c = this.clusters.sections();
+    const meta: SavedIndexMeta = { type: this.type, ...s.meta, ...c.meta };
+    return { kind: this.type, kindVersion: 1, meta: meta as unknown as Record<string, unknown>, sections: [...s.sections, ...c.sections] };
+  }
+
+  /** Loads the state of a saved index (called by loadIndex on a fresh index). @internal */
+  restore(c: Container, m: SavedIndexMeta & ClustersMeta, fail: (problem: string) => Error): void {
+    this.store.restore(c, m);
+    this.clusters.restore(c, m, fail);
+  }
 }

@@ -1,284 +1,226 @@
 import { UsageError } from '../errors.js';
-import { sectionAs, type Container, type ContainerSectionInput } from '../io/container/index.js';
+import { writeContainer, writeContainerSync, type Container, type ContainerInput } from '../io/container/index.js';
 import { HNSW_DEFAULTS } from './defaults.js';
-import { KernelIndex, type HnswOptions } from './kernel-index.js';
+import { HnswGraph, type GraphMeta } from './hnsw-graph.js';
+import { storeSettings, type HnswOptions } from './options.js';
 import type { SavedIndexMeta } from './persistence.js';
-import { FLAG_FREE, X } from './kernel/layout.js';
-import { runOnThreads } from './kernel/run-threads.js';
+import { copyAdd, copyVectors } from './snapshot.js';
+import type { Id, IndexSearchOptions, Metadata, Metric, SearchHit, VectorInput } from './types.js';
+import type { StoredVector, VectorIndex } from './vector-index.js';
+import { VectorStore, type SearchPlan } from './vector-store.js';
 
+/** Adds of at least this many vectors run on worker threads. */
+const PARALLEL_INSERTS = 2000;
+/** Query batches smaller than this run on the calling thread. */
+const PARALLEL_QUERIES = 256;
 /** Adds of at least this many vectors (and ≥ 10 % of the index) are followed by a reorder. */
 const REORDER_AFTER = 2000;
-/** Queries one thread searches at once in a batch (see searchLanes). */
-const SEARCH_LANES = 8;
 
 /**
  * Approximate nearest-neighbour index: a Hierarchical Navigable Small World graph (Malkov &
  * Yashunin 2018) with hnswlib's neighbour-selection heuristic, built by worker threads on one
  * shared WebAssembly memory. Supports real deletion (slots reused, neighbours repaired), updates,
- * filtered search inside the graph traversal, and int8/binary traversal codes with exact re-ranking.
+ * filtered search inside the graph traversal, and int8/binary traversal codes with exact
+ * re-ranking. A {@link VectorStore} (rows, ids, codes) and an {@link HnswGraph}, composed.
  */
-export class HnswIndex extends KernelIndex {
+export class HnswIndex implements VectorIndex {
   readonly type = 'hnsw';
-  readonly m: number;
-  readonly efConstruction: number;
+  /** Default ef of searches (at least k). Saved in the file. */
   efSearch: number;
-  readonly seed: number;
-  private readonly levelDraw: () => number;
-  /** Levels drawn so far (saved, so that a loaded index continues the sequence instead of repeating it). */
-  private levelsDrawn = 0;
-  private poolUsed = 0;
-  /** Upper levels reserved in the pool for each slot. */
-  private allocLevels = new Uint8Array(0);
+  private readonly store: VectorStore;
+  private readonly graph: HnswGraph;
+  /** Whether the last search on this thread scanned exactly (a very selective filter) instead of the graph. */
+  private lastExact = false;
 
   constructor(options: HnswOptions) {
-    const m = options.m ?? HNSW_DEFAULTS.m;
-    const efc = options.efConstruction ?? HNSW_DEFAULTS.efConstruction;
-    if (!Number.isInteger(m) || m < 2 || m > 256) throw new UsageError(`m must be an integer in 2..256, got ${m}`);
-    if (!Number.isInteger(efc) || efc < 1 || efc > 100000) throw new UsageError(`efConstruction must be a positive integer, got ${efc}`);
-    // int8 traversal codes by default (exact re-ranking keeps results and distances exact): faster
-    // builds and searches than float traversal at the same recall, for dim extra bytes per vector.
-    super({ ...options, quantize: options.quantize ?? (options.metric === 'hamming' ? 'none' : 'int8') }, m, efc);
-    this.m = m;
-    this.efConstruction = efc;
+    const settings = storeSettings(options);
+    this.graph = new HnswGraph(
+      options.m ?? HNSW_DEFAULTS.m,
+      options.efConstruction ?? HNSW_DEFAULTS.efConstruction,
+      options.seed ?? HNSW_DEFAULTS.seed,
+    );
     this.efSearch = options.efSearch ?? HNSW_DEFAULTS.efSearch;
-    this.seed = options.seed ?? HNSW_DEFAULTS.seed;
-    this.levelDraw = KernelIndex.levelGenerator(this.seed, m);
+    this.store = new VectorStore(settings, this.graph.kind());
+    this.graph.attach(this.store);
   }
 
-  private nextLevel(): number {
-    this.levelsDrawn++;
-    return this.levelDraw();
+  get metric(): Metric {
+    return this.store.metric;
+  }
+  get dim(): number {
+    return this.store.dim;
+  }
+  get quantize(): 'none' | 'int8' | 'binary' {
+    return this.store.quantize;
+  }
+  get int8Range(): 'per-dimension' | 'global' {
+    return this.store.int8Range;
+  }
+  get threads(): number {
+    return this.store.threads;
+  }
+  get m(): number {
+    return this.graph.m;
+  }
+  get efConstruction(): number {
+    return this.graph.efConstruction;
+  }
+  get seed(): number {
+    return this.graph.seed;
+  }
+  get size(): number {
+    return this.store.size;
   }
 
-  protected defaultEf(): number {
-    return this.efSearch;
+  has(id: Id): boolean {
+    return this.store.has(id);
   }
 
-  /**
-   * Batches search 8 queries at once per thread, interleaved so that one query's memory requests
-   * overlap the others' work (search_lanes in index.c; 4 measured 4–6 % slower, 3 about 10 %).
-   */
-  protected override searchLanes(): number {
-    return SEARCH_LANES;
+  get(id: Id): StoredVector | undefined {
+    return this.store.get(id);
   }
 
-  protected override reserve(count: number, slots: Int32Array): void {
-    super.reserve(count, slots);
-    const st = this.store;
-    if (this.allocLevels.length < st.g.capacity) {
-      const a = new Uint8Array(st.g.capacity);
-      a.set(this.allocLevels);
-      this.allocLevels = a;
-    }
-    // Levels of the new nodes and their upper-level link space.
-    const levels = new Uint8Array(slots.length);
-    let need = 0;
-    for (let i = 0; i < slots.length; i++) {
-      levels[i] = this.nextLevel();
-      if (levels[i] > this.allocLevels[slots[i]]) need += levels[i] * (1 + this.m);
-    }
-    if (this.poolUsed + need > st.g.poolCap) st.grow(st.g.capacity, Math.max(this.poolUsed + need, st.g.poolCap * 2));
-    const lv = st.u8(st.data.levels, st.g.capacity);
-    const upper = st.i32(st.data.upper, st.g.capacity);
-    for (let i = 0; i < slots.length; i++) {
-      const s = slots[i];
-      lv[s] = levels[i];
-      if (levels[i] > this.allocLevels[s]) {
-        upper[s] = this.poolUsed;
-        this.poolUsed += levels[i] * (1 + this.m);
-        this.allocLevels[s] = levels[i];
-      } else if (this.allocLevels[s] === 0) upper[s] = -1;
-    }
+  add(ids: Id | readonly Id[], vectors: VectorInput | Uint8Array, metadata?: Metadata | readonly (Metadata | undefined)[]): Promise<void> {
+    // a call that has to wait copies its input: the caller may change it meanwhile
+    const input = this.store.gate.busy ? copyAdd({ ids, vectors, metadata }) : { ids, vectors, metadata };
+    return this.store.gate.run(async () => {
+      const slots = this.prepareAdd(input.ids, input.vectors, input.metadata);
+      if (slots.length === 0) return;
+      if (slots.length >= PARALLEL_INSERTS && this.threads > 1) await this.graph.insertOnWorkers(slots);
+      else this.graph.insertHere(slots);
+      this.afterInsert(slots);
+    });
   }
 
-  protected async insertSlots(slots: Int32Array, parallel: boolean): Promise<void> {
-    const st = this.store;
-    const threads = parallel ? this.threads : 0;
-    st.ensureThreads(threads + 1, this.threadSize(16, this.efConstruction));
-    const list = this.scratchList(slots.length + 1);
-    const counter = list + slots.length * 4;
-    st.i32(list, slots.length).set(slots);
-    st.i32(counter, 1)[0] = 0;
-    if (!parallel) st.kernel.hnsw_insert_list(st.data.struct, st.threads[0].scratch, list, slots.length, counter);
-    else await this.parallel(() => runOnThreads(st, threads, { op: 'insert', slots: list, n: slots.length, next: counter }));
-    // A large batch changes the graph a lot: renumber for memory locality (see reorder).
-    if (slots.length >= REORDER_AFTER && slots.length * 10 >= this.size) this.reorder();
+  addSync(ids: Id | readonly Id[], vectors: VectorInput | Uint8Array, metadata?: Metadata | readonly (Metadata | undefined)[]): void {
+    this.store.gate.assertIdle('addSync');
+    const slots = this.prepareAdd(ids, vectors, metadata);
+    if (slots.length === 0) return;
+    this.graph.insertHere(slots);
+    this.afterInsert(slots);
   }
 
-  protected repair(): void {
-    const st = this.store;
-    st.ensureThreads(1, this.threadSize(16, this.efConstruction));
-    st.kernel.hnsw_repair(st.data.struct, st.threads[0].scratch);
+  /** Validates, removes the old vectors of updated ids, and stores the rows; returns their slots. */
+  private prepareAdd(
+    ids: Id | readonly Id[],
+    vectors: VectorInput | Uint8Array,
+    metadata?: Metadata | readonly (Metadata | undefined)[],
+  ): Int32Array {
+    const staged = this.store.stage(ids, vectors, metadata);
+    for (const id of staged.ids) this.store.remove(id); // updates: the old vector goes away first
+    this.releaseRemoved();
+    const slots = this.store.write(staged);
+    this.graph.reserve(slots);
+    return slots;
   }
 
-  protected runSearch(
-    exact: boolean,
-    scratch: number,
-    queries: number,
-    n: number,
-    k: number,
-    ef: number,
-    allow: number,
-    outI: number,
-    outD: number,
-  ): void {
-    const st = this.store;
-    if (exact) st.kernel.flat_search_batch(st.data.struct, scratch, queries, n, k, allow, outI, outD);
-    else st.kernel.hnsw_search_batch(st.data.struct, scratch, queries, n, k, ef, allow, outI, outD);
+  /** A large batch changes the graph a lot: renumber for memory locality (see reorder). */
+  private afterInsert(slots: Int32Array): void {
+    if (slots.length >= REORDER_AFTER && slots.length * 10 >= this.size) this.graph.reorder();
   }
 
-  protected override graphSections(): ContainerSectionInput[] {
-    const st = this.store;
-    const n = st.count;
-    return [
-      { name: 'levels', data: st.u8(st.data.levels, n) },
-      { name: 'links0', data: st.i32(st.data.links0, n * (1 + st.g.M0)) },
-      { name: 'upper', data: st.i32(st.data.upper, n) },
-      { name: 'pool', data: st.i32(st.data.pool, this.poolUsed) },
-    ];
+  remove(id: Id): boolean {
+    this.store.gate.assertIdle('remove');
+    return this.store.remove(id);
   }
 
-  protected override graphMeta(): Partial<SavedIndexMeta> {
-    const x = this.store.struct();
-    return {
-      m: this.m,
-      efConstruction: this.efConstruction,
-      efSearch: this.efSearch,
-      seed: this.seed,
-      entry: x[X.entry],
-      maxLevel: x[X.maxLevel],
-      poolUsed: this.poolUsed,
-      levelsDrawn: this.levelsDrawn,
-    };
+  /** Repairs the graph around removed vectors now and makes their slots reusable (save() and add() do it too). */
+  compact(): void {
+    this.store.gate.assertIdle('compact');
+    this.releaseRemoved();
   }
 
-  protected override restoreGraph(c: Container, m: SavedIndexMeta, fail: (problem: string) => Error): void {
-    // continue the level sequence: restarting it gives the next nodes the levels of the first ones,
-    // which measurably hurt recall (test/ann/hnsw.test.ts)
-    const drawn = m.levelsDrawn ?? m.count; // files from before it was saved: one draw per slot
-    while (this.levelsDrawn < drawn) this.nextLevel();
-    const st = this.store;
-    const n = m.count;
-    const M0 = st.g.M0;
-    const poolUsed = m.poolUsed!;
-    const get = <T extends { length: number }>(name: string, type: Parameters<typeof sectionAs<T>>[2], length: number): T => {
-      const a = sectionAs(c, name, type);
-      if (a.length !== length) throw fail(`section '${name}' has ${a.length} elements, expected ${length}`);
-      return a;
-    };
-    const levels = get<Uint8Array>('levels', Uint8Array, n);
-    const links0 = get<Int32Array>('links0', Int32Array, n * (1 + M0));
-    const upper = get<Int32Array>('upper', Int32Array, n);
-    const pool = get<Int32Array>('pool', Int32Array, poolUsed);
-    // Every link must point at a slot of this file: a bad one would send searches astray.
-    const checkList = (list: Int32Array, at: number, max: number, where: string) => {
-      const k = list[at];
-      if (k < 0 || k > max) throw fail(`${where} has ${k} links (max ${max})`);
-      for (let j = 1; j <= k; j++)
-        if (list[at + j] < 0 || list[at + j] >= n) throw fail(`${where} links to slot ${list[at + j]} (of ${n})`);
-    };
-    for (let s = 0; s < n; s++) {
-      if (levels[s] > 30) throw fail(`slot ${s} has level ${levels[s]}`);
-      checkList(links0, s * (1 + M0), M0, `slot ${s} level 0`);
-      if (levels[s] > 0) {
-        const u = upper[s];
-        if (u < 0 || u + levels[s] * (1 + this.m) > poolUsed) throw fail(`slot ${s}: upper links out of range`);
-        for (let l = 1; l <= levels[s]; l++) checkList(pool, u + (l - 1) * (1 + this.m), this.m, `slot ${s} level ${l}`);
-      }
-    }
-    if (m.entry! < -1 || m.entry! >= n || (m.entry! >= 0 && levels[m.entry!] !== m.maxLevel))
-      throw fail(`bad entry point ${m.entry} (level ${m.maxLevel})`);
-    st.u8(st.data.levels, n).set(levels);
-    st.i32(st.data.links0, n * (1 + M0)).set(links0);
-    st.i32(st.data.upper, n).set(upper);
-    st.i32(st.data.pool, poolUsed).set(pool);
-    const x = st.struct();
-    x[X.entry] = m.entry!;
-    x[X.maxLevel] = m.maxLevel!;
-    this.poolUsed = poolUsed;
-    this.allocLevels = new Uint8Array(st.g.capacity);
-    this.allocLevels.set(levels);
+  private releaseRemoved(): void {
+    if (this.store.pending.length === 0) return;
+    this.graph.repair();
+    this.store.releasePending();
   }
 
   /**
-   * Renumbers the nodes in breadth-first order of the level-0 graph from the entry point, so that
-   * neighbours sit close together in memory: a search then touches fewer pages and cache lines
-   * (graph reordering, Coleman et al. 2022). Results are unchanged. Called after large adds.
+   * Renumbers the nodes in breadth-first order of the level-0 graph, so that neighbours sit close
+   * together in memory (see HnswGraph.reorder). Results are unchanged. Called after large adds.
    */
   reorder(): void {
-    this.compact(); // pending deletions hold slot numbers
-    const st = this.store;
-    const n = st.count;
-    if (n < 2) return;
-    const M0 = st.g.M0;
-    const w = 1 + M0;
-    const links0 = st.i32(st.data.links0, n * w);
-    const flags = this.flags();
-    const x = st.struct();
-    const entry = x[X.entry];
-    // BFS order of the live nodes, then any unreached ones, then free slots
-    const newSlot = new Int32Array(n).fill(-1);
-    const order = new Int32Array(n);
-    let head = 0;
-    let tail = 0;
-    const visit = (s: number) => {
-      newSlot[s] = tail;
-      order[tail++] = s;
-    };
-    if (entry >= 0) visit(entry);
-    for (let start = 0; start < n; start++) {
-      if (newSlot[start] >= 0 || flags[start] & FLAG_FREE) continue;
-      if (head === tail) visit(start);
-      while (head < tail) {
-        const u = order[head++];
-        const k = links0[u * w];
-        for (let j = 1; j <= k; j++) {
-          const v = links0[u * w + j];
-          if (newSlot[v] < 0) visit(v);
-        }
-      }
-    }
-    for (let s = 0; s < n; s++) if (newSlot[s] < 0) visit(s);
-    this.applyPermutation(newSlot, order);
-  }
-
-  private applyPermutation(newSlot: Int32Array, order: Int32Array): void {
-    const st = this.store;
-    const n = st.count;
-    const w = 1 + st.g.M0;
-    this.permuteSlots(newSlot, order);
-    const links0 = st.i32(st.data.links0, n * w);
-    for (let t = 0; t < n; t++) {
-      const k = links0[t * w];
-      for (let j = 1; j <= k; j++) links0[t * w + j] = newSlot[links0[t * w + j]];
-    }
-    const pool = st.i32(st.data.pool, this.poolUsed);
-    const levels = st.u8(st.data.levels, n);
-    const upper = st.i32(st.data.upper, n);
-    for (let t = 0; t < n; t++) {
-      for (let l = 1; l <= levels[t]; l++) {
-        const at = upper[t] + (l - 1) * (1 + this.m);
-        for (let j = 1; j <= pool[at]; j++) pool[at + j] = newSlot[pool[at + j]];
-      }
-    }
-    const alloc = this.allocLevels.slice(0, n);
-    for (let t = 0; t < n; t++) this.allocLevels[t] = alloc[order[t]];
-    const x = st.struct();
-    if (x[X.entry] >= 0) x[X.entry] = newSlot[x[X.entry]];
+    this.store.gate.assertIdle('reorder');
+    this.releaseRemoved(); // pending deletions hold slot numbers
+    this.graph.reorder();
   }
 
   /** Graph facts: entry point level, nodes per level, average links on level 0. */
   graphStats(): { maxLevel: number; entry: number; levelCounts: number[]; meanDegree0: number } {
-    const st = this.store;
-    const x = st.struct();
-    const lv = st.u8(st.data.levels, st.count);
-    const links0 = st.i32(st.data.links0, st.count * (1 + st.g.M0));
-    const levelCounts: number[] = [];
-    let deg = 0;
-    for (let s = 0; s < st.count; s++) {
-      for (let l = 0; l <= lv[s]; l++) levelCounts[l] = (levelCounts[l] ?? 0) + 1;
-      deg += links0[s * (1 + st.g.M0)];
-    }
-    return { maxLevel: x[X.maxLevel], entry: x[X.entry], levelCounts, meanDegree0: st.count ? deg / st.count : 0 };
+    return this.graph.stats();
+  }
+
+  /**
+   * Which search the last `search`/`searchBatchSync` on this thread ran: the graph, or an exact
+   * scan of the allowed vectors (a filter that allows few of them). For tests and tuning.
+   */
+  lastSearchPath(): 'graph' | 'exact' {
+    return this.lastExact ? 'exact' : 'graph';
+  }
+
+  search(query: VectorInput | Uint8Array, k: number, options: IndexSearchOptions = {}): SearchHit[] {
+    return this.searchBatchSync(query, k, options)[0];
+  }
+
+  searchBatchSync(queries: VectorInput | Uint8Array, k: number, options: IndexSearchOptions = {}): SearchHit[][] {
+    return this.searchHere(this.plan(queries, k, options), options);
+  }
+
+  searchBatch(queries: VectorInput | Uint8Array, k: number, options: IndexSearchOptions = {}): Promise<SearchHit[][]> {
+    const input = this.store.gate.busy ? copyVectors(queries) : queries; // it will run later
+    return this.store.gate.run(async () => {
+      const p = this.plan(input, k, options);
+      if (p.q.n < PARALLEL_QUERIES || this.threads < 2) return this.searchHere(p, options);
+      const r = await this.store.searchOnWorkers(p.q, p.search, p.size, p.filter);
+      return this.store.toHits(r, p.q.n, p.search.k, options.withMetadata ?? true);
+    });
+  }
+
+  private searchHere(p: SearchPlan, options: IndexSearchOptions): SearchHit[][] {
+    const r = this.store.searchHere(p.q, p.search, p.size, p.filter);
+    this.lastExact = p.search.op === 'flat';
+    return this.store.toHits(r, p.q.n, p.search.k, options.withMetadata ?? true);
+  }
+
+  /** The queries, work-area size, filter and kernel search of one call. */
+  private plan(queries: VectorInput | Uint8Array, k: number, options: IndexSearchOptions): SearchPlan {
+    if (!Number.isInteger(k) || k < 1) throw new UsageError(`k must be a positive integer, got ${k}`);
+    const ef = Math.max(k, options.ef ?? this.efSearch);
+    if (!Number.isInteger(ef) || ef > 100000) throw new UsageError(`ef must be an integer <= 100000, got ${options.ef}`);
+    const q = this.store.queries(queries);
+    const filter = options.filter === undefined ? undefined : this.store.filterBits(options.filter);
+    // A very selective filter leaves too few reachable results in the graph: search the allowed
+    // vectors exactly instead (cheap, since they are few).
+    const exact = filter !== undefined && filter.count <= Math.max(ef * 8, this.size / 50);
+    return { q, filter, size: this.graph.areaSize(k, ef), search: this.graph.search(k, ef, options.rerank ?? true, exact) };
+  }
+
+  save(path: string): Promise<void> {
+    return this.store.gate.run(async () => {
+      this.releaseRemoved();
+      await writeContainer(path, this.container());
+    });
+  }
+
+  saveSync(path: string): void {
+    this.store.gate.assertIdle('saveSync');
+    this.releaseRemoved();
+    writeContainerSync(path, this.container());
+  }
+
+  private container(): ContainerInput {
+    const s = this.store.sections();
+    const g = this.graph.sections();
+    const { m, efConstruction, ...graph } = g.meta; // (in the order of earlier files)
+    const meta: SavedIndexMeta = { type: this.type, ...s.meta, m, efConstruction, efSearch: this.efSearch, ...graph };
+    return { kind: this.type, kindVersion: 1, meta: meta as unknown as Record<string, unknown>, sections: [...s.sections, ...g.sections] };
+  }
+
+  /** Loads the state of a saved index (called by loadIndex on a fresh index). @internal */
+  restore(c: Container, m: SavedIndexMeta & GraphMeta, fail: (problem: string) => Error): void {
+    this.graph.reservePool(m.poolUsed);
+    this.store.restore(c, m);
+    this.graph.restore(c, m, fail);
   }
 }

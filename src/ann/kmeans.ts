@@ -1,5 +1,6 @@
 import { mulberry32 } from '../math/random.js';
-import type { IndexStore } from './kernel/store.js';
+import { STORE } from './kernel/layout.js';
+import type { VectorStore } from './vector-store.js';
 
 /** Lloyd iterations on the sample. */
 const ITERATIONS = 6;
@@ -18,19 +19,15 @@ export interface KmeansResult {
  * k-means (Lloyd 1982) of the stored float rows `slots` into `nlist` clusters: initial centroids are
  * distinct random rows of a sample (seeded, so the result is repeatable), a few Lloyd iterations run
  * on the sample, then every row is assigned to its nearest centroid. The assignment step runs in
- * the SIMD kernel (`flat_assign`); `area(bytes)` gives a free region of kernel memory. Empty
- * clusters are reseeded with a random sample row. A generator: it pauses after each iteration and each chunk of the final
- * assignment, so an async caller can give the event loop a turn (see {@link runSteps}); the kernel
- * memory must not change in between.
+ * the SIMD kernel (`flat_assign`), in a block of work memory leased for the step. Empty
+ * clusters are reseeded with a random sample row. A generator: it pauses after each iteration and
+ * each chunk of the final assignment, so an async caller can give the event loop a turn (see
+ * {@link runSteps}); the stored rows must not change in between (searches may run).
  */
-export function* kmeansSteps(
-  st: IndexStore,
-  slots: Int32Array,
-  nlist: number,
-  area: (bytes: number) => number,
-  seed = 0x5eed,
-): Generator<void, KmeansResult, void> {
-  const stride = st.g.stride;
+export function* kmeansSteps(st: VectorStore, slots: Int32Array, nlist: number, seed = 0x5eed): Generator<void, KmeansResult, void> {
+  const stride = st.rowShape.stride;
+  const mem = st.mem;
+  const vectorsAt = st.region.ptr(STORE.vectors);
   const rnd = mulberry32(seed);
   const n = slots.length;
   // a random sample (partial Fisher–Yates on a copy)
@@ -44,19 +41,23 @@ export function* kmeansSteps(
   }
   const sample = pool.subarray(0, m);
   const centroids = new Float32Array(nlist * stride);
-  const row = (slot: number) => st.f32(st.data.vectors + slot * stride * 4, stride);
+  const row = (slot: number) => mem.f32(vectorsAt + slot * stride * 4, stride);
   for (let j = 0; j < nlist; j++) centroids.set(row(sample[j]), j * stride);
-  // Each assignment step copies its inputs to a fresh scratch region: between steps the caller may
-  // let searches run, which can move the scratch areas (the index's own centroids stay untouched
-  // until the caller installs the result).
+  // Each assignment step copies its inputs to a block leased for the step (between steps the
+  // caller may let searches run; the index's own centroids stay untouched until the caller
+  // installs the result).
   const assign = (list: Int32Array): Int32Array => {
     const m = list.length;
-    const at = area(8 * m + 4 * nlist + 4 * centroids.length + 64); // slots, assignments, |c|², centroids
-    const cent = at + 8 * m + 4 * nlist;
-    st.i32(at, m).set(list);
-    st.f32(cent, centroids.length).set(centroids);
-    st.kernel.flat_assign(st.data.struct, at, m, cent, nlist, at + 8 * m, at + 4 * m);
-    return st.i32(at + 4 * m, m).slice();
+    const at = mem.work.leaseBytes(8 * m + 4 * nlist + 4 * centroids.length + 64); // slots, assignments, |c|², centroids
+    try {
+      const cent = at + 8 * m + 4 * nlist;
+      mem.i32(at, m).set(list);
+      mem.f32(cent, centroids.length).set(centroids);
+      mem.kernel.flat_assign(st.region.at, at, m, cent, nlist, at + 8 * m, at + 4 * m);
+      return mem.i32(at + 4 * m, m).slice();
+    } finally {
+      mem.work.release(at);
+    }
   };
   const sums = new Float64Array(nlist * stride);
   const counts = new Int32Array(nlist);
@@ -64,7 +65,7 @@ export function* kmeansSteps(
     const a = assign(sample);
     sums.fill(0);
     counts.fill(0);
-    const vectors = st.f32(st.data.vectors, st.count * stride);
+    const vectors = mem.f32(vectorsAt, st.count * stride);
     for (let i = 0; i < m; i++) {
       const c = a[i];
       counts[c]++;

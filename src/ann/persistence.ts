@@ -1,8 +1,9 @@
 import { FileFormatError, UsageError } from '../errors.js';
 import { readContainer, readContainerSync, sectionAs, type Container } from '../io/container/index.js';
 import { FlatIndex } from './flat-index.js';
+import type { GraphMeta } from './hnsw-graph.js';
 import { HnswIndex } from './hnsw-index.js';
-import type { IndexOptions } from './kernel-index.js';
+import type { IndexOptions } from './options.js';
 import type { Metric } from './types.js';
 
 /** Layout version of saved indexes (docs/formats/index.md). */
@@ -50,8 +51,6 @@ function metaOf(c: Container): SavedIndexMeta {
   const bad = (what: string) => new FileFormatError(c.file, `bad index metadata: ${what}`);
   if (m.type !== 'flat' && m.type !== 'hnsw') throw bad(`type ${JSON.stringify(m.type)}`);
   if (!['cosine', 'l2', 'ip', 'hamming'].includes(m.metric as string)) throw bad(`metric ${JSON.stringify(m.metric)}`);
-  if (!['none', 'int8', 'binary'].includes(m.quantize as string)) throw bad(`quantize ${JSON.stringify(m.quantize)}`);
-  if (m.int8Range !== 'per-dimension' && m.int8Range !== 'global') throw bad(`int8Range ${JSON.stringify(m.int8Range)}`);
   for (const k of ['dim', 'count', 'size'] as const)
     if (!Number.isSafeInteger(m[k]) || (m[k] as number) < 0) throw bad(`${k} ${JSON.stringify(m[k])}`);
   if (m.type === 'hnsw') {
@@ -66,6 +65,7 @@ function metaOf(c: Container): SavedIndexMeta {
 
 function build(c: Container, o: LoadIndexOptions): LoadedIndex {
   const m = metaOf(c);
+  const fail = (problem: string) => new FileFormatError(c.file, problem);
   const base: IndexOptions = {
     metric: m.metric,
     dim: m.dim,
@@ -74,18 +74,22 @@ function build(c: Container, o: LoadIndexOptions): LoadedIndex {
     threads: o.threads,
     capacity: Math.max(16, m.count),
   };
-  let index: LoadedIndex;
-  try {
-    index =
-      m.type === 'flat'
-        ? new FlatIndex(base)
-        : new HnswIndex({ ...base, m: m.m, efConstruction: m.efConstruction, efSearch: m.efSearch, seed: m.seed });
-  } catch (error) {
-    // settings the constructor refuses (dim 0, m 1, hamming with int8 codes, …) are a corrupt file here
-    if (error instanceof UsageError) throw new FileFormatError(c.file, `bad index metadata: ${error.message}`);
-    throw error;
+  // settings the constructors refuse (dim 0, m 1, hamming with int8 codes, …) are a corrupt file here
+  const construct = <T>(make: () => T): T => {
+    try {
+      return make();
+    } catch (error) {
+      if (error instanceof UsageError) throw new FileFormatError(c.file, `bad index metadata: ${error.message}`);
+      throw error;
+    }
+  };
+  if (m.type === 'flat') {
+    const index = construct(() => new FlatIndex(base));
+    index.restore(c, m, fail);
+    return index;
   }
-  index.restore(c, m);
+  const index = construct(() => new HnswIndex({ ...base, m: m.m, efConstruction: m.efConstruction, efSearch: m.efSearch, seed: m.seed }));
+  index.restore(c, m as SavedIndexMeta & GraphMeta, fail); // metaOf checked the graph's settings
   return index;
 }
 

@@ -1,4 +1,5 @@
 import { UsageError } from '../errors.js';
+import { writeUnit } from '../math/normalize.js';
 import type { VectorInput } from './types.js';
 
 /** Rows of a vector input as one Float32Array (copied only when needed). */
@@ -34,4 +35,62 @@ export function toRows(input: VectorInput, dim: number, what = 'vectors'): Rows 
     if (!Number.isFinite(data[i])) throw new UsageError(`${what}: value ${i % dim} of row ${Math.floor(i / dim)} is ${data[i]}`);
   }
   return { rows: data.length / dim, dim, data };
+}
+
+/** How an index stores a row: `stride` floats (cosine: unit-normalised), or packed bits for hamming. */
+export interface RowShape {
+  dim: number;
+  /** Floats per stored row (bytes for hamming). */
+  stride: number;
+  hamming: boolean;
+  unit: boolean;
+}
+
+/** Validated input rows and a writer of row i, in stored form, into a row-sized byte view. */
+export interface StoredRows {
+  n: number;
+  write(i: number, dst: Uint8Array): void;
+}
+
+/**
+ * Reads vector input as rows of an index: float rows (see {@link toRows}) are unit-normalised for
+ * cosine and zero-padded to the stride; hamming rows are packed bits in a Uint8Array, padded to the
+ * stride. Used for stored rows and queries alike.
+ */
+export function storedRows(input: VectorInput | Uint8Array, shape: RowShape, what: string): StoredRows {
+  const { dim, stride } = shape;
+  if (shape.hamming) {
+    const per = Math.ceil(dim / 8);
+    if (!(input instanceof Uint8Array))
+      throw new UsageError(`${what}: hamming vectors are packed bits in a Uint8Array (${per} bytes per vector)`);
+    if (input.length === 0 || input.length % per !== 0)
+      throw new UsageError(`${what}: ${input.length} bytes is not a whole number of ${per}-byte bit vectors`);
+    return {
+      n: input.length / per,
+      write: (i, dst) => {
+        dst.set(input.subarray(i * per, (i + 1) * per));
+        dst.fill(0, per, stride);
+      },
+    };
+  }
+  if (input instanceof Uint8Array) throw new UsageError(`${what}: expected float vectors, got a Uint8Array`);
+  const { rows, data } = toRows(input, dim, what);
+  return {
+    n: rows,
+    write: (i, dst) => {
+      const out = new Float32Array(dst.buffer, dst.byteOffset, stride);
+      if (shape.unit) writeUnit(data, out, 0, i * dim, dim);
+      else out.set(data.subarray(i * dim, (i + 1) * dim));
+      out.fill(0, dim, stride);
+    },
+  };
+}
+
+/** Query rows in stored form, back to back (n × the stored row size). */
+export function queryRows(input: VectorInput | Uint8Array, shape: RowShape, what = 'query'): { bytes: Uint8Array; n: number } {
+  const rows = storedRows(input, shape, what);
+  const rb = shape.hamming ? shape.stride : shape.stride * 4;
+  const bytes = new Uint8Array(rows.n * rb);
+  for (let i = 0; i < rows.n; i++) rows.write(i, bytes.subarray(i * rb, (i + 1) * rb));
+  return { bytes, n: rows.n };
 }

@@ -1,21 +1,30 @@
 /**
- * L2 norms and unit normalisation of float32 vectors and row-major matrices. Zero vectors stay
- * zero (never NaN), like gensim's `matutils.unitvec`.
+ * L2 norms and unit normalisation of float32 vectors and row-major matrices (the one L2
+ * normaliser of embedkit: word vectors and the vector indexes use it). Zero vectors stay zero
+ * (never NaN), like gensim's `matutils.unitvec`.
  */
 import { UsageError } from '../errors.js';
 
-/** Euclidean length of `v`, accumulated in float64. */
-export function norm(v: ArrayLike<number>): number {
+/** Euclidean length of `v` (or of its `len` values from `from`), accumulated in float64. */
+export function norm(v: ArrayLike<number>, from = 0, len = v.length - from): number {
   let s = 0;
-  for (let i = 0; i < v.length; i++) s += v[i] * v[i];
+  for (let i = from; i < from + len; i++) s += v[i] * v[i];
   return Math.sqrt(s);
+}
+
+/**
+ * Writes the `len` values of `v` from `from` divided by their norm `n` (computed when not given)
+ * into `out` from index `at`. An all-zero vector (n = 0) is written as it is.
+ */
+export function writeUnit(v: ArrayLike<number>, out: Float32Array, at = 0, from = 0, len = v.length - from, n = norm(v, from, len)): void {
+  if (n > 0) for (let i = 0; i < len; i++) out[at + i] = v[from + i] / n;
+  else for (let i = 0; i < len; i++) out[at + i] = v[from + i];
 }
 
 /** A unit-length float32 copy of `v`; an all-zero `v` gives an all-zero copy. */
 export function unitVector(v: ArrayLike<number>): Float32Array {
   const out = new Float32Array(v.length);
-  const n = norm(v);
-  if (n > 0) for (let i = 0; i < v.length; i++) out[i] = v[i] / n;
+  writeUnit(v, out);
   return out;
 }
 
@@ -24,12 +33,7 @@ export function rowNorms(data: Float32Array, dim: number): Float64Array {
   checkShape(data, dim);
   const rows = data.length / dim;
   const out = new Float64Array(rows);
-  for (let r = 0; r < rows; r++) {
-    let s = 0;
-    const base = r * dim;
-    for (let k = 0; k < dim; k++) s += data[base + k] * data[base + k];
-    out[r] = Math.sqrt(s);
-  }
+  for (let r = 0; r < rows; r++) out[r] = norm(data, r * dim, dim);
   return out;
 }
 
@@ -44,9 +48,7 @@ export function normalizeRows(data: Float32Array, dim: number, norms: ArrayLike<
   const out = new Float32Array(data.length);
   for (let r = 0; r < rows; r++) {
     const n = norms[r];
-    if (!(n > 0)) continue;
-    const base = r * dim;
-    for (let k = 0; k < dim; k++) out[base + k] = data[base + k] / n;
+    if (n > 0) writeUnit(data, out, r * dim, r * dim, dim, n);
   }
   return out;
 }

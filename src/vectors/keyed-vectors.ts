@@ -2,8 +2,7 @@ import { EmbedkitError, UsageError } from '../errors.js';
 import { dot, matVec } from '../math/dense.js';
 import { normalizeRows, rowNorms, unitVector } from '../math/normalize.js';
 import { TopK } from '../math/topk.js';
-import { HnswIndex } from '../ann/hnsw-index.js';
-import type { HnswOptions } from '../ann/kernel-index.js';
+import { createIndex, type FlatIndex, type HnswIndex, type HnswOptions, type IndexOptions, type VectorIndex } from '../ann/index.js';
 import { PackedWords } from '../io/word-vectors/packed-words.js';
 import { WordIndex } from './word-index.js';
 
@@ -65,6 +64,10 @@ export interface CentralityOptions {
   useNorm?: boolean;
 }
 
+/** Options of {@link KeyedVectors.buildIndex}: an HNSW index (default) or an exact one, with that type's options. */
+export type BuildIndexOptions =
+  ({ type?: 'hnsw' } & Partial<Omit<HnswOptions, 'metric' | 'dim'>>) | ({ type: 'flat' } & Partial<Omit<IndexOptions, 'metric' | 'dim'>>);
+
 /** What a {@link KeyedVectors} is built from. */
 export interface KeyedVectorsInit {
   /**
@@ -97,7 +100,7 @@ export class KeyedVectors {
   private wordList: readonly string[] | undefined;
   private readonly packedWords: PackedWords | undefined;
   private readonly rows: number;
-  private ann: HnswIndex | undefined;
+  private ann: VectorIndex | undefined;
   private unitCache: Float32Array | undefined;
   private normCache: Float32Array | undefined;
   private zeroRowCache: Int32Array | undefined;
@@ -245,19 +248,21 @@ export class KeyedVectors {
     return this.best(scores, topn, excluded);
   }
 
-  /** The approximate index searches use, if one is attached (see {@link buildIndex}). */
-  get index(): HnswIndex | undefined {
+  /** The index searches use, if one is attached (see {@link attachIndex}). */
+  get index(): VectorIndex | undefined {
     return this.ann;
   }
 
   /**
-   * Builds an HNSW index (cosine) over the vectors, on worker threads, and attaches it: from then on
-   * `mostSimilar`, `similarByWord` and `similarByVector` over the whole vocabulary search the graph
-   * (approximate, milliseconds on millions of words) instead of scanning every row; searches with
-   * `restrictVocab` still scan exactly. Options as for {@link HnswIndex} (default quantize 'int8').
+   * Builds an index (cosine) over the vectors, on worker threads, and attaches it (see
+   * {@link attachIndex}). By default an HNSW index (approximate, milliseconds on millions of words;
+   * default quantize 'int8'); `type: 'flat'` builds the exact one. Options as for that index type.
    */
-  async buildIndex(options: Partial<Omit<HnswOptions, 'metric' | 'dim'>> = {}): Promise<HnswIndex> {
-    const index = new HnswIndex({ quantize: 'int8', ...options, metric: 'cosine', dim: this.dim, capacity: this.size });
+  async buildIndex(options?: { type?: 'hnsw' } & Partial<Omit<HnswOptions, 'metric' | 'dim'>>): Promise<HnswIndex>;
+  async buildIndex(options: { type: 'flat' } & Partial<Omit<IndexOptions, 'metric' | 'dim'>>): Promise<FlatIndex>;
+  async buildIndex(options: BuildIndexOptions = {}): Promise<VectorIndex> {
+    const base = { quantize: 'int8' as const, ...options, metric: 'cosine' as const, dim: this.dim, capacity: this.size };
+    const index = base.type === 'flat' ? createIndex({ ...base, type: 'flat' }) : createIndex({ ...base, type: 'hnsw' });
     await index.add(
       Array.from({ length: this.size }, (_, i) => i),
       { data: this.vectors, rows: this.size, dim: this.dim },
@@ -267,10 +272,13 @@ export class KeyedVectors {
   }
 
   /**
-   * Attaches an index built (or loaded) for these vectors: cosine metric, same dimension, ids = row
-   * numbers 0..size-1. Pass undefined to detach.
+   * Attaches an index built (or loaded) for these vectors, any {@link VectorIndex} (gensim's
+   * `indexer`): cosine metric, same dimension, ids = row numbers 0..size-1. From then on
+   * `mostSimilar`, `similarByWord` and `similarByVector` over the whole vocabulary ask the index
+   * (an HNSW index searches its graph instead of scanning every row); searches with
+   * `restrictVocab` still scan exactly. Pass undefined to detach.
    */
-  attachIndex(index: HnswIndex | undefined): void {
+  attachIndex(index: VectorIndex | undefined): void {
     if (index !== undefined) {
       if (index.metric !== 'cosine' || index.dim !== this.dim)
         throw new UsageError(`the index must use the cosine metric and dimension ${this.dim} (got ${index.metric}, ${index.dim})`);
@@ -287,7 +295,8 @@ export class KeyedVectors {
     const index = this.ann!;
     const skip = new Set<number>([...excluded, ...this.zeroRows()]);
     const want = topn + skip.size;
-    const hits = index.search(query, want, { ef: Math.max(index.efSearch, want), withMetadata: false });
+    // (an HNSW index searches with ef = max(want, its efSearch))
+    const hits = index.search(query, want, { withMetadata: false });
     const out: Neighbor[] = [];
     for (const h of hits) {
       const row = h.id as number;

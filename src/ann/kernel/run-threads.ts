@@ -2,8 +2,8 @@ import { Worker } from 'node:worker_threads';
 import { EmbedkitError } from '../../errors.js';
 import { kernelModule } from '../../kernels/wasm.js';
 import { workerUrl } from '../../kernels/worker-url.js';
+import type { ThreadArea } from './layout.js';
 import type { IndexJob, IndexWorkerData } from './protocol.js';
-import type { IndexStore } from './store.js';
 
 /**
  * Index worker threads are pooled: starting one costs tens of milliseconds (a new isolate, module
@@ -68,20 +68,18 @@ export function idleWorkerCount(): number {
 }
 
 /**
- * Runs `job` on `threads` worker threads, each with its own thread area of `store` (areas 1..n;
- * area 0 is the calling thread's). Resolves when all are done; rejects with the first error.
+ * Runs `job` on one worker thread per work area in `areas` (leased by the caller for this job) on
+ * the kernel memory `memory`. Resolves when all are done; rejects with the first error.
  */
-export function runOnThreads(store: IndexStore, threads: number, job: IndexJob): Promise<void> {
+export function runOnThreads(memory: WebAssembly.Memory, areas: readonly ThreadArea[], job: IndexJob): Promise<void> {
   const module = kernelModule('index');
   return new Promise((resolve, reject) => {
-    let running = threads;
+    let running = areas.length;
     let failed: Error | undefined;
-    for (let t = 1; t <= threads; t++) {
-      const area = store.threads[t];
+    for (const area of areas) {
       const data: IndexWorkerData = {
         module,
-        memory: store.memory,
-        index: store.data.struct,
+        memory,
         scratch: area.scratch,
         stackTop: area.stackTop,
         queries: area.queries,

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { createIndex } from '../../ann/index.js';
 import { HNSW_DEFAULTS, INDEX_DEFAULTS } from '../../ann/defaults.js';
-import type { HnswOptions } from '../../ann/kernel-index.js';
+import type { HnswOptions } from '../../ann/options.js';
 import type { Id, Metric } from '../../ann/types.js';
 import { addLibraryFlags, allValues, libraryOptions, type LibraryFlag } from '../library-options.js';
 import { printJson, printLines } from '../output.js';
