@@ -858,9 +858,9 @@ export abstract class KernelIndex {
     return at;
   }
 
-  /** Level of each new HNSW node (hnswlib's rule). */
-  protected static levelGenerator(seed: number, m: number): () => number {
-    const rnd = mulberry32(seed);
+  /** Level of each new HNSW node (hnswlib's rule), after `skip` levels already drawn. */
+  protected static levelGenerator(seed: number, m: number, skip = 0): () => number {
+    const rnd = mulberry32(seed, skip);
     const mult = 1 / Math.log(m);
     return () => Math.min(MAX_LEVEL, Math.floor(-Math.log(1 - rnd()) * mult));
   }
