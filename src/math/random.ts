@@ -22,9 +22,12 @@ export function seedState(seed: number, stream = 0): bigint {
   return z === 0n ? 0x9e3779b97f4a7c15n : z;
 }
 
-/** A small seeded float generator for JS-side randomness (Mulberry32). Returns values in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
+/**
+ * A small seeded float generator for JS-side randomness (Mulberry32). Returns values in [0, 1).
+ * `skip` starts it after that many draws, in constant time (its state advances by a constant).
+ */
+export function mulberry32(seed: number, skip = 0): () => number {
+  let a = ((seed >>> 0) + Math.imul(skip % 4294967296, 0x6d2b79f5)) >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
     let t = a;

@@ -113,6 +113,34 @@ describe('index persistence', () => {
     }
   });
 
+  it('a huge levelsDrawn loads at once and the next levels continue its sequence (fuzz finding)', async () => {
+    const h = new HnswIndex({ metric: 'l2', dim: 4, m: 4, threads: 1 });
+    h.addSync([1, 2, 3], blobs(3, 4, 6));
+    const file = join(dir, 'drawn.idx');
+    h.saveSync(file);
+    const t0 = performance.now();
+    const far = loadIndexSync(withMeta(file, 'drawn-far.idx', { levelsDrawn: 1e15 }));
+    expect(performance.now() - t0).toBeLessThan(2000); // a loop of 10^15 draws would never end
+    expect(far.size).toBe(3);
+    // same levels as drawing one by one: load at 5 draws, add, and compare with 5 draws then the add
+    const a = loadIndexSync(withMeta(file, 'drawn-5.idx', { levelsDrawn: 5 })) as HnswIndex;
+    const b = loadIndexSync(withMeta(file, 'drawn-3.idx', { levelsDrawn: 3 })) as HnswIndex;
+    b.addSync([10, 11], blobs(2, 4, 7)); // draws levels 4 and 5
+    b.remove(10);
+    b.remove(11);
+    b.compact();
+    const more = blobs(40, 4, 8);
+    a.addSync(
+      Array.from({ length: 40 }, (_, i) => 100 + i),
+      more,
+    );
+    b.addSync(
+      Array.from({ length: 40 }, (_, i) => 100 + i),
+      more,
+    );
+    expect(a.graphStats().levelCounts).toEqual(b.graphStats().levelCounts);
+  });
+
   it('a kill -9 during save leaves the previous file loadable', async () => {
     const file = join(dir, 'crash.idx');
     const h = new HnswIndex({ metric: 'l2', dim, threads: 1 });
