@@ -22,13 +22,17 @@ export function emptyStats(): FuzzStats {
 
 /** The failure of a case: what went wrong, the bytes, and the case. */
 export class FuzzFailure extends Error {
+  /** The bytes that failed (not enumerable: test reporters print enumerable fields). */
+  declare readonly caseFile: CaseFile;
+
   constructor(
     readonly outcome: CaseOutcome,
-    readonly caseFile: CaseFile,
+    caseFile: CaseFile,
     readonly description: string,
   ) {
     super(`${outcome.detail}\n  case: ${description}`);
     this.name = 'FuzzFailure';
+    Object.defineProperty(this, 'caseFile', { value: caseFile, enumerable: false });
   }
 }
 

@@ -57,10 +57,39 @@ function metaOf(c: Container): SavedIndexMeta {
     for (const k of ['m', 'efConstruction', 'efSearch', 'entry', 'maxLevel', 'poolUsed'] as const) {
       if (!Number.isSafeInteger(m[k])) throw bad(`${k} ${JSON.stringify(m[k])}`);
     }
+    // searches refuse an ef above 100,000: a larger saved default would load an index no search can use
+    if ((m.efSearch as number) < 1 || (m.efSearch as number) > 100000) throw bad(`efSearch ${m.efSearch}`);
     if (m.levelsDrawn !== undefined && (!Number.isSafeInteger(m.levelsDrawn) || m.levelsDrawn < 0))
       throw bad(`levelsDrawn ${JSON.stringify(m.levelsDrawn)}`);
   }
+  checkSizesAgainstSections(c, m as SavedIndexMeta);
   return m as SavedIndexMeta;
+}
+
+/**
+ * The slot count and the HNSW pool size decide how much kernel memory the index allocates before
+ * its sections are read: they are checked against the sizes of the sections first, so a corrupt
+ * header cannot make a small file allocate gigabytes (restore then checks every section exactly).
+ */
+function checkSizesAgainstSections(c: Container, m: SavedIndexMeta): void {
+  const fail = (problem: string) => new FileFormatError(c.file, problem);
+  const bytes = (name: string): number => {
+    const section = c.sections.get(name);
+    if (!section) throw fail(`missing section '${name}'`);
+    return section.length;
+  };
+  const flags = bytes('flags');
+  if (flags !== m.count) throw fail(`section 'flags' has ${flags} bytes, the metadata says ${m.count} slots`);
+  const vectors = bytes('vectors');
+  // at least a packed bit vector per slot (float vectors take 32 times more; restore checks exactly)
+  if (m.count * Math.ceil(m.dim / 8) > vectors)
+    throw fail(`section 'vectors' (${vectors} bytes) cannot hold ${m.count} vectors of dimension ${m.dim}`);
+  if (m.type === 'hnsw') {
+    const pool = bytes('pool');
+    if (m.poolUsed! * 4 !== pool) throw fail(`section 'pool' has ${pool} bytes, the metadata says ${m.poolUsed} link cells`);
+  } else if (m.poolUsed !== undefined) {
+    throw fail(`bad index metadata: poolUsed ${JSON.stringify(m.poolUsed)} in a flat index (it has no link pool)`);
+  }
 }
 
 function build(c: Container, o: LoadIndexOptions): LoadedIndex {

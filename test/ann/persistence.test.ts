@@ -102,6 +102,7 @@ describe('index persistence', () => {
       [{ int8Range: 'both' }, /bad index metadata: int8Range/],
       [{ dim: 0 }, /bad index metadata: dim must be an integer in 1\.\.65536, got 0/],
       [{ m: 1 }, /bad index metadata: m must be an integer in 2\.\.256, got 1/],
+      [{ efSearch: 2 ** 32 }, /bad index metadata: efSearch 4294967296/], // loaded, then every search failed
       [{ metric: 'hamming' }, /bad index metadata: hamming vectors are already bits: quantize must be none/],
     ];
     for (const [i, [patch, problem]] of cases.entries()) {
@@ -110,6 +111,35 @@ describe('index persistence', () => {
       expect(error, JSON.stringify(patch)).toBeInstanceOf(FileFormatError);
       expect((error as Error).message).toMatch(new RegExp(`^${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: `));
       expect((error as Error).message).toMatch(problem);
+    }
+  });
+
+  it('a slot count or pool size beyond the sections fails before allocating for it (fuzz finding)', async () => {
+    const h = new HnswIndex({ metric: 'l2', dim: 4, m: 4, threads: 1 });
+    h.addSync([1, 2, 3], blobs(3, 4, 5));
+    const file = join(dir, 'sizes.idx');
+    h.saveSync(file);
+    const cases: [Record<string, unknown>, RegExp][] = [
+      // was: "needs 69.03 GiB of kernel memory" (an error naming no file), or gigabytes allocated for smaller counts
+      [{ count: 1e9 }, /section 'flags' has 3 bytes, the metadata says 1000000000 slots/],
+      [{ dim: 65536 }, /section 'vectors' \(\d+ bytes\) cannot hold 3 vectors of dimension 65536/],
+      [{ poolUsed: 2 ** 31 }, /section 'pool' has \d+ bytes, the metadata says 2147483648 link cells/],
+    ];
+    const flat = new FlatIndex({ metric: 'l2', dim: 4, threads: 1 });
+    flat.addSync([1, 2], blobs(2, 4, 5));
+    const flatFile = join(dir, 'sizes-flat.idx');
+    flat.saveSync(flatFile);
+    for (const [i, [patch, problem, from]] of [
+      ...cases,
+      [{ poolUsed: 2 ** 32 }, /bad index metadata: poolUsed 4294967296 in a flat index/, flatFile] as const,
+    ].entries()) {
+      const bad = withMeta(from ?? file, `sizes-${i}.idx`, patch);
+      const before = process.memoryUsage().external;
+      const error = await loadIndex(bad).catch((e: unknown) => e);
+      expect(process.memoryUsage().external - before).toBeLessThan(64 << 20);
+      expect(error, JSON.stringify(patch)).toBeInstanceOf(FileFormatError);
+      expect((error as Error).message).toMatch(problem);
+      expect((error as Error).message.startsWith(`${bad}: `)).toBe(true);
     }
   });
 
