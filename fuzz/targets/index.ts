@@ -4,6 +4,7 @@ import { containerTarget } from './container.js';
 import { jsonlTarget } from './jsonl.js';
 import { loadIndexTarget } from './load-index.js';
 import { npyTarget } from './npy.js';
+import { poolingStateTarget } from './pooling-state.js';
 import { trainedFileTarget } from './trained-file.js';
 import { vecsTarget } from './vecs.js';
 import { wordVectorsTarget } from './word-vectors.js';
@@ -24,4 +25,5 @@ export const TARGETS: Readonly<Record<string, () => FuzzTarget>> = {
   index: loadIndexTarget,
   ekte: trainedFileTarget,
   'cache-entry': cacheEntryTarget,
+  'pooling-state': poolingStateTarget,
 };

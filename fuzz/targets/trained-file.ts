@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
-import fc from 'fast-check';
-import { encodeTrainedEncoder, readTrainedEncoderFile, TRAINED_MAGIC } from '../../src/encode/train/trained-file.js';
+import { encodeTrainedEncoder, loadTrainedEncoder, readTrainedEncoderFile, TRAINED_MAGIC } from '../../src/encode/train/trained-file.js';
 import type { TrainedEncoderInfo } from '../../src/encode/train/trained-encoder.js';
 import type { DenseLayer } from '../../src/learn/mlp.js';
 import { finiteProblem, firstProblem, sameFloatsProblem } from '../lib/checks.js';
 import type { BaseFile, FuzzTarget, ReadContext } from '../lib/target.js';
-import { JSON_VALUES } from './container-edits.js';
+import { jsonEdits, setPath, type JsonEdit } from './json-edits.js';
 
 type Result = Awaited<ReturnType<typeof readTrainedEncoderFile>>;
 
@@ -18,10 +17,7 @@ const PREFIX = 16;
 const DIGEST = 32;
 
 /** A header key (dotted path into the JSON header) set to an odd value; the file is re-encoded with a valid checksum. */
-interface HeaderEdit {
-  key: string;
-  value: unknown;
-}
+type HeaderEdit = JsonEdit;
 
 const KEYS = [
   'format',
@@ -57,11 +53,12 @@ function layer(inputs: number, outputs: number, bias: boolean, seed: number): De
   };
 }
 
-function info(kind: TrainedEncoderInfo['kind'], dims: number, text?: number): TrainedEncoderInfo {
+/** A backbone that loads without a model file: raw-pixels of size × size (dimension size²). */
+function info(kind: TrainedEncoderInfo['kind'], size: number, text?: number): TrainedEncoderInfo {
   return {
     kind,
     name: `fuzz-${kind}`,
-    backbone: { name: 'pixels', options: { size: 4 }, dimension: dims },
+    backbone: { name: 'raw-pixels', options: { size }, dimension: size * size },
     labels: ['cat', 'dog', 'é'],
     ...(text ? { text: { name: 'glove-like', options: {}, dimension: text } } : {}),
     training: { loss: 'triplet', epochs: 2 },
@@ -78,17 +75,6 @@ function withDigest(bytes: Uint8Array): Uint8Array {
     out.length - DIGEST,
   );
   return out;
-}
-
-function setPath(root: Record<string, unknown>, key: string, value: unknown): void {
-  const parts = key.split('.');
-  let node = root as Record<string, unknown>;
-  for (const p of parts.slice(0, -1)) {
-    const next = node[p];
-    if (typeof next !== 'object' || next === null) return;
-    node = next as Record<string, unknown>;
-  }
-  node[parts[parts.length - 1]] = value;
 }
 
 /** Sets a header key and re-encodes the file (header length, padding and digest kept valid). */
@@ -143,19 +129,26 @@ function base(label: string, i: TrainedEncoderInfo, layers: DenseLayer[]): BaseF
 export function trainedFileTarget(): FuzzTarget<Result, HeaderEdit> {
   return {
     name: 'ekte',
-    readers: 'readTrainedEncoderFile (.ekte heads and DeViSE maps)',
-    variants: ['readTrainedEncoderFile'],
+    readers: 'readTrainedEncoderFile, loadTrainedEncoder (.ekte heads and DeViSE maps)',
+    variants: ['readTrainedEncoderFile', 'loadTrainedEncoder'],
     gzip: false,
     magic: new Uint8Array(TRAINED_MAGIC),
     bases: () =>
       Promise.resolve([
-        base('projection head 4 → 3 → 2', info('projection-head', 4), [layer(4, 3, true, 1), layer(3, 2, true, 2)]),
-        base('devise map 5 → 3', info('devise', 5, 3), [layer(5, 3, false, 3)]),
+        base('projection head 4 → 3 → 2', info('projection-head', 2), [layer(4, 3, true, 1), layer(3, 2, true, 2)]),
+        base('devise map 9 → 3', info('devise', 3, 3), [layer(9, 3, false, 3)]),
       ]),
     fixChecksums: withDigest,
-    edits: fc.record({ key: fc.constantFrom(...KEYS), value: fc.oneof(fc.constantFrom(...JSON_VALUES), fc.jsonValue({ maxDepth: 2 })) }),
+    edits: jsonEdits(KEYS),
     applyEdit: applyHeaderEdit,
-    read: (file) => readTrainedEncoderFile(file),
+    async read(file, variant) {
+      if (variant === 'readTrainedEncoderFile') return readTrainedEncoderFile(file);
+      // rebuilds the backbone the file names, with the options it stores
+      const encoder = await loadTrainedEncoder(file);
+      await encoder.dispose();
+      const { info: i, layers } = await readTrainedEncoderFile(file);
+      return { info: i, layers };
+    },
     check,
   };
 }

@@ -59,6 +59,13 @@ export async function loadPoolingEncoder(
   const doc = parseStateFile(file, await fsp.readFile(file, 'utf8'));
   if (doc.dim !== vectors.dim) throw new FileFormatError(file, `state fitted on ${doc.dim}-d vectors, these are ${vectors.dim}-d`);
   const params = doc.params as PoolingOptions;
-  const encoder = createPoolingEncoder(doc.method, vectors, { ...options, ...params });
+  let encoder: WordPoolingEncoder;
+  try {
+    encoder = createPoolingEncoder(doc.method, vectors, { ...options, ...params });
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    createPoolingEncoder(doc.method, vectors, options); // throws the caller's own usage error, if that is the one
+    throw new FileFormatError(file, `bad hyper-parameters: ${error.message}`);
+  }
   return encoder.loadState(file);
 }

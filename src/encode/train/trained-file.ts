@@ -201,6 +201,24 @@ export interface LoadTrainedOptions {
 }
 
 /**
+ * The backbone named in the file, with its saved options (and `overrides`). A name or options that
+ * cannot be loaded are the file's problem (FileFormatError), unless the caller's overrides are in play.
+ */
+async function rebuildBackbone(
+  file: string,
+  info: TrainedEncoderInfo,
+  overrides: Record<string, unknown> | undefined,
+): Promise<Encoder<ImageInput>> {
+  try {
+    return await loadBackbone({ name: info.backbone.name, options: { ...info.backbone.options, ...overrides } });
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    const problem = `cannot rebuild its backbone: ${error.message}`;
+    throw overrides && Object.keys(overrides).length > 0 ? new UsageError(`${file}: ${problem}`) : new FileFormatError(file, problem);
+  }
+}
+
+/**
  * Loads an encoder saved by {@link TrainedImageEncoder.save}: checks the file, rebuilds the backbone
  * from the registry with the saved options, and returns an encoder giving the same outputs.
  */
@@ -210,8 +228,7 @@ export async function loadTrainedEncoder(file: string, options: LoadTrainedOptio
   const given = options.backbone;
   if (given && given.name !== info.backbone.name)
     throw new UsageError(`${full}: trained on backbone '${info.backbone.name}', got '${given.name}'`);
-  const backbone =
-    given ?? (await loadBackbone({ name: info.backbone.name, options: { ...info.backbone.options, ...options.backboneOptions } }));
+  const backbone = given ?? (await rebuildBackbone(full, info, options.backboneOptions));
   if (backbone.dimension !== info.backbone.dimension) {
     if (!given) await backbone.dispose?.();
     throw new FileFormatError(

@@ -153,6 +153,19 @@ describe('TF-IDF pooling', () => {
     const b = await back.embed(['the the cat dog']);
     expect(Array.from(b.data)).toEqual(Array.from(a.data));
   });
+
+  it('hyper-parameters a state file gets wrong are a FileFormatError naming it (fuzz finding)', async () => {
+    const file = path.join(tmp, 'params.json');
+    await new TfidfPoolingEncoder(kv).fit(docs).save(file);
+    const doc = JSON.parse(fs.readFileSync(file, 'utf8')) as { params: Record<string, unknown> };
+    doc.params.preNormalize = 0;
+    fs.writeFileSync(file, JSON.stringify(doc));
+    const error = await loadPoolingEncoder(file, kv).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FileFormatError); // was a UsageError naming no file
+    expect((error as Error).message).toBe(`${file}: bad hyper-parameters: preNormalize must be a boolean, got 0`);
+    // a bad option of the caller stays a UsageError
+    await expect(loadPoolingEncoder(file, kv, { batchSize: -1 })).rejects.toThrow(UsageError);
+  });
 });
 
 describe('SIF (Arora, Liang & Ma 2017)', () => {

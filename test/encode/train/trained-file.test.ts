@@ -131,4 +131,24 @@ describe('.ekte trained-encoder files', () => {
     ).rejects.toThrow(UsageError);
     await encoder.dispose();
   });
+
+  it('a backbone the file names but embedkit cannot build is a FileFormatError naming the file (fuzz finding)', async () => {
+    for (const [name, backbone, problem] of [
+      ['unknown.ekte', { ...info.backbone, name: 'x' }, /cannot rebuild its backbone: unknown backbone image encoder 'x'/],
+      [
+        'bad-options.ekte',
+        { ...info.backbone, options: { size: 'big' } },
+        /cannot rebuild its backbone: size must be an integer in 1 \.\. 512/,
+      ],
+    ] as const) {
+      const bad = path.join(tmp, name);
+      await saveTrainedEncoder(bad, { ...info, backbone }, layers);
+      const error = await loadTrainedEncoder(bad).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(FileFormatError); // was a UsageError naming no file
+      expect((error as Error).message.startsWith(`${bad}: `)).toBe(true);
+      expect((error as Error).message).toMatch(problem);
+    }
+    // the caller's own options stay a usage error (naming the file)
+    await expect(loadTrainedEncoder(file, { backboneOptions: { size: 0 } })).rejects.toThrow(UsageError);
+  });
 });
