@@ -30,6 +30,7 @@ interface TrainOptions {
   epochs: number;
   alpha?: number;
   minAlpha: number;
+  alphaDecay: 'per-part' | 'global';
   cbowMean: boolean;
   sharedNegatives: boolean;
   threads?: number;
@@ -70,6 +71,11 @@ export function registerTrain(program: Command, globals: () => GlobalOptions): v
     .option('--epochs <n>', 'passes over the corpus', int(1, 100000), 5)
     .option('--alpha <x>', 'initial learning rate (default 0.025 sg / 0.05 cbow)', float(0, 10))
     .option('--min-alpha <x>', 'final learning rate', float(0, 10), 0.0001)
+    .addOption(
+      new Option('--alpha-decay <mode>', 'learning-rate progress: per-part (as gensim corpus_file) or global (as word2vec.c)')
+        .default('per-part')
+        .argParser(oneOf(['per-part', 'global'] as const)),
+    )
     .option('--no-cbow-mean', 'CBOW: sum the context vectors instead of averaging them')
     .option('--no-shared-negatives', 'skip-gram: draw negatives per pair (word2vec.c) instead of per window')
     .option('--threads <n>', 'worker threads (default: all cores)', int(1, 1024))
@@ -114,6 +120,7 @@ export function registerTrain(program: Command, globals: () => GlobalOptions): v
         epochs: o.epochs,
         alpha: o.alpha,
         minAlpha: o.minAlpha,
+        alphaDecay: o.alphaDecay,
         cbowMean: o.cbowMean,
         sharedNegatives: o.sharedNegatives,
         workers: o.threads,
