@@ -290,9 +290,9 @@ export class VectorStore {
     const flags = this.flags();
     const vectors = this.region.ptr(STORE.vectors);
     // rows go straight into the kernel memory (normalised / padded on the way): no staging copy
+    add.rows.write(this.mem.memory.buffer, (i) => vectors + slots[i] * this.rowBytes);
     for (let i = 0; i < n; i++) {
       const s = slots[i];
-      add.rows.write(i, this.mem.u8(vectors + s * this.rowBytes, this.rowBytes));
       flags[s] = 0;
       this.ids.set(add.ids[i], s);
       this.metadata[s] = add.metas?.[i];

@@ -46,10 +46,14 @@ export interface RowShape {
   unit: boolean;
 }
 
-/** Validated input rows and a writer of row i, in stored form, into a row-sized byte view. */
+/** Validated input rows, and a writer of all of them in stored form. */
 export interface StoredRows {
   n: number;
-  write(i: number, dst: Uint8Array): void;
+  /**
+   * Writes row i at byte `at(i)` of `buffer` for every row (`at(i)` a multiple of 4 for floats),
+   * through one view of the buffer.
+   */
+  write(buffer: ArrayBufferLike, at: (i: number) => number): void;
 }
 
 /**
@@ -65,11 +69,16 @@ export function storedRows(input: VectorInput | Uint8Array, shape: RowShape, wha
       throw new UsageError(`${what}: hamming vectors are packed bits in a Uint8Array (${per} bytes per vector)`);
     if (input.length === 0 || input.length % per !== 0)
       throw new UsageError(`${what}: ${input.length} bytes is not a whole number of ${per}-byte bit vectors`);
+    const n = input.length / per;
     return {
-      n: input.length / per,
-      write: (i, dst) => {
-        dst.set(input.subarray(i * per, (i + 1) * per));
-        dst.fill(0, per, stride);
+      n,
+      write: (buffer, at) => {
+        const out = new Uint8Array(buffer);
+        for (let i = 0; i < n; i++) {
+          const o = at(i);
+          out.set(input.subarray(i * per, (i + 1) * per), o);
+          out.fill(0, o + per, o + stride);
+        }
       },
     };
   }
@@ -77,11 +86,14 @@ export function storedRows(input: VectorInput | Uint8Array, shape: RowShape, wha
   const { rows, data } = toRows(input, dim, what);
   return {
     n: rows,
-    write: (i, dst) => {
-      const out = new Float32Array(dst.buffer, dst.byteOffset, stride);
-      if (shape.unit) writeUnit(data, out, 0, i * dim, dim);
-      else out.set(data.subarray(i * dim, (i + 1) * dim));
-      out.fill(0, dim, stride);
+    write: (buffer, at) => {
+      const out = new Float32Array(buffer);
+      for (let i = 0; i < rows; i++) {
+        const o = at(i) >> 2;
+        if (shape.unit) writeUnit(data, out, o, i * dim, dim);
+        else out.set(data.subarray(i * dim, (i + 1) * dim), o);
+        out.fill(0, o + dim, o + stride);
+      }
     },
   };
 }
@@ -91,6 +103,6 @@ export function queryRows(input: VectorInput | Uint8Array, shape: RowShape, what
   const rows = storedRows(input, shape, what);
   const rb = shape.hamming ? shape.stride : shape.stride * 4;
   const bytes = new Uint8Array(rows.n * rb);
-  for (let i = 0; i < rows.n; i++) rows.write(i, bytes.subarray(i * rb, (i + 1) * rb));
+  rows.write(bytes.buffer, (i) => i * rb);
   return { bytes, n: rows.n };
 }
