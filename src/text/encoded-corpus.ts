@@ -23,6 +23,8 @@ export interface StreamSink {
 export interface JobTable {
   readonly offsets: Float64Array;
   readonly lengths: Int32Array;
+  /** Tokens of each job, counted before the vocabulary cut (for the learning-rate schedule). */
+  readonly tokens: Int32Array;
   readonly count: number;
   /** Largest job in bytes. */
   readonly maxJobBytes: number;
@@ -70,6 +72,7 @@ export class EncodedCorpusWriter implements StreamSink {
   private tokensInJob = 0;
   private readonly jobOffsets: number[] = [];
   private readonly jobLengths: number[] = [];
+  private readonly jobTokenCounts: number[] = [];
   private maxJobBytes = 0;
   private budget: number;
 
@@ -103,6 +106,7 @@ export class EncodedCorpusWriter implements StreamSink {
   private endJob(end: number): void {
     this.jobOffsets.push(this.jobStart);
     this.jobLengths.push(end - this.jobStart);
+    this.jobTokenCounts.push(this.tokensInJob);
     this.maxJobBytes = Math.max(this.maxJobBytes, end - this.jobStart);
     this.jobStart = end;
     this.tokensInJob = 0;
@@ -150,6 +154,7 @@ export class EncodedCorpusWriter implements StreamSink {
     const jobs: JobTable = {
       offsets: Float64Array.from(this.jobOffsets),
       lengths: Int32Array.from(this.jobLengths),
+      tokens: Int32Array.from(this.jobTokenCounts),
       count: this.jobOffsets.length,
       maxJobBytes: this.maxJobBytes,
     };

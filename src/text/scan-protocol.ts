@@ -1,3 +1,4 @@
+import type { JobTable } from './encoded-corpus.js';
 import type { FileCorpusOptions } from './file-corpus.js';
 import type { TokenizerOptions } from './tokenizer-options.js';
 import type { VocabularyOptions } from './vocab-scanner.js';
@@ -33,7 +34,7 @@ export interface ScanReply {
   effectiveMinCount: number;
   prunes: number;
   corpus: { kind: 'memory'; length: number } | { kind: 'file'; path: string; length: number };
-  jobs: { offsets: Float64Array; lengths: Int32Array; count: number; maxJobBytes: number };
+  jobs: JobTable;
 }
 
 export interface ScanError {

@@ -45,6 +45,7 @@ describe('encoded corpus (varint id stream)', () => {
       const job = bytes.slice(jobs.offsets[j], jobs.offsets[j] + jobs.lengths[j]);
       expect(job[job.length - 1]).toBe(0); // ends at a sentence end
       const n = job.filter((b) => b !== 0 && (b & 0x80) === 0).length;
+      expect(jobs.tokens[j]).toBe(n);
       if (j < jobs.count - 1) {
         expect(n).toBeGreaterThanOrEqual(30);
         expect(n).toBeLessThan(34);
@@ -73,6 +74,7 @@ describe('encoded corpus (varint id stream)', () => {
     expect(spilled.length).toBe(inMemory.length);
     expect(bytesOf(spilled)).toEqual(bytesOf(inMemory));
     expect(Array.from(spilled.jobs.offsets)).toEqual(Array.from(inMemory.jobs.offsets));
+    expect(Array.from(spilled.jobs.tokens)).toEqual(Array.from(inMemory.jobs.tokens));
     if (spilled.kind === 'file') {
       expect(existsSync(spilled.path)).toBe(true);
       releaseEncodedCorpus(spilled);

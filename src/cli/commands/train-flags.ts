@@ -61,6 +61,13 @@ export const TRAINING_FLAGS: readonly LibraryFlag<Word2VecOptions>[] = [
   },
   { key: 'minAlpha', flags: '--min-alpha <x>', description: 'final learning rate', parse: float(0, 10), default: W2V.minAlpha },
   {
+    key: 'alphaDecay',
+    flags: '--alpha-decay <mode>',
+    description: 'learning-rate progress: per-part (as gensim corpus_file) or global (as word2vec.c)',
+    parse: oneOf(allValues<NonNullable<Word2VecOptions['alphaDecay']>>({ 'per-part': true, global: true })),
+    default: W2V.alphaDecay,
+  },
+  {
     key: 'cbowMean',
     flags: '--no-cbow-mean',
     description: 'CBOW: sum the context vectors instead of averaging them',

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { UsageError } from '../../errors.js';
 import { DEFAULT_MAX_SENTENCE_LENGTH } from '../../text/corpus.js';
 import type { VocabularyOptions } from '../../text/vocab-scanner.js';
+import type { AlphaDecay } from './alpha-schedule.js';
 
 /** Progress of a training run, reported about every `progressInterval` ms. */
 export interface TrainingProgress {
@@ -47,8 +48,15 @@ export interface Word2VecOptions extends VocabularyOptions {
   epochs?: number;
   /** Initial learning rate. Default 0.025 (skip-gram) / 0.05 (CBOW). */
   alpha?: number;
-  /** Final learning rate, reached linearly. Default 0.0001. */
+  /** Final learning rate, reached linearly (with `alphaDecay` 'global' or one worker). Default 0.0001. */
   minAlpha?: number;
+  /**
+   * How the learning rate's progress is measured: 'per-part' (default) as gensim's corpus_file mode —
+   * each of the `workers` parts of the corpus trained at once decays by its own position, so with
+   * several workers the rate stays above minAlpha; 'global' by the words trained by all workers
+   * (word2vec.c). See alpha-schedule.ts.
+   */
+  alphaDecay?: AlphaDecay;
   /** CBOW: average the context vectors (true, default) or sum them. */
   cbowMean?: boolean;
   /**
@@ -105,6 +113,7 @@ export const WORD2VEC_DEFAULTS = Object.freeze({
   sample: 1e-3,
   epochs: 5,
   minAlpha: 0.0001,
+  alphaDecay: 'per-part',
   cbowMean: true,
   sharedNegatives: true,
   seed: 1,
@@ -158,6 +167,7 @@ export function resolveOptions(o: Word2VecOptions = {}): ResolvedWord2VecOptions
     epochs: positiveInt('epochs', o.epochs ?? d.epochs),
     alpha,
     minAlpha,
+    alphaDecay: o.alphaDecay ?? d.alphaDecay,
     cbowMean: o.cbowMean ?? d.cbowMean,
     sharedNegatives: o.sharedNegatives ?? d.sharedNegatives,
     workers: positiveInt('workers', o.workers ?? Math.max(1, availableParallelism())),
@@ -177,6 +187,8 @@ export function resolveOptions(o: Word2VecOptions = {}): ResolvedWord2VecOptions
   };
   if (r.window > 1000) throw new UsageError(`window must be <= 1000, got ${r.window}`);
   if (r.negative > 1000) throw new UsageError(`negative must be <= 1000, got ${r.negative}`);
+  if (r.alphaDecay !== 'per-part' && r.alphaDecay !== 'global')
+    throw new UsageError(`alphaDecay must be 'per-part' or 'global', got '${r.alphaDecay}'`);
   if (r.corpusStorage !== 'file' && r.corpusStorage !== 'memory')
     throw new UsageError(`corpusStorage must be 'file' or 'memory', got '${r.corpusStorage}'`);
   if (o.maxVocabSize !== undefined) positiveInt('maxVocabSize', o.maxVocabSize);

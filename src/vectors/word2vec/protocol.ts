@@ -1,3 +1,5 @@
+import type { AlphaDecay } from './alpha-schedule.js';
+
 /** What the trainer sends each worker thread (structured-cloned; memory and buffers are shared). */
 export interface WorkerTask {
   module: WebAssembly.Module;
@@ -13,8 +15,12 @@ export interface WorkerTask {
   jobLengths: SharedArrayBuffer;
   /** Parts the job list is interleaved from (the number of workers; see interleave). */
   parts: number;
-  /** In-vocabulary tokens per epoch (for the learning-rate schedule). */
+  /** In-vocabulary tokens per epoch (for the 'global' learning-rate decay). */
   wordsPerEpoch: number;
+  /** For the 'per-part' decay: tokens before each job in its part (Float64, shared), tokens per epoch. */
+  alphaDecay: AlphaDecay;
+  jobTokensBefore: SharedArrayBuffer;
+  tokensPerEpoch: number;
   epochs: number;
   alpha: number;
   minAlpha: number;

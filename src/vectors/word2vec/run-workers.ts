@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { AbortError, EmbedkitError } from '../../errors.js';
 import { workerUrl } from '../../kernels/worker-url.js';
 import type { EncodedCorpus, JobTable } from '../../text/encoded-corpus.js';
+import { linearAlpha, tokensBeforeInPart } from './alpha-schedule.js';
 import type { TrainingLayout } from './layout.js';
 import type { ResolvedWord2VecOptions } from './options.js';
 import { CTRL, type WorkerTask } from './protocol.js';
@@ -37,6 +38,10 @@ export function runWorkers(run: WorkerRun): Promise<{ words: number; effective: 
   };
   const jobOffsets = share(jobs.offsets);
   const jobLengths = share(jobs.lengths);
+  const parts = l.workers.length;
+  const jobTokensBefore = share(tokensBeforeInPart(jobs.tokens, parts));
+  let tokensPerEpoch = 0;
+  for (let j = 0; j < jobs.count; j++) tokensPerEpoch += jobs.tokens[j];
   const totalWords = wordsPerEpoch * o.epochs;
   const t0 = performance.now();
   const url = workerUrl(import.meta.url, './worker.js');
@@ -58,7 +63,7 @@ export function runWorkers(run: WorkerRun): Promise<{ words: number; effective: 
         wordsDone: done,
         wordsTotal: totalWords,
         wordsPerSecond: rate,
-        alpha: Math.max(o.minAlpha, o.alpha - (o.alpha - o.minAlpha) * f),
+        alpha: reportedAlpha(o, f, parts),
         etaSeconds: rate > 0 ? (totalWords - done) / rate : NaN,
         ...(o.computeLoss ? { loss: run.meanLoss() } : {}),
         seconds,
@@ -86,8 +91,11 @@ export function runWorkers(run: WorkerRun): Promise<{ words: number; effective: 
         corpus: corpus.kind === 'memory' ? { kind: 'memory', offset: corpus.offset } : { kind: 'file', path: corpus.path },
         jobOffsets,
         jobLengths,
-        parts: l.workers.length,
+        parts,
         wordsPerEpoch,
+        alphaDecay: o.alphaDecay,
+        jobTokensBefore,
+        tokensPerEpoch,
         epochs: o.epochs,
         alpha: o.alpha,
         minAlpha: o.minAlpha,
@@ -113,4 +121,11 @@ export function runWorkers(run: WorkerRun): Promise<{ words: number; effective: 
       t.on('exit', (code) => end(code === 0 ? undefined : new EmbedkitError(`training worker exited with code ${code}`)));
     }
   });
+}
+
+/** The learning rate at `fraction` of training for progress reports (per-part: parts advance together). */
+function reportedAlpha(o: ResolvedWord2VecOptions, fraction: number, parts: number): number {
+  if (o.alphaDecay === 'global') return linearAlpha(o.alpha, o.minAlpha, fraction, 1);
+  const epoch = Math.min(o.epochs - 1, Math.floor(fraction * o.epochs));
+  return linearAlpha(o.alpha, o.minAlpha, epoch + (fraction * o.epochs - epoch) / parts, o.epochs);
 }

@@ -7,6 +7,7 @@ import { instantiateKernel } from '../../kernels/wasm.js';
 import { W } from './layout.js';
 import { CTRL, type WorkerTask } from './protocol.js';
 import { interleave } from './job-order.js';
+import { linearAlpha } from './alpha-schedule.js';
 
 interface Kernel extends WebAssembly.Exports {
   w2v_train_job(model: number, worker: number, data: number, nbytes: number, alpha: number): number;
@@ -18,6 +19,7 @@ function run(task: WorkerTask): void {
   const counters = new BigInt64Array(task.control, CTRL.bigOffset, CTRL.bigSlots);
   const offsets = new Float64Array(task.jobOffsets);
   const lengths = new Int32Array(task.jobLengths);
+  const tokensBefore = new Float64Array(task.jobTokensBefore);
   const nJobs = lengths.length;
   const totalJobs = nJobs * task.epochs;
   const totalWords = task.wordsPerEpoch * task.epochs;
@@ -28,9 +30,17 @@ function run(task: WorkerTask): void {
       const j = Atomics.add(ctrl, CTRL.nextJob, 1);
       if (j >= totalJobs) break;
       const job = interleave(j % nJobs, nJobs, task.parts);
-      // Linear decay by global progress, like word2vec.c and gensim (one alpha per job).
-      const done = Number(Atomics.load(counters, CTRL.wordsDone));
-      const alpha = Math.max(task.minAlpha, task.alpha - ((task.alpha - task.minAlpha) * done) / Math.max(1, totalWords));
+      // One rate per job, linear decay (see alpha-schedule.ts): by the job's place in its part, or
+      // by the words all workers have trained.
+      const alpha =
+        task.alphaDecay === 'per-part'
+          ? linearAlpha(
+              task.alpha,
+              task.minAlpha,
+              Math.floor(j / nJobs) * task.tokensPerEpoch + tokensBefore[job],
+              task.tokensPerEpoch * task.epochs,
+            )
+          : linearAlpha(task.alpha, task.minAlpha, Number(Atomics.load(counters, CTRL.wordsDone)), totalWords);
       const len = lengths[job];
       let ptr: number;
       if (task.corpus.kind === 'memory') {

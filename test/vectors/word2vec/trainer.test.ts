@@ -150,6 +150,17 @@ describe('Word2Vec training (end to end, small synthetic corpus)', () => {
     expect(Number.isFinite(lastLoss)).toBe(true);
   });
 
+  it('with several workers, decays per part (gensim corpus_file) or globally', async () => {
+    const last = async (o: Word2VecOptions) => {
+      let alpha = NaN;
+      await train({ ...o, workers: 2, epochs: 2, progressInterval: 1, onProgress: (p) => (alpha = p.alpha) });
+      return alpha;
+    };
+    // per-part: each of the 2 parts ends its last epoch at progress (1 + 1/2) / 2
+    expect(await last({})).toBeCloseTo(0.025 - (0.025 - 0.0001) * 0.75, 6);
+    expect(await last({ alphaDecay: 'global' })).toBeCloseTo(0.0001, 6);
+  });
+
   it('lowers the loss as it trains', async () => {
     const one = await train({ epochs: 1, computeLoss: true, alpha: 0.025, minAlpha: 0.025 });
     const many = await train({ epochs: 6, computeLoss: true, alpha: 0.025, minAlpha: 0.025 });
@@ -178,6 +189,7 @@ describe('Word2Vec training (end to end, small synthetic corpus)', () => {
     expect(() => new Word2Vec({ dim: 0 })).toThrow(UsageError);
     expect(() => new Word2Vec({ negative: 0, hs: false })).toThrow(/negative sampling or hierarchical softmax/);
     expect(() => new Word2Vec({ model: 'glove' as 'cbow' })).toThrow(UsageError);
+    expect(() => new Word2Vec({ alphaDecay: 'cosine' as 'global' })).toThrow(/alphaDecay/);
     await expect(trainWord2Vec(sentencesFrom([['a', 'b']]), base)).rejects.toThrow(/no word with count >= 2/);
   });
 
