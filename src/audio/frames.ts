@@ -1,5 +1,6 @@
 import { UsageError } from '../errors.js';
 import { RealFft } from './fft.js';
+import { kernelSpectra, kernelSupports } from './kernel-spectrum.js';
 
 /** How the signal is extended at both ends when frames are centred (numpy.pad modes). */
 export type PadMode = 'constant' | 'reflect' | 'edge';
@@ -20,13 +21,18 @@ export interface FramingSpec {
   padMode: PadMode;
   /** Exponent of the magnitude: 1 magnitude, 2 power. */
   power: number;
+  /**
+   * Float64 FFT in TypeScript instead of the float32 WASM SIMD kernel (which is used for
+   * power-of-two FFT lengths with power 1 or 2). Default false.
+   */
+  exact?: boolean;
 }
 
 /**
  * Turns one spectrum (magnitude^power, `bins` values) into `dim` output values (a mel band energy,
  * a log, a DCT …). Called once per frame, in order.
  */
-export type FrameTransform = (spectrum: Float64Array, out: Float32Array) => void;
+export type FrameTransform = (spectrum: Float64Array | Float32Array, out: Float32Array) => void;
 
 /**
  * A streaming short-time Fourier transform: `push` samples in chunks of any size, get the finished
@@ -83,6 +89,15 @@ export class SpectrumFrames {
   /** Adds samples; returns the frames they complete (possibly none). */
   push(samples: ArrayLike<number>): Float32Array {
     if (this.ended) throw new UsageError('SpectrumFrames: push after end()');
+    if (samples.length <= SLICE) return this.pushSlice(samples);
+    // Long inputs go through in slices so that the internal buffer stays small.
+    const parts: Float32Array[] = [];
+    const view = ArrayBuffer.isView(samples) ? (samples as unknown as Float32Array) : Float64Array.from(samples);
+    for (let i = 0; i < samples.length; i += SLICE) parts.push(this.pushSlice(view.subarray(i, i + SLICE)));
+    return concat(parts);
+  }
+
+  private pushSlice(samples: ArrayLike<number>): Float32Array {
     if (samples.length === 0) return new Float32Array(0);
     this.totalRaw += samples.length;
     this.lastRaw = samples[samples.length - 1];
@@ -157,6 +172,13 @@ export class SpectrumFrames {
     const { frameLength, hop, window, power } = this.spec;
     const count = this.length - this.position >= frameLength ? 1 + Math.floor((this.length - this.position - frameLength) / hop) : 0;
     const out = new Float32Array(count * this.dim);
+    if (count > 0 && (power === 1 || power === 2) && kernelSupports(this.spec.nFft) && !this.spec.exact) {
+      kernelSpectra(this.buffer, this.position, count, hop, this.spec.nFft, window, power, (f, spectrum) =>
+        this.transform(spectrum, out.subarray(f * this.dim, (f + 1) * this.dim)),
+      );
+      this.position += count * hop;
+      return out;
+    }
     const { frame, re, im, spectrum, buffer } = this;
     const bins = this.fft.bins;
     for (let f = 0; f < count; f++) {
@@ -171,6 +193,21 @@ export class SpectrumFrames {
     }
     return out;
   }
+}
+
+/** Samples handed to the framing at a time (bounds the internal buffer). */
+const SLICE = 1 << 16;
+
+function concat(parts: Float32Array[]): Float32Array {
+  let total = 0;
+  for (const p of parts) total += p.length;
+  const out = new Float32Array(total);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
 }
 
 /** numpy's 'reflect' index (no edge repeat) of i into [0, n), for any i. */

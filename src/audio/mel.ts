@@ -125,7 +125,7 @@ export function vggishMelFilterbank(sampleRate: number, bins: number, nMels: num
 }
 
 /** Band energies of one spectrum: out[m] = Σ_k weights[m][k] · spectrum[start[m] + k]. */
-export function applyMel(bank: MelFilterbank, spectrum: Float64Array, out: Float64Array): void {
+export function applyMel(bank: MelFilterbank, spectrum: Float64Array | Float32Array, out: Float64Array): void {
   for (let m = 0; m < bank.nMels; m++) {
     const w = bank.weights[m];
     const s = bank.start[m];
