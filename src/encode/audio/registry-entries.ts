@@ -25,4 +25,30 @@ export const audioEncoderEntries: readonly (EncoderEntry & {
       return loadMfccStatsEncoder(options);
     },
   },
+  {
+    name: 'vggish-onnx',
+    modality: 'audio',
+    dimension: 0,
+    needsPath: true,
+    description:
+      'VGGish from your ONNX file (option `path`): the published log-mel front end (16 kHz, 25/10 ms, 64 mel bands, 0.96 s patches), patch embeddings mean-pooled; optional PCA/8-bit postprocessing',
+    requires: ['onnxruntime-node'],
+    async load(options = {}): Promise<Encoder> {
+      const { loadOnnxAudioEncoder } = await import('./onnx-audio.js');
+      return loadOnnxAudioEncoder('vggish', options as never);
+    },
+  },
+  {
+    name: 'yamnet-onnx',
+    modality: 'audio',
+    dimension: 0,
+    needsPath: true,
+    description:
+      "YAMNet from your ONNX file (option `path`, a model taking log-mel patches): YAMNet's front end (log offset 0.001, patches every 0.48 s), the `embeddings` output mean-pooled",
+    requires: ['onnxruntime-node'],
+    async load(options = {}): Promise<Encoder> {
+      const { loadOnnxAudioEncoder } = await import('./onnx-audio.js');
+      return loadOnnxAudioEncoder('yamnet', options as never);
+    },
+  },
 ];
