@@ -42,4 +42,5 @@ export {
   type TimeFrameOptions,
 } from './spectral.js';
 export { chroma, chromaFilterbank, type ChromaOptions } from './chroma.js';
+export { extractFeatures, FEATURE_KINDS, type ExtractedFeatures, type ExtractOptions, type FeatureKind } from './extract.js';
 export { FRONT_END_PARAMS, logMelPatches, VGGISH_FRONT_END, VggishLogMelFrames, vggishLogMel, type FrontEndModel } from './vggish.js';

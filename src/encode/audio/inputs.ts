@@ -3,6 +3,9 @@ import { decodeAudio } from '../../audio/decode.js';
 import { resample } from '../../audio/resample.js';
 import { EmbedkitError, UsageError } from '../../errors.js';
 
+/** File extensions taken from folders by `embedkit embed audio` (the format itself is told by content). */
+export const AUDIO_EXTENSIONS: readonly string[] = ['wav', 'wave', 'flac', 'ogg', 'oga', 'opus', 'mp3'];
+
 /** Decoded samples (mono, any rate) given directly instead of a file. */
 export interface AudioSamples {
   samples: Float32Array;
