@@ -107,6 +107,23 @@ async function readHead(input: string | Uint8Array, length: number): Promise<{ h
   }
 }
 
+/**
+ * Decoding FLAC/Ogg/MP3 needs the optional npm package audio-decode, which is not installed (WAV
+ * is read without it). The encoders turn this into a MissingPackageError with the install command.
+ */
+export class MissingDecoderError extends EmbedkitError {
+  readonly packageName = 'audio-decode';
+  constructor(
+    readonly file: string,
+    readonly format: AudioFormat,
+  ) {
+    super(
+      `${file}: reading ${format.toUpperCase()} needs the npm package audio-decode (npm install audio-decode); WAV is read without it`,
+      'EMBEDKIT_MISSING_PACKAGE',
+    );
+  }
+}
+
 type DecodeChunked = (
   source: AsyncIterable<Uint8Array>,
   format: string,
@@ -120,10 +137,7 @@ function loadDecoder(name: string, format: AudioFormat): Promise<DecodeChunked> 
     .then((m) => ((m as { decodeChunked?: DecodeChunked }).decodeChunked ?? (m as { default: DecodeChunked }).default) as DecodeChunked)
     .catch(() => {
       decoderPromise = undefined;
-      throw new EmbedkitError(
-        `${name}: reading ${format.toUpperCase()} needs the npm package audio-decode (npm install audio-decode); WAV is read without it`,
-        'EMBEDKIT_MISSING_PACKAGE',
-      );
+      throw new MissingDecoderError(name, format);
     });
   return decoderPromise;
 }

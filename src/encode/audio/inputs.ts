@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { decodeAudio } from '../../audio/decode.js';
+import { decodeAudio, MissingDecoderError } from '../../audio/decode.js';
 import { resample } from '../../audio/resample.js';
 import { EmbedkitError, UsageError } from '../../errors.js';
+import { MissingPackageError } from '../packages.js';
 
 /** File extensions taken from folders by `embedkit embed audio` (the format itself is told by content). */
 export const AUDIO_EXTENSIONS: readonly string[] = ['wav', 'wave', 'flac', 'ogg', 'oga', 'opus', 'mp3'];
@@ -36,12 +37,23 @@ export function inputLabel(input: AudioInput): string {
   return typeof input === 'string' ? input : input instanceof Uint8Array ? '<bytes>' : '<samples>';
 }
 
-/** Decodes/resamples one input to mono at `sampleRate`, at most `maxSeconds` long; digital silence is an error. */
+/**
+ * Decodes/resamples one audio input to mono at `sampleRate`, at most `maxSeconds` long, as the audio
+ * encoders do: digital silence and empty clips are errors naming the input; reading FLAC/Ogg/MP3
+ * without the optional package audio-decode is a MissingPackageError with the install command.
+ */
 export async function loadClip(input: AudioInput, sampleRate: number, maxSeconds: number, signal?: AbortSignal): Promise<Clip> {
   let samples: Float32Array;
   let truncated = false;
   if (typeof input === 'string' || input instanceof Uint8Array) {
-    const decoded = await decodeAudio(input, { sampleRate, maxSeconds, signal });
+    let decoded: Awaited<ReturnType<typeof decodeAudio>>;
+    try {
+      decoded = await decodeAudio(input, { sampleRate, maxSeconds, signal });
+    } catch (error) {
+      if (error instanceof MissingDecoderError)
+        throw new MissingPackageError('audio', 'audio-decode', `${error.file}: reading ${error.format.toUpperCase()} (WAV needs nothing)`);
+      throw error;
+    }
     samples = decoded.samples;
     truncated = decoded.truncated;
   } else if (isSamples(input)) {
