@@ -32,7 +32,10 @@ let state = 7;
 for (let i = 0; i < n; i++) {
   state = (Math.imul(state, 1103515245) + 12345) >>> 0;
   const t = i / SR;
-  y[i] = 0.3 * Math.sin(2 * Math.PI * 220 * t * (1 + 0.1 * Math.sin(t))) + 0.1 * Math.sin(2 * Math.PI * 3000 * t) + 0.02 * ((state >>> 8) / 16777216 - 0.5);
+  y[i] =
+    0.3 * Math.sin(2 * Math.PI * 220 * t * (1 + 0.1 * Math.sin(t))) +
+    0.1 * Math.sin(2 * Math.PI * 3000 * t) +
+    0.02 * ((state >>> 8) / 16777216 - 0.5);
 }
 const dir = mkdtempSync(join(tmpdir(), 'embedkit-audio-bench-'));
 const file = join(dir, 'y.f32');
@@ -108,8 +111,18 @@ const rows = Object.keys(ours).map((name) => {
   // Largest absolute difference on a strided sample of the matrix (rows ::997, columns ::7).
   let diff = 0;
   let k = 0;
-  for (let t = 0; t < m.rows; t += 997) for (let c = 0; c < m.dim; c += 7) diff = Math.max(diff, Math.abs(m.data[t * m.dim + c] - r.sample[k++]));
-  return { features: name, frames: m.rows, bins: m.dim, seconds, numpySeconds: r.seconds, speedup: r.seconds / seconds, shapeMatches: r.shape[0] === m.rows && r.shape[1] === m.dim, maxAbsDiff: diff };
+  for (let t = 0; t < m.rows; t += 997)
+    for (let c = 0; c < m.dim; c += 7) diff = Math.max(diff, Math.abs(m.data[t * m.dim + c] - r.sample[k++]));
+  return {
+    features: name,
+    frames: m.rows,
+    bins: m.dim,
+    seconds,
+    numpySeconds: r.seconds,
+    speedup: r.seconds / seconds,
+    shapeMatches: r.shape[0] === m.rows && r.shape[1] === m.dim,
+    maxAbsDiff: diff,
+  };
 });
 if (json) console.log(JSON.stringify({ minutes, sampleRate: SR, rows }));
 else {
