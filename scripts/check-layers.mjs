@@ -14,6 +14,7 @@ export const LAYERS = {
   text: 2,
   io: 2,
   learn: 2,
+  audio: 2,
   ann: 3,
   vectors: 4,
   encode: 5,

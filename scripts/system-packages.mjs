@@ -28,4 +28,24 @@ export const SYSTEM_PACKAGES = [
     why: 'the relaxed-SIMD kernel and its probe (wasm2wat, wat2wasm)',
     check: { command: 'wat2wasm' },
   },
+  {
+    name: 'python3-scipy',
+    why: 'the numpy/scipy reference of the audio features and resampling (test/audio/reference.py)',
+    check: { python: 'scipy' },
+  },
+  {
+    name: 'sox',
+    why: 'encoding FLAC/MP3/Ogg test clips and degrading the spoken-word clips of the audio tests',
+    check: { command: 'sox' },
+  },
+  {
+    name: 'libsox-fmt-all',
+    why: "sox's MP3 and Ogg Vorbis writers",
+    check: { command: 'sox' },
+  },
+  {
+    name: 'espeak-ng',
+    why: 'spoken-word clips for the audio encoder tests and the audio quality bench',
+    check: { command: 'espeak-ng' },
+  },
 ];

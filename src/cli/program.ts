@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerAnalogy } from './commands/analogy.js';
+import { registerAudio } from './commands/audio.js';
 import { registerConvert } from './commands/convert.js';
 import { registerDemo } from './commands/demo.js';
 import { registerEmbed } from './commands/embed.js';
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerConvert(program, globals);
   registerIndex(program, globals);
   registerEmbed(program, globals);
+  registerAudio(program, globals);
   registerEncoders(program, globals);
   registerDemo(program, globals);
   // Subcommands inherit exitOverride so usage errors come back as CommanderError (exit 2).

@@ -144,3 +144,8 @@ export {
   type MixedInput,
   type TrainDeviseOptions,
 } from './crossmodal/index.js';
+
+// Audio: the no-model mfcc-stats encoder, VGGish/YAMNet over a user's ONNX file, the clip loader.
+export { loadMfccStatsEncoder, MfccStatsEncoder, mfccStatsVector, type MfccStatsOptions } from './audio/mfcc-stats.js';
+export { loadOnnxAudioEncoder, OnnxAudioEncoder, yamnetPad, type OnnxAudioEncoderOptions, type PatchPooling } from './audio/onnx-audio.js';
+export { AUDIO_EXTENSIONS, loadClip as loadAudioClip, type AudioInput, type AudioSamples, type Clip as AudioClip } from './audio/inputs.js';

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { EmbedkitError, UsageError } from '../errors.js';
+import { audioEncoderEntries } from './audio/registry-entries.js';
 import { imageEncoderEntries } from './image/registry-entries.js';
 import { installCommand, isPackageAvailable, requirePackages, resolvePackageFile } from './packages.js';
 import { defaultCacheDir } from './paths.js';
@@ -55,9 +56,9 @@ export interface EncoderInfo extends EncoderStatus {
 /** Entries added by {@link registerEncoder}, by name. */
 const customEntries = new Map<string, EncoderEntry>();
 
-/** The entries shipped with embedkit (text, image, trained/cross-modal), in that order. */
+/** The entries shipped with embedkit (text, image, trained/cross-modal, audio), in that order. */
 function builtInEntries(): readonly EncoderEntry[] {
-  return [...textEncoderEntries, ...imageEncoderEntries, ...trainedEncoderEntries];
+  return [...textEncoderEntries, ...imageEncoderEntries, ...trainedEncoderEntries, ...audioEncoderEntries];
 }
 
 /** Every entry, custom ones replacing built-ins of the same name (registered with `replace`). */

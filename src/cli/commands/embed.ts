@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { FileFormatError } from '../../errors.js';
+import { AUDIO_EXTENSIONS } from '../../encode/audio/inputs.js';
 import { listImageFiles, readTextLines } from '../../encode/inputs.js';
 import { int, oneOf } from '../parse.js';
 import type { GlobalOptions } from '../run.js';
@@ -41,11 +42,11 @@ function mergeGlobals<T extends { json: boolean }>(o: T, globals: () => GlobalOp
   return { ...o, json: o.json || globals().json };
 }
 
-/** `embedkit embed text|image`: run an encoder over a text file or an image folder and save the vectors. */
+/** `embedkit embed text|image|audio`: run an encoder over a text file or an image folder and save the vectors. */
 export function registerEmbed(program: Command, globals: () => GlobalOptions): void {
   const embed = program
     .command('embed')
-    .description('embed text lines or image files with a pretrained encoder and save the vectors (.jsonl, .fvecs or .ekv)');
+    .description('embed text lines, image files or audio files with an encoder and save the vectors (.jsonl, .fvecs or .ekv)');
 
   commonOptions(
     embed.command('text').description('embed each line of a text file (JSONL id = 0-based line number, or the line of --ids)'),
@@ -89,5 +90,31 @@ export function registerEmbed(program: Command, globals: () => GlobalOptions): v
         throw new FileFormatError(o.input, 'is neither a file nor a directory');
       }
       process.exitCode = await runEmbed('image', o, format, items, skipped);
+    });
+
+  commonOptions(
+    embed.command('audio').description('embed an audio file, or every audio file under a folder (JSONL id = path relative to the folder)'),
+    `audio file, or folder searched recursively for audio files (${AUDIO_EXTENSIONS.join(', ')}; hidden files skipped)`,
+    'vectors file: .jsonl ({"id", "vector"} or {"id", "error"} per file), .fvecs (+ FILE.ids) or .ekv (ids as keys)',
+  )
+    .option('--all-files', 'take every file of the folder, not only audio extensions (others then fail per file)', false)
+    .action(async (raw: EmbedCommonOptions & { allFiles: boolean }) => {
+      const o = mergeGlobals(raw, globals);
+      const format = checkEmbedUsage(o, 'audio');
+      const info = await stat(o.input).catch((error: NodeJS.ErrnoException) => {
+        throw error.code === 'ENOENT' ? new FileFormatError(o.input, 'no such file or folder') : error;
+      });
+      let items: EmbedItem<string>[];
+      let skipped: string[] | undefined;
+      if (info.isDirectory()) {
+        const listing = await listImageFiles(o.input, { allFiles: o.allFiles, extensions: AUDIO_EXTENSIONS });
+        items = listing.files.map((f) => ({ id: f.id, input: f.path }));
+        skipped = listing.skipped;
+      } else if (info.isFile()) {
+        items = [{ id: path.basename(o.input), input: o.input }];
+      } else {
+        throw new FileFormatError(o.input, 'is neither a file nor a directory');
+      }
+      process.exitCode = await runEmbed('audio', o, format, items, skipped);
     });
 }

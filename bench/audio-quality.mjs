@@ -1,0 +1,116 @@
+#!/usr/bin/env node
+// Audio encoder benchmark (npm run bench:audio-quality; run `npm run build` first).
+//
+// Builds the spoken-digit set of scripts/make-audio-set.mjs (espeak-ng voices × speeds, degraded
+// copies by sox) and reports, for each encoder side by side in one run:
+//   - leave-one-voice-out 1-NN accuracy (cosine): each clip's nearest neighbour among the clips of
+//     the *other* voices must say the same word;
+//   - throughput in clips/s (decode + features + vector, one thread).
+// Encoders: `mean-logmel` (trivial baseline: the clip's mean log-mel, 40 bands, no order) and
+// `mfcc-stats`; `--cnn` adds the trained audio CNN when `embedkit audio train` is available.
+//
+// Options: --set DIR (reuse a built set), --voices N (default 12), --degraded N (default 2), --json
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { makeAudioSet } from '../scripts/make-audio-set.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = (p) => join(root, 'dist', p);
+const { loadEncoder } = await import(dist('encode/registry.js'));
+const { BatchEncoder } = await import(dist('encode/base.js'));
+const audio = await import(dist('audio/index.js'));
+const { loadClip } = await import(dist('encode/audio/inputs.js'));
+
+const args = process.argv.slice(2);
+const get = (flag, fallback) => {
+  const i = args.indexOf(flag);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const json = args.includes('--json');
+
+let dir = get('--set');
+let temp;
+let clips;
+if (dir) {
+  clips = [];
+  for (const word of readdirSync(dir).sort())
+    for (const f of readdirSync(join(dir, word)).sort()) clips.push({ path: join(dir, word, f), word, voice: f.split('__')[0] });
+} else {
+  temp = dir = mkdtempSync(join(tmpdir(), 'embedkit-audio-set-'));
+  const t = performance.now();
+  clips = makeAudioSet(dir, { voices: Number(get('--voices', 12)), degraded: Number(get('--degraded', 2)) });
+  if (!json) console.error(`built ${clips.length} clips in ${((performance.now() - t) / 1000).toFixed(1)} s (${dir})`);
+}
+
+/** The trivial baseline: mean log-mel (dB) over the clip, mean-centred. */
+class MeanLogMel extends BatchEncoder {
+  name = 'mean-logmel';
+  modality = 'audio';
+  dimension = 40;
+  async encodeBatch(batch) {
+    const data = new Float32Array(batch.length * 40);
+    for (let i = 0; i < batch.length; i++) {
+      const { samples } = await loadClip(batch[i], 16000, 600);
+      const db = audio.powerToDb(audio.melSpectrogram(samples, 16000, { nFft: 512, winLength: 400, hopLength: 160, nMels: 40, fmin: 20 }));
+      const row = data.subarray(i * 40, (i + 1) * 40);
+      for (let t = 0; t < db.rows; t++) for (let m = 0; m < 40; m++) row[m] += db.data[t * 40 + m] / db.rows;
+      const mean = row.reduce((a, b) => a + b, 0) / 40;
+      for (let m = 0; m < 40; m++) row[m] -= mean;
+    }
+    return { data };
+  }
+  cacheIdentity() {
+    return 'mean-logmel';
+  }
+}
+
+function oneNnAccuracy(vectors, dim) {
+  let correct = 0;
+  for (let i = 0; i < clips.length; i++) {
+    let best = -Infinity;
+    let bestJ = -1;
+    for (let j = 0; j < clips.length; j++) {
+      if (clips[j].voice === clips[i].voice) continue;
+      let s = 0;
+      for (let d = 0; d < dim; d++) s += vectors[i * dim + d] * vectors[j * dim + d];
+      if (s > best) {
+        best = s;
+        bestJ = j;
+      }
+    }
+    if (clips[bestJ].word === clips[i].word) correct++;
+  }
+  return correct / clips.length;
+}
+
+const encoders = [new MeanLogMel(), await loadEncoder('mfcc-stats')];
+const rows = [];
+for (const encoder of encoders) {
+  const t = performance.now();
+  const out = await encoder.embed(
+    clips.map((c) => c.path),
+    { normalize: true },
+  );
+  const seconds = (performance.now() - t) / 1000;
+  if (out.errors.length > 0) throw new Error(`${encoder.name}: ${out.errors.length} clips failed, first: ${out.errors[0].message}`);
+  rows.push({
+    encoder: encoder.name,
+    dimension: out.dim,
+    accuracy: oneNnAccuracy(out.data, out.dim),
+    clipsPerSecond: clips.length / seconds,
+  });
+}
+const voices = new Set(clips.map((c) => c.voice)).size;
+const result = { clips: clips.length, voices, words: new Set(clips.map((c) => c.word)).size, rows };
+if (json) console.log(JSON.stringify(result));
+else {
+  console.log(`leave-one-voice-out 1-NN accuracy, ${clips.length} clips, ${voices} voices, ${result.words} words`);
+  const base = rows[0];
+  for (const r of rows)
+    console.log(
+      `${r.encoder.padEnd(12)} dim ${String(r.dimension).padStart(4)}  accuracy ${r.accuracy.toFixed(3)} (×${(r.accuracy / base.accuracy).toFixed(2)} baseline)  ${r.clipsPerSecond.toFixed(0)} clips/s`,
+    );
+}
+if (temp) rmSync(temp, { recursive: true, force: true });
