@@ -28,4 +28,14 @@ export const SYSTEM_PACKAGES = [
     why: 'the relaxed-SIMD kernel and its probe (wasm2wat, wat2wasm)',
     check: { command: 'wat2wasm' },
   },
+  {
+    name: 'python3-sklearn',
+    why: 'cross-checks of the classification/clustering metrics and k-means against scikit-learn',
+    check: { python: 'sklearn' },
+  },
+  {
+    name: 'fasttext',
+    why: 'the fastText supervised CLI as the anchor of text classification',
+    check: { command: 'fasttext' },
+  },
 ];
