@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerAnalogy } from './commands/analogy.js';
+import { registerCluster } from './commands/cluster.js';
 import { registerConvert } from './commands/convert.js';
 import { registerDemo } from './commands/demo.js';
 import { registerEmbed } from './commands/embed.js';
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerEmbed(program, globals);
   registerEncoders(program, globals);
   registerDemo(program, globals);
+  registerCluster(program, globals);
   // Subcommands inherit exitOverride so usage errors come back as CommanderError (exit 2).
   const override = (c: Command) => {
     c.exitOverride();

@@ -1,0 +1,94 @@
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { FileFormatError } from '../../errors.js';
+import { writeFileAtomic } from '../../io/core/atomic-write.js';
+import { readVectorsAny } from '../../io/matrix/read-any.js';
+import { KMeans, type KMeansOptions } from '../../tasks/cluster/kmeans.js';
+import { addLibraryFlags, allValues, libraryOptions, type LibraryFlag } from '../library-options.js';
+import { printJson, printLines } from '../output.js';
+import { float, int, oneOf } from '../parse.js';
+import { ProgressBar } from '../progress-bar.js';
+import { abortOnSigint, type GlobalOptions } from '../run.js';
+
+type ClusterMethod = 'kmeans';
+const METHODS = allValues<ClusterMethod>({ kmeans: true });
+
+/** k-means parameters, with the library's defaults. */
+const KMEANS_FLAGS: readonly LibraryFlag<KMeansOptions>[] = [
+  { key: 'k', flags: '--k <n>', description: 'number of clusters', parse: int(1), mandatory: true },
+  { key: 'maxIter', flags: '--max-iter <n>', description: 'most Lloyd iterations', parse: int(1), default: 300 },
+  {
+    key: 'tol',
+    flags: '--tol <x>',
+    description: 'stop when the squared centroid shift ≤ tol × mean variance (0: until labels settle)',
+    parse: float(0),
+    default: 1e-4,
+  },
+  { key: 'seed', flags: '--seed <n>', description: 'seed of the k-means++ draws', parse: int(0, 2 ** 31 - 1), default: 0 },
+  {
+    key: 'threads',
+    flags: '--threads <n>',
+    description: 'worker threads (default: up to 4 cores; 1 below 20k vectors)',
+    parse: int(1, 256),
+  },
+];
+
+interface ClusterFlags {
+  input: string;
+  method: ClusterMethod;
+  output?: string;
+  limit?: number;
+  json: boolean;
+  quiet: boolean;
+}
+
+/** `embedkit cluster`: clusters the vectors of a file; labels one per line in input order. */
+export function registerCluster(program: Command, globals: () => GlobalOptions): void {
+  const command = program
+    .command('cluster')
+    .description('cluster vectors (k-means++ / Lloyd in the WASM kernel, multi-threaded); labels one per line in input order')
+    .requiredOption('-i, --input <file>', 'vectors: .fvecs, .npy, JSON Lines ({"id", "vector"}) or a word-vector file')
+    .addOption(new Option('--method <method>', 'clustering method').default('kmeans').argParser(oneOf(METHODS)));
+  addLibraryFlags(command, KMEANS_FLAGS);
+  command
+    .option('-o, --output <file>', 'write the labels here, one per line in input order (written atomically)')
+    .option('--limit <n>', 'use only the first n vectors', int(1))
+    .option('--json', 'print JSON {k, inertia, iterations, seconds, rows, dim, sizes}', false)
+    .option('-q, --quiet', 'no progress display', false)
+    .action(async (o: ClusterFlags & Record<string, unknown>) => {
+      const options = libraryOptions(o, KMEANS_FLAGS);
+      const v = await readVectorsAny(o.input, o.limit !== undefined ? { limit: o.limit } : {});
+      if (v.rows === 0) throw new FileFormatError(o.input, 'holds no vectors');
+      const bar = new ProgressBar(!o.quiet);
+      const maxIter = options.maxIter ?? 300;
+      const result = await new KMeans({
+        ...options,
+        k: options.k as number,
+        signal: abortOnSigint(),
+        onIteration: ({ iteration, changed }) => bar.update('k-means', iteration / maxIter, `iteration ${iteration}, ${changed} moved`),
+      }).fit({ rows: v.rows, dim: v.dim, data: v.data });
+      bar.done();
+      if (o.output) await writeFileAtomic(o.output, `${Array.from(result.labels).join('\n')}\n`);
+      const sizes = new Array<number>(result.centroids.rows).fill(0);
+      for (const l of result.labels) sizes[l]++;
+      const summary = {
+        method: o.method,
+        k: result.centroids.rows,
+        inertia: result.inertia,
+        iterations: result.iterations,
+        seconds: result.seconds,
+        rows: v.rows,
+        dim: v.dim,
+        sizes,
+      };
+      if (o.json || globals().json) printJson(summary);
+      else {
+        printLines([
+          `k-means: ${v.rows} vectors × ${v.dim} → ${summary.k} clusters in ${result.iterations} iterations, ${result.seconds.toFixed(2)} s`,
+          `inertia ${result.inertia.toPrecision(6)}; cluster sizes ${Math.min(...sizes)}–${Math.max(...sizes)}`,
+          ...(o.output ? [`labels written to ${o.output}`] : []),
+        ]);
+        if (!o.output) printLines(Array.from(result.labels, String));
+      }
+    });
+}

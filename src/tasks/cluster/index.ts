@@ -1,0 +1,6 @@
+/**
+ * Clustering of embedding vectors: k-means (Lloyd with k-means++ seeding, in the WASM SIMD kernel,
+ * on worker threads). Package entry `embedkit/tasks`.
+ * @module embedkit/tasks
+ */
+export { assignToCentroids, KMeans, type KMeansOptions, type KMeansResult } from './kmeans.js';
