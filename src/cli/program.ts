@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerAnalogy } from './commands/analogy.js';
+import { registerClassify } from './commands/classify.js';
 import { registerCluster } from './commands/cluster.js';
 import { registerConvert } from './commands/convert.js';
 import { registerDemo } from './commands/demo.js';
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerEmbed(program, globals);
   registerEncoders(program, globals);
   registerDemo(program, globals);
+  registerClassify(program, globals);
   registerCluster(program, globals);
   // Subcommands inherit exitOverride so usage errors come back as CommanderError (exit 2).
   const override = (c: Command) => {
