@@ -4,14 +4,15 @@ import { FileFormatError } from '../../errors.js';
 import { writeFileAtomic } from '../../io/core/atomic-write.js';
 import { readVectorsAny } from '../../io/matrix/read-any.js';
 import { KMeans, type KMeansOptions } from '../../tasks/cluster/kmeans.js';
+import { MiniBatchKMeans } from '../../tasks/cluster/minibatch-kmeans.js';
 import { addLibraryFlags, allValues, libraryOptions, type LibraryFlag } from '../library-options.js';
 import { printJson, printLines } from '../output.js';
 import { float, int, oneOf } from '../parse.js';
 import { ProgressBar } from '../progress-bar.js';
 import { abortOnSigint, type GlobalOptions } from '../run.js';
 
-type ClusterMethod = 'kmeans';
-const METHODS = allValues<ClusterMethod>({ kmeans: true });
+type ClusterMethod = 'kmeans' | 'minibatch';
+const METHODS = allValues<ClusterMethod>({ kmeans: true, minibatch: true });
 
 /** k-means parameters, with the library's defaults. */
 const KMEANS_FLAGS: readonly LibraryFlag<KMeansOptions>[] = [
@@ -38,6 +39,7 @@ interface ClusterFlags {
   method: ClusterMethod;
   output?: string;
   limit?: number;
+  batchSize?: number;
   json: boolean;
   quiet: boolean;
 }
@@ -46,13 +48,16 @@ interface ClusterFlags {
 export function registerCluster(program: Command, globals: () => GlobalOptions): void {
   const command = program
     .command('cluster')
-    .description('cluster vectors (k-means++ / Lloyd in the WASM kernel, multi-threaded); labels one per line in input order')
+    .description(
+      'cluster vectors: k-means (k-means++ and Lloyd in the WASM kernel, multi-threaded) or mini-batch k-means; labels one per line in input order',
+    )
     .requiredOption('-i, --input <file>', 'vectors: .fvecs, .npy, JSON Lines ({"id", "vector"}) or a word-vector file')
     .addOption(new Option('--method <method>', 'clustering method').default('kmeans').argParser(oneOf(METHODS)));
   addLibraryFlags(command, KMEANS_FLAGS);
   command
     .option('-o, --output <file>', 'write the labels here, one per line in input order (written atomically)')
     .option('--limit <n>', 'use only the first n vectors', int(1))
+    .option('--batch-size <n>', 'minibatch: rows per step (default 1024; --max-iter counts passes over the data, default 100)', int(1))
     .option('--json', 'print JSON {k, inertia, iterations, seconds, rows, dim, sizes}', false)
     .option('-q, --quiet', 'no progress display', false)
     .action(async (o: ClusterFlags & Record<string, unknown>) => {
@@ -61,12 +66,27 @@ export function registerCluster(program: Command, globals: () => GlobalOptions):
       if (v.rows === 0) throw new FileFormatError(o.input, 'holds no vectors');
       const bar = new ProgressBar(!o.quiet);
       const maxIter = options.maxIter ?? 300;
-      const result = await new KMeans({
-        ...options,
-        k: options.k as number,
-        signal: abortOnSigint(),
-        onIteration: ({ iteration, changed }) => bar.update('k-means', iteration / maxIter, `iteration ${iteration}, ${changed} moved`),
-      }).fit({ rows: v.rows, dim: v.dim, data: v.data });
+      const signal = abortOnSigint();
+      const result =
+        o.method === 'minibatch'
+          ? await new MiniBatchKMeans({
+              k: options.k as number,
+              maxIter: command.getOptionValueSource('maxIter') === 'default' ? undefined : options.maxIter,
+              seed: options.seed,
+              batchSize: o.batchSize,
+              signal,
+            }).fit({
+              rows: v.rows,
+              dim: v.dim,
+              data: v.data,
+            })
+          : await new KMeans({
+              ...options,
+              k: options.k as number,
+              signal,
+              onIteration: ({ iteration, changed }) =>
+                bar.update('k-means', iteration / maxIter, `iteration ${iteration}, ${changed} moved`),
+            }).fit({ rows: v.rows, dim: v.dim, data: v.data });
       bar.done();
       if (o.output) await writeFileAtomic(o.output, `${Array.from(result.labels).join('\n')}\n`);
       const sizes = new Array<number>(result.centroids.rows).fill(0);
@@ -84,7 +104,7 @@ export function registerCluster(program: Command, globals: () => GlobalOptions):
       if (o.json || globals().json) printJson(summary);
       else {
         printLines([
-          `k-means: ${v.rows} vectors × ${v.dim} → ${summary.k} clusters in ${result.iterations} iterations, ${result.seconds.toFixed(2)} s`,
+          `${o.method}: ${v.rows} vectors × ${v.dim} → ${summary.k} clusters in ${result.iterations} iterations, ${result.seconds.toFixed(2)} s`,
           `inertia ${result.inertia.toPrecision(6)}; cluster sizes ${Math.min(...sizes)}–${Math.max(...sizes)}`,
           ...(o.output ? [`labels written to ${o.output}`] : []),
         ]);

@@ -4,3 +4,4 @@
  * @module embedkit/tasks
  */
 export { assignToCentroids, KMeans, type KMeansOptions, type KMeansResult } from './kmeans.js';
+export { MiniBatchKMeans, type MiniBatchKMeansOptions } from './minibatch-kmeans.js';

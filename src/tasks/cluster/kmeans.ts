@@ -300,7 +300,7 @@ function setHalfSeparation(c: Float64Array, k: number, dp: number, out: Float32A
   for (let j = 0; j < k; j++) out[j] = k === 1 ? 3.4e38 : 0.5 * Math.sqrt(near[j]) * 0.9999;
 }
 
-/** Nearest of the `centroids` for each row of `x` (labels and squared distances), in the kernel. */
+/** Nearest of the `centroids` for each row of `x` (labels and exact squared distances), in the kernel. */
 export function assignToCentroids(x: Matrix, centroids: Matrix): { labels: Int32Array; distances: Float32Array } {
   checkRows(x, 'k-means predict');
   if (x.dim !== centroids.dim) throw new UsageError(`k-means predict: vectors have ${x.dim} dimensions, the centroids ${centroids.dim}`);
@@ -328,5 +328,7 @@ export function assignToCentroids(x: Matrix, centroids: Matrix): { labels: Int32
     r.d2,
     r.scratch,
   );
+  // exact squared distances (differences, not the dot-product form of the search)
+  kernel.km_inertia(mem.X, mem.dp, 0, x.rows, mem.C, mem.labels, mem.dist2);
   return { labels: mem.i32(mem.labels, x.rows).slice(), distances: mem.f32(mem.dist2, x.rows).slice() };
 }

@@ -4,6 +4,7 @@ import { UsageError } from '../../../src/errors.js';
 import { adjustedRandIndex } from '../../../src/evaluate/clustering-metrics.js';
 import { Random } from '../../../src/learn/random.js';
 import { assignToCentroids, KMeans } from '../../../src/tasks/cluster/kmeans.js';
+import { MiniBatchKMeans } from '../../../src/tasks/cluster/minibatch-kmeans.js';
 import { blobs } from './blobs.js';
 
 /** scikit-learn's Lloyd from the given initial centroids: [labels, inertia, n_iter]. */
@@ -71,5 +72,18 @@ describe('KMeans', () => {
     );
     expect(() => new KMeans({ k: 0 })).toThrow(UsageError);
     expect(() => assignToCentroids(ok, { rows: 1, dim: 3, data: new Float32Array(3) })).toThrow(/2 dimensions, the centroids 3/);
+  });
+});
+
+describe('MiniBatchKMeans', () => {
+  it('recovers blobs close to full k-means and is repeatable', async () => {
+    const { x, labels } = blobs(6000, 8, 5, 11);
+    const a = await new MiniBatchKMeans({ k: 5, seed: 2, batchSize: 256 }).fit(x);
+    const b = await new MiniBatchKMeans({ k: 5, seed: 2, batchSize: 256 }).fit(x);
+    const full = await new KMeans({ k: 5, seed: 2 }).fit(x);
+    expect(adjustedRandIndex(labels, a.labels)).toBeGreaterThan(0.99);
+    expect(a.inertia / full.inertia).toBeLessThan(1.02);
+    expect(b.labels).toEqual(a.labels);
+    await expect(new MiniBatchKMeans({ k: 7 }).fit({ rows: 3, dim: 1, data: Float32Array.from([1, 2, 3]) })).rejects.toThrow(/k = 7 is larger/);
   });
 });
