@@ -9,6 +9,7 @@ import { registerEncoders } from './commands/encoders.js';
 import { registerEval } from './commands/eval.js';
 import { registerIndex } from './commands/index-command.js';
 import { registerSimilar } from './commands/similar.js';
+import { registerTopics } from './commands/topics.js';
 import { registerTrain } from './commands/train.js';
 import type { GlobalOptions } from './run.js';
 import { VERSION } from '../version.js';
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
   registerDemo(program, globals);
   registerClassify(program, globals);
   registerCluster(program, globals);
+  registerTopics(program, globals);
   // Subcommands inherit exitOverride so usage errors come back as CommanderError (exit 2).
   const override = (c: Command) => {
     c.exitOverride();
