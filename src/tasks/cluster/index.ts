@@ -1,7 +1,6 @@
 /**
  * Clustering of embedding vectors: k-means (Lloyd with k-means++ seeding, in the WASM SIMD kernel,
- * on worker threads). Package entry `embedkit/tasks`.
- * @module embedkit/tasks
+ * on worker threads).
  */
 export { assignToCentroids, KMeans, type KMeansOptions, type KMeansResult } from './kmeans.js';
 export { MiniBatchKMeans, type MiniBatchKMeansOptions } from './minibatch-kmeans.js';

@@ -84,6 +84,8 @@ describe('MiniBatchKMeans', () => {
     expect(adjustedRandIndex(labels, a.labels)).toBeGreaterThan(0.99);
     expect(a.inertia / full.inertia).toBeLessThan(1.02);
     expect(b.labels).toEqual(a.labels);
-    await expect(new MiniBatchKMeans({ k: 7 }).fit({ rows: 3, dim: 1, data: Float32Array.from([1, 2, 3]) })).rejects.toThrow(/k = 7 is larger/);
+    await expect(new MiniBatchKMeans({ k: 7 }).fit({ rows: 3, dim: 1, data: Float32Array.from([1, 2, 3]) })).rejects.toThrow(
+      /k = 7 is larger/,
+    );
   });
 });

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { writeFvecs } from '../../../src/io/index.js';
 import { Random } from '../../../src/learn/random.js';
 import { classTfidfKeywords } from '../../../src/tasks/topics/c-tfidf.js';
