@@ -95,6 +95,29 @@ static float sq_dist(const float* a, const float* b, int d) {
   return hsum(wasm_f32x4_add(s0, s1));
 }
 
+// Largest of the k squared centroid norms (scale of the rounding error of distances).
+static float max_norm(const float* cn, int k) {
+  float m = 0.f;
+  for (int j = 0; j < k; j++) m = cn[j] > m ? cn[j] : m;
+  return m;
+}
+
+// Adds rows [begin, end) to their centroid's sums (double) and counts.
+static void accumulate(const float* X, int d, int begin, int end, const int32_t* labels, double* sums, int32_t* counts) {
+  for (int i = begin; i < end; i++) {
+    const int a = labels[i];
+    counts[a]++;
+    const float* x = X + (size_t)i * d;
+    double* s = sums + (size_t)a * d;
+    for (int t = 0; t < d; t += 4) {
+      const v128_t v = wasm_v128_load(x + t);
+      wasm_v128_store(s + t, wasm_f64x2_add(wasm_v128_load(s + t), wasm_f64x2_promote_low_f32x4(v)));
+      wasm_v128_store(s + t + 2,
+                      wasm_f64x2_add(wasm_v128_load(s + t + 2), wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(v, v, 2, 3, 0, 1))));
+    }
+  }
+}
+
 // ‖x‖² of rows [begin, end).
 __attribute__((export_name("km_row_norms"))) void km_row_norms(const float* X, int d, int begin, int end, float* xn) {
   for (int i = begin; i < end; i++) xn[i] = f_dot(X + (size_t)i * d, X + (size_t)i * d, d);
@@ -129,6 +152,7 @@ __attribute__((export_name("km_step"))) int km_step(const float* X, int d, int b
     upper[i] = u;
   }
   *rescanned = m;
+  const float cn_max = max_norm(cn, k);
   int changed = 0;
   for (int s = 0; s < m; s += 256) {
     const int len = m - s < 256 ? m - s : 256;
@@ -137,24 +161,121 @@ __attribute__((export_name("km_step"))) int km_step(const float* X, int d, int b
       const int i = list[s + q];
       if (labels[i] != best[q]) changed++;
       labels[i] = best[q];
-      // the bounds come from ‖x‖² + ‖c‖² − 2x·c in float: widen them by a relative margin so
-      // rounding can never make a skipped row's bound wrong
-      upper[i] = __builtin_sqrtf(d1[q]) * 1.0001f + 1e-6f;
-      lower[i] = __builtin_sqrtf(d2[q]) * 0.9999f;
+      // the bounds come from ‖x‖² + ‖c‖² − 2x·c in float, whose rounding error is relative to
+      // the norms, not to the distance: widen them by that much
+      const float margin = 1e-5f * (xn[i] + cn_max);
+      upper[i] = __builtin_sqrtf(d1[q] + margin);
+      lower[i] = sqrt_pos(d2[q] - margin);
     }
   }
-  for (int i = begin; i < end; i++) {
-    const int a = labels[i];
-    counts[a]++;
-    const float* x = X + (size_t)i * d;
-    double* s = sums + (size_t)a * d;
-    for (int t = 0; t < d; t += 4) {
-      const v128_t v = wasm_v128_load(x + t);
-      wasm_v128_store(s + t, wasm_f64x2_add(wasm_v128_load(s + t), wasm_f64x2_promote_low_f32x4(v)));
-      wasm_v128_store(s + t + 2,
-                      wasm_f64x2_add(wasm_v128_load(s + t + 2), wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(v, v, 2, 3, 0, 1))));
+  accumulate(X, d, begin, end, labels, sums, counts);
+  return changed;
+}
+
+// One Lloyd assignment of rows [begin, end) with Elkan's bounds (Elkan 2003): a lower bound per
+// row and centroid, lower[i·kp + j] ≤ ‖x_i − c_j‖, shrunk by each centroid's own shift, and
+// upper[i] ≥ ‖x_i − c_label‖. Centroid j is examined only when upper > max(lower_j, ½‖c_label − c_j‖)
+// (half[a·kp + j], with +inf on the diagonal and in the padding), four centroids at a time; the
+// exact distance is computed only for those. Same assignments as Lloyd, far fewer distances than
+// Hamerly's single bound once the centroids settle. first != 0 fills every bound with a full scan.
+// Then accumulates sums/counts. Returns the labels changed; *evaluated gets the distances computed.
+__attribute__((export_name("km_step_elkan"))) int km_step_elkan(const float* X, int d, int begin, int end, const float* C,
+                                                                const float* CT, const float* cn, int kp, int k,
+                                                                const float* xn, int32_t* labels, float* upper,
+                                                                float* lower, const float* shift, const float* half,
+                                                                int first, int32_t* list, float* scratch, double* sums,
+                                                                int32_t* counts, int32_t* evaluated) {
+  int changed = 0;
+  int64_t evals = 0;
+  const float cn_max = max_norm(cn, k);
+  if (first) {
+    for (int b = begin; b < end; b += 4) {
+      const int r = end - b < 4 ? end - b : 4;
+      for (int q = 0; q < 4; q++) list[q] = b + (q < r ? q : 0);
+      const float* x0 = X + (size_t)list[0] * d;
+      const float* x1 = X + (size_t)list[1] * d;
+      const float* x2 = X + (size_t)list[2] * d;
+      const float* x3 = X + (size_t)list[3] * d;
+      for (int j = 0; j < kp; j += 8) dots_4x8(x0, x1, x2, x3, d, CT + j, kp, scratch + j, kp);
+      for (int q = 0; q < r; q++) {
+        const int i = b + q;
+        float* l = lower + (size_t)i * kp;
+        const float margin = 1e-5f * (xn[i] + cn_max);
+        float best = 3.4e38f;
+        int arg = 0;
+        for (int j = 0; j < kp; j++) {
+          if (j >= k) {
+            l[j] = 3.4e38f;
+            continue;
+          }
+          const float d2 = xn[i] + cn[j] - 2.f * scratch[q * kp + j];
+          l[j] = sqrt_pos(d2 - margin);
+          if (d2 < best) {
+            best = d2;
+            arg = j;
+          }
+        }
+        labels[i] = arg;
+        upper[i] = sqrt_pos(best + margin);
+      }
+      evals += (int64_t)r * k;
+    }
+    changed = end - begin;
+  } else {
+    const v128_t zero = wasm_f32x4_splat(0.f);
+    for (int i = begin; i < end; i++) {
+      float* l = lower + (size_t)i * kp;
+      int a = labels[i];
+      float u = upper[i] + shift[a];
+      // shrink the bounds and list the centroids that pass the test with the loose upper bound
+      // (a centroid failing it can never beat the final nearest one: Elkan's lemma 1 and 2)
+      int m = 0;
+      v128_t uu = wasm_f32x4_splat(u);
+      const float* h = half + (size_t)a * kp;
+      for (int j = 0; j < kp; j += 4) {
+        const v128_t lj = wasm_f32x4_max(zero, wasm_f32x4_sub(wasm_v128_load(l + j), wasm_v128_load(shift + j)));
+        wasm_v128_store(l + j, lj);
+        int bits = wasm_i32x4_bitmask(wasm_f32x4_gt(uu, wasm_f32x4_max(lj, wasm_v128_load(h + j))));
+        while (bits) {
+          list[m++] = j + __builtin_ctz(bits);
+          bits &= bits - 1;
+        }
+      }
+      if (m == 0) {
+        upper[i] = u;
+        continue;
+      }
+      const float* x = X + (size_t)i * d;
+      int tight = 0;
+      const int start = a;
+      for (int c = 0; c < m; c++) {
+        const int j = list[c];
+        if (j == a) continue;
+        const float hj = half[(size_t)a * kp + j];
+        float z = l[j] > hj ? l[j] : hj;
+        if (u <= z) continue;
+        if (!tight) {
+          u = sqrt_pos(sq_dist(x, C + (size_t)a * d, d));
+          l[a] = u * 0.9999f;
+          tight = 1;
+          evals++;
+          if (u <= z) continue;
+        }
+        const float dj = sqrt_pos(sq_dist(x, C + (size_t)j * d, d));
+        evals++;
+        l[j] = dj * 0.9999f;
+        if (dj < u) {
+          a = j;
+          u = dj;
+        }
+      }
+      if (a != start) changed++;
+      labels[i] = a;
+      upper[i] = tight ? u * 1.0001f + 1e-6f : u;
     }
   }
+  *evaluated = (int32_t)(evals > 2147483647 ? 2147483647 : evals);
+  accumulate(X, d, begin, end, labels, sums, counts);
   return changed;
 }
 

@@ -31,6 +31,29 @@ export interface KmeansKernel extends WebAssembly.Exports {
     counts: number,
     rescanned: number,
   ): number;
+  km_step_elkan(
+    X: number,
+    d: number,
+    begin: number,
+    end: number,
+    C: number,
+    CT: number,
+    cn: number,
+    kp: number,
+    k: number,
+    xn: number,
+    labels: number,
+    upper: number,
+    lower: number,
+    shift: number,
+    half: number,
+    first: number,
+    list: number,
+    scratch: number,
+    sums: number,
+    counts: number,
+    evaluated: number,
+  ): number;
   km_nearest(
     X: number,
     d: number,
@@ -107,6 +130,9 @@ export class KmeansMemory {
   readonly cn: number;
   readonly shift: number;
   readonly halfSep: number;
+  /** Elkan's bounds: n × kp lower bounds and the k × kp half distances between centroids (0 when not used). */
+  readonly lowerK: number;
+  readonly half: number;
   readonly cand: number;
   /** The k-means++ candidates transposed (dp × 8) and their squared norms (8). */
   readonly PT: number;
@@ -121,6 +147,8 @@ export class KmeansMemory {
     threads: number,
     /** Candidates scored per k-means++ step (≤ 8, the kernel's block). */
     readonly trials: number,
+    /** Lay out Elkan's n × k lower bounds. */
+    readonly elkan = false,
   ) {
     if (trials > 8) throw new RangeError('at most 8 k-means++ candidates per step');
     this.dp = Math.ceil(dim / 4) * 4;
@@ -137,8 +165,10 @@ export class KmeansMemory {
     this.C = a.alloc(k * this.dp * f);
     this.CT = a.alloc(this.dp * this.kp * f);
     this.cn = a.alloc(this.kp * f);
-    this.shift = a.alloc(k * f);
+    this.shift = a.alloc(this.kp * f);
     this.halfSep = a.alloc(k * f);
+    this.lowerK = elkan ? a.alloc(n * this.kp * f) : 0;
+    this.half = elkan ? a.alloc(k * this.kp * f) : 0;
     this.cand = a.alloc(trials * f);
     this.PT = a.alloc(this.dp * 8 * f);
     this.pn = a.alloc(8 * f);
@@ -152,7 +182,7 @@ export class KmeansMemory {
       this.threads.push({
         begin,
         end,
-        list: a.alloc(Math.max(BATCH, end - begin) * f),
+        list: a.alloc(Math.max(BATCH, end - begin, this.kp) * f),
         best: a.alloc(Math.max(BATCH, end - begin) * f),
         d1: a.alloc(BATCH * f),
         d2: a.alloc(Math.max(BATCH, end - begin) * f),

@@ -7,7 +7,7 @@ export interface KmeansWorkerData {
 
 /** A call of one kernel export with numeric arguments; the worker answers {@link KmeansReply}. */
 export interface KmeansCall {
-  fn: 'km_row_norms' | 'km_step' | 'km_nearest' | 'km_inertia' | 'km_pp_score';
+  fn: 'km_row_norms' | 'km_step' | 'km_step_elkan' | 'km_nearest' | 'km_inertia' | 'km_pp_score';
   args: number[];
 }
 

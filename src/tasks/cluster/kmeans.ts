@@ -22,11 +22,17 @@ export interface KMeansOptions {
   seed?: number;
   /** Worker threads. Default min(4, available cores), 1 below 20 000 rows. */
   threads?: number;
+  /**
+   * Bounds that let the assignment skip distances (the result is Lloyd's either way): 'elkan' keeps
+   * n × k lower bounds (fewest distances; 4·n·k bytes), 'hamerly' one per row. Default: elkan while
+   * n · k ≤ 2^26, else hamerly.
+   */
+  bounds?: 'elkan' | 'hamerly';
   /** Initial centroids: 'k-means++' (default) or k × dim rows given by the caller. */
   init?: 'k-means++' | Matrix;
   signal?: AbortSignal;
   /** Called after each iteration. */
-  onIteration?: (info: { iteration: number; changed: number; rescanned: number }) => void;
+  onIteration?: (info: { iteration: number; changed: number; distances: number }) => void;
 }
 
 /** What {@link KMeans.fit} returns. */
@@ -102,7 +108,8 @@ export class KMeans {
     const k = this.k;
     const { signal, onIteration } = this.options;
     const threadCount = clusterThreads(this.options.threads, n);
-    const mem = new KmeansMemory(n, dim, k, threadCount, Math.min(8, 2 + Math.floor(Math.log(k))));
+    const elkan = (this.options.bounds ?? (n * Math.ceil(k / 8) * 8 <= 2 ** 26 ? 'elkan' : 'hamerly')) === 'elkan';
+    const mem = new KmeansMemory(n, dim, k, threadCount, Math.min(8, 2 + Math.floor(Math.log(k))), elkan);
     const dp = mem.dp;
     mem.setRows(x.data);
     const threads = new KmeansThreads(mem);
@@ -121,50 +128,79 @@ export class KMeans {
         for (let j = 0; j < k; j++) for (let t = 0; t < dim; t++) centroids[j * dp + t] = init.data[j * dim + t];
       }
       const tolerance = this.tol * meanVariance(x);
-      const shift = mem.f32(mem.shift, k);
-      const halfSep = mem.f32(mem.halfSep, k);
+      const shift = mem.f32(mem.shift, mem.kp);
       let iterations = 0;
       let strict = false;
       let maxShift = 0;
-      for (let it = 0; it < this.maxIter; it++) {
-        if (signal?.aborted) throw new AbortError('k-means aborted');
+      /** One assignment pass with the current centroids: labels, sums, counts; returns [changed, distances]. */
+      const assign = async (first: boolean): Promise<[number, number]> => {
         mem.setCentroids(centroids);
-        setHalfSeparation(centroids, k, dp, halfSep);
+        setSeparations(centroids, k, dp, mem.f32(mem.halfSep, k), elkan ? mem.f32(mem.half, k * mem.kp) : undefined, mem.kp);
         for (const r of mem.threads) {
           mem.f64(r.sums, k * dp).fill(0);
           mem.i32(r.counts, k).fill(0);
         }
-        const changed = (
-          await threads.all('km_step', (r) => [
-            mem.X,
-            dp,
-            r.begin,
-            r.end,
-            mem.C,
-            mem.CT,
-            mem.cn,
-            mem.kp,
-            k,
-            mem.xn,
-            mem.labels,
-            mem.upper,
-            mem.lower,
-            mem.shift,
-            maxShift,
-            mem.halfSep,
-            it === 0 ? 1 : 0,
-            r.list,
-            r.best,
-            r.d1,
-            r.d2,
-            r.scratch,
-            r.sums,
-            r.counts,
-            r.stats,
-          ])
-        ).reduce((a, b) => a + b, 0);
+        const f = first ? 1 : 0;
+        const changed = elkan
+          ? await threads.all('km_step_elkan', (r) => [
+              mem.X,
+              dp,
+              r.begin,
+              r.end,
+              mem.C,
+              mem.CT,
+              mem.cn,
+              mem.kp,
+              k,
+              mem.xn,
+              mem.labels,
+              mem.upper,
+              mem.lowerK,
+              mem.shift,
+              mem.half,
+              f,
+              r.list,
+              r.scratch,
+              r.sums,
+              r.counts,
+              r.stats,
+            ])
+          : await threads.all('km_step', (r) => [
+              mem.X,
+              dp,
+              r.begin,
+              r.end,
+              mem.C,
+              mem.CT,
+              mem.cn,
+              mem.kp,
+              k,
+              mem.xn,
+              mem.labels,
+              mem.upper,
+              mem.lower,
+              mem.shift,
+              maxShift,
+              mem.halfSep,
+              f,
+              r.list,
+              r.best,
+              r.d1,
+              r.d2,
+              r.scratch,
+              r.sums,
+              r.counts,
+              r.stats,
+            ]);
+        const stat = mem.threads.reduce((s, r) => s + mem.i32(r.stats, 1)[0], 0);
+        // Hamerly's stat counts rows scanned against all k centroids
+        return [changed.reduce((a, b) => a + b, 0), elkan ? stat : stat * k];
+      };
+      for (let it = 0; it < this.maxIter; it++) {
+        if (signal?.aborted) throw new AbortError('k-means aborted');
+        const [changed, distances] = await assign(it === 0);
         iterations = it + 1;
-        onIteration?.({ iteration: iterations, changed, rescanned: mem.threads.reduce((s, r) => s + mem.i32(r.stats, 1)[0], 0) });
+        onIteration?.({ iteration: iterations, changed, distances });
         const next = await this.#update(mem, threads, centroids);
         // scikit-learn stops on unchanged labels (keeping the centroids computed from them) or a
         // total squared shift ≤ tolerance
@@ -185,41 +221,8 @@ export class KMeans {
         }
         if (total <= tolerance) break;
       }
-      mem.setCentroids(centroids);
-      if (!strict) {
-        setHalfSeparation(centroids, k, dp, halfSep);
-        for (const r of mem.threads) {
-          mem.f64(r.sums, k * dp).fill(0);
-          mem.i32(r.counts, k).fill(0);
-        }
-        await threads.all('km_step', (r) => [
-          mem.X,
-          dp,
-          r.begin,
-          r.end,
-          mem.C,
-          mem.CT,
-          mem.cn,
-          mem.kp,
-          k,
-          mem.xn,
-          mem.labels,
-          mem.upper,
-          mem.lower,
-          mem.shift,
-          maxShift,
-          mem.halfSep,
-          0,
-          r.list,
-          r.best,
-          r.d1,
-          r.d2,
-          r.scratch,
-          r.sums,
-          r.counts,
-          r.stats,
-        ]);
-      }
+      if (strict) mem.setCentroids(centroids);
+      else await assign(false);
       const inertia = (await threads.all('km_inertia', (r) => [mem.X, dp, r.begin, r.end, mem.C, mem.labels, mem.dist2])).reduce(
         (a, b) => a + b,
         0,
@@ -283,9 +286,14 @@ export class KMeans {
   }
 }
 
-/** halfSep[j] = ½ min over j' ≠ j of ‖c_j − c_j'‖, shrunk slightly so rounding keeps it a lower bound. */
-function setHalfSeparation(c: Float64Array, k: number, dp: number, out: Float32Array): void {
+/**
+ * halfSep[j] = ½ min over j' ≠ j of ‖c_j − c_j'‖ and, for Elkan, half[j·kp + j'] = ½ ‖c_j − c_j'‖
+ * (+∞ on the diagonal and in the padding columns, so they never pass a test); shrunk slightly so
+ * rounding keeps them lower bounds.
+ */
+function setSeparations(c: Float64Array, k: number, dp: number, halfSep: Float32Array, half: Float32Array | undefined, kp: number): void {
   const near = new Float64Array(k).fill(Infinity);
+  half?.fill(3.4e38);
   for (let a = 0; a < k; a++) {
     for (let b = a + 1; b < k; b++) {
       let s = 0;
@@ -295,9 +303,10 @@ function setHalfSeparation(c: Float64Array, k: number, dp: number, out: Float32A
       }
       if (s < near[a]) near[a] = s;
       if (s < near[b]) near[b] = s;
+      if (half) half[a * kp + b] = half[b * kp + a] = 0.5 * Math.sqrt(s) * 0.9999;
     }
   }
-  for (let j = 0; j < k; j++) out[j] = k === 1 ? 3.4e38 : 0.5 * Math.sqrt(near[j]) * 0.9999;
+  for (let j = 0; j < k; j++) halfSep[j] = k === 1 ? 3.4e38 : 0.5 * Math.sqrt(near[j]) * 0.9999;
 }
 
 /** Nearest of the `centroids` for each row of `x` (labels and exact squared distances), in the kernel. */

@@ -38,29 +38,34 @@ describe('KMeans', () => {
     expect(assignToCentroids(x, a.centroids).labels).toEqual(a.labels);
   });
 
-  it('runs Lloyd exactly as scikit-learn from the same start (bounds skip rows, not results)', async () => {
-    // overlapping blobs so labels keep moving for many iterations
-    const { x } = blobs(2000, 7, 12, 5, 2);
-    const rng = new Random(9);
-    const init = new Float32Array(12 * 7);
-    for (let j = 0; j < 12; j++) {
-      const r = rng.int(2000);
-      init.set(x.data.subarray(r * 7, r * 7 + 7), j * 7);
-    }
-    const ours = await new KMeans({ k: 12, init: { rows: 12, dim: 7, data: init }, tol: 0, maxIter: 50 }).fit(x);
-    const [labels, inertia, iterations] = sklearnLloyd(x.data, 7, init, 12, 50);
-    expect(iterations).toBeGreaterThan(5); // precondition: a real run, not an instant convergence
-    expect(ours.iterations).toBe(iterations);
-    expect(adjustedRandIndex(labels, ours.labels)).toBeGreaterThan(0.999);
-    expect(ours.inertia / inertia).toBeCloseTo(1, 5);
-  });
+  it.each(['elkan', 'hamerly'] as const)(
+    'runs Lloyd exactly as scikit-learn from the same start (%s bounds skip distances, not results)',
+    async (bounds) => {
+      // overlapping blobs so labels keep moving for many iterations
+      const { x } = blobs(2000, 7, 12, 5, 2);
+      const rng = new Random(9);
+      const init = new Float32Array(12 * 7);
+      for (let j = 0; j < 12; j++) {
+        const r = rng.int(2000);
+        init.set(x.data.subarray(r * 7, r * 7 + 7), j * 7);
+      }
+      const ours = await new KMeans({ k: 12, init: { rows: 12, dim: 7, data: init }, tol: 0, maxIter: 50, bounds }).fit(x);
+      const [labels, inertia, iterations] = sklearnLloyd(x.data, 7, init, 12, 50);
+      expect(iterations).toBeGreaterThan(5); // precondition: a real run, not an instant convergence
+      expect(ours.iterations).toBe(iterations);
+      expect(adjustedRandIndex(labels, ours.labels)).toBeGreaterThan(0.999);
+      expect(ours.inertia / inertia).toBeCloseTo(1, 5);
+    },
+  );
 
   it('gives the same labels on two threads as on one', async () => {
     const { x } = blobs(24_000, 12, 20, 2, 3);
     const one = await new KMeans({ k: 20, seed: 1, threads: 1, maxIter: 20 }).fit(x);
     const two = await new KMeans({ k: 20, seed: 1, threads: 2, maxIter: 20 }).fit(x);
+    const hamerly = await new KMeans({ k: 20, seed: 1, threads: 2, maxIter: 20, bounds: 'hamerly' }).fit(x);
     expect(two.labels).toEqual(one.labels);
     expect(two.inertia / one.inertia).toBeCloseTo(1, 6);
+    expect(hamerly.labels).toEqual(one.labels);
   });
 
   it('rejects bad input with clear errors', async () => {
