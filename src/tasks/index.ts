@@ -6,8 +6,11 @@
  */
 export {
   assignToCentroids,
+  dbscan,
   KMeans,
   MiniBatchKMeans,
+  type DbscanOptions,
+  type DbscanResult,
   type KMeansOptions,
   type KMeansResult,
   type MiniBatchKMeansOptions,

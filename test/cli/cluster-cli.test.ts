@@ -40,6 +40,29 @@ describe('embedkit cluster', () => {
     expect(adjustedRandIndex(labels, out)).toBeCloseTo(1, 6);
   });
 
+  it('runs DBSCAN on the HNSW index', () => {
+    const r = run(
+      'cluster',
+      '--input',
+      'x.fvecs',
+      '--method',
+      'dbscan',
+      '--eps',
+      '3',
+      '--min-samples',
+      '5',
+      '--output',
+      'db.txt',
+      '--json',
+    );
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.out) as { k: number }).k).toBe(3);
+    const out = readFileSync(join(dir, 'db.txt'), 'utf8').trim().split('\n').map(Number);
+    expect(adjustedRandIndex(labels, out)).toBeGreaterThan(0.95);
+    expect(run('cluster', '--input', 'x.fvecs', '--method', 'dbscan').code).toBe(2);
+  });
+
   it('fails clearly on k > n and NaN vectors, writing nothing', () => {
     let r = run('cluster', '--input', 'x.fvecs', '--k', '1000', '--output', 'big.txt');
     expect(r.code).toBe(2);

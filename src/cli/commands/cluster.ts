@@ -1,22 +1,23 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { FileFormatError } from '../../errors.js';
+import { FileFormatError, UsageError } from '../../errors.js';
 import { writeFileAtomic } from '../../io/core/atomic-write.js';
 import { readVectorsAny } from '../../io/matrix/read-any.js';
 import { KMeans, type KMeansOptions } from '../../tasks/cluster/kmeans.js';
 import { MiniBatchKMeans } from '../../tasks/cluster/minibatch-kmeans.js';
+import { dbscan } from '../../tasks/cluster/dbscan.js';
 import { addLibraryFlags, allValues, libraryOptions, type LibraryFlag } from '../library-options.js';
 import { printJson, printLines } from '../output.js';
 import { float, int, oneOf } from '../parse.js';
 import { ProgressBar } from '../progress-bar.js';
 import { abortOnSigint, type GlobalOptions } from '../run.js';
 
-type ClusterMethod = 'kmeans' | 'minibatch';
-const METHODS = allValues<ClusterMethod>({ kmeans: true, minibatch: true });
+type ClusterMethod = 'kmeans' | 'minibatch' | 'dbscan';
+const METHODS = allValues<ClusterMethod>({ kmeans: true, minibatch: true, dbscan: true });
 
 /** k-means parameters, with the library's defaults. */
 const KMEANS_FLAGS: readonly LibraryFlag<KMeansOptions>[] = [
-  { key: 'k', flags: '--k <n>', description: 'number of clusters', parse: int(1), mandatory: true },
+  { key: 'k', flags: '--k <n>', description: 'number of clusters (kmeans, minibatch)', parse: int(1) },
   { key: 'maxIter', flags: '--max-iter <n>', description: 'most Lloyd iterations', parse: int(1), default: 300 },
   {
     key: 'tol',
@@ -40,6 +41,8 @@ interface ClusterFlags {
   output?: string;
   limit?: number;
   batchSize?: number;
+  eps?: number;
+  minSamples: number;
   json: boolean;
   quiet: boolean;
 }
@@ -57,8 +60,14 @@ export function registerCluster(program: Command, globals: () => GlobalOptions):
   command
     .option('-o, --output <file>', 'write the labels here, one per line in input order (written atomically)')
     .option('--limit <n>', 'use only the first n vectors', int(1))
+    .option('--eps <x>', 'dbscan: neighbourhood radius (Euclidean)', float(0))
+    .option('--min-samples <n>', 'dbscan: neighbours within eps (itself included) of a core point', int(1), 5)
     .option('--batch-size <n>', 'minibatch: rows per step (default 1024; --max-iter counts passes over the data, default 100)', int(1))
-    .option('--json', 'print JSON {k, inertia, iterations, seconds, rows, dim, sizes}', false)
+    .option(
+      '--json',
+      'print JSON {method, k, inertia, iterations, seconds, rows, dim, sizes} (dbscan: {method, k, noise, seconds, rows, dim})',
+      false,
+    )
     .option('-q, --quiet', 'no progress display', false)
     .action(async (o: ClusterFlags & Record<string, unknown>) => {
       const options = libraryOptions(o, KMEANS_FLAGS);
@@ -67,6 +76,21 @@ export function registerCluster(program: Command, globals: () => GlobalOptions):
       const bar = new ProgressBar(!o.quiet);
       const maxIter = options.maxIter ?? 300;
       const signal = abortOnSigint();
+      const x = { rows: v.rows, dim: v.dim, data: v.data };
+      if (o.method === 'dbscan') {
+        if (o.eps === undefined) throw new UsageError('--method dbscan needs --eps');
+        const r = await dbscan(x, { eps: o.eps, minSamples: o.minSamples, threads: options.threads, seed: options.seed, signal });
+        if (o.output) await writeFileAtomic(o.output, `${Array.from(r.labels).join('\n')}\n`);
+        const summary = { method: o.method, k: r.clusters, noise: r.noise, seconds: r.seconds, rows: v.rows, dim: v.dim };
+        if (o.json || globals().json) printJson(summary);
+        else
+          printLines([
+            `dbscan: ${v.rows} vectors → ${r.clusters} clusters, ${r.noise} noise points, ${r.seconds.toFixed(2)} s`,
+            ...(o.output ? [`labels written to ${o.output}`] : []),
+          ]);
+        return;
+      }
+      if (options.k === undefined) throw new UsageError(`--method ${o.method} needs --k`);
       const result =
         o.method === 'minibatch'
           ? await new MiniBatchKMeans({
