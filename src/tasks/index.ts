@@ -1,6 +1,6 @@
 /**
  * Applications on embeddings: classification (logistic regression / linear SVM on TF-IDF n-grams
- * and encoder embeddings), clustering (k-means, mini-batch k-means) and topics. Package entry
+ * and encoder embeddings), clustering (k-means, mini-batch k-means, DBSCAN) and topics. Package entry
  * `embedkit/tasks`.
  * @module embedkit/tasks
  */
