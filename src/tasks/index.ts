@@ -6,9 +6,12 @@
  */
 export {
   assignToCentroids,
+  chooseK,
   dbscan,
   KMeans,
   MiniBatchKMeans,
+  type ChooseKOptions,
+  type ChooseKResult,
   type DbscanOptions,
   type DbscanResult,
   type KMeansOptions,

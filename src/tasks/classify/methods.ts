@@ -1,3 +1,4 @@
+import { createIndex } from '../../ann/index.js';
 import { FileFormatError, UsageError } from '../../errors.js';
 import type { FeatureRows } from './features.js';
 import { featureDim, linearScores } from './features.js';
@@ -16,6 +17,8 @@ export interface MethodOptions {
   /** 'balanced': weight classes by n / (K · count). Default: equal weights. */
   classWeight?: 'balanced';
   maxIter?: number;
+  /** knn: neighbours that vote. Default 5. */
+  neighbors?: number;
   seed?: number;
   signal?: AbortSignal;
 }
@@ -27,8 +30,9 @@ export interface MethodModel {
 }
 
 /**
- * A classification method. Built in: 'logistic' (multinomial logistic regression, L2, L-BFGS) and
- * 'svm' (one-vs-rest linear SVM, squared hinge, L2, L-BFGS). Other methods (e.g. a fastText-style
+ * A classification method. Built in: 'logistic' (multinomial logistic regression, L2, L-BFGS),
+ * 'svm' (one-vs-rest linear SVM, squared hinge, L2, L-BFGS) and 'knn' (nearest neighbours in a
+ * VectorIndex, embedding features). Other methods (e.g. a fastText-style
  * supervised trainer working on `texts`) plug in with {@link registerClassifierMethod}; a method
  * with `usesFeatures: false` gets no TF-IDF/embedding features computed for it.
  */
@@ -106,3 +110,69 @@ registerClassifierMethod(linearMethod('logistic', 'logistic', 'multinomial logis
 registerClassifierMethod(
   linearMethod('svm', 'squared-hinge', 'one-vs-rest linear SVM (squared hinge, L2, L-BFGS); softmax of the margins as scores'),
 );
+
+/** The kNN method's state: the training rows (base64 Float32, rows × dim), their classes and k. */
+interface KnnState {
+  k: number;
+  dim: number;
+  classes: number[];
+  rows: string;
+}
+
+function knnModel(data: Float32Array, dim: number, classes: Int32Array, k: number, K: number): MethodModel {
+  const index = createIndex({ type: 'flat', metric: 'cosine', dim, capacity: classes.length });
+  index.addSync(
+    Array.from({ length: classes.length }, (_, i) => i),
+    { rows: classes.length, dim, data },
+  );
+  const kk = Math.min(k, classes.length);
+  return {
+    probabilities: ({ features }) => {
+      if (!features.dense || features.sparseDim > 0 || features.denseDim !== dim)
+        throw new UsageError(`knn needs ${dim}-d embedding features only (features: 'embedding')`);
+      const hits = index.searchBatchSync({ rows: features.rows, dim, data: features.dense }, kk, { withMetadata: false });
+      const out = new Float64Array(features.rows * K);
+      hits.forEach((list, q) => {
+        for (const h of list) out[q * K + classes[h.id as number]] += 1 / list.length;
+      });
+      return out;
+    },
+    state: (): KnnState => ({
+      k,
+      dim,
+      classes: [...classes],
+      rows: Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64'),
+    }),
+  };
+}
+
+registerClassifierMethod({
+  name: 'knn',
+  description: 'k nearest neighbours by cosine similarity in an exact VectorIndex (embedding features only); vote shares as probabilities',
+  usesFeatures: true,
+  fit({ features }, y, K, options) {
+    if (!features.dense || features.sparseDim > 0)
+      throw new UsageError("knn needs embedding features only: give an encoder and features: 'embedding'");
+    return knnModel(Float32Array.from(features.dense), features.denseDim, y, options.neighbors ?? 5, K);
+  },
+  load(state, K, file) {
+    const s = state as Partial<KnnState> | null;
+    if (
+      !s ||
+      !Number.isInteger(s.k) ||
+      !Number.isInteger(s.dim) ||
+      (s.dim as number) < 1 ||
+      !Array.isArray(s.classes) ||
+      typeof s.rows !== 'string'
+    )
+      throw new FileFormatError(file, 'knn state must have integer k and dim, classes and base64 rows');
+    const bytes = Buffer.from(s.rows, 'base64');
+    const n = s.classes.length;
+    if (bytes.length !== n * (s.dim as number) * 4)
+      throw new FileFormatError(file, `knn rows hold ${bytes.length} bytes, expected ${n} × ${s.dim} floats`);
+    if (!s.classes.every((c) => Number.isInteger(c) && c >= 0 && c < K))
+      throw new FileFormatError(file, `knn classes must be integers in 0 … ${K - 1}`);
+    const data = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+    return knnModel(data, s.dim as number, Int32Array.from(s.classes), s.k as number, K);
+  },
+});

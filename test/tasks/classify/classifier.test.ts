@@ -65,6 +65,24 @@ print(json.dumps(m.predict_proba(x).ravel().tolist()))`;
     expect(worst).toBeLessThan(1e-3);
   });
 
+  it('knn votes by the nearest training rows in a VectorIndex and reloads from its state', async () => {
+    const rng = new Random(6);
+    const n = 90;
+    const dim = 6;
+    const y = Int32Array.from({ length: n }, (_, i) => i % 3);
+    const dense = Float32Array.from({ length: n * dim }, (_, i) => (Math.floor(i / dim) % 3 === i % dim ? 2 : 0) + 0.4 * rng.gaussian());
+    const knn = classifierMethod('knn');
+    const model = await knn.fit({ features: combineFeatures(n, undefined, { dim, data: dense }) }, y, 3, { neighbors: 5 });
+    const query = combineFeatures(2, undefined, { dim, data: Float32Array.from([0, 2, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0]) });
+    const p = model.probabilities({ features: query });
+    expect(p[1]).toBe(1);
+    expect(p[3 + 2]).toBe(1);
+    const back = knn.load(JSON.parse(JSON.stringify(model.state())), 3, 'm.json');
+    expect(Array.from(back.probabilities({ features: query }))).toEqual(Array.from(p));
+    expect(() => knn.load({ k: 5, dim: 6, classes: [0], rows: '' }, 3, 'm.json')).toThrow(/m\.json: knn rows hold 0 bytes/);
+    await expect(Classifier.train(train, { method: 'knn' })).rejects.toThrow(/knn needs embedding features/);
+  });
+
   it('cross-validates with stratified folds', async () => {
     const folds = stratifiedFolds(train.labels, 4, 0);
     for (let f = 0; f < 4; f++) expect(train.labels.filter((l, i) => folds[i] === f && l === 'sport').length).toBe(20);
