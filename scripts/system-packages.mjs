@@ -48,4 +48,14 @@ export const SYSTEM_PACKAGES = [
     why: 'spoken-word clips for the audio encoder tests and the audio quality bench',
     check: { command: 'espeak-ng' },
   },
+  {
+    name: 'python3-sklearn',
+    why: 'cross-checks of the classification/clustering metrics and k-means against scikit-learn',
+    check: { python: 'sklearn' },
+  },
+  {
+    name: 'fasttext',
+    why: 'the fastText supervised CLI as the anchor of text classification',
+    check: { command: 'fasttext' },
+  },
 ];

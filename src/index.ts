@@ -108,3 +108,27 @@ export {
   writeVecs,
   type VectorFormatName,
 } from './io/index.js';
+
+// Applications: classification, clustering, topics (more in embedkit/tasks), and their metrics.
+export {
+  Classifier,
+  crossValidate,
+  findTopics,
+  KMeans,
+  MiniBatchKMeans,
+  registerClassifierMethod,
+  type ClassifierOptions,
+  type KMeansOptions,
+  type KMeansResult,
+  type LabelledInputs,
+  type TopicOptions,
+  type TopicResult,
+} from './tasks/index.js';
+export {
+  adjustedRandIndex,
+  classificationReport,
+  formatClassificationReport,
+  normalizedMutualInfo,
+  silhouetteScore,
+  type ClassificationReport,
+} from './evaluate/index.js';

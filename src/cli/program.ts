@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import { registerAnalogy } from './commands/analogy.js';
 import { registerAudio } from './commands/audio.js';
+import { registerClassify } from './commands/classify.js';
+import { registerCluster } from './commands/cluster.js';
 import { registerConvert } from './commands/convert.js';
 import { registerDemo } from './commands/demo.js';
 import { registerEmbed } from './commands/embed.js';
@@ -8,6 +10,7 @@ import { registerEncoders } from './commands/encoders.js';
 import { registerEval } from './commands/eval.js';
 import { registerIndex } from './commands/index-command.js';
 import { registerSimilar } from './commands/similar.js';
+import { registerTopics } from './commands/topics.js';
 import { registerTrain } from './commands/train.js';
 import type { GlobalOptions } from './run.js';
 import { VERSION } from '../version.js';
@@ -36,6 +39,9 @@ export function buildProgram(): Command {
   registerAudio(program, globals);
   registerEncoders(program, globals);
   registerDemo(program, globals);
+  registerClassify(program, globals);
+  registerCluster(program, globals);
+  registerTopics(program, globals);
   // Subcommands inherit exitOverride so usage errors come back as CommanderError (exit 2).
   const override = (c: Command) => {
     c.exitOverride();

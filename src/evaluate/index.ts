@@ -16,3 +16,6 @@ export { parseAnalogies, type AnalogyQuestion, type AnalogySectionQuestions, typ
 export { evaluateWordPairs, WORD_PAIR_DEFAULTS, type WordPairOptions, type WordPairResult } from './word-pairs.js';
 export { parseWordPairs, type ParsedWordPairs, type WordPair } from './word-pairs-file.js';
 export type { EvaluationSource } from './source.js';
+export { classificationReport, type ClassificationReport, type ClassScores } from './classification-metrics.js';
+export { adjustedRandIndex, normalizedMutualInfo, silhouetteScore } from './clustering-metrics.js';
+export { formatClassificationReport, formatTable } from './report-table.js';

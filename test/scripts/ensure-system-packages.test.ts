@@ -89,6 +89,8 @@ describe('ensure-system-packages (pretest)', () => {
       'sox',
       'libsox-fmt-all',
       'espeak-ng',
+      'python3-sklearn',
+      'fasttext',
     ]);
   });
 });

@@ -1,0 +1,57 @@
+import { classificationReport, type ClassificationReport } from '../../evaluate/classification-metrics.js';
+import { mulberry32 } from '../../math/random.js';
+import { checkLabelled, Classifier, type ClassifierOptions, type LabelledInputs } from './classifier.js';
+
+/** What {@link crossValidate} returns. */
+export interface CrossValidation {
+  folds: ClassificationReport[];
+  meanAccuracy: number;
+  meanMacroF1: number;
+}
+
+/**
+ * Stratified k-fold cross-validation (seeded shuffle within each class, items dealt round-robin to
+ * the folds, as scikit-learn's StratifiedKFold): trains on k − 1 folds, scores the held-out one.
+ */
+export async function crossValidate(data: LabelledInputs, options: ClassifierOptions & { folds?: number } = {}): Promise<CrossValidation> {
+  checkLabelled(data);
+  const k = options.folds ?? 5;
+  const fold = Array.from(stratifiedFolds(data.labels, k, options.seed ?? 0));
+  const folds: ClassificationReport[] = [];
+  const labels = [...new Set(data.labels)].sort();
+  for (let f = 0; f < k; f++) {
+    const train = fold.flatMap((g, i) => (g !== f ? [i] : []));
+    const test = fold.flatMap((g, i) => (g === f ? [i] : []));
+    const pick = (rows: number[]): LabelledInputs => ({
+      inputs: rows.map((i) => data.inputs[i]),
+      labels: rows.map((i) => data.labels[i]),
+      modality: data.modality,
+    });
+    const model = await Classifier.train(pick(train), options);
+    const held = pick(test);
+    folds.push(classificationReport(held.labels, await model.predict(held.inputs, options.signal), labels));
+  }
+  return {
+    folds,
+    meanAccuracy: folds.reduce((s, r) => s + r.accuracy, 0) / k,
+    meanMacroF1: folds.reduce((s, r) => s + r.macroF1, 0) / k,
+  };
+}
+
+/** Fold number of each item, stratified by label. */
+export function stratifiedFolds(labels: readonly string[], k: number, seed: number): Int32Array {
+  const rnd = mulberry32(seed);
+  const byClass = new Map<string, number[]>();
+  labels.forEach((l, i) => byClass.set(l, [...(byClass.get(l) ?? []), i]));
+  const fold = new Int32Array(labels.length);
+  let next = 0;
+  for (const key of [...byClass.keys()].sort()) {
+    const items = byClass.get(key) as number[];
+    for (let i = items.length - 1; i > 0; i--) {
+      const j = Math.floor(rnd() * (i + 1));
+      [items[i], items[j]] = [items[j], items[i]];
+    }
+    for (const i of items) fold[i] = next++ % k;
+  }
+  return fold;
+}

@@ -1,0 +1,35 @@
+/**
+ * Applications on embeddings: classification (logistic regression / linear SVM on TF-IDF n-grams
+ * and encoder embeddings), clustering (k-means, mini-batch k-means, DBSCAN) and topics. Package entry
+ * `embedkit/tasks`.
+ * @module embedkit/tasks
+ */
+export {
+  assignToCentroids,
+  chooseK,
+  dbscan,
+  KMeans,
+  MiniBatchKMeans,
+  type ChooseKOptions,
+  type ChooseKResult,
+  type DbscanOptions,
+  type DbscanResult,
+  type KMeansOptions,
+  type KMeansResult,
+  type MiniBatchKMeansOptions,
+} from './cluster/index.js';
+export { Classifier, type ClassifierOptions, type LabelledInputs, type Prediction } from './classify/classifier.js';
+export { crossValidate, stratifiedFolds, type CrossValidation } from './classify/cross-validate.js';
+export { parseFastTextLines, readLabelled, readLabelledFolder } from './classify/dataset.js';
+export {
+  classifierMethod,
+  classifierMethodNames,
+  registerClassifierMethod,
+  type ClassifierMethod,
+  type MethodData,
+  type MethodModel,
+  type MethodOptions,
+} from './classify/methods.js';
+export type { FeatureRows } from './classify/features.js';
+export { TfidfNgrams, type TfidfNgramOptions } from './classify/tfidf-ngrams.js';
+export { classTfidfKeywords, findTopics, type Topic, type TopicKeyword, type TopicOptions, type TopicResult } from './topics/index.js';
