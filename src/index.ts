@@ -9,8 +9,11 @@
 export { AbortError, EmbedkitError, FileFormatError, UsageError } from './errors.js';
 export { VERSION } from './version.js';
 
-// Word vectors and word2vec.
+// Word vectors, word2vec and GloVe.
 export {
+  GloVe,
+  trainGloVe,
+  type GloVeOptions,
   KeyedVectors,
   KeyError,
   loadVectors,

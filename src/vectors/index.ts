@@ -27,3 +27,5 @@ export {
   type TrainingProgress,
   type Word2VecOptions,
 } from './word2vec/options.js';
+export { GloVe, trainGloVe, type CooccurrenceSummary, type GloVeTrainResult } from './glove/trainer.js';
+export { GLOVE_DEFAULTS, type GloVeOptions, type GloVeProgress, type ResolvedGloVeOptions } from './glove/options.js';

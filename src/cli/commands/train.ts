@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
+import { GLOVE_FLAGS, gloveOptions, runGloVe } from './train-glove.js';
 import { saveVectors } from '../../vectors/save.js';
 import type { VectorFormatName } from '../../io/word-vectors/vector-format.js';
 import { FORMAT_NAMES } from '../../io/word-vectors/formats.js';
@@ -23,25 +24,42 @@ interface TrainCommandOptions {
   quiet: boolean;
 }
 
-/** `embedkit train`: word2vec on text files. */
+/** Models of `--model`: word2vec's and GloVe. */
+const TRAIN_MODELS = ['skipgram', 'cbow', 'glove'] as const;
+
+/** `embedkit train`: word2vec or GloVe on text files. */
 export function registerTrain(program: Command, globals: () => GlobalOptions): void {
   const command = program
     .command('train')
-    .description('train word2vec vectors (skip-gram or CBOW) on text files (plain or .gz, one sentence per line)')
+    .description('train word vectors (word2vec skip-gram or CBOW, or GloVe) on text files (plain or .gz, one sentence per line)')
     .requiredOption('-i, --input <files...>', 'corpus files or glob patterns')
     .requiredOption('-o, --output <file>', 'where to write the vectors')
     .addOption(new Option('-f, --format <format>', 'output format (default: from the extension, else ekv)').argParser(oneOf(FORMAT_NAMES)));
-  addLibraryFlags(command, TRAINING_FLAGS);
+  command.addOption(
+    new Option('-m, --model <model>', 'skipgram (sg), cbow or glove')
+      .argParser(oneOf([...TRAIN_MODELS], { sg: 'skipgram' }))
+      .default('skipgram'),
+  );
+  addLibraryFlags(
+    command,
+    TRAINING_FLAGS.filter((f) => f.key !== 'model'),
+  );
+  addLibraryFlags(command, GLOVE_FLAGS);
   addLibraryFlags(command, TOKENIZER_FLAGS);
   addLibraryFlags(command, SENTENCE_FLAGS);
   command
     .option('--json', 'print the result as JSON', false)
     .option('-q, --quiet', 'no progress bar', false)
-    .action(async (o: TrainCommandOptions & Record<string, unknown>) => {
+    .action(async (o: TrainCommandOptions & Record<string, unknown>, self: Command) => {
       const g = globals();
       const bar = new ProgressBar(!o.quiet);
       const signal = abortOnSigint();
       const tokenizer = new Tokenizer(libraryOptions(o, TOKENIZER_FLAGS));
+      if (o.model === 'glove') {
+        const options = gloveOptions(o, self);
+        const corpus = await FileCorpus.open(o.input);
+        return runGloVe({ corpus, tokenizer, output: o.output, format: o.format, json: o.json || g.json, bar }, { ...options, signal });
+      }
       const corpus = await FileCorpus.open(o.input);
       const t0 = performance.now();
       const w2v = new Word2Vec({
