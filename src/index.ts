@@ -112,26 +112,16 @@ export {
   type VectorFormatName,
 } from './io/index.js';
 
-// Applications: classification, clustering, topics (more in embedkit/tasks), and their metrics.
+// Applications: classification, clustering, topics (more in embedkit/tasks; their metrics in embedkit/evaluate).
 export {
   Classifier,
   crossValidate,
   findTopics,
   KMeans,
   MiniBatchKMeans,
-  registerClassifierMethod,
   type ClassifierOptions,
   type KMeansOptions,
   type KMeansResult,
-  type LabelledInputs,
   type TopicOptions,
   type TopicResult,
 } from './tasks/index.js';
-export {
-  adjustedRandIndex,
-  classificationReport,
-  formatClassificationReport,
-  normalizedMutualInfo,
-  silhouetteScore,
-  type ClassificationReport,
-} from './evaluate/index.js';
