@@ -27,3 +27,5 @@ export {
   type TrainingProgress,
   type Word2VecOptions,
 } from './word2vec/options.js';
+export { FastTextModel } from './fasttext/fasttext-model.js';
+export { fastTextHash, hashWord, subwordBuckets, subwordStrings, type SubwordSettings } from './fasttext/subwords.js';

@@ -1,14 +1,15 @@
-import { AbortError, EmbedkitError, UsageError } from '../../errors.js';
-import { ensureMemory, kernelModule, instantiateKernel, sharedMemory } from '../../kernels/wasm.js';
+import { UsageError } from '../../errors.js';
+import { ensureMemory, kernelModule, instantiateKernel } from '../../kernels/wasm.js';
 import { seedState } from '../../math/random.js';
-import { EncodedCorpusWriter, releaseEncodedCorpus, type EncodedCorpus } from '../../text/encoded-corpus.js';
-import { scanInWorker } from '../../text/scan-in-worker.js';
-import { asFileCorpus, toSentenceSource, type SentenceSource, type TrainingInput } from '../../text/sentence-source.js';
-import { Tokenizer } from '../../text/tokenizer.js';
+import { releaseEncodedCorpus, type EncodedCorpus } from '../../text/encoded-corpus.js';
+import type { TrainingInput } from '../../text/sentence-source.js';
 import type { TextTokenizer } from '../../text/text-tokenizer.js';
-import { VocabScanner, type ScanResult, type VocabularyOptions } from '../../text/vocab-scanner.js';
+import type { ScanResult } from '../../text/vocab-scanner.js';
 import type { Vocabulary } from '../../text/vocabulary.js';
 import { KeyedVectors } from '../keyed-vectors.js';
+import { scanTrainingCorpus, type VocabSummary } from '../training-corpus.js';
+
+export type { VocabSummary } from '../training-corpus.js';
 import { buildHuffman } from './huffman.js';
 import { INIT_RNG_STREAM, INPUT_BYTES_MIN, planLayout, RESERVED_BYTES, W, type TrainingLayout } from './layout.js';
 import { resolveOptions, type ResolvedWord2VecOptions, type Word2VecOptions } from './options.js';
@@ -29,20 +30,6 @@ export interface TrainResult {
   vocabSize: number;
   /** Mean loss per example, when `computeLoss` was on. */
   loss?: number;
-}
-
-/** Figures of the vocabulary scan. */
-export interface VocabSummary {
-  vocabSize: number;
-  rawTokens: number;
-  sentences: number;
-  distinctWords: number;
-  effectiveMinCount: number;
-  prunes: number;
-  seconds: number;
-  /** Bytes of the encoded corpus kept for training, and where. */
-  encodedBytes: number;
-  encodedIn: 'memory' | 'file';
 }
 
 interface KernelExports extends WebAssembly.Exports {
@@ -92,99 +79,12 @@ export class Word2Vec {
    * thread (with the default Tokenizer or a given `Tokenizer`); other inputs on this thread.
    */
   async buildVocab(input: TrainingInput, tokenizer?: TextTokenizer): Promise<VocabSummary> {
-    const o = this.options;
     if (this.scan) throw new UsageError('buildVocab() was already called on this model');
-    const t0 = performance.now();
-    const memory = sharedMemory(RESERVED_BYTES);
-    const files = await asFileCorpus(input);
-    const { scan, corpus } =
-      files && (tokenizer === undefined || tokenizer instanceof Tokenizer)
-        ? await scanInWorker(files, tokenizer ?? new Tokenizer(), vocabularyOptions(o), {
-            memory,
-            offset: RESERVED_BYTES,
-            ...this.corpusWriterOptions(),
-            signal: o.signal,
-            progressInterval: o.progressInterval,
-            onProgress: (tokens, fraction) => this.reportScan(tokens, fraction, (performance.now() - t0) / 1000),
-          })
-        : await this.scanHere(await toSentenceSource(input, tokenizer, o.maxSentenceLength), memory, t0);
-    if (scan.vocabulary.size === 0) {
-      releaseEncodedCorpus(corpus);
-      throw new EmbedkitError(
-        `the corpus has no word with count >= ${scan.effectiveMinCount} (${scan.rawTokens} tokens in ${scan.sentences} sentences); lower minCount or give more text`,
-      );
-    }
+    const { memory, scan, corpus, summary } = await scanTrainingCorpus(input, tokenizer, this.options, RESERVED_BYTES);
     this.corpus = corpus;
     this.memory = memory;
     this.scan = scan;
-    const seconds = (performance.now() - t0) / 1000;
-    this.reportScan(scan.rawTokens, 1, seconds);
-    return {
-      vocabSize: scan.vocabulary.size,
-      rawTokens: scan.rawTokens,
-      sentences: scan.sentences,
-      distinctWords: scan.distinctWords,
-      effectiveMinCount: scan.effectiveMinCount,
-      prunes: scan.prunes,
-      seconds,
-      encodedBytes: corpus.length,
-      encodedIn: corpus.kind,
-    };
-  }
-
-  private corpusWriterOptions(): { memoryBudget: number; spillDir?: string; fallbackToMemory: boolean; jobTokens: number } {
-    const o = this.options;
-    return o.corpusStorage === 'file'
-      ? { memoryBudget: 0, spillDir: o.tempDir, fallbackToMemory: true, jobTokens: o.jobWords }
-      : { memoryBudget: o.corpusMemoryBudget, spillDir: o.tempDir, fallbackToMemory: false, jobTokens: o.jobWords };
-  }
-
-  /** The scan on this thread, for in-memory sources and custom tokenizers. */
-  private async scanHere(
-    source: SentenceSource,
-    memory: WebAssembly.Memory,
-    t0: number,
-  ): Promise<{ scan: ScanResult; corpus: EncodedCorpus }> {
-    const o = this.options;
-    const writer = new EncodedCorpusWriter({ memory, offset: RESERVED_BYTES, ...this.corpusWriterOptions() });
-    const scanner = new VocabScanner(vocabularyOptions(o), writer);
-    let lastReport = t0;
-    try {
-      for await (const batch of source.sentenceBatches(o.signal)) {
-        for (const tokens of batch) scanner.addSentence(tokens);
-        if (o.signal?.aborted) throw new AbortError('vocabulary scan aborted');
-        const now = performance.now();
-        if (now - lastReport >= o.progressInterval) {
-          lastReport = now;
-          // A synchronous source would otherwise hold the event loop for the whole scan.
-          await new Promise((r) => setImmediate(r));
-          this.reportScan(scanner.tokenCount, source.progress?.() ?? NaN, (now - t0) / 1000);
-        }
-      }
-    } catch (e) {
-      writer.abort();
-      throw e;
-    }
-    const scan = scanner.finish();
-    return { scan, corpus: writer.finish() };
-  }
-
-  private reportScan(tokens: number, fraction: number, seconds: number): void {
-    const o = this.options;
-    if (!o.onProgress) return;
-    const f = Number.isFinite(fraction) ? fraction : 0;
-    o.onProgress({
-      phase: 'vocab',
-      fraction: f,
-      epoch: 0,
-      epochs: o.epochs,
-      wordsDone: tokens,
-      wordsTotal: NaN,
-      wordsPerSecond: seconds > 0 ? tokens / seconds : 0,
-      alpha: o.alpha,
-      etaSeconds: f > 0 ? (seconds * (1 - f)) / f : NaN,
-      seconds,
-    });
+    return summary;
   }
 
   /** Trains `epochs` passes over the corpus given to buildVocab. */
@@ -289,8 +189,4 @@ export async function trainWord2Vec(
   } finally {
     model.dispose();
   }
-}
-
-function vocabularyOptions(o: ResolvedWord2VecOptions): VocabularyOptions {
-  return { minCount: o.minCount, maxVocabSize: o.maxVocabSize, maxFinalVocab: o.maxFinalVocab, maxSentenceLength: o.maxSentenceLength };
 }
