@@ -29,3 +29,5 @@ export {
 } from './word2vec/options.js';
 export { FastTextModel } from './fasttext/fasttext-model.js';
 export { fastTextHash, hashWord, subwordBuckets, subwordStrings, type SubwordSettings } from './fasttext/subwords.js';
+export { FastText, trainFastText } from './fasttext/trainer.js';
+export { FASTTEXT_DEFAULTS, type FastTextOptions, type ResolvedFastTextOptions } from './fasttext/options.js';
