@@ -7,6 +7,7 @@ import { registerEncoders } from './commands/encoders.js';
 import { registerEval } from './commands/eval.js';
 import { registerIndex } from './commands/index-command.js';
 import { registerSimilar } from './commands/similar.js';
+import { registerSupervised } from './commands/supervised.js';
 import { registerTrain } from './commands/train.js';
 import { registerVector } from './commands/vector.js';
 import type { GlobalOptions } from './run.js';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerTrain(program, globals);
   registerSimilar(program, globals);
   registerVector(program, globals);
+  registerSupervised(program, globals);
   registerAnalogy(program, globals);
   registerEval(program, globals);
   registerConvert(program, globals);

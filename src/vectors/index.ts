@@ -31,3 +31,6 @@ export { FastTextModel } from './fasttext/fasttext-model.js';
 export { fastTextHash, hashWord, subwordBuckets, subwordStrings, type SubwordSettings } from './fasttext/subwords.js';
 export { FastText, trainFastText } from './fasttext/trainer.js';
 export { FASTTEXT_DEFAULTS, type FastTextOptions, type ResolvedFastTextOptions } from './fasttext/options.js';
+export { FastTextClassifier, type PredictOptions, type Prediction, type TestResult } from './fasttext/supervised/classifier.js';
+export { trainSupervised, type SupervisedTrainResult } from './fasttext/supervised/train.js';
+export { SUPERVISED_DEFAULTS, type SupervisedOptions } from './fasttext/supervised/options.js';

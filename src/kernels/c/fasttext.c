@@ -13,7 +13,7 @@
 #include <wasm_simd128.h>
 #include "simd.h"
 
-#define SIGMOID_TABLE_SIZE 1024
+#define SIGMOID_TABLE_SIZE 512
 #define MAX_SIGMOID 8
 #define LOG_TABLE_SIZE 512
 

@@ -43,7 +43,7 @@ export const FW = {
 const WORKER_BYTES = 64;
 const STACK_BYTES = 1 << 16;
 
-export const SIGMOID_TABLE_SIZE = 1024;
+export const SIGMOID_TABLE_SIZE = 512;
 export const MAX_SIGMOID = 8;
 export const LOG_TABLE_SIZE = 512;
 
