@@ -5,6 +5,7 @@
 //
 //   npm run bench:fasttext                                  # skip-gram and CBOW, whole shared corpus
 //   npm run bench:fasttext -- --models sg --lines 200000    # a slice: the first 200k lines
+//   npm run bench:fasttext -- --supervised --lines 200000   # the classifier vs fasttext supervised
 //
 // Settings (both): dim 100, window 5, neg 5, minCount 5, t 1e-3, minn 3, maxn 6, bucket 2M,
 // 5 epochs, lr 0.05 decayed linearly to 0, 2 threads. seconds = wall time of the whole process
@@ -13,7 +14,7 @@
 // evaluator (gensim's evaluate_word_analogies, restrict_vocab 30000; WordSim-353 Spearman;
 // ../shared/anchors/word2vec/tools/eval_vectors.py) on the .vec of each model.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { createReadStream, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -82,6 +83,83 @@ function timed(cmd, argv, prefix) {
 function evaluate(vec) {
   const out = execFileSync(PY, [join(shared, 'anchors/word2vec/tools/eval_vectors.py'), vec, evalDir], { encoding: 'utf8' });
   return JSON.parse(out.trim().split('\n').pop());
+}
+
+if (args.includes('--supervised')) {
+  await supervisedBench();
+  process.exit(0);
+}
+
+/**
+ * Supervised: a labelled set built here from the corpus's words — 20 topics, each with its own
+ * 300 words (drawn from the corpus vocabulary), lines of 12 words mixing topic words (40 %) and
+ * other corpus words, 100k training and 10k test lines — trained by both tools with fastText's
+ * defaults plus wordNgrams 2, 5 epochs; P@1 by each tool's own test on the test lines.
+ */
+async function supervisedBench() {
+  const words = [...new Set(readFileSync(corpus, 'utf8').slice(0, 20_000_000).split(/\s+/))].filter((w) => w.length > 2);
+  let seed = 7;
+  const rnd = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 4294967296;
+  const pick = (a) => a[Math.floor(rnd() * a.length)];
+  const topics = Array.from({ length: 20 }, () => Array.from({ length: 300 }, () => pick(words)));
+  const make = (n) =>
+    Array.from({ length: n }, () => {
+      const t = Math.floor(rnd() * 20);
+      const ws = Array.from({ length: 12 }, () => (rnd() < 0.4 ? pick(topics[t]) : pick(words)));
+      return `__label__t${t} ${ws.join(' ')}`;
+    }).join('\n') + '\n';
+  const trainFile = join(work, 'sup-train.txt');
+  const testFile = join(work, 'sup-test.txt');
+  writeFileSync(trainFile, make(100_000));
+  writeFileSync(testFile, make(10_000));
+  const rows = [];
+  for (const tool of ['fasttext', 'embedkit']) {
+    const prefix = join(work, `${tool}-sup`);
+    const argv =
+      tool === 'fasttext'
+        ? [
+            'fasttext',
+            'supervised',
+            '-input',
+            trainFile,
+            '-output',
+            prefix,
+            '-wordNgrams',
+            '2',
+            '-epoch',
+            '5',
+            '-thread',
+            String(threads),
+            '-verbose',
+            '0',
+          ]
+        : [
+            'node',
+            cli,
+            'supervised',
+            'train',
+            '--input',
+            trainFile,
+            '--output',
+            `${prefix}.bin`,
+            '--wordNgrams',
+            '2',
+            '--epoch',
+            '5',
+            '--json',
+          ];
+    console.error(`== ${tool} supervised: ${argv.join(' ')}`);
+    const r = timed('nice', ['-n', '19', ...argv], prefix);
+    const out = execFileSync('fasttext', ['test', `${prefix}.bin`, testFile, '1'], { encoding: 'utf8' });
+    rows.push({ tool, seconds: r.wall, rssMb: r.rssMb, p1: Number(/P@1\s+(\S+)/.exec(out)[1]) });
+    console.error(JSON.stringify(rows.at(-1)));
+  }
+  console.log('| tool | seconds | peak RSS MB | P@1 |');
+  console.log('|---|---|---|---|');
+  for (const r of rows) console.log(`| ${r.tool} | ${r.seconds.toFixed(1)} | ${r.rssMb.toFixed(0)} | ${r.p1.toFixed(3)} |`);
+  console.log(
+    `speed ×${(rows[0].seconds / rows[1].seconds).toFixed(2)} (target ≥ 1.5), P@1 ${(rows[1].p1 - rows[0].p1).toFixed(3)} (target ≥ 0)`,
+  );
 }
 
 const common = { dim: 100, ws: 5, neg: 5, minCount: 5, t: '1e-3', minn: 3, maxn: 6, bucket: 2000000, lr: 0.05 };
