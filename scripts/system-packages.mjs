@@ -4,11 +4,6 @@
 //   check.command: an executable found on PATH; check.python: a module Debian's /usr/bin/python3 imports.
 export const SYSTEM_PACKAGES = [
   {
-    name: 'fasttext',
-    why: 'cross-checks of fastText .bin/.ftz reading, writing, training and the supervised classifier against the fastText 0.9.2 CLI',
-    check: { command: 'fasttext' },
-  },
-  {
     name: 'python3-gensim',
     why: 'cross-checks against gensim (vector files, queries, evaluations)',
     check: { python: 'gensim' },
@@ -32,5 +27,10 @@ export const SYSTEM_PACKAGES = [
     name: 'wabt',
     why: 'the relaxed-SIMD kernel and its probe (wasm2wat, wat2wasm)',
     check: { command: 'wat2wasm' },
+  },
+  {
+    name: 'fasttext',
+    why: 'cross-checks of fastText .bin/.ftz reading, writing, training and the supervised classifier against the fastText 0.9.2 CLI',
+    check: { command: 'fasttext' },
   },
 ];

@@ -79,6 +79,13 @@ describe('ensure-system-packages (pretest)', () => {
   it('the packages of scripts/system-packages.mjs are all installed (npm test ran the step first)', () => {
     const missing = (SYSTEM_PACKAGES as Pkg[]).filter((p) => !isPresent(p.check)).map((p) => p.name);
     expect(missing).toEqual([]);
-    expect((SYSTEM_PACKAGES as Pkg[]).map((p) => p.name)).toEqual(['python3-gensim', 'python3-numpy', 'clang-14', 'lld-14', 'wabt']);
+    expect((SYSTEM_PACKAGES as Pkg[]).map((p) => p.name)).toEqual([
+      'python3-gensim',
+      'python3-numpy',
+      'clang-14',
+      'lld-14',
+      'wabt',
+      'fasttext',
+    ]);
   });
 });
