@@ -43,6 +43,13 @@ function attributeOf(flag: { flags: string }): string {
   return new Option(flag.flags).attributeName();
 }
 
+/** The flags of `table` that were given on the command line (not defaults), as written (e.g. `--minn`). */
+export function givenFlags<O>(command: Command, table: readonly LibraryFlag<O>[]): string[] {
+  return table
+    .filter((f) => command.getOptionValueSource(attributeOf(f)) === 'cli')
+    .map((f) => f.flags.split(/[ ,]+/).find((p) => p.startsWith('--'))!);
+}
+
 /** Adds the flags of `table` to `command`, with the library's defaults. */
 export function addLibraryFlags<O>(command: Command, table: readonly LibraryFlag<O>[]): Command {
   for (const flag of table) {

@@ -11,7 +11,9 @@ import { registerEval } from './commands/eval.js';
 import { registerIndex } from './commands/index-command.js';
 import { registerSimilar } from './commands/similar.js';
 import { registerTopics } from './commands/topics.js';
+import { registerSupervised } from './commands/supervised.js';
 import { registerTrain } from './commands/train.js';
+import { registerVector } from './commands/vector.js';
 import type { GlobalOptions } from './run.js';
 import { VERSION } from '../version.js';
 
@@ -31,6 +33,8 @@ export function buildProgram(): Command {
   const globals = (): GlobalOptions => program.opts<GlobalOptions>();
   registerTrain(program, globals);
   registerSimilar(program, globals);
+  registerVector(program, globals);
+  registerSupervised(program, globals);
   registerAnalogy(program, globals);
   registerEval(program, globals);
   registerConvert(program, globals);

@@ -25,3 +25,18 @@ export type { TypedMatrix, VecsArrayTypes, VecsKind } from './matrix/vecs-layout
 export { readBvecs, readFvecs, readIvecs, readVecs, readVecsSync } from './matrix/vecs-read.js';
 export { streamVecs, type VecsBatch, type VecsStreamOptions } from './matrix/vecs-stream.js';
 export { writeBvecs, writeFvecs, writeIvecs, writeVecs, writeVecsSync, type MatrixInput } from './matrix/vecs-write.js';
+export {
+  FASTTEXT_MAGIC,
+  FASTTEXT_VERSION,
+  type DenseMatrix,
+  type FastTextArgs,
+  type FastTextDictionary,
+  type FastTextLoss,
+  type FastTextMatrix,
+  type FastTextModelData,
+  type FastTextModelName,
+  type ProductQuantizer,
+  type QuantMatrix,
+} from './fasttext/model-data.js';
+export { isFastTextModel, readFastTextModel, readFastTextModelSync } from './fasttext/read.js';
+export { writeFastTextModel, writeFastTextModelSync } from './fasttext/write.js';

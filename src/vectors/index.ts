@@ -29,3 +29,10 @@ export {
 } from './word2vec/options.js';
 export { GloVe, trainGloVe, type CooccurrenceSummary, type GloVeTrainResult } from './glove/trainer.js';
 export { GLOVE_DEFAULTS, type GloVeOptions, type GloVeProgress, type ResolvedGloVeOptions } from './glove/options.js';
+export { FastTextModel } from './fasttext/fasttext-model.js';
+export { fastTextHash, hashWord, subwordBuckets, subwordStrings, type SubwordSettings } from './fasttext/subwords.js';
+export { FastText, trainFastText } from './fasttext/trainer.js';
+export { FASTTEXT_DEFAULTS, type FastTextOptions, type ResolvedFastTextOptions } from './fasttext/options.js';
+export { FastTextClassifier, type PredictOptions, type Prediction, type TestResult } from './fasttext/supervised/classifier.js';
+export { trainSupervised, type SupervisedTrainResult } from './fasttext/supervised/train.js';
+export { SUPERVISED_DEFAULTS, type SupervisedOptions } from './fasttext/supervised/options.js';

@@ -5,19 +5,25 @@ import { InvalidArgumentError } from 'commander';
 import { isStopWordListName, type StopWordListName } from '../../text/stopwords/index.js';
 import type { StopWordsOption } from '../../text/stop-word-option.js';
 import { DEFAULT_TOKENIZER_OPTIONS, type TokenizerOptions } from '../../text/tokenizer-options.js';
+import { FASTTEXT_DEFAULTS as FT, type FastTextOptions } from '../../vectors/fasttext/options.js';
 import { DEFAULT_ALPHA, WORD2VEC_DEFAULTS as W2V, type Word2VecOptions } from '../../vectors/word2vec/options.js';
 import { allValues, type LibraryFlag } from '../library-options.js';
 import { float, int, oneOf } from '../parse.js';
 
-type Model = NonNullable<Word2VecOptions['model']>;
+/** The trainers of `embedkit train --model`: word2vec's, fastText's subword models, and GloVe. */
+export type TrainModel = NonNullable<Word2VecOptions['model']> | 'fasttext-skipgram' | 'fasttext-cbow' | 'glove';
+/** The word2vec options, with `model` widened to every trainer of the command. */
+export type TrainCommandLibraryOptions = Omit<Word2VecOptions, 'model'> & { model?: TrainModel };
 
 /** Training flags, in --help order. */
-export const TRAINING_FLAGS: readonly LibraryFlag<Word2VecOptions>[] = [
+export const TRAINING_FLAGS: readonly LibraryFlag<TrainCommandLibraryOptions>[] = [
   {
     key: 'model',
     flags: '-m, --model <model>',
-    description: 'skipgram (sg) or cbow',
-    parse: oneOf(allValues<Model>({ skipgram: true, cbow: true }), { sg: 'skipgram' }),
+    description: 'skipgram (sg), cbow, fastText subword models fasttext-skipgram, fasttext-cbow, or glove',
+    parse: oneOf(allValues<TrainModel>({ skipgram: true, cbow: true, 'fasttext-skipgram': true, 'fasttext-cbow': true, glove: true }), {
+      sg: 'skipgram',
+    }),
     default: W2V.model,
   },
   { key: 'dim', flags: '--dim <n>', description: 'vector dimension', parse: int(1, 10000), default: W2V.dim },
@@ -146,6 +152,16 @@ export const TOKENIZER_FLAGS: readonly LibraryFlag<TokenizerOptions>[] = [
     default: T.segmentation,
   },
 ];
+
+/** Subword flags of the fastText models (fastText's names). */
+export const SUBWORD_FLAGS: readonly LibraryFlag<FastTextOptions>[] = [
+  { key: 'minn', flags: '--minn <n>', description: 'fastText: shortest character n-gram', parse: int(0, 1000), default: FT.minn },
+  { key: 'maxn', flags: '--maxn <n>', description: 'fastText: longest character n-gram (0 = none)', parse: int(0, 1000), default: FT.maxn },
+  { key: 'bucket', flags: '--bucket <n>', description: 'fastText: hash buckets of the n-grams', parse: int(0), default: FT.bucket },
+];
+
+/** Options whose default differs for fastText (alpha 0.05, t 1e-4, noise exponent 0.5, decay to 0): taken only when given. */
+export const FASTTEXT_OWN_DEFAULTS = ['alpha', 'minAlpha', 'sample', 'nsExponent'] as const;
 
 /** Flags after the tokenizer's (kept in this --help position). */
 export const SENTENCE_FLAGS: readonly LibraryFlag<Word2VecOptions>[] = [

@@ -68,7 +68,7 @@ const attribute = (flags: string): string => {
 /** The GloVe options of a parsed `train` command line; UsageError for word2vec-only flags. */
 export function gloveOptions(o: Record<string, unknown>, command: Command): GloVeOptions {
   const out: GloVeOptions = { ...libraryOptions(o, GLOVE_FLAGS) };
-  for (const flag of [...TRAINING_FLAGS, ...SENTENCE_FLAGS]) {
+  for (const flag of [...TRAINING_FLAGS, ...SENTENCE_FLAGS] as readonly LibraryFlag<Word2VecOptions>[]) {
     const attr = attribute(flag.flags);
     const fromCli = command.getOptionValueSource(attr) === 'cli';
     if (flag.key === 'model') continue;

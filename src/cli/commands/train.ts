@@ -6,14 +6,16 @@ import type { VectorFormatName } from '../../io/word-vectors/vector-format.js';
 import { FORMAT_NAMES } from '../../io/word-vectors/formats.js';
 import { FileCorpus } from '../../text/file-corpus.js';
 import { Tokenizer } from '../../text/tokenizer.js';
+import { FastText } from '../../vectors/fasttext/trainer.js';
 import { Word2Vec } from '../../vectors/word2vec/trainer.js';
 import type { TrainingProgress } from '../../vectors/word2vec/options.js';
-import { addLibraryFlags, libraryOptions } from '../library-options.js';
+import { UsageError } from '../../errors.js';
+import { addLibraryFlags, givenFlags, libraryOptions } from '../library-options.js';
 import { printJson, printLines } from '../output.js';
 import { oneOf } from '../parse.js';
 import { compact, duration, ProgressBar } from '../progress-bar.js';
 import { abortOnSigint, type GlobalOptions } from '../run.js';
-import { SENTENCE_FLAGS, TOKENIZER_FLAGS, TRAINING_FLAGS } from './train-flags.js';
+import { FASTTEXT_OWN_DEFAULTS, SENTENCE_FLAGS, SUBWORD_FLAGS, TOKENIZER_FLAGS, TRAINING_FLAGS, type TrainModel } from './train-flags.js';
 
 /** What commander parses: the command's own flags; the library options are read through the flag tables. */
 interface TrainCommandOptions {
@@ -24,57 +26,60 @@ interface TrainCommandOptions {
   quiet: boolean;
 }
 
-/** Models of `--model`: word2vec's and GloVe. */
-const TRAIN_MODELS = ['skipgram', 'cbow', 'glove'] as const;
-
-/** `embedkit train`: word2vec or GloVe on text files. */
+/** `embedkit train`: word2vec, fastText subword vectors or GloVe on text files. */
 export function registerTrain(program: Command, globals: () => GlobalOptions): void {
   const command = program
     .command('train')
-    .description('train word vectors (word2vec skip-gram or CBOW, or GloVe) on text files (plain or .gz, one sentence per line)')
+    .description(
+      'train word2vec or fastText subword vectors (skip-gram or CBOW), or GloVe, on text files (plain or .gz, one sentence per line); fastText models written to .bin are fastText model files',
+    )
     .requiredOption('-i, --input <files...>', 'corpus files or glob patterns')
-    .requiredOption('-o, --output <file>', 'where to write the vectors')
+    .requiredOption('-o, --output <file>', 'where to write the vectors (fastText models: .bin = the whole model, else the word vectors)')
     .addOption(new Option('-f, --format <format>', 'output format (default: from the extension, else ekv)').argParser(oneOf(FORMAT_NAMES)));
-  command.addOption(
-    new Option('-m, --model <model>', 'skipgram (sg), cbow or glove')
-      .argParser(oneOf([...TRAIN_MODELS], { sg: 'skipgram' }))
-      .default('skipgram'),
-  );
-  addLibraryFlags(
-    command,
-    TRAINING_FLAGS.filter((f) => f.key !== 'model'),
-  );
+  addLibraryFlags(command, TRAINING_FLAGS);
+  addLibraryFlags(command, SUBWORD_FLAGS);
   addLibraryFlags(command, GLOVE_FLAGS);
   addLibraryFlags(command, TOKENIZER_FLAGS);
   addLibraryFlags(command, SENTENCE_FLAGS);
   command
     .option('--json', 'print the result as JSON', false)
     .option('-q, --quiet', 'no progress bar', false)
-    .action(async (o: TrainCommandOptions & Record<string, unknown>, self: Command) => {
+    .action(async (o: TrainCommandOptions & Record<string, unknown>, cmd: Command) => {
       const g = globals();
       const bar = new ProgressBar(!o.quiet);
       const signal = abortOnSigint();
       const tokenizer = new Tokenizer(libraryOptions(o, TOKENIZER_FLAGS));
-      if (o.model === 'glove') {
-        const options = gloveOptions(o, self);
-        const corpus = await FileCorpus.open(o.input);
+      const corpus = await FileCorpus.open(o.input);
+      const { model: chosen = 'skipgram', ...trainingOptions } = libraryOptions(o, TRAINING_FLAGS);
+      refuseOtherModelsFlags(cmd, chosen);
+      if (chosen === 'glove') {
+        const options = gloveOptions(o, cmd);
         return runGloVe({ corpus, tokenizer, output: o.output, format: o.format, json: o.json || g.json, bar }, { ...options, signal });
       }
-      const corpus = await FileCorpus.open(o.input);
       const t0 = performance.now();
-      const w2v = new Word2Vec({
-        ...libraryOptions(o, TRAINING_FLAGS),
+      const common = {
+        ...trainingOptions,
         ...libraryOptions(o, SENTENCE_FLAGS),
         signal,
         progressInterval: 200,
-        onProgress: (p) => showProgress(bar, p),
-      });
-      const { model, dim, epochs } = w2v.options;
+        onProgress: (p: TrainingProgress) => showProgress(bar, p),
+      };
+      const subword = chosen === 'fasttext-skipgram' || chosen === 'fasttext-cbow';
+      if (subword) for (const key of FASTTEXT_OWN_DEFAULTS) if (cmd.getOptionValueSource(key) === 'default') delete common[key];
+      const trainer = subword
+        ? new FastText({ ...common, ...libraryOptions(o, SUBWORD_FLAGS), model: chosen === 'fasttext-cbow' ? 'cbow' : 'skipgram' })
+        : new Word2Vec({ ...common, model: chosen });
+      const { dim, epochs } = trainer.options;
+      const model = chosen;
       try {
-        const vocab = await w2v.buildVocab(corpus, tokenizer);
-        const training = await w2v.train();
+        const vocab = await trainer.buildVocab(corpus, tokenizer);
+        const training = await trainer.train();
         bar.update('save', 1, o.output, true);
-        await saveVectors(w2v.wv, o.output, o.format ? { format: o.format } : {});
+        if (trainer instanceof FastText && !o.format && /\.bin$/i.test(o.output)) await trainer.model.save(o.output);
+        else {
+          const vectors = trainer instanceof FastText ? trainer.model.wv : trainer.wv;
+          await saveVectors(vectors, o.output, o.format ? { format: o.format } : {});
+        }
         bar.done();
         const seconds = (performance.now() - t0) / 1000;
         const result = {
@@ -106,9 +111,21 @@ export function registerTrain(program: Command, globals: () => GlobalOptions): v
         }
       } finally {
         bar.done();
-        w2v.dispose();
+        trainer.dispose();
       }
     });
+}
+
+/** fastText's and GloVe's own flags given for another model are a usage error, not silently ignored. */
+function refuseOtherModelsFlags(cmd: Command, model: TrainModel): void {
+  const owners = [
+    { name: 'fastText', given: givenFlags(cmd, SUBWORD_FLAGS), models: ['fasttext-skipgram', 'fasttext-cbow'] },
+    { name: 'GloVe', given: givenFlags(cmd, GLOVE_FLAGS), models: ['glove'] },
+  ];
+  for (const owner of owners) {
+    const given = owner.models.includes(model) ? [] : owner.given;
+    if (given.length > 0) throw new UsageError(`${given[0]} is a ${owner.name} option; --model ${model} does not use it`);
+  }
 }
 
 function showProgress(bar: ProgressBar, p: TrainingProgress): void {

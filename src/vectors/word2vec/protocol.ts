@@ -3,6 +3,8 @@ import type { AlphaDecay } from './alpha-schedule.js';
 /** What the trainer sends each worker thread (structured-cloned; memory and buffers are shared). */
 export interface WorkerTask {
   module: WebAssembly.Module;
+  /** The kernel export that trains one job: `(model, worker, data, nbytes, alpha) → 0 | error`. */
+  entry: string;
   memory: WebAssembly.Memory;
   /** Offsets of the Model struct, this worker's Worker struct, its input buffer, its stack top. */
   model: number;

@@ -3,18 +3,24 @@ import { AbortError, EmbedkitError } from '../../errors.js';
 import { workerUrl } from '../../kernels/worker-url.js';
 import type { EncodedCorpus, JobTable } from '../../text/encoded-corpus.js';
 import { linearAlpha, tokensBeforeInPart } from './alpha-schedule.js';
-import type { TrainingLayout } from './layout.js';
+import type { TrainingLayout, WorkerLayout } from './layout.js';
 import type { ResolvedWord2VecOptions } from './options.js';
 import { CTRL, type WorkerTask } from './protocol.js';
 
 /** What {@link runWorkers} needs: the prepared kernel memory and the run's settings. */
 export interface WorkerRun {
   module: WebAssembly.Module;
+  /** The kernel export that trains one job (default word2vec's `w2v_train_job`). */
+  entry?: string;
   memory: WebAssembly.Memory;
-  layout: TrainingLayout;
+  /** Where the Model struct and each worker's struct, input buffer and stack are. */
+  layout: Pick<TrainingLayout, 'model'> & { workers: Pick<WorkerLayout, 'ptr' | 'input' | 'stackTop'>[] };
   jobs: JobTable;
   corpus: EncodedCorpus;
-  options: ResolvedWord2VecOptions;
+  options: Pick<
+    ResolvedWord2VecOptions,
+    'epochs' | 'alpha' | 'minAlpha' | 'alphaDecay' | 'onProgress' | 'progressInterval' | 'signal' | 'computeLoss'
+  >;
   /** In-vocabulary tokens per epoch (for the learning-rate schedule and progress). */
   wordsPerEpoch: number;
   /** Current mean loss (read from the workers' structs), for progress reports. */
@@ -83,6 +89,7 @@ export function runWorkers(run: WorkerRun): Promise<{ words: number; effective: 
     for (const w of l.workers) {
       const task: WorkerTask = {
         module,
+        entry: run.entry ?? 'w2v_train_job',
         memory,
         model: l.model,
         worker: w.ptr,
@@ -124,7 +131,11 @@ export function runWorkers(run: WorkerRun): Promise<{ words: number; effective: 
 }
 
 /** The learning rate at `fraction` of training for progress reports (per-part: parts advance together). */
-function reportedAlpha(o: ResolvedWord2VecOptions, fraction: number, parts: number): number {
+function reportedAlpha(
+  o: Pick<ResolvedWord2VecOptions, 'alphaDecay' | 'alpha' | 'minAlpha' | 'epochs'>,
+  fraction: number,
+  parts: number,
+): number {
   if (o.alphaDecay === 'global') return linearAlpha(o.alpha, o.minAlpha, fraction, 1);
   const epoch = Math.min(o.epochs - 1, Math.floor(fraction * o.epochs));
   return linearAlpha(o.alpha, o.minAlpha, epoch + (fraction * o.epochs - epoch) / parts, o.epochs);

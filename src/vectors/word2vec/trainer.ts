@@ -1,5 +1,5 @@
 import { UsageError } from '../../errors.js';
-import { ensureMemory, kernelModule, instantiateKernel, sharedMemory } from '../../kernels/wasm.js';
+import { ensureMemory, kernelModule, instantiateKernel } from '../../kernels/wasm.js';
 import { seedState } from '../../math/random.js';
 import { releaseEncodedCorpus, type EncodedCorpus } from '../../text/encoded-corpus.js';
 import type { TrainingInput } from '../../text/sentence-source.js';
@@ -7,9 +7,9 @@ import type { TextTokenizer } from '../../text/text-tokenizer.js';
 import type { ScanResult } from '../../text/vocab-scanner.js';
 import type { Vocabulary } from '../../text/vocabulary.js';
 import { KeyedVectors } from '../keyed-vectors.js';
-import { scanCorpus, type VocabSummary } from '../scan-corpus.js';
+import { scanTrainingCorpus, type VocabSummary } from '../training-corpus.js';
 
-export type { VocabSummary } from '../scan-corpus.js';
+export type { VocabSummary } from '../training-corpus.js';
 import { buildHuffman } from './huffman.js';
 import { INIT_RNG_STREAM, INPUT_BYTES_MIN, planLayout, RESERVED_BYTES, W, type TrainingLayout } from './layout.js';
 import { resolveOptions, type ResolvedWord2VecOptions, type Word2VecOptions } from './options.js';
@@ -79,38 +79,12 @@ export class Word2Vec {
    * thread (with the default Tokenizer or a given `Tokenizer`); other inputs on this thread.
    */
   async buildVocab(input: TrainingInput, tokenizer?: TextTokenizer): Promise<VocabSummary> {
-    const o = this.options;
     if (this.scan) throw new UsageError('buildVocab() was already called on this model');
-    const memory = sharedMemory(RESERVED_BYTES);
-    const { scan, corpus, summary } = await scanCorpus(
-      input,
-      tokenizer,
-      { ...o, onProgress: (tokens, fraction, seconds) => this.reportScan(tokens, fraction, seconds) },
-      memory,
-      RESERVED_BYTES,
-    );
+    const { memory, scan, corpus, summary } = await scanTrainingCorpus(input, tokenizer, this.options, RESERVED_BYTES);
     this.corpus = corpus;
     this.memory = memory;
     this.scan = scan;
     return summary;
-  }
-
-  private reportScan(tokens: number, fraction: number, seconds: number): void {
-    const o = this.options;
-    if (!o.onProgress) return;
-    const f = Number.isFinite(fraction) ? fraction : 0;
-    o.onProgress({
-      phase: 'vocab',
-      fraction: f,
-      epoch: 0,
-      epochs: o.epochs,
-      wordsDone: tokens,
-      wordsTotal: NaN,
-      wordsPerSecond: seconds > 0 ? tokens / seconds : 0,
-      alpha: o.alpha,
-      etaSeconds: f > 0 ? (seconds * (1 - f)) / f : NaN,
-      seconds,
-    });
   }
 
   /** Trains `epochs` passes over the corpus given to buildVocab. */

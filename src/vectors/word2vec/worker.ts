@@ -9,12 +9,11 @@ import { CTRL, type WorkerTask } from './protocol.js';
 import { interleave } from './job-order.js';
 import { linearAlpha } from './alpha-schedule.js';
 
-interface Kernel extends WebAssembly.Exports {
-  w2v_train_job(model: number, worker: number, data: number, nbytes: number, alpha: number): number;
-}
+type TrainJob = (model: number, worker: number, data: number, nbytes: number, alpha: number) => number;
 
 function run(task: WorkerTask): void {
-  const k = instantiateKernel<Kernel>(task.module, task.memory, task.stackTop);
+  const k = instantiateKernel(task.module, task.memory, task.stackTop);
+  const trainJob = k[task.entry] as TrainJob;
   const ctrl = new Int32Array(task.control, 0, CTRL.int32Slots);
   const counters = new BigInt64Array(task.control, CTRL.bigOffset, CTRL.bigSlots);
   const offsets = new Float64Array(task.jobOffsets);
@@ -55,7 +54,7 @@ function run(task: WorkerTask): void {
         }
         ptr = task.input;
       }
-      const rc = k.w2v_train_job(task.model, task.worker, ptr, len, alpha);
+      const rc = trainJob(task.model, task.worker, ptr, len, alpha);
       if (rc !== 0) throw new Error(`encoded corpus job ${job} is malformed (kernel returned ${rc})`);
       const stats = new Int32Array(task.memory.buffer, task.worker, 16);
       const eff = stats[W.effective / 4];

@@ -1,0 +1,53 @@
+import { UsageError } from '../../errors.js';
+import { resolveOptions, type ResolvedWord2VecOptions, type Word2VecOptions } from '../word2vec/options.js';
+
+/** Options of {@link FastText} training: the word2vec options plus the subword settings. */
+export interface FastTextOptions extends Omit<Word2VecOptions, 'hs' | 'cbowMean' | 'sharedNegatives'> {
+  /** Shortest character n-gram (default 3). */
+  minn?: number;
+  /** Longest character n-gram (default 6; 0 = no subwords, plain word vectors). */
+  maxn?: number;
+  /** Hash buckets of the n-grams (default 2,000,000, fastText's). */
+  bucket?: number;
+}
+
+export type ResolvedFastTextOptions = ResolvedWord2VecOptions & { minn: number; maxn: number; bucket: number };
+
+/**
+ * fastText's defaults where they differ from word2vec's: learning rate 0.05 decayed linearly to 0,
+ * `t` 1e-4, noise distribution counts^0.5 (fastText's negative table), minn 3, maxn 6, 2M buckets.
+ */
+export const FASTTEXT_DEFAULTS = Object.freeze({
+  alpha: 0.05,
+  minAlpha: 0,
+  sample: 1e-4,
+  nsExponent: 0.5,
+  minn: 3,
+  maxn: 6,
+  bucket: 2_000_000,
+} as const);
+
+export function resolveFastTextOptions(o: FastTextOptions = {}): ResolvedFastTextOptions {
+  const d = FASTTEXT_DEFAULTS;
+  const base = resolveOptions({
+    ...o,
+    alpha: o.alpha ?? d.alpha,
+    minAlpha: o.minAlpha ?? d.minAlpha,
+    sample: o.sample ?? d.sample,
+    nsExponent: o.nsExponent ?? d.nsExponent,
+    hs: false,
+  });
+  if (base.negative < 1) throw new UsageError('fastText training needs negative >= 1');
+  const minn = o.minn ?? d.minn;
+  const maxn = o.maxn ?? d.maxn;
+  const bucket = o.bucket ?? (maxn > 0 ? d.bucket : 0);
+  for (const [name, v] of [
+    ['minn', minn],
+    ['maxn', maxn],
+    ['bucket', bucket],
+  ] as const)
+    if (!Number.isInteger(v) || v < 0) throw new UsageError(`${name} must be an integer >= 0, got ${v}`);
+  if (maxn > 0 && (minn < 1 || minn > maxn)) throw new UsageError(`need 1 <= minn <= maxn, got minn ${minn}, maxn ${maxn}`);
+  if (maxn > 0 && bucket < 1) throw new UsageError('bucket must be >= 1 when maxn > 0');
+  return { ...base, minn, maxn, bucket };
+}

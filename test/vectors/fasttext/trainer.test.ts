@@ -1,0 +1,76 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { UsageError } from '../../../src/errors.js';
+import { sentencesFrom } from '../../../src/text/sentence-source.js';
+import { Tokenizer } from '../../../src/text/tokenizer.js';
+import { FastTextModel } from '../../../src/vectors/fasttext/fasttext-model.js';
+import type { FastTextOptions } from '../../../src/vectors/fasttext/options.js';
+import { trainFastText } from '../../../src/vectors/fasttext/trainer.js';
+import { fasttext, parseWordVectors } from '../../helpers/fasttext-cli.js';
+import { classPurity, syntheticSentences } from '../../helpers/synthetic-corpus.js';
+import { makeTempDir } from '../../io/helpers.js';
+
+const corpus = syntheticSentences(6000);
+const base: FastTextOptions = { dim: 24, window: 3, minCount: 2, epochs: 3, bucket: 5000, sample: 0, seed: 3, workers: 1 };
+const tmp = makeTempDir();
+afterAll(() => tmp.cleanup());
+
+function cosine(a: Float32Array, b: Float32Array): number {
+  let d = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    d += a[i] * b[i];
+    na += a[i] * a[i];
+    nb += b[i] * b[i];
+  }
+  return d / Math.sqrt(na * nb);
+}
+
+describe('fastText subword training', () => {
+  for (const model of ['skipgram', 'cbow'] as const) {
+    it(`${model}: class neighbours, OOV vectors from n-grams, a .bin the CLI reads`, async () => {
+      const { model: ft, vocab, training } = await trainFastText(sentencesFrom(corpus), { ...base, model });
+      expect(vocab.vocabSize).toBe(new Set(corpus.flat()).size);
+      expect(training.words).toBe(corpus.flat().length * 3);
+      expect(ft.data.input.rows).toBe(vocab.vocabSize + 5000);
+      expect(classPurity((w) => ft.wordVector(w))).toBeGreaterThanOrEqual(0.85);
+      // An unseen word shares most n-grams with a seen one.
+      expect(ft.words).not.toContain('germanys');
+      expect(cosine(ft.wordVector('germanys'), ft.wordVector('germany'))).toBeGreaterThan(0.6);
+      const file = tmp.file(`${model}.bin`);
+      await ft.save(file);
+      const rows = parseWordVectors(fasttext(['print-word-vectors', file], 'cat\ngermanys\n'));
+      for (const r of rows) {
+        const ours = ft.wordVector(r.word);
+        r.vector.forEach((x, i) => expect(Math.abs(ours[i] - x)).toBeLessThanOrEqual(Math.max(1e-5, Math.abs(x) * 1e-4)));
+      }
+      expect(FastTextModel.loadSync(file).wordVector('germanys')).toEqual(ft.wordVector('germanys'));
+    });
+  }
+
+  it('is bit-for-bit repeatable with one worker and a seed', async () => {
+    const a = (await trainFastText(sentencesFrom(corpus.slice(0, 1500)), { ...base, seed: 11 })).model;
+    const b = (await trainFastText(sentencesFrom(corpus.slice(0, 1500)), { ...base, seed: 11 })).model;
+    const c = (await trainFastText(sentencesFrom(corpus.slice(0, 1500)), { ...base, seed: 12 })).model;
+    const bytes = (m: FastTextModel) => Buffer.from((m.data.input as { data: Float32Array }).data.buffer);
+    expect(bytes(a).equals(bytes(b))).toBe(true);
+    expect(bytes(a).equals(bytes(c))).toBe(false);
+  });
+
+  it('works for CJK text segmented by Intl.Segmenter, with vectors for unseen words', async () => {
+    const lines = Array.from({ length: 400 }, (_, i) => ['我喜欢猫咪和小狗', '今天天气很好', '猫咪在睡觉', '小狗在公园里跑'][i % 4]);
+    const { model } = await trainFastText(sentencesFrom(lines.map((l) => new Tokenizer({ locale: 'zh' }).tokenize(l))), {
+      ...base,
+      minCount: 1,
+      minn: 1,
+      maxn: 2,
+    });
+    expect(model.words.length).toBeGreaterThan(3);
+    const v = model.wordVector('猫猫'); // unseen, built from the n-grams 猫, 猫猫 …
+    expect(v.some((x) => x !== 0)).toBe(true);
+  });
+
+  it('rejects bad subword settings', async () => {
+    await expect(trainFastText(sentencesFrom(corpus), { minn: 5, maxn: 3 })).rejects.toThrow(UsageError);
+  });
+});
