@@ -6,6 +6,7 @@ import { registerEmbed } from './commands/embed.js';
 import { registerEncoders } from './commands/encoders.js';
 import { registerEval } from './commands/eval.js';
 import { registerIndex } from './commands/index-command.js';
+import { registerSearch } from './commands/search.js';
 import { registerSimilar } from './commands/similar.js';
 import { registerTrain } from './commands/train.js';
 import type { GlobalOptions } from './run.js';
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerEmbed(program, globals);
   registerEncoders(program, globals);
   registerDemo(program, globals);
+  registerSearch(program, globals);
   // Subcommands inherit exitOverride so usage errors come back as CommanderError (exit 2).
   const override = (c: Command) => {
     c.exitOverride();
