@@ -6,6 +6,7 @@ import { registerEmbed } from './commands/embed.js';
 import { registerEncoders } from './commands/encoders.js';
 import { registerEval } from './commands/eval.js';
 import { registerIndex } from './commands/index-command.js';
+import { registerMatch } from './commands/match.js';
 import { registerSearch } from './commands/search.js';
 import { registerSimilar } from './commands/similar.js';
 import { registerTrain } from './commands/train.js';
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerEncoders(program, globals);
   registerDemo(program, globals);
   registerSearch(program, globals);
+  registerMatch(program, globals);
   // Subcommands inherit exitOverride so usage errors come back as CommanderError (exit 2).
   const override = (c: Command) => {
     c.exitOverride();
