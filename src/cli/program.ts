@@ -7,6 +7,7 @@ import { registerEncoders } from './commands/encoders.js';
 import { registerEval } from './commands/eval.js';
 import { registerIndex } from './commands/index-command.js';
 import { registerMatch } from './commands/match.js';
+import { registerRecommend } from './commands/recommend.js';
 import { registerSearch } from './commands/search.js';
 import { registerSimilar } from './commands/similar.js';
 import { registerTrain } from './commands/train.js';
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
   registerDemo(program, globals);
   registerSearch(program, globals);
   registerMatch(program, globals);
+  registerRecommend(program, globals);
   // Subcommands inherit exitOverride so usage errors come back as CommanderError (exit 2).
   const override = (c: Command) => {
     c.exitOverride();
