@@ -24,8 +24,8 @@ import type { GlobalOptions } from '../run.js';
 import { parseOptionValue } from './embed-run.js';
 import { readDocuments, readQueries, type QueryRecord } from './search-input.js';
 
-/** Default encoder of `search build`: offline, no fitting on the inputs (SIF/TF-IDF would refit per query). */
-export const DEFAULT_SEARCH_ENCODER = 'glove-100-mean';
+/** Default encoder of `search build`, `match`, `dedupe`: offline; its IDF is fitted on the documents (and saved with the index). */
+export const DEFAULT_SEARCH_ENCODER = 'glove-100-tfidf';
 
 const FUSION_MODES = allValues<NonNullable<FusionOptions['mode']>>({ rrf: true, convex: true, dense: true, bm25: true });
 
@@ -48,13 +48,13 @@ const FUSION_FLAGS: readonly LibraryFlag<FusionOptions>[] = [
   {
     key: 'mode',
     flags: '--mode <mode>',
-    description: 'ranking: rrf (hybrid, default), convex (hybrid), dense, bm25',
+    description: 'ranking: convex (hybrid, default), rrf (hybrid), dense, bm25',
     parse: oneOf(FUSION_MODES),
   },
   {
     key: 'denseWeight',
     flags: '--dense-weight <w>',
-    description: 'weight of the dense ranking in [0, 1] (default 0.5, or the tuned value)',
+    description: 'weight of the dense ranking in [0, 1] (default 0.2, or the tuned value)',
     parse: float(0, 1),
   },
   { key: 'rrfK', flags: '--rrf-k <k>', description: 'rank constant of reciprocal-rank fusion (default 60)', parse: float(0, 1e6) },

@@ -5,26 +5,27 @@ export type FusionMode = 'rrf' | 'convex' | 'dense' | 'bm25';
 
 /** Fusion settings (see {@link fuseRankings}). */
 export interface FusionOptions {
-  /** Default 'rrf'. */
+  /** Default 'convex' (tuned on the npm README bench, see docs/benchmarks.md). */
   mode?: FusionMode;
   /** rrf: the rank constant k of 1/(k + rank) (Cormack et al. 2009). Default 60. */
   rrfK?: number;
   /**
    * Weight of the dense side: rrf multiplies its reciprocal ranks by `2·denseWeight` and the BM25
    * side's by `2·(1 − denseWeight)`; convex scores `denseWeight·dense + (1 − denseWeight)·bm25` on
-   * min–max normalised scores (Bruch et al. 2023). Default 0.5.
+   * min–max normalised scores (Bruch et al. 2023). Default 0.2 (tuned with the pooled GloVe
+   * encoders; a strong sentence encoder wants more: use `tuneFusion`).
    */
   denseWeight?: number;
 }
 
 /** Checked fusion settings with defaults. */
 export function fusionSettings(o: FusionOptions = {}): Required<FusionOptions> {
-  const mode = o.mode ?? 'rrf';
+  const mode = o.mode ?? 'convex';
   if (!['rrf', 'convex', 'dense', 'bm25'].includes(mode))
     throw new UsageError(`fusion mode must be rrf, convex, dense or bm25, got '${mode}'`);
   const rrfK = o.rrfK ?? 60;
   if (!(Number.isFinite(rrfK) && rrfK >= 0)) throw new UsageError(`rrfK must be a finite number ≥ 0, got ${rrfK}`);
-  const denseWeight = o.denseWeight ?? 0.5;
+  const denseWeight = o.denseWeight ?? 0.2;
   if (!(denseWeight >= 0 && denseWeight <= 1)) throw new UsageError(`denseWeight must be in [0, 1], got ${denseWeight}`);
   return { mode, rrfK, denseWeight };
 }

@@ -28,6 +28,11 @@ export async function saveSearchIndex(search: SemanticSearch, dir: string): Prom
   const vectorsFile = `vectors-${generation}.ekx`;
   await writeFileAtomic(path.join(dir, docsFile), JSON.stringify(search.state()));
   await search.index.save(path.join(dir, vectorsFile));
+  // An encoder fitted on the documents (TF-IDF or SIF pooling with autoFit) must embed queries with
+  // that same state after a reload, not refit on the first query: its state is saved alongside.
+  const fitted = fittedState(search.encoder);
+  const encoderStateFile = fitted ? `encoder-state-${generation}.json` : undefined;
+  if (encoderStateFile) await writeFileAtomic(path.join(dir, encoderStateFile), `${JSON.stringify(fitted)}\n`);
   const manifest: Manifest = {
     format: SEARCH_INDEX_FORMAT,
     version: SEARCH_INDEX_VERSION,
@@ -38,11 +43,22 @@ export async function saveSearchIndex(search: SemanticSearch, dir: string): Prom
     chunks: search.chunkCount,
     encoder: search.settings.encoderName,
     dim: search.settings.dim,
+    ...(encoderStateFile ? { encoderStateFile } : {}),
   };
   await writeFileAtomic(path.join(dir, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
   if (old)
-    for (const f of [old.docsFile, old.vectorsFile])
-      if (f !== docsFile && f !== vectorsFile) await fs.rm(path.join(dir, f), { force: true });
+    for (const f of [old.docsFile, old.vectorsFile, old.encoderStateFile])
+      if (f !== undefined && f !== docsFile && f !== vectorsFile && f !== encoderStateFile) await fs.rm(path.join(dir, f), { force: true });
+}
+
+/** The saved-state document of a fitted pooling encoder (duck-typed: `toJSON()` of WordPoolingEncoder), or undefined. */
+function fittedState(encoder: Encoder): Record<string, unknown> | undefined {
+  const e = encoder as Partial<{ toJSON(): unknown }>;
+  if (typeof e.toJSON !== 'function') return undefined;
+  const doc = e.toJSON() as { format?: string; state?: unknown } | undefined;
+  return doc?.format === 'embedkit-pooling-state' && doc.state !== null && doc.state !== undefined
+    ? (doc as Record<string, unknown>)
+    : undefined;
 }
 
 interface Manifest {
@@ -55,6 +71,7 @@ interface Manifest {
   chunks: number;
   encoder: string;
   dim: number;
+  encoderStateFile?: string;
 }
 
 async function readManifest(dir: string): Promise<Manifest> {
@@ -74,7 +91,8 @@ async function readManifest(dir: string): Promise<Manifest> {
   if (m.version !== SEARCH_INDEX_VERSION)
     throw new FileFormatError(file, `has version ${String(m.version)}, this embedkit reads ${SEARCH_INDEX_VERSION}`);
   const plainName = (f: unknown) => typeof f === 'string' && /^[\w.-]+$/u.test(f) && !f.startsWith('.');
-  if (!plainName(m.docsFile) || !plainName(m.vectorsFile)) throw new FileFormatError(file, 'names bad data files');
+  if (!plainName(m.docsFile) || !plainName(m.vectorsFile) || (m.encoderStateFile !== undefined && !plainName(m.encoderStateFile)))
+    throw new FileFormatError(file, 'names bad data files');
   for (const k of ['generation', 'documents', 'chunks', 'dim'] as const)
     if (!Number.isSafeInteger(m[k]) || (m[k] as number) < 0) throw new FileFormatError(file, `bad ${k}`);
   if (typeof m.encoder !== 'string') throw new FileFormatError(file, 'bad encoder');
@@ -150,7 +168,12 @@ export async function loadSearchIndex(dir: string, options: LoadSearchIndexOptio
     );
   for (const d of state.docs)
     for (const c of d.chunks) if (!index.has(c.key)) throw new FileFormatError(vectorsPath, `has no vector for chunk ${c.key}`);
-  const encoder = options.encoder ?? (await loadEncoder(state.settings.encoderName, state.settings.encoderOptions));
+  let encoderOptions = state.settings.encoderOptions;
+  if (m.encoderStateFile !== undefined) {
+    const { corpus: _corpus, ...rest } = encoderOptions;
+    encoderOptions = { ...rest, state: path.join(dir, m.encoderStateFile) };
+  }
+  const encoder = options.encoder ?? (await loadEncoder(state.settings.encoderName, encoderOptions));
   if (encoder.dimension !== m.dim)
     throw new UsageError(`encoder '${encoder.name}' gives ${encoder.dimension} dimensions, the index at ${dir} has ${m.dim}`);
   return SemanticSearch.fromState(encoder, state, index);

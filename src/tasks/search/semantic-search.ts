@@ -22,7 +22,7 @@ export interface SearchDocument {
 export interface SemanticSearchOptions {
   /** Chunking of long texts (text encoders only). */
   chunk?: ChunkOptions;
-  /** Default fusion of dense and BM25 rankings (hybrid RRF by default). */
+  /** Default fusion of dense and BM25 rankings (hybrid convex, dense weight 0.2, by default). */
   fusion?: FusionOptions;
   bm25?: Bm25Options;
   /** Vector index type: 'hnsw' (default) or 'flat' (exact). */
@@ -121,7 +121,7 @@ const keyOf = (id: string | number) => String(id);
 /**
  * Semantic search over a document collection: documents are cut into chunks, embedded by any
  * {@link Encoder}, stored in a {@link VectorIndex} (HNSW by default) and, when they have text, in a
- * BM25 index; a query ranks documents by both and fuses the rankings (reciprocal-rank fusion by
+ * BM25 index; a query ranks documents by both and fuses the rankings (convex fusion by
  * default), with metadata filters and optional MMR diversification. Documents can be added and
  * removed at any time; `saveSearchIndex`/`loadSearchIndex` (persistence.ts) persist it.
  */

@@ -21,8 +21,8 @@ export interface FusionTuning {
 
 /** The settings {@link tuneFusion} tries. */
 export const FUSION_GRID: readonly Required<FusionOptions>[] = [
-  ...[0.3, 0.4, 0.5, 0.6, 0.7].flatMap((denseWeight) => [10, 60].map((rrfK) => ({ mode: 'rrf' as const, rrfK, denseWeight }))),
-  ...[0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8].map((denseWeight) => ({ mode: 'convex' as const, rrfK: 60, denseWeight })),
+  ...[0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7].flatMap((denseWeight) => [10, 60].map((rrfK) => ({ mode: 'rrf' as const, rrfK, denseWeight }))),
+  ...[0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8].map((denseWeight) => ({ mode: 'convex' as const, rrfK: 60, denseWeight })),
 ];
 
 /**

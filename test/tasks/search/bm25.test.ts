@@ -59,7 +59,7 @@ describe('chunks, fusion, MMR', () => {
       { key: 2, score: 7 },
       { key: 3, score: 1 },
     ];
-    const rrf = fuseRankings(dense, lexical, { mode: 'rrf', rrfK: 0 });
+    const rrf = fuseRankings(dense, lexical, { mode: 'rrf', rrfK: 0, denseWeight: 0.5 });
     // key 2: 1/2 + 1/1 = 1.5; key 1: 1; key 3: 1/2
     expect(rrf).toEqual([
       { key: 2, score: 1.5 },

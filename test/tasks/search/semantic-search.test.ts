@@ -136,3 +136,19 @@ describe('SemanticSearch', () => {
     expect(s.settings.fusion).toEqual(t.best);
   });
 });
+
+describe('SemanticSearch with an encoder fitted on the documents', () => {
+  it('saves the fitted state so reloaded queries embed the same', async () => {
+    const { loadWordVectorsEncoder } = await import('../../../src/encode/text/glove-encoders.js');
+    const options = { vectors: vectorsPath, pooling: 'tfidf' };
+    const tfidf = await loadWordVectorsEncoder(options);
+    const s = new SemanticSearch(tfidf, { encoderName: 'word-vectors', encoderOptions: options });
+    await s.add(DOCS);
+    const out = path.join(dir, 'idx-tfidf');
+    await saveSearchIndex(s, out);
+    expect(fs.readdirSync(out)).toContain('encoder-state-1.json');
+    const t = await loadSearchIndex(out); // encoder reloaded from the registry with the saved state
+    for (const q of ['kitten', 'the oven'])
+      expect(await t.query(q, { k: 3, fusion: { mode: 'dense' } })).toEqual(await s.query(q, { k: 3, fusion: { mode: 'dense' } }));
+  });
+});
