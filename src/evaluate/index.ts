@@ -16,3 +16,14 @@ export { parseAnalogies, type AnalogyQuestion, type AnalogySectionQuestions, typ
 export { evaluateWordPairs, WORD_PAIR_DEFAULTS, type WordPairOptions, type WordPairResult } from './word-pairs.js';
 export { parseWordPairs, type ParsedWordPairs, type WordPair } from './word-pairs-file.js';
 export type { EvaluationSource } from './source.js';
+export {
+  evaluateRankings,
+  hitRateAtK,
+  ndcgAtK,
+  precisionAtK,
+  recallAtK,
+  reciprocalRank,
+  type RankedId,
+  type RankingReport,
+  type Relevance,
+} from './ranking-metrics.js';

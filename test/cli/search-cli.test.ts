@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import { ROOT } from '../helpers/paths.js';
 import { tinyTextEncoder } from '../tasks/search/fixture-encoder.js';
 
 const CLI = join(ROOT, 'dist/cli/main.js');
+const readdir = (d: string) => readdirSync(d).sort();
 let dir: string;
 let enc: string[];
 
@@ -90,5 +91,24 @@ describe('embedkit dedupe and match', () => {
     const r = run('dedupe', '--input', 'none.txt', ...enc);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/none\.txt: is empty/);
+  });
+});
+
+describe('embedkit search over images', () => {
+  const set = join(ROOT, 'test/fixtures/images/set');
+  const clip = join(ROOT, 'test/fixtures/models/tiny-clip');
+  it('indexes a folder, queries by file, and by text with a cross-modal encoder', () => {
+    const b = json('search', 'build', '--input', set, '--output', 'img-idx', '--encoder', 'raw-pixels', '--index', 'flat');
+    expect(b.documents).toBeGreaterThanOrEqual(6);
+    const first = b.documents; // precondition: a folder of several images
+    expect(first).toBeGreaterThan(1);
+    const q = json('search', 'query', 'img-idx', '--file', join(set, 'box', readdir(join(set, 'box'))[0]), '--k', '1');
+    expect(Object.values(q.results)[0]).toEqual([{ id: `box/${readdir(join(set, 'box'))[0]}`, score: expect.any(Number) }]);
+    expect(run('search', 'query', 'img-idx', '--text', 'a box').code).toBe(2); // an image index needs a file
+    json('search', 'build', '--input', set, '--output', 'clip-idx', '--encoder', 'clip-image', '--model', clip);
+    const t = json('search', 'query', 'clip-idx', '--text', 'a box', '--query-encoder', 'clip-text', '--query-model', clip, '--k', '3');
+    expect(t.results.text).toHaveLength(3);
+    const bad = run('search', 'query', 'img-idx', '--text', 'a box', '--query-encoder', 'clip-text', '--query-model', clip);
+    expect(bad.err).toMatch(/dimensions/);
   });
 });

@@ -154,6 +154,8 @@ async function build(o: BuildOptions & Record<string, unknown>): Promise<void> {
 }
 
 interface QueryOptions {
+  queryEncoder?: string;
+  queryModel?: string;
   queries?: string;
   text?: string;
   file?: string;
@@ -187,12 +189,29 @@ async function query(indexDir: string, o: QueryOptions & Record<string, unknown>
     fusion: libraryOptions(o, FUSION_FLAGS),
     filter: parseFilter(o.filter),
   };
+  // cross-modal: text queries embedded by another encoder of the same space (clip-text → clip-image index)
+  const queryEncoder =
+    o.queryEncoder === undefined
+      ? undefined
+      : await loadEncoder(o.queryEncoder, o.queryModel !== undefined ? { path: path.resolve(o.queryModel) } : {});
+  if (queryEncoder && queryEncoder.dimension !== search.settings.dim)
+    throw new UsageError(
+      `--query-encoder ${o.queryEncoder} gives ${queryEncoder.dimension} dimensions, the index has ${search.settings.dim}`,
+    );
   const results: Record<string, { id: string | number; score: number }[]> = {};
   const ranked = new Map<string | number, (string | number)[]>();
   for (const q of queries) {
-    const input: SearchQuery = search.settings.modality === 'text' ? { text: q.text ?? '' } : { path: q.path, text: q.text };
-    if (search.settings.modality === 'text' && q.text === undefined)
+    let input: SearchQuery = search.settings.modality === 'text' ? { text: q.text ?? '' } : { path: q.path, text: q.text };
+    if (queryEncoder) {
+      const e = await queryEncoder.embed([queryEncoder.modality === 'text' ? (q.text ?? '') : (q.path ?? '')], { normalize: true });
+      if (e.errors.length > 0) throw new UsageError(`query ${JSON.stringify(q.id)}: ${e.errors[0].message}`);
+      input = { vector: e.data, text: search.settings.modality === 'text' ? q.text : undefined };
+    } else if (search.settings.modality === 'text' && q.text === undefined)
       throw new UsageError(`query ${JSON.stringify(q.id)}: this index needs text queries`);
+    else if (search.settings.modality !== 'text' && q.path === undefined)
+      throw new UsageError(
+        `query ${JSON.stringify(q.id)}: this ${search.settings.modality} index needs a file (--file, "path") or --query-encoder`,
+      );
     const hits = await search.query(input, options);
     results[String(q.id)] = hits.map((h) => ({ id: h.id, score: h.score }));
     ranked.set(
@@ -247,6 +266,8 @@ export function registerSearch(program: Command, globals: () => GlobalOptions): 
     .option('--queries <file>', 'JSONL queries {"id", "text"} or {"id", "path"}; optional "relevant": [ids] adds MRR/recall/nDCG')
     .option('--text <query>', 'one text query (id "text")')
     .option('--file <path>', 'one image/audio file as the query (id = the path)')
+    .option('--query-encoder <name>', 'embed the queries with this encoder of the same space (e.g. clip-text for a clip-image index)')
+    .option('--query-model <path>', 'model folder of --query-encoder')
     .option('--filter <json>', 'metadata filter, e.g. \'{"lang":"en","year":{"$gte":2020}}\'')
     .option('--threads <n>', 'index worker threads', int(1, 64), 1)
     .option('--json', 'print JSON', false);
