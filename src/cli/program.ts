@@ -9,6 +9,9 @@ import { registerEmbed } from './commands/embed.js';
 import { registerEncoders } from './commands/encoders.js';
 import { registerEval } from './commands/eval.js';
 import { registerIndex } from './commands/index-command.js';
+import { registerMatch } from './commands/match.js';
+import { registerRecommend } from './commands/recommend.js';
+import { registerSearch } from './commands/search.js';
 import { registerSimilar } from './commands/similar.js';
 import { registerTopics } from './commands/topics.js';
 import { registerSupervised } from './commands/supervised.js';
@@ -46,6 +49,9 @@ export function buildProgram(): Command {
   registerClassify(program, globals);
   registerCluster(program, globals);
   registerTopics(program, globals);
+  registerSearch(program, globals);
+  registerMatch(program, globals);
+  registerRecommend(program, globals);
   // Subcommands inherit exitOverride so usage errors come back as CommanderError (exit 2).
   const override = (c: Command) => {
     c.exitOverride();

@@ -19,3 +19,14 @@ export type { EvaluationSource } from './source.js';
 export { classificationReport, type ClassificationReport, type ClassScores } from './classification-metrics.js';
 export { adjustedRandIndex, normalizedMutualInfo, silhouetteScore } from './clustering-metrics.js';
 export { formatClassificationReport, formatTable } from './report-table.js';
+export {
+  evaluateRankings,
+  hitRateAtK,
+  ndcgAtK,
+  precisionAtK,
+  recallAtK,
+  reciprocalRank,
+  type RankedId,
+  type RankingReport,
+  type Relevance,
+} from './ranking-metrics.js';

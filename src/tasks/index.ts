@@ -1,6 +1,7 @@
 /**
  * Applications on embeddings: classification (logistic regression / linear SVM on TF-IDF n-grams
- * and encoder embeddings), clustering (k-means, mini-batch k-means, DBSCAN) and topics. Package entry
+ * and encoder embeddings), clustering (k-means, mini-batch k-means, DBSCAN), topics, semantic search
+ * (hybrid BM25 + vectors), matching and paraphrase mining, item2vec recommendations. Package entry
  * `embedkit/tasks`.
  * @module embedkit/tasks
  */
@@ -33,3 +34,6 @@ export {
 export type { FeatureRows } from './classify/features.js';
 export { TfidfNgrams, type TfidfNgramOptions } from './classify/tfidf-ngrams.js';
 export { classTfidfKeywords, findTopics, type Topic, type TopicKeyword, type TopicOptions, type TopicResult } from './topics/index.js';
+export * from './search/index.js';
+export * from './match/index.js';
+export * from './recommend/index.js';

@@ -1,0 +1,404 @@
+import { EmbedkitError, UsageError } from '../../errors.js';
+import { createIndex, type LoadedIndex } from '../../ann/index.js';
+import type { Encoder, Modality } from '../../encode/types.js';
+import { Bm25Index, type Bm25Options } from './bm25.js';
+import { chunkSettings, chunkText, type ChunkOptions } from './chunk.js';
+import { fuseRankings, fusionSettings, type FusionOptions, type ScoredKey } from './fusion.js';
+import { compileFilter, type MetadataFilter } from './metadata-filter.js';
+import { maximalMarginalRelevance } from './mmr.js';
+
+/** One document: text (for text encoders and BM25) or a file path (image/audio encoders), plus metadata. */
+export interface SearchDocument {
+  id: string | number;
+  /** The text to embed and index lexically. */
+  text?: string;
+  /** A file to embed, for image or audio encoders (its `text`, if any, still feeds BM25). */
+  path?: string;
+  /** Free-form JSON metadata, returned with hits and usable in filters. */
+  metadata?: Record<string, unknown>;
+}
+
+/** Settings of a {@link SemanticSearch} index (fixed when it is created, saved with it). */
+export interface SemanticSearchOptions {
+  /** Chunking of long texts (text encoders only). */
+  chunk?: ChunkOptions;
+  /** Default fusion of dense and BM25 rankings (hybrid convex, dense weight 0.2, by default). */
+  fusion?: FusionOptions;
+  bm25?: Bm25Options;
+  /** Vector index type: 'hnsw' (default) or 'flat' (exact). */
+  indexType?: 'hnsw' | 'flat';
+  /** Worker threads of the vector index. Default 1 (deterministic). */
+  threads?: number;
+  /** Registry name and load options of the encoder, saved so `load` can reload it. */
+  encoderName?: string;
+  encoderOptions?: Record<string, unknown>;
+}
+
+/** Options of one query. */
+export interface SearchQueryOptions {
+  /** Documents to return. Default 10. */
+  k?: number;
+  filter?: MetadataFilter;
+  /** Override the index's fusion for this query. */
+  fusion?: FusionOptions;
+  /** MMR diversification: λ in [0, 1] (1 = relevance only). Off by default. */
+  mmrLambda?: number;
+  /** Candidate chunks fetched per side before fusion. Default max(50, 5k). */
+  candidates?: number;
+  /** HNSW search list size. Default max(candidates, 64). */
+  ef?: number;
+}
+
+/** One document of a result list. */
+export interface SearchResult {
+  id: string | number;
+  /** Fused score (higher = better; rrf: sum of weighted reciprocal ranks; dense: cosine). */
+  score: number;
+  metadata?: Record<string, unknown>;
+  /** The best-matching chunk of the document (text documents). */
+  chunk?: string;
+}
+
+/** A query: text, or a file for image/audio encoders, or a ready vector. */
+export type SearchQuery = string | { text?: string; path?: string; vector?: Float32Array };
+
+interface DocRecord {
+  key: number;
+  id: string | number;
+  text?: string;
+  path?: string;
+  metadata: Record<string, unknown>;
+  chunks: number[];
+}
+
+interface ChunkRecord {
+  doc: number;
+  text: string;
+}
+
+/** What `save` writes and `load` reads back (besides the vector index). */
+export interface SearchState {
+  settings: ResolvedSettings;
+  docs: { id: string | number; text?: string; path?: string; metadata: Record<string, unknown>; chunks: { key: number; text: string }[] }[];
+  nextKey: number;
+}
+
+/** Checked settings. */
+export interface ResolvedSettings {
+  chunk: Required<ChunkOptions>;
+  fusion: Required<FusionOptions>;
+  bm25: Required<Bm25Options>;
+  indexType: 'hnsw' | 'flat';
+  threads: number;
+  encoderName: string;
+  encoderOptions: Record<string, unknown>;
+  modality: Modality;
+  dim: number;
+}
+
+/** Resolves and checks {@link SemanticSearchOptions} for an encoder. */
+export function resolveSettings(o: SemanticSearchOptions, encoder: Encoder): ResolvedSettings {
+  const indexType = o.indexType ?? 'hnsw';
+  if (indexType !== 'hnsw' && indexType !== 'flat') throw new UsageError(`indexType must be hnsw or flat, got '${String(indexType)}'`);
+  const threads = o.threads ?? 1;
+  if (!Number.isInteger(threads) || threads < 1) throw new UsageError(`threads must be a positive integer, got ${threads}`);
+  const bm = new Bm25Index(o.bm25);
+  return {
+    chunk: chunkSettings(o.chunk),
+    fusion: fusionSettings(o.fusion),
+    bm25: { k1: bm.k1, b: bm.b },
+    indexType,
+    threads,
+    encoderName: o.encoderName ?? encoder.name,
+    encoderOptions: o.encoderOptions ?? {},
+    modality: encoder.modality,
+    dim: encoder.dimension,
+  };
+}
+
+const keyOf = (id: string | number) => String(id);
+
+/**
+ * Semantic search over a document collection: documents are cut into chunks, embedded by any
+ * {@link Encoder}, stored in a {@link VectorIndex} (HNSW by default) and, when they have text, in a
+ * BM25 index; a query ranks documents by both and fuses the rankings (convex fusion by
+ * default), with metadata filters and optional MMR diversification. Documents can be added and
+ * removed at any time; `saveSearchIndex`/`loadSearchIndex` (persistence.ts) persist it.
+ */
+export class SemanticSearch {
+  readonly settings: ResolvedSettings;
+  readonly encoder: Encoder;
+  /** The vector index of the chunks (id = chunk key). */
+  readonly index: LoadedIndex;
+  private readonly bm25: Bm25Index;
+  private readonly docs = new Map<string, DocRecord>();
+  private readonly docsByKey = new Map<number, DocRecord>();
+  private readonly chunks = new Map<number, ChunkRecord>();
+  private nextKey = 0;
+
+  constructor(encoder: Encoder, options: SemanticSearchOptions = {}, index?: LoadedIndex) {
+    this.encoder = encoder;
+    this.settings = resolveSettings(options, encoder);
+    this.settings.modality = encoder.modality;
+    this.bm25 = new Bm25Index(this.settings.bm25);
+    this.index =
+      index ??
+      createIndex({
+        type: this.settings.indexType,
+        metric: 'cosine',
+        dim: encoder.dimension,
+        threads: this.settings.threads,
+        seed: 100,
+      } as never);
+    if (this.index.dim !== encoder.dimension)
+      throw new UsageError(`the vector index has ${this.index.dim} dimensions, the encoder '${encoder.name}' ${encoder.dimension}`);
+  }
+
+  /** Number of documents. */
+  get size(): number {
+    return this.docs.size;
+  }
+
+  /** Number of chunks (vectors). */
+  get chunkCount(): number {
+    return this.chunks.size;
+  }
+
+  /** Whether a document is stored under `id`. */
+  has(id: string | number): boolean {
+    return this.docs.has(keyOf(id));
+  }
+
+  /** The stored document `id`, or undefined. */
+  get(id: string | number): SearchDocument | undefined {
+    const d = this.docs.get(keyOf(id));
+    return d && { id: d.id, text: d.text, path: d.path, metadata: d.metadata };
+  }
+
+  /** Ids of all documents, in insertion order. */
+  ids(): (string | number)[] {
+    return [...this.docs.values()].map((d) => d.id);
+  }
+
+  private checkDocument(doc: SearchDocument, where: string): void {
+    if (doc === null || typeof doc !== 'object') throw new UsageError(`${where}: a document must be an object`);
+    if (!(typeof doc.id === 'string' || (typeof doc.id === 'number' && Number.isFinite(doc.id))))
+      throw new UsageError(`${where}: id must be a string or a finite number`);
+    if (doc.text !== undefined && typeof doc.text !== 'string') throw new UsageError(`${where}: text must be a string`);
+    if (doc.path !== undefined && typeof doc.path !== 'string') throw new UsageError(`${where}: path must be a string`);
+    if (doc.metadata !== undefined && (doc.metadata === null || typeof doc.metadata !== 'object' || Array.isArray(doc.metadata)))
+      throw new UsageError(`${where}: metadata must be an object`);
+    if (this.settings.modality === 'text' && doc.text === undefined) throw new UsageError(`${where}: a text encoder needs a "text"`);
+    if (this.settings.modality !== 'text' && doc.path === undefined)
+      throw new UsageError(`${where}: the ${this.settings.modality} encoder '${this.encoder.name}' needs a "path"`);
+  }
+
+  /**
+   * Adds documents (an id already stored is replaced). All documents are checked and embedded
+   * before anything changes: on any error (a bad document, a file the encoder cannot read, a
+   * non-finite vector) the index is left as it was.
+   */
+  async add(documents: readonly SearchDocument[], onProgress?: (done: number, total: number) => void): Promise<void> {
+    if (!Array.isArray(documents)) throw new UsageError('add takes an array of documents');
+    const seen = new Set<string>();
+    documents.forEach((d, i) => {
+      this.checkDocument(d, `document ${i}`);
+      if (seen.has(keyOf(d.id))) throw new UsageError(`document ${i}: id ${JSON.stringify(d.id)} is given twice`);
+      seen.add(keyOf(d.id));
+    });
+    if (documents.length === 0) return;
+    const pieces: { doc: number; text: string; input: unknown }[] = [];
+    documents.forEach((d, i) => {
+      if (this.settings.modality === 'text')
+        for (const c of chunkText(d.text!, this.settings.chunk)) pieces.push({ doc: i, text: c, input: c });
+      else pieces.push({ doc: i, text: d.text ?? '', input: d.path });
+    });
+    const emb = await this.encoder.embed(
+      pieces.map((p) => p.input),
+      { normalize: true, onProgress },
+    );
+    if (emb.errors.length > 0) {
+      const e = emb.errors[0];
+      const d = documents[pieces[e.index].doc];
+      throw new EmbedkitError(`document ${JSON.stringify(d.id)}${d.path ? ` (${d.path})` : ''}: ${e.message}`);
+    }
+    if (emb.dim !== this.index.dim) throw new UsageError(`the encoder gave ${emb.dim} dimensions, the index has ${this.index.dim}`);
+    for (let r = 0; r < emb.rows; r++) {
+      const row = emb.data.subarray(r * emb.dim, (r + 1) * emb.dim);
+      let norm = 0;
+      for (let j = 0; j < row.length; j++) norm += row[j] * row[j];
+      if (!Number.isFinite(norm))
+        throw new UsageError(`document ${JSON.stringify(documents[pieces[r].doc].id)}: its vector has NaN or Infinity values`);
+    }
+    // everything checked: now change the state
+    for (const d of documents) this.remove(d.id);
+    const keys = pieces.map(() => this.nextKey++);
+    const docRecords = documents.map((d) => {
+      const rec: DocRecord = { key: -1, id: d.id, text: d.text, path: d.path, metadata: d.metadata ?? {}, chunks: [] };
+      return rec;
+    });
+    pieces.forEach((p, i) => {
+      const rec = docRecords[p.doc];
+      if (rec.key < 0) rec.key = keys[i];
+      rec.chunks.push(keys[i]);
+      this.chunks.set(keys[i], { doc: rec.key, text: p.text });
+      if (p.text.length > 0) this.bm25.add(keys[i], p.text);
+    });
+    for (const rec of docRecords) {
+      this.docs.set(keyOf(rec.id), rec);
+      this.docsByKey.set(rec.key, rec);
+    }
+    await this.index.add(keys, { data: emb.data, rows: emb.rows, dim: emb.dim });
+  }
+
+  /** Removes a document and its chunks; returns whether it was stored. */
+  remove(id: string | number): boolean {
+    const d = this.docs.get(keyOf(id));
+    if (!d) return false;
+    for (const c of d.chunks) {
+      this.index.remove(c);
+      this.bm25.remove(c);
+      this.chunks.delete(c);
+    }
+    this.docs.delete(keyOf(id));
+    this.docsByKey.delete(d.key);
+    return true;
+  }
+
+  /** Embeds one query (text for text encoders, a file path for others). */
+  private async queryVector(q: SearchQuery): Promise<Float32Array | undefined> {
+    if (typeof q !== 'string' && q.vector) {
+      if (q.vector.length !== this.index.dim)
+        throw new UsageError(`query vector has ${q.vector.length} dimensions, the index ${this.index.dim}`);
+      if (!q.vector.every(Number.isFinite)) throw new UsageError('query vector has NaN or Infinity values');
+      return q.vector;
+    }
+    const input = typeof q === 'string' ? q : this.settings.modality === 'text' ? q.text : q.path;
+    if (input === undefined) return undefined;
+    const emb = await this.encoder.embed([input], { normalize: true });
+    if (emb.errors.length > 0) throw new EmbedkitError(`query ${JSON.stringify(input)}: ${emb.errors[0].message}`);
+    return emb.data.subarray(0, emb.dim);
+  }
+
+  /** The documents best matching `query`, best first. */
+  async query(query: SearchQuery, options: SearchQueryOptions = {}): Promise<SearchResult[]> {
+    const k = options.k ?? 10;
+    if (!Number.isInteger(k) || k < 1) throw new UsageError(`k must be a positive integer, got ${k}`);
+    const fusion = fusionSettings({ ...this.settings.fusion, ...options.fusion });
+    const candidates = options.candidates ?? Math.max(50, 5 * k);
+    if (!Number.isInteger(candidates) || candidates < 1) throw new UsageError(`candidates must be a positive integer, got ${candidates}`);
+    if (this.docs.size === 0) return [];
+    const allowDoc = options.filter ? compileFilter(options.filter) : undefined;
+    const allowChunk = allowDoc
+      ? (key: number) => {
+          const d = this.docsByKey.get(this.chunks.get(key)!.doc)!;
+          return allowDoc(d.id, d.metadata);
+        }
+      : undefined;
+    const queryText = typeof query === 'string' ? query : query.text;
+    const bestChunk = new Map<number, number>();
+    let dense: ScoredKey[] = [];
+    const chunkVectors = new Map<number, Float32Array>();
+    if (fusion.mode !== 'bm25' || options.mmrLambda !== undefined) {
+      const vector = await this.queryVector(query);
+      if (vector) {
+        const hits = this.index.search(vector, Math.min(candidates, this.chunks.size), {
+          ef: options.ef ?? Math.max(candidates, 64),
+          filter: allowChunk ? (id) => allowChunk(id as number) : undefined,
+          withMetadata: false,
+        });
+        dense = this.byDocument(
+          hits.map((h) => ({ key: h.id as number, score: 1 - h.distance })),
+          bestChunk,
+        );
+      }
+    }
+    let lexical: ScoredKey[] = [];
+    if (fusion.mode !== 'dense' && queryText !== undefined) {
+      lexical = this.byDocument(this.bm25.search(queryText, candidates, allowChunk), fusion.mode === 'bm25' ? bestChunk : new Map());
+    }
+    let fused = fuseRankings(dense, lexical, fusion);
+    if (fusion.mode === 'rrf' || fusion.mode === 'convex')
+      for (const h of lexical) if (!bestChunk.has(h.key)) bestChunk.set(h.key, this.docsByKey.get(h.key)!.chunks[0]);
+    if (options.mmrLambda !== undefined && fused.length > 1) {
+      const pool = fused.slice(0, Math.max(k * 4, 20));
+      const top = pool[0].score || 1;
+      const vectors = pool.map((h) => {
+        const c = bestChunk.get(h.key) ?? this.docsByKey.get(h.key)!.chunks[0];
+        let v = chunkVectors.get(c);
+        if (!v) chunkVectors.set(c, (v = this.index.get(c)!.vector as Float32Array));
+        return v;
+      });
+      const picked = maximalMarginalRelevance(
+        pool.map((h) => h.score / top),
+        vectors,
+        k,
+        options.mmrLambda,
+      );
+      fused = picked.map((i) => pool[i]);
+    }
+    return fused.slice(0, k).map((h) => {
+      const d = this.docsByKey.get(h.key)!;
+      const c = bestChunk.get(h.key);
+      const r: SearchResult = { id: d.id, score: h.score };
+      if (Object.keys(d.metadata).length > 0) r.metadata = d.metadata;
+      if (c !== undefined && d.chunks.length > 1) r.chunk = this.chunks.get(c)!.text;
+      return r;
+    });
+  }
+
+  /** Chunk hits → document hits (a document scores as its best chunk), best first. */
+  private byDocument(hits: readonly { key: number; score: number }[], bestChunk: Map<number, number>): ScoredKey[] {
+    const out: ScoredKey[] = [];
+    const seen = new Set<number>();
+    for (const h of hits) {
+      const doc = this.chunks.get(h.key)!.doc;
+      if (seen.has(doc)) continue;
+      seen.add(doc);
+      out.push({ key: doc, score: h.score });
+      if (!bestChunk.has(doc)) bestChunk.set(doc, h.key);
+    }
+    return out;
+  }
+
+  /** The plain-data state (for persistence). */
+  state(): SearchState {
+    return {
+      settings: this.settings,
+      nextKey: this.nextKey,
+      docs: [...this.docs.values()].map((d) => ({
+        id: d.id,
+        text: d.text,
+        path: d.path,
+        metadata: d.metadata,
+        chunks: d.chunks.map((key) => ({ key, text: this.chunks.get(key)!.text })),
+      })),
+    };
+  }
+
+  /** Rebuilds documents, chunks and BM25 from a saved state; the vector index must hold the chunk vectors. */
+  static fromState(encoder: Encoder, state: SearchState, index: LoadedIndex): SemanticSearch {
+    const s = new SemanticSearch(
+      encoder,
+      { ...state.settings, encoderName: state.settings.encoderName, encoderOptions: state.settings.encoderOptions },
+      index,
+    );
+    s.nextKey = state.nextKey;
+    for (const d of state.docs) {
+      const rec: DocRecord = { key: d.chunks[0].key, id: d.id, text: d.text, path: d.path, metadata: d.metadata, chunks: [] };
+      for (const c of d.chunks) {
+        rec.chunks.push(c.key);
+        s.chunks.set(c.key, { doc: rec.key, text: c.text });
+        if (c.text.length > 0) s.bm25.add(c.key, c.text);
+      }
+      s.docs.set(keyOf(d.id), rec);
+      s.docsByKey.set(rec.key, rec);
+    }
+    return s;
+  }
+
+  /** Changes the default fusion (e.g. after {@link tuneFusion}). */
+  setFusion(fusion: FusionOptions): void {
+    this.settings.fusion = fusionSettings({ ...this.settings.fusion, ...fusion });
+  }
+}
