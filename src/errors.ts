@@ -36,3 +36,15 @@ export class AbortError extends EmbedkitError {
     this.name = 'AbortError';
   }
 }
+
+/**
+ * When `signal` is aborted, throws the reason the caller gave (`controller.abort(reason)`), or for a
+ * plain `abort()` embedkit's {@link AbortError} — `signal.throwIfAborted()` would throw a
+ * DOMException there, which is no EmbedkitError.
+ */
+export function throwIfAborted(signal: AbortSignal | undefined, message = 'aborted'): void {
+  if (!signal?.aborted) return;
+  const reason: unknown = signal.reason;
+  const defaultReason = reason instanceof DOMException && reason.name === 'AbortError';
+  throw defaultReason || reason === undefined ? new AbortError(message) : reason;
+}

@@ -4,7 +4,7 @@
  * `S = W × Vᵀ` (distinct question words × vocabulary block) then serves every question of the batch,
  * whose 3CosAdd or 3CosMul scores are sums or products of three rows of `S`.
  */
-import { UsageError } from '../errors.js';
+import { throwIfAborted, UsageError } from '../errors.js';
 import { matMulT } from '../math/dense.js';
 import { TopK } from '../math/topk.js';
 
@@ -52,7 +52,7 @@ export async function searchAnalogies(
   for (let i = 0; i < abc.length; i++) {
     if (!(abc[i] >= 0 && abc[i] < limit)) throw new UsageError(`question row ${abc[i]} outside the first ${limit} rows`);
   }
-  signal?.throwIfAborted();
+  throwIfAborted(signal);
   const nq = abc.length / 3;
   const result = new Int32Array(nq * k).fill(-1);
   const heaps: TopK[] = [];
@@ -102,7 +102,7 @@ export async function searchAnalogies(
         await new Promise((resolve) => setImmediate(resolve));
         lastYield = performance.now();
       }
-      signal?.throwIfAborted();
+      throwIfAborted(signal);
     }
     for (let q = q0; q < q1; q++) result.set(heaps[q - q0].drain().indices, q * k);
     q0 = q1;

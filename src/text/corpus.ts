@@ -1,4 +1,4 @@
-import { UsageError } from '../errors.js';
+import { throwIfAborted, UsageError } from '../errors.js';
 import type { TextTokenizer } from './text-tokenizer.js';
 
 /** Options for one pass over a {@link Corpus}. */
@@ -64,7 +64,7 @@ export abstract class Corpus {
     const signal = options.signal;
     for await (const batch of this.lineBatches(options)) {
       for (const line of batch) {
-        signal?.throwIfAborted();
+        throwIfAborted(signal);
         yield line;
       }
     }
@@ -99,7 +99,7 @@ export abstract class Corpus {
     const signal = options.signal;
     for await (const batch of this.sentenceBatches(tokenizer, options)) {
       for (const sentence of batch) {
-        signal?.throwIfAborted();
+        throwIfAborted(signal);
         yield sentence;
       }
     }

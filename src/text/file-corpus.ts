@@ -1,6 +1,6 @@
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
-import { EmbedkitError, UsageError } from '../errors.js';
+import { EmbedkitError, throwIfAborted, UsageError } from '../errors.js';
 import { Corpus, type ReadOptions } from './corpus.js';
 import { FILE_ERROR_CODES, fileAccessError } from './file-errors.js';
 import { expandFilePatterns } from './glob.js';
@@ -128,7 +128,7 @@ export class FileCorpus extends Corpus {
    */
   async *lineBatches(options: ReadOptions = {}): AsyncGenerator<string[], void, undefined> {
     const signal = options.signal;
-    signal?.throwIfAborted();
+    throwIfAborted(signal);
     const pass: Pass = { done: 0, current: undefined };
     this.#pass = pass;
     for (const file of this.files) {
@@ -137,12 +137,12 @@ export class FileCorpus extends Corpus {
       try {
         const splitter = new LineSplitter(file, this.#maxLineBytes, this.#invalidUtf8);
         for await (const chunk of opened.chunks) {
-          signal?.throwIfAborted();
+          throwIfAborted(signal);
           const lines: string[] = [];
           splitter.push(chunk, lines);
           if (lines.length > 0) yield lines;
         }
-        signal?.throwIfAborted();
+        throwIfAborted(signal);
         const last: string[] = [];
         splitter.end(last);
         if (last.length > 0) yield last;

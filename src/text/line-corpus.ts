@@ -1,4 +1,4 @@
-import { UsageError } from '../errors.js';
+import { throwIfAborted, UsageError } from '../errors.js';
 import { Corpus, type ReadOptions } from './corpus.js';
 
 /**
@@ -75,7 +75,7 @@ export class LineCorpus extends Corpus {
    */
   async *lineBatches(options: ReadOptions = {}): AsyncGenerator<string[], void, undefined> {
     const signal = options.signal;
-    signal?.throwIfAborted();
+    throwIfAborted(signal);
     if (this.#oneShot && this.#used) {
       throw new UsageError(
         'LineCorpus: this source is a one-shot iterator and was already read; pass an array or a function returning a fresh iterable to read it again',
@@ -90,7 +90,7 @@ export class LineCorpus extends Corpus {
     let batch: string[] = [];
     let index = 0;
     const take = (item: unknown): void => {
-      signal?.throwIfAborted();
+      throwIfAborted(signal);
       if (typeof item !== 'string') {
         throw new UsageError(`LineCorpus: element ${index} is ${item === null ? 'null' : typeof item}, expected a string`);
       }

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { AbortError, EmbedkitError, FileFormatError, UsageError } from '../errors.js';
+import { AbortError, EmbedkitError, FileFormatError, throwIfAborted, UsageError } from '../errors.js';
 import { workerUrl } from '../kernels/worker-url.js';
 import { registerTempFile, type EncodedCorpus } from './encoded-corpus.js';
 import type { FileCorpus } from './file-corpus.js';
@@ -33,7 +33,7 @@ export function scanInWorker(
   vocabulary: VocabularyOptions,
   o: ScanInWorkerOptions,
 ): Promise<{ scan: ScanResult; corpus: EncodedCorpus }> {
-  o.signal?.throwIfAborted();
+  throwIfAborted(o.signal);
   const control = new SharedArrayBuffer(SCAN.slots * 8);
   const ctl = new Float64Array(control);
   const task: ScanTask = {

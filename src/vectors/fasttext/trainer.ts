@@ -1,4 +1,4 @@
-import { UsageError } from '../../errors.js';
+import { throwIfAborted, UsageError } from '../../errors.js';
 import type { FastTextModelData } from '../../io/fasttext/model-data.js';
 import { ensureMemory, instantiateKernel, kernelModule } from '../../kernels/wasm.js';
 import { seedState } from '../../math/random.js';
@@ -65,7 +65,7 @@ export class FastText {
     const o = this.options;
     if (!this.scan || !this.corpus || !this.memory) throw new UsageError('call buildVocab() before train()');
     if (this.trained) throw new UsageError('this model is already trained; create a new FastText to train again');
-    o.signal?.throwIfAborted();
+    throwIfAborted(o.signal);
     const vocab = this.scan.vocabulary;
     const subs = subwordTable(vocab.words, o);
     const jobs = this.corpus.jobs;

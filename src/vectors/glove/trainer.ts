@@ -1,5 +1,5 @@
 import { tmpdir } from 'node:os';
-import { AbortError, UsageError } from '../../errors.js';
+import { AbortError, throwIfAborted, UsageError } from '../../errors.js';
 import { ensureMemory, instantiateKernel, kernelModule, sharedMemory } from '../../kernels/wasm.js';
 import { workerUrl } from '../../kernels/worker-url.js';
 import { seedState } from '../../math/random.js';
@@ -130,7 +130,7 @@ export class GloVe {
     const o = this.options;
     if (this.counted) return this.counted.summary;
     if (!this.scan || !this.corpus || !this.memory) throw new UsageError('call buildVocab() before countCooccurrences()');
-    o.signal?.throwIfAborted();
+    throwIfAborted(o.signal);
     const memory = this.memory;
     const vocabSize = this.scan.vocabulary.size;
     const module = kernelModule('glove');

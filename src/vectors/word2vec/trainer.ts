@@ -1,4 +1,4 @@
-import { UsageError } from '../../errors.js';
+import { throwIfAborted, UsageError } from '../../errors.js';
 import { ensureMemory, kernelModule, instantiateKernel } from '../../kernels/wasm.js';
 import { seedState } from '../../math/random.js';
 import { releaseEncodedCorpus, type EncodedCorpus } from '../../text/encoded-corpus.js';
@@ -92,7 +92,7 @@ export class Word2Vec {
     const o = this.options;
     if (!this.scan || !this.corpus || !this.memory) throw new UsageError('call buildVocab() before train()');
     if (this.trainedEpochs > 0) throw new UsageError('this model is already trained; create a new Word2Vec to train again');
-    o.signal?.throwIfAborted();
+    throwIfAborted(o.signal);
     const vocab = this.scan.vocabulary;
     const jobs = this.corpus.jobs;
     const huffman = o.hs ? buildHuffman(vocab.counts) : undefined;

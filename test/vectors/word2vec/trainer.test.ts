@@ -111,6 +111,20 @@ describe('Word2Vec training (end to end, small synthetic corpus)', () => {
     }
   });
 
+  it("an already aborted signal rejects with embedkit's AbortError, not the signal's DOMException", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'embedkit-w2v-'));
+    try {
+      const path = join(dir, 'small.txt');
+      writeFileSync(path, corpus.map((s) => s.join(' ')).join('\n'));
+      const signal = AbortSignal.abort();
+      expect(signal.reason).not.toBeInstanceOf(AbortError); // the case this test is about
+      await expect(trainWord2Vec(path, { ...base, signal, tempDir: dir })).rejects.toBeInstanceOf(AbortError);
+      await expect(trainWord2Vec(sentencesFrom(corpus), { ...base, signal })).rejects.toBeInstanceOf(AbortError);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('keeps the corpus in memory when the temp folder is unusable, and reports scan errors by file', async () => {
     const w = new Word2Vec({ ...base, tempDir: '/nonexistent/dir' });
     expect((await w.buildVocab(sentencesFrom(corpus))).encodedIn).toBe('memory');
