@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { logMelPatches, vggishLogMel, type FrontEndModel } from '../../audio/vggish.js';
 import { EmbedkitError, FileFormatError, UsageError } from '../../errors.js';
+import { createOnnxSession } from '../onnx-session.js';
 import { yieldToEventLoop } from '../../kernels/yield.js';
 import { BatchEncoder } from '../base.js';
 import type { BatchOutput } from '../batch.js';
@@ -174,30 +175,6 @@ export function yamnetPad(samples: Float32Array): Float32Array {
   return out;
 }
 
-async function createSession(ort: Ort, file: string, threads: number): Promise<InferenceSession> {
-  let bytes: Buffer;
-  try {
-    const s = await stat(file);
-    if (!s.isFile()) throw new FileFormatError(file, 'not a regular file');
-    if (s.size === 0) throw new FileFormatError(file, 'empty file (0 bytes)');
-    bytes = await readFile(file);
-  } catch (error) {
-    if (error instanceof FileFormatError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new FileFormatError(file, code === 'ENOENT' ? 'model file not found' : `cannot read the model file: ${(error as Error).message}`);
-  }
-  try {
-    return await ort.InferenceSession.create(bytes, {
-      executionProviders: ['cpu'],
-      intraOpNumThreads: threads,
-      interOpNumThreads: 1,
-      graphOptimizationLevel: 'all',
-    });
-  } catch (error) {
-    throw new FileFormatError(file, `not a valid ONNX model: ${String((error as Error).message).split('\n')[0]}`);
-  }
-}
-
 /** Loads `vggish-onnx` (model 'vggish') or `yamnet-onnx` (model 'yamnet') over a user's ONNX file. */
 export async function loadOnnxAudioEncoder(model: FrontEndModel, options: OnnxAudioEncoderOptions): Promise<OnnxAudioEncoder> {
   const entry = `${model}-onnx`;
@@ -222,7 +199,7 @@ export async function loadOnnxAudioEncoder(model: FrontEndModel, options: OnnxAu
   const file = path.resolve(options.path);
   const pca: PcaParams | undefined = options.pcaParams !== undefined ? await readPcaParams(options.pcaParams) : undefined;
   const ort = commonJsExports<Ort>(await importOptional<Ort>(entry, 'onnxruntime-node'));
-  const session = await createSession(ort, file, threads);
+  const session = await createOnnxSession(ort, file, threads);
   try {
     const inputName = options.inputName ?? session.inputNames[0];
     if (!session.inputNames.includes(inputName))

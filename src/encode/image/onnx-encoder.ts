@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import type { InferenceSession, Tensor } from 'onnxruntime-node';
+import type { Tensor } from 'onnxruntime-node';
 import { EmbedkitError, FileFormatError, UsageError } from '../../errors.js';
+import { createOnnxSession } from '../onnx-session.js';
 import { loadSharp } from './decode.js';
 import { importOptional, requirePackages } from '../packages.js';
 import { commonJsExports } from './errors.js';
@@ -117,30 +118,6 @@ function inputGeometry(shape: (number | undefined)[]): { layout?: Layout; height
   return {};
 }
 
-async function createSession(ort: Ort, file: string, threads: number): Promise<InferenceSession> {
-  let bytes: Buffer;
-  try {
-    const s = await stat(file);
-    if (!s.isFile()) throw new FileFormatError(file, 'not a regular file');
-    if (s.size === 0) throw new FileFormatError(file, 'empty file (0 bytes)');
-    bytes = await readFile(file);
-  } catch (error) {
-    if (error instanceof FileFormatError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new FileFormatError(file, code === 'ENOENT' ? 'model file not found' : `cannot read the model file: ${(error as Error).message}`);
-  }
-  try {
-    return await ort.InferenceSession.create(bytes, {
-      executionProviders: ['cpu'],
-      intraOpNumThreads: threads,
-      interOpNumThreads: 1,
-      graphOptimizationLevel: 'all',
-    });
-  } catch (error) {
-    throw new FileFormatError(file, `not a valid ONNX model: ${String((error as Error).message).split('\n')[0]}`);
-  }
-}
-
 /**
  * Loads an ONNX image model from a file (ResNet, EfficientNet, CLIP vision tower …). Preprocessing is
  * configurable (size, crop, mean/std, layout, channel order); outputs with spatial or token axes are
@@ -154,7 +131,7 @@ export async function loadOnnxImageEncoder(options: OnnxImageEncoderOptions): Pr
   requirePackages(options.name ?? 'onnx-image', ['onnxruntime-node', 'sharp']);
   const ort = commonJsExports<Ort>(await importOptional<Ort>(options.name ?? 'onnx-image', 'onnxruntime-node'));
   await loadSharp();
-  const session = await createSession(ort, file, threads);
+  const session = await createOnnxSession(ort, file, threads);
   try {
     const inputName = options.inputName ?? session.inputNames[0];
     const outputName = options.outputName ?? session.outputNames[0];
