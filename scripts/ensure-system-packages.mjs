@@ -30,7 +30,14 @@ export function onPath(name, path = process.env.PATH ?? '') {
 export function isPresent(check) {
   if (check.command) return onPath(check.command);
   if (check.python) return spawnSync(DEBIAN_PYTHON, ['-c', `import ${check.python}`], { stdio: 'ignore' }).status === 0;
-  throw new Error(`a package check needs 'command' or 'python', got ${JSON.stringify(check)}`);
+  if (check.dpkg) return dpkgInstalled(check.dpkg);
+  throw new Error(`a package check needs 'command', 'python' or 'dpkg', got ${JSON.stringify(check)}`);
+}
+
+/** Whether dpkg reports the package as installed (for packages with no command or module to probe). */
+export function dpkgInstalled(name) {
+  const r = spawnSync('dpkg-query', ['-W', '-f=${Status}', name], { encoding: 'utf8' });
+  return r.status === 0 && /\binstall ok installed\b/.test(r.stdout);
 }
 
 /** The shell line a user runs to install `names`. */

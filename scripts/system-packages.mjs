@@ -1,7 +1,8 @@
 // The Debian packages `npm test` needs, and how to tell each is installed. Read by
 // scripts/ensure-system-packages.mjs (npm test's pretest step). Add a package here when a suite
 // starts to run a system tool (chromium, redis-server, fasttext, scikit-learn …):
-//   check.command: an executable found on PATH; check.python: a module Debian's /usr/bin/python3 imports.
+//   check.command: an executable found on PATH; check.python: a module Debian's /usr/bin/python3 imports;
+//   check.dpkg: a package dpkg reports as installed (when there is nothing else to probe).
 export const SYSTEM_PACKAGES = [
   {
     name: 'python3-gensim',
@@ -41,7 +42,7 @@ export const SYSTEM_PACKAGES = [
   {
     name: 'libsox-fmt-all',
     why: "sox's MP3 and Ogg Vorbis writers",
-    check: { command: 'sox' },
+    check: { dpkg: 'libsox-fmt-all' },
   },
   {
     name: 'espeak-ng',

@@ -1,6 +1,6 @@
-/** Writes a machine-readable result as one JSON document on stdout. */
+/** Writes a machine-readable result as one compact JSON document (one line) on stdout. */
 export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`);
+  process.stdout.write(`${JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v))}\n`);
 }
 
 /** Writes human-readable lines on stdout. */

@@ -65,6 +65,7 @@ describe('embedkit CLI', () => {
   it('similar --json has one neighbour list per word, neighbours of the same class first', () => {
     const r = run('similar', 'model.bin', 'cat', 'red', 'nosuchword', '--topn', '3', '--json');
     expect(r.code).toBe(0);
+    expect(r.out.trimEnd().split('\n')).toHaveLength(1); // compact: one line
     const j = JSON.parse(r.out);
     expect(Object.keys(j.results)).toEqual(['cat', 'red', 'nosuchword']);
     expect(j.results.cat).toHaveLength(3);

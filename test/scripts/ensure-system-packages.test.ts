@@ -68,12 +68,14 @@ describe('ensure-system-packages (pretest)', () => {
     expect(noApt.output).toContain(installLine([FAKE.name, FAKE2.name], false));
   });
 
-  it('checks commands on PATH and modules of Debian Python for real', () => {
+  it('checks commands on PATH, modules of Debian Python and dpkg packages for real', () => {
     expect(onPath('node')).toBe(true);
     expect(onPath('embedkit-no-such-command')).toBe(false);
     expect(isPresent(FAKE.check)).toBe(false);
     expect(isPresent(FAKE2.check)).toBe(false);
     expect(isPresent({ python: 'json' })).toBe(true);
+    expect(isPresent({ dpkg: 'coreutils' })).toBe(true);
+    expect(isPresent({ dpkg: 'embedkit-no-such-package' })).toBe(false);
   });
 
   it('the packages of scripts/system-packages.mjs are all installed (npm test ran the step first)', () => {
