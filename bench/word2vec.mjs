@@ -18,7 +18,10 @@
 // is measured by the same evaluator (gensim's evaluate_word_analogies with restrict_vocab=30000 and
 // evaluate_word_pairs on WordSim-353, ../shared/anchors/word2vec/tools/eval_vectors.py), and also
 // by embedkit's own evaluator for embedkit's vectors (they must agree).
-// Before each run the script waits for an idle CPU and records other processes' CPU use.
+// Run r (1-based) of each tool is trained with seed r, for gensim too (bench/gensim_word2vec.py; one
+// gensim seed is one starting point, and seed 1 happens to be a good one for CBOW on the 4M slice).
+// Before each run the script waits for an idle CPU (at most --max-wait seconds, default 600) and
+// records other processes' CPU use.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createReadStream, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,6 +44,9 @@ const threads = Number(opt('threads', '2'));
 const epochs = Number(opt('epochs', '5'));
 const evalDir = resolve(opt('eval-dir', join(shared, 'eval')));
 const repeat = Number(opt('repeat', '1'));
+// Run r of each tool uses seed r + 1 for both tools (bench/gensim_word2vec.py). --gensim-runner shared
+// uses ../shared's anchor runner instead, whose seed is always 1 (its published figures).
+const sharedGensim = opt('gensim-runner', 'seeded') === 'shared';
 const PY = '/usr/bin/python3';
 const cli = join(root, 'dist/cli/main.js');
 
@@ -74,7 +80,7 @@ const busyTicks = () => {
 };
 const HZ = Number(execFileSync('getconf', ['CLK_TCK']).toString());
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-async function waitQuiet(maxWait = 600) {
+async function waitQuiet(maxWait = Number(opt('max-wait', '600'))) {
   for (let waited = 0; ; waited += 5) {
     const a = busyTicks();
     await sleep(3000);
@@ -129,7 +135,9 @@ for (const model of models) {
       let argv;
       if (tool === 'gensim') {
         cmd = PY;
-        argv = [join(shared, 'anchors/word2vec/tools/gensim_train.py'), 'file', model, corpus, vec, String(threads)];
+        argv = sharedGensim
+          ? [join(shared, 'anchors/word2vec/tools/gensim_train.py'), 'file', model, corpus, vec, String(threads)]
+          : [join(root, 'bench/gensim_word2vec.py'), model, corpus, vec, String(threads), String(1 + rep)];
       } else {
         cmd = 'node';
         argv = [
