@@ -16,7 +16,8 @@
 // (dsub 2). Both tools run under `nice -n 19`, one after the other; the load average is printed.
 // seconds = wall time of the whole process (read, dictionary, train, write), from /usr/bin/time -v;
 // train s = the training loop alone: embedkit's own figure, fastText's from its words/sec/thread;
-// RSS = peak resident set size. P@1 and R@1 by `fasttext test` on each tool's model.
+// CPU s = user + system seconds (steadier than wall time on a loaded machine); RSS = peak resident
+// set size. P@1 and R@1 by `fasttext test` on each tool's model.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createReadStream, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -102,7 +103,9 @@ function timed(argv, prefix) {
   const parts = /Elapsed \(wall clock\) time.*: (\S+)/.exec(t)[1].split(':').map(Number);
   const wall = parts.length === 3 ? parts[0] * 3600 + parts[1] * 60 + parts[2] : parts[0] * 60 + parts[1];
   const rssMb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(t)[1]) / 1024;
-  return { stdout: r.stdout, stderr: r.stderr, wall, rssMb, load: (load0 + loadavg()[0]) / 2 };
+  // CPU seconds (user + system): less sensitive than wall time to what else the machine runs
+  const cpu = Number(/User time \(seconds\): (\S+)/.exec(t)[1]) + Number(/System time \(seconds\): (\S+)/.exec(t)[1]);
+  return { stdout: r.stdout, stderr: r.stderr, wall, cpu, rssMb, load: (load0 + loadavg()[0]) / 2 };
 }
 
 function cliTest(model, testFile) {
@@ -218,12 +221,14 @@ for (const name of sets) {
       set: name,
       tool,
       seconds: t.wall,
+      cpuSeconds: t.cpu,
       trainSeconds,
       rssMb: t.rssMb,
       p1: before.p1,
       r1: before.r1,
       binMb: statSync(`${prefix}.bin`).size / 2 ** 20,
       quantizeSeconds: q.wall,
+      quantizeCpuSeconds: q.cpu,
       quantizeRssMb: q.rssMb,
       ftzMb: statSync(`${prefix}.ftz`).size / 2 ** 20,
       p1q: after.p1,
@@ -236,18 +241,18 @@ for (const name of sets) {
 
 const f = (x, d) => (Number.isFinite(x) ? x.toFixed(d) : '-');
 console.log(
-  '| set | tool | seconds | train s | peak RSS MB | P@1 | R@1 | .bin MB | quantize s | quantize RSS MB | .ftz MB | P@1 .ftz | R@1 .ftz | load |',
+  '| set | tool | seconds | CPU s | train s | peak RSS MB | P@1 | R@1 | .bin MB | quantize s | quantize CPU s | quantize RSS MB | .ftz MB | P@1 .ftz | R@1 .ftz | load |',
 );
-console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of rows)
   console.log(
-    `| ${r.set} | ${r.tool} | ${f(r.seconds, 1)} | ${f(r.trainSeconds, 1)} | ${f(r.rssMb, 0)} | ${f(r.p1, 3)} | ${f(r.r1, 3)} | ${f(r.binMb, 1)} | ${f(r.quantizeSeconds, 1)} | ${f(r.quantizeRssMb, 0)} | ${f(r.ftzMb, 2)} | ${f(r.p1q, 3)} | ${f(r.r1q, 3)} | ${f(r.load, 1)} |`,
+    `| ${r.set} | ${r.tool} | ${f(r.seconds, 1)} | ${f(r.cpuSeconds, 1)} | ${f(r.trainSeconds, 1)} | ${f(r.rssMb, 0)} | ${f(r.p1, 3)} | ${f(r.r1, 3)} | ${f(r.binMb, 1)} | ${f(r.quantizeSeconds, 1)} | ${f(r.quantizeCpuSeconds, 1)} | ${f(r.quantizeRssMb, 0)} | ${f(r.ftzMb, 2)} | ${f(r.p1q, 3)} | ${f(r.r1q, 3)} | ${f(r.load, 1)} |`,
   );
 for (const name of sets) {
   const a = rows.find((r) => r.set === name && r.tool === 'fasttext');
   const e = rows.find((r) => r.set === name && r.tool === 'embedkit');
   console.log(
-    `${name}: speed ×${f(a.seconds / e.seconds, 2)} wall, ×${f(a.trainSeconds / e.trainSeconds, 2)} training loop (target ≥ 1.5); ` +
+    `${name}: speed ×${f(a.seconds / e.seconds, 2)} wall, ×${f(a.cpuSeconds / e.cpuSeconds, 2)} CPU, ×${f(a.trainSeconds / e.trainSeconds, 2)} training loop (target ≥ 1.5); ` +
       `P@1 ${f(e.p1 - a.p1, 3)} (target ≥ 0), after quantize ${f(e.p1q - a.p1q, 3)}; RSS ×${f(e.rssMb / a.rssMb, 2)}; ` +
       `.ftz ×${f(e.ftzMb / a.ftzMb, 2)}; quantize time ×${f(a.quantizeSeconds / e.quantizeSeconds, 2)}`,
   );

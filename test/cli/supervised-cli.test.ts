@@ -16,7 +16,8 @@ function run(args: string[], input?: string) {
 }
 
 describe('embedkit supervised', () => {
-  it('train, predict (stdin, k, threshold) and test; the fastText CLI agrees on P@1', () => {
+  // six CLI processes: room for a loaded machine
+  it('train, predict (stdin, k, threshold), test and quantize; the fastText CLI agrees on P@1', { timeout: 180_000 }, () => {
     const lines = Array.from(
       { length: 300 },
       (_, i) => (i % 2 ? '__label__pos good great fine' : '__label__neg bad awful poor') + ` w${i % 13}`,
