@@ -34,5 +34,13 @@ export { fastTextHash, hashWord, subwordBuckets, subwordStrings, type SubwordSet
 export { FastText, trainFastText } from './fasttext/trainer.js';
 export { FASTTEXT_DEFAULTS, type FastTextOptions, type ResolvedFastTextOptions } from './fasttext/options.js';
 export { FastTextClassifier, type PredictOptions, type Prediction, type TestResult } from './fasttext/supervised/classifier.js';
-export { trainSupervised, type SupervisedTrainResult } from './fasttext/supervised/train.js';
+export {
+  trainSupervised,
+  trainSupervisedAsync,
+  type SupervisedInput,
+  type SupervisedProgress,
+  type SupervisedRunOptions,
+  type SupervisedTrainResult,
+} from './fasttext/supervised/train.js';
+export { quantizeSupervised, type QuantizeOptions } from './fasttext/supervised/quantize.js';
 export { SUPERVISED_DEFAULTS, type SupervisedOptions } from './fasttext/supervised/options.js';

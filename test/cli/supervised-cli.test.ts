@@ -16,7 +16,8 @@ function run(args: string[], input?: string) {
 }
 
 describe('embedkit supervised', () => {
-  it('train, predict (stdin, k, threshold) and test; the fastText CLI agrees on P@1', () => {
+  // six CLI processes: room for a loaded machine
+  it('train, predict (stdin, k, threshold), test and quantize; the fastText CLI agrees on P@1', { timeout: 180_000 }, () => {
     const lines = Array.from(
       { length: 300 },
       (_, i) => (i % 2 ? '__label__pos good great fine' : '__label__neg bad awful poor') + ` w${i % 13}`,
@@ -48,6 +49,32 @@ describe('embedkit supervised', () => {
     const r = run(['supervised', 'test', tmp.file('m.bin'), tmp.file('train.txt'), '--json']);
     expect(JSON.parse(r.out)).toMatchObject({ examples: 300, precision: 1, recall: 1 });
     expect(fasttext(['test', tmp.file('m.bin'), tmp.file('train.txt')])).toMatch(/P@1\s+1/);
+
+    // quantize: cutoff with retraining, norms apart; the fastText CLI loads and tests the .ftz
+    const q = run([
+      'supervised',
+      'quantize',
+      tmp.file('m.bin'),
+      '--output',
+      tmp.file('m.ftz'),
+      '--input',
+      tmp.file('train.txt'),
+      '--cutoff',
+      '400',
+      '--retrain',
+      '--epoch',
+      '1',
+      '--qnorm',
+      '--thread',
+      '1',
+      '--json',
+    ]);
+    expect(q.code, q.err).toBe(0);
+    expect(JSON.parse(q.out)).toMatchObject({ output: tmp.file('m.ftz'), rows: 400 });
+    expect(fasttext(['test', tmp.file('m.ftz'), tmp.file('train.txt')])).toMatch(/P@1\s+1/);
+    const bad = run(['supervised', 'quantize', tmp.file('m.bin'), '--output', tmp.file('x.ftz'), '--retrain']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('--retrain needs --input');
   });
 
   it('a training file without labels is a one-line error naming it', () => {

@@ -1,12 +1,15 @@
 import { readFileSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { SUPERVISED_DEFAULTS as S, type SupervisedOptions } from '../../vectors/fasttext/supervised/options.js';
 import { FastTextClassifier } from '../../vectors/fasttext/supervised/classifier.js';
+import type { QuantizeOptions } from '../../vectors/fasttext/supervised/quantize.js';
 import { addLibraryFlags, allValues, libraryOptions, type LibraryFlag } from '../library-options.js';
 import { printJson, printLines } from '../output.js';
 import { float, int, oneOf } from '../parse.js';
-import type { GlobalOptions } from '../run.js';
+import { compact, duration, ProgressBar } from '../progress-bar.js';
+import { abortOnSigint, type GlobalOptions } from '../run.js';
 
 type Loss = NonNullable<SupervisedOptions['loss']>;
 
@@ -37,6 +40,20 @@ const SUPERVISED_FLAGS: readonly LibraryFlag<SupervisedOptions>[] = [
   { key: 'neg', flags: '--neg <n>', description: 'negatives sampled (loss ns)', parse: int(1, 1000), default: S.neg },
   { key: 'label', flags: '--label <prefix>', description: 'label prefix', parse: (v) => v, default: S.label },
   { key: 'seed', flags: '--seed <n>', description: 'random seed', parse: int(), default: S.seed },
+  { key: 'thread', flags: '--thread <n>', description: 'worker threads (default: the available cores)', parse: int(1, 1024) },
+];
+
+/** fastText's `quantize` flags (same names, with two dashes). */
+const QUANTIZE_FLAGS: readonly LibraryFlag<QuantizeOptions>[] = [
+  { key: 'dsub', flags: '--dsub <n>', description: 'dimensions per sub-quantizer', parse: int(1, 1000), default: 2 },
+  { key: 'qnorm', flags: '--qnorm', description: 'quantize the norms apart', default: false },
+  { key: 'qout', flags: '--qout', description: 'quantize the output matrix too (needs >= 256 labels)', default: false },
+  { key: 'cutoff', flags: '--cutoff <n>', description: 'keep the n input rows of largest norm (0 = all)', parse: int(0), default: 0 },
+  { key: 'retrain', flags: '--retrain', description: 'fine-tune the kept rows on --input after the cutoff', default: false },
+  { key: 'epoch', flags: '--epoch <n>', description: 'retraining epochs', parse: int(1, 100000), default: 5 },
+  { key: 'lr', flags: '--lr <x>', description: 'retraining learning rate', parse: float(0, 100), default: 0.05 },
+  { key: 'thread', flags: '--thread <n>', description: 'retraining threads (default: the available cores)', parse: int(1, 1024) },
+  { key: 'seed', flags: '--seed <n>', description: 'random seed', parse: int(), default: S.seed },
 ];
 
 /** Lines of a file, or of stdin for `-`. */
@@ -47,11 +64,11 @@ function readLines(file: string): string[] {
   return lines;
 }
 
-/** `embedkit supervised train|predict|test`: fastText's text classifier. */
+/** `embedkit supervised train|predict|test|quantize`: fastText's text classifier. */
 export function registerSupervised(program: Command, globals: () => GlobalOptions): void {
   const sup = program
     .command('supervised')
-    .description('fastText text classification (Joulin et al. 2017): train, predict, test; models are fastText .bin files');
+    .description('fastText text classification (Joulin et al. 2017): train, predict, test, quantize; models are fastText .bin/.ftz files');
 
   const train = sup
     .command('train')
@@ -61,15 +78,49 @@ export function registerSupervised(program: Command, globals: () => GlobalOption
   addLibraryFlags(train, SUPERVISED_FLAGS);
   train
     .option('--json', 'print the result as JSON', false)
-    .action((o: { input: string; output: string; json: boolean } & Record<string, unknown>) => {
-      const clf = new FastTextClassifier(libraryOptions(o, SUPERVISED_FLAGS)).fit(readLines(o.input), o.input);
-      clf.model.saveSync(o.output);
+    .option('-q, --quiet', 'no progress display', false)
+    .action(async (o: { input: string; output: string; json: boolean; quiet: boolean } & Record<string, unknown>) => {
+      const bar = new ProgressBar(!o.quiet);
+      const clf = await new FastTextClassifier(libraryOptions(o, SUPERVISED_FLAGS)).fitAsync(o.input, {
+        signal: abortOnSigint(),
+        progressInterval: 200,
+        onProgress: (p) =>
+          bar.update(
+            'train',
+            p.fraction,
+            `loss ${p.loss.toFixed(4)}  ${duration(p.seconds)} / eta ${duration(p.fraction > 0 ? (p.seconds * (1 - p.fraction)) / p.fraction : NaN)}`,
+          ),
+      });
+      bar.done();
+      await clf.save(o.output);
       const r = { output: o.output, ...clf.lastFit! };
       if (o.json || globals().json) return printJson(r);
       printLines([
-        `trained on ${r.examples} examples: ${r.words} words, ${r.labels} labels in ${r.seconds.toFixed(2)} s`,
+        `trained on ${compact(r.examples)} examples: ${r.words} words, ${r.labels} labels in ${r.seconds.toFixed(2)} s (${r.threads} threads, loss ${r.loss.toFixed(4)})`,
         `wrote ${o.output}`,
       ]);
+    });
+
+  const quantize = sup
+    .command('quantize')
+    .description('compress a model to .ftz (fastText quantize: product quantization, cutoff by norm, retraining)')
+    .argument('<model>', 'fastText supervised model (.bin)')
+    .requiredOption('--output <file>', 'quantized model to write (.ftz)')
+    .option('--input <file>', 'training data (needed by --retrain)');
+  addLibraryFlags(quantize, QUANTIZE_FLAGS);
+  quantize
+    .option('--json', 'print the result as JSON', false)
+    .action(async (model: string, o: { output: string; input?: string; json: boolean } & Record<string, unknown>) => {
+      const options = libraryOptions(o, QUANTIZE_FLAGS);
+      if (options.retrain && o.input === undefined) throw new UsageError('--retrain needs --input (the training data)');
+      const t0 = performance.now();
+      const clf = await FastTextClassifier.load(model);
+      const q = await clf.quantize({ ...options, ...(o.input !== undefined ? { input: o.input } : {}), signal: abortOnSigint() });
+      await q.save(o.output);
+      const { size } = await stat(o.output);
+      const r = { output: o.output, bytes: size, rows: q.model.data.input.rows, seconds: (performance.now() - t0) / 1000 };
+      if (o.json || globals().json) return printJson(r);
+      printLines([`wrote ${o.output}: ${compact(size)} bytes, ${r.rows} input rows in ${r.seconds.toFixed(2)} s`]);
     });
 
   sup

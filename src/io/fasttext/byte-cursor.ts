@@ -1,5 +1,7 @@
 import { FileFormatError } from '../../errors.js';
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
 /**
  * Little-endian reads over a file's bytes that check every size against what is left before
  * allocating, so a truncated or corrupt file gives a FileFormatError naming the file, never a
@@ -78,12 +80,21 @@ export class ByteCursor {
     return out;
   }
 
-  /** `count` float32 values, copied into an aligned array. */
+  /**
+   * `count` float32 values: a view of the bytes when they are 4-byte aligned (little-endian hosts),
+   * else a copy into an aligned array.
+   */
   float32Array(count: number, what: string): Float32Array {
     if (!Number.isSafeInteger(count) || count < 0) this.fail(`${what}: invalid size ${count}`);
     this.need(count * 4, what);
-    const out = new Float32Array(count);
-    new Uint8Array(out.buffer).set(this.bytes.subarray(this.offset, this.offset + count * 4));
+    const at = this.bytes.byteOffset + this.offset;
+    let out: Float32Array;
+    if (at % 4 === 0 && LITTLE_ENDIAN) {
+      out = new Float32Array(this.bytes.buffer, at, count);
+    } else {
+      out = new Float32Array(count);
+      new Uint8Array(out.buffer).set(this.bytes.subarray(this.offset, this.offset + count * 4));
+    }
     this.offset += count * 4;
     return out;
   }

@@ -1,4 +1,4 @@
-import { readWholeFile, readWholeFileSync } from '../core/whole-file.js';
+import { readModelBytes, readModelBytesSync } from './aligned-read.js';
 import { ByteCursor } from './byte-cursor.js';
 import {
   FASTTEXT_MAGIC,
@@ -17,12 +17,12 @@ import {
 
 /** Reads a Facebook fastText `.bin` or quantized `.ftz` model (fastText 0.9.x, file version 12). */
 export async function readFastTextModel(file: string): Promise<FastTextModelData> {
-  return parseFastTextModel(file, (await readWholeFile(file)).bytes);
+  return parseFastTextModel(file, await readModelBytes(file));
 }
 
 /** Synchronous {@link readFastTextModel}. */
 export function readFastTextModelSync(file: string): FastTextModelData {
-  return parseFastTextModel(file, readWholeFileSync(file).bytes);
+  return parseFastTextModel(file, readModelBytesSync(file));
 }
 
 /** True when `bytes` start with fastText's magic number. */

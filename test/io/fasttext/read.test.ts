@@ -5,6 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileFormatError } from '../../../src/errors.js';
+import { denseInputOffset, readModelBytesSync } from '../../../src/io/fasttext/aligned-read.js';
 import { readFastTextModelSync } from '../../../src/io/fasttext/read.js';
 import { FastTextModel } from '../../../src/vectors/fasttext/fasttext-model.js';
 import { fasttext, LID_FTZ, parseWordVectors } from '../../helpers/fasttext-cli.js';
@@ -147,6 +148,19 @@ describe('fastText .bin reading', () => {
       expect(err, name).toBeInstanceOf(FileFormatError);
       expect((err as Error).message).toContain(tmp.file(name));
       expect((err as Error).message).toMatch(problem);
+    }
+  });
+
+  it('the dense input matrix is read in place: a view of the file buffer, 4-byte aligned, not a copy', () => {
+    for (const name of ['sg.bin', 'cbow.bin']) {
+      const size = readFileSync(tmp.file(name)).length;
+      const bytes = readModelBytesSync(tmp.file(name));
+      const at = denseInputOffset(bytes);
+      expect((bytes.byteOffset + at) % 4).toBe(0);
+      const m = readFastTextModelSync(tmp.file(name));
+      if (m.input.kind !== 'dense') throw new Error('expected a dense input matrix');
+      expect(m.input.data.buffer.byteLength).toBe(size + 3);
+      expect(m.input.data.byteOffset - bytes.byteOffset).toBe(at);
     }
   });
 

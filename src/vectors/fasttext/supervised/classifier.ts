@@ -2,7 +2,14 @@ import { UsageError } from '../../../errors.js';
 import { FastTextModel } from '../fasttext-model.js';
 import { lineInput, lineTokens } from './line-input.js';
 import { predictRows, type Prediction } from './predict.js';
-import { trainSupervised, type SupervisedTrainResult } from './train.js';
+import { quantizeSupervised, type QuantizeOptions } from './quantize.js';
+import {
+  trainSupervised,
+  trainSupervisedAsync,
+  type SupervisedInput,
+  type SupervisedRunOptions,
+  type SupervisedTrainResult,
+} from './train.js';
 import { SUPERVISED_DEFAULTS, type SupervisedOptions } from './options.js';
 
 export type { Prediction } from './predict.js';
@@ -71,12 +78,39 @@ export class FastTextClassifier {
     return this.options.label ?? SUPERVISED_DEFAULTS.label;
   }
 
-  /** Trains on labelled lines (replacing any previous model). `source` names the data in errors. */
+  /**
+   * Trains on labelled lines on the calling thread (replacing any previous model); with a seed,
+   * bit-for-bit repeatable. `source` names the data in errors.
+   */
   fit(lines: Iterable<string>, source?: string): this {
     const { model, result } = trainSupervised(lines, this.options, source);
     this.trained = model;
     this.lastFit = result;
     return this;
+  }
+
+  /**
+   * Trains on a file (read chunk by chunk) or on lines, on `thread` worker threads (the options'
+   * `thread`, default the available cores); `run` adds progress reports and cancellation.
+   */
+  async fitAsync(
+    input: SupervisedInput,
+    run: Pick<SupervisedRunOptions, 'onProgress' | 'progressInterval' | 'signal'> = {},
+  ): Promise<this> {
+    const { model, result } = await trainSupervisedAsync(input, { ...this.options, ...run });
+    this.trained = model;
+    this.lastFit = result;
+    return this;
+  }
+
+  /**
+   * A quantized copy of this classifier (fastText's `quantize`: product quantization, optional
+   * cutoff by norm with retraining on `options.input`); save it as `.ftz`.
+   */
+  async quantize(options: QuantizeOptions = {}): Promise<FastTextClassifier> {
+    const q = await quantizeSupervised(this.model, { label: this.labelPrefix, seed: this.options.seed, ...options });
+    const c = FastTextClassifier.fromModel(q);
+    return c;
   }
 
   /** The `k` most probable labels of one text (labels in the text are ignored), best first. */

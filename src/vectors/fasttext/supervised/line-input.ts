@@ -2,7 +2,7 @@ import { EOS, hashWord } from '../subwords.js';
 import type { FastTextModel } from '../fasttext-model.js';
 
 /** fastText's token separators (Dictionary::readWord): space, tab, vertical tab, form feed, CR, NUL. */
-const SEPARATORS = /[ \t\v\f\r\0]+/;
+export const SEPARATORS = /[ \t\v\f\r\0]+/;
 
 /** Splits one line into tokens as fastText does, with `</s>` appended for the line end. */
 export function lineTokens(line: string): string[] {

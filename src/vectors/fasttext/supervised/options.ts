@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { UsageError } from '../../../errors.js';
 
 /** Hyper-parameters of {@link trainSupervised}, named as fastText's `supervised` flags. */
@@ -26,6 +27,11 @@ export interface SupervisedOptions {
   /** Label prefix (default `__label__`). */
   label?: string;
   seed?: number;
+  /**
+   * Worker threads of the asynchronous trainers (`trainSupervisedAsync`, `fitAsync`; default: the
+   * available cores). The synchronous `fit` trains on the calling thread.
+   */
+  thread?: number;
 }
 
 export type ResolvedSupervisedOptions = Required<SupervisedOptions>;
@@ -65,6 +71,7 @@ export function resolveSupervisedOptions(o: SupervisedOptions = {}): ResolvedSup
     neg: int('neg', o.neg ?? d.neg, 1),
     label: o.label ?? d.label,
     seed: o.seed ?? d.seed,
+    thread: int('thread', o.thread ?? Math.max(1, availableParallelism()), 1),
   };
   if (!(r.lr > 0 && Number.isFinite(r.lr))) throw new UsageError(`lr must be > 0, got ${r.lr}`);
   if (!['softmax', 'hs', 'ova', 'ns'].includes(r.loss)) throw new UsageError(`loss must be softmax, hs, ova or ns, got '${r.loss}'`);

@@ -1,45 +1,20 @@
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileFormatError } from '../../../../src/errors.js';
-import { mulberry32 } from '../../../../src/math/random.js';
+import type { FastTextMatrix } from '../../../../src/io/fasttext/model-data.js';
 import { FastTextClassifier } from '../../../../src/vectors/fasttext/supervised/classifier.js';
 import { fasttext, LID_FTZ } from '../../../helpers/fasttext-cli.js';
 import { makeTempDir } from '../../../io/helpers.js';
+import { parsePredictions, topicLines } from './topic-lines.js';
 
 const tmp = makeTempDir();
+
+/** The bytes of a dense matrix (to compare weights bit for bit). */
+function bytes(m: FastTextMatrix): Buffer {
+  if (m.kind !== 'dense') throw new Error('expected a dense matrix');
+  return Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength);
+}
 afterAll(() => tmp.cleanup());
-
-/** A separable topic set: each topic has its own words, plus shared noise words. */
-function topicLines(n: number, seed: number): string[] {
-  const topics: Record<string, string[]> = {
-    sport: ['goal', 'match', 'team', 'score', 'coach', 'league'],
-    food: ['bread', 'cheese', 'soup', 'recipe', 'oven', 'salt'],
-    tech: ['code', 'server', 'bug', 'compile', 'kernel', 'cpu'],
-    music: ['song', 'guitar', 'album', 'drum', 'concert', 'tune'],
-  };
-  const noise = ['the', 'a', 'is', 'of', 'and', 'today', 'very', 'new'];
-  const names = Object.keys(topics);
-  const rnd = mulberry32(seed);
-  const pick = <T>(a: T[]) => a[Math.floor(rnd() * a.length)];
-  return Array.from({ length: n }, () => {
-    const t = pick(names);
-    const words = Array.from({ length: 6 }, (_, i) => (i % 2 ? pick(noise) : pick(topics[t])));
-    return `__label__${t} ${words.join(' ')}`;
-  });
-}
-
-/** Parses `fasttext predict-prob` output: `__label__a 0.9 __label__b 0.1` per line. */
-function parsePredictions(out: string): { label: string; probability: number }[][] {
-  return out
-    .trimEnd()
-    .split('\n')
-    .map((l) => {
-      const p = l.trim().split(' ').filter(Boolean);
-      const r: { label: string; probability: number }[] = [];
-      for (let i = 0; i + 1 < p.length; i += 2) r.push({ label: p[i], probability: Number(p[i + 1]) });
-      return r;
-    });
-}
 
 /**
  * Our top-k equals the CLI's: the same probabilities in order, and each of our labels has that
@@ -122,6 +97,32 @@ describe('fastText supervised classifier', () => {
     expect(clf.predict('the weather is nice today')[0].label).toBe('__label__en');
     // A threshold above every probability gives no labels (fastText#846 crashed here).
     expect(clf.predict('bonjour', { k: 5, threshold: 0.9999 })).toEqual([]);
+  });
+
+  it('one thread with a seed is bit-for-bit repeatable: fit twice, and fitAsync with thread 1, give the same weights', async () => {
+    const options = { loss: 'ns' as const, dim: 12, epoch: 3, lr: 0.3, wordNgrams: 2, bucket: 3000, seed: 11 };
+    const a = new FastTextClassifier(options).fit(train).model.data;
+    const b = new FastTextClassifier(options).fit(train).model.data;
+    const c = (await new FastTextClassifier({ ...options, thread: 1 }).fitAsync(tmp.file('train.txt'))).model.data;
+    for (const m of [b, c]) {
+      expect(bytes(m.input).equals(bytes(a.input))).toBe(true);
+      expect(bytes(m.output).equals(bytes(a.output))).toBe(true);
+    }
+    const other = new FastTextClassifier({ ...options, seed: 12 }).fit(train).model.data;
+    expect(bytes(other.input).equals(bytes(a.input))).toBe(false);
+  });
+
+  it('fitAsync on 2 worker threads reads the file and learns it; the CLI gives the same P@1', async () => {
+    writeFileSync(tmp.file('train3k.txt'), topicLines(3000, 3).join('\n') + '\n');
+    const clf = await new FastTextClassifier({ dim: 16, epoch: 5, lr: 0.5, wordNgrams: 2, bucket: 10000, thread: 2 }).fitAsync(
+      tmp.file('train3k.txt'),
+    );
+    expect(clf.lastFit).toMatchObject({ examples: 3000, labels: 4, threads: 2 });
+    const ours = clf.test(test, 1);
+    expect(ours.precision).toBeGreaterThanOrEqual(0.95);
+    clf.model.saveSync(tmp.file('async.bin'));
+    const cli = fasttext(['test', tmp.file('async.bin'), tmp.file('test.txt'), '1']);
+    expect(Number(/P@1\s+(\S+)/.exec(cli)![1])).toBeCloseTo(ours.precision, 3);
   });
 
   it('bad input: no labels, empty data', () => {

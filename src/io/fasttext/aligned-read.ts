@@ -1,0 +1,91 @@
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import { assertNotDirectory, isGzip } from '../core/file-chunks.js';
+import { readWholeFile, readWholeFileSync } from '../core/whole-file.js';
+
+/** Largest single read request (reads of more than 2 GiB fail on some platforms). */
+const MAX_READ = 1 << 30;
+
+/**
+ * Byte offset of the dense input matrix's floats in a fastText model, or -1 when there is none
+ * (quantized) or the bytes do not look like a model (the parser then names the problem). Skips the
+ * header and the dictionary without decoding any string.
+ */
+export function denseInputOffset(bytes: Uint8Array): number {
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // magic, version, 12 int32 args, t (float64), size, nwords, nlabels, ntokens (int64), pruneidx_size (int64)
+  let o = 8 + 12 * 4 + 8;
+  if (bytes.length < o + 28) return -1;
+  const size = v.getInt32(o, true);
+  const prune = Number(v.getBigInt64(o + 20, true));
+  o += 28;
+  if (size < 0) return -1;
+  for (let i = 0; i < size; i++) {
+    const end = bytes.indexOf(0, o);
+    if (end < 0) return -1;
+    o = end + 1 + 8 + 1;
+  }
+  if (prune > 0) o += prune * 8;
+  if (o + 17 > bytes.length || bytes[o] !== 0) return -1;
+  return o + 17;
+}
+
+/** Where to start the file in a buffer of size + 3 so that the float offset `at` is 4-aligned. */
+const shiftFor = (at: number) => (at < 0 ? 0 : (4 - (at % 4)) % 4);
+
+/**
+ * A fastText model file's bytes placed so that the dense input matrix starts on a 4-byte boundary:
+ * the parser can then view the largest array in place instead of copying it (a model's peak
+ * memory is its size, not twice). The file is read once, into one buffer 3 bytes larger, and moved
+ * right in place when needed.
+ */
+export function readModelBytesSync(file: string): Uint8Array {
+  const fd = fs.openSync(file, 'r');
+  let buf: ArrayBuffer;
+  let size = 0;
+  try {
+    const stats = fs.fstatSync(fd);
+    assertNotDirectory(file, stats);
+    buf = new ArrayBuffer(stats.size + 3);
+    const all = new Uint8Array(buf);
+    while (size < stats.size) {
+      const n = fs.readSync(fd, all, size, Math.min(stats.size - size, MAX_READ), size);
+      if (n === 0) break;
+      size += n;
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  return place(buf, size) ?? readWholeFileSync(file).bytes;
+}
+
+/** Async {@link readModelBytesSync}. */
+export async function readModelBytes(file: string): Promise<Uint8Array> {
+  const handle = await fsp.open(file, 'r');
+  let buf: ArrayBuffer;
+  let size = 0;
+  try {
+    const stats = await handle.stat();
+    assertNotDirectory(file, stats);
+    buf = new ArrayBuffer(stats.size + 3);
+    const all = new Uint8Array(buf);
+    while (size < stats.size) {
+      const { bytesRead } = await handle.read(all, size, Math.min(stats.size - size, MAX_READ), size);
+      if (bytesRead === 0) break;
+      size += bytesRead;
+    }
+  } finally {
+    await handle.close();
+  }
+  return place(buf, size) ?? (await readWholeFile(file)).bytes;
+}
+
+/** The bytes shifted into alignment, or undefined for a gzip file (decompressed by the caller). */
+function place(buf: ArrayBuffer, size: number): Uint8Array | undefined {
+  const bytes = new Uint8Array(buf, 0, size);
+  if (isGzip(bytes)) return undefined;
+  const shift = shiftFor(denseInputOffset(bytes));
+  if (shift === 0) return bytes;
+  new Uint8Array(buf).copyWithin(shift, 0, size);
+  return new Uint8Array(buf, shift, size);
+}
