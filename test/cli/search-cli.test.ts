@@ -62,13 +62,13 @@ describe('embedkit search', () => {
     expect(json('search', 'query', 'idx', '--text', 'vehicle road', '--mode', 'bm25', '--k', '1').results.text[0].id).toBe('v2');
   });
 
-  it('latent side: on by default (--latent-dim), off with --no-latent; fusion flags', () => {
+  it('latent side: off by default, on with --latent / --latent-dim; fusion flags', () => {
     const topics = ['bread oven loaf', 'bread oven yeast', 'loaf yeast flour', 'car engine road', 'car road wheel', 'engine wheel drive'];
     writeFileSync(join(dir, 'topics.jsonl'), topics.map((text, i) => JSON.stringify({ id: `t${i}`, text })).join('\n'));
     const b = json('search', 'build', '--input', 'topics.jsonl', '--output', 'idx-lsa', ...enc, '--latent-dim', '2');
     expect(b.latent).toEqual({ dim: 2, terms: 8, fittedOn: 6 }); // terms in ≥ 2 documents
-    expect(b.fusion).toMatchObject({ mode: 'convex', denseWeight: 0.2, latentWeight: 0.2, normalization: 'minmax' });
-    const n = json('search', 'build', '--input', 'docs.jsonl', '--output', 'idx-plain', ...enc, '--no-latent', '--normalization', 'zscore');
+    expect(b.fusion).toMatchObject({ mode: 'convex', denseWeight: 0.1, latentWeight: 0.1, normalization: 'minmax' });
+    const n = json('search', 'build', '--input', 'docs.jsonl', '--output', 'idx-plain', ...enc, '--normalization', 'zscore');
     expect(n.latent).toBeNull();
     expect(n.fusion.normalization).toBe('zscore');
     // "yeast" is in two documents; the latent side ranks the third bread document (t0) with them

@@ -55,13 +55,13 @@ const FUSION_FLAGS: readonly LibraryFlag<FusionOptions>[] = [
   {
     key: 'denseWeight',
     flags: '--dense-weight <w>',
-    description: 'weight of the dense ranking in [0, 1] (default 0.2, or the tuned value)',
+    description: 'weight of the dense ranking in [0, 1] (default 0.1, or the tuned value)',
     parse: float(0, 1),
   },
   {
     key: 'latentWeight',
     flags: '--latent-weight <w>',
-    description: 'weight of the latent (LSA) ranking in [0, 1] (default 0.2, or the tuned value); BM25 gets 1 − dense − latent',
+    description: 'weight of the latent (LSA) ranking in [0, 1] (default 0.1, or the tuned value); BM25 gets 1 − dense − latent',
     parse: float(0, 1),
   },
   {
@@ -142,7 +142,7 @@ async function build(o: BuildOptions & Record<string, unknown>): Promise<void> {
       threads: o.threads,
       chunk: libraryOptions(o, CHUNK_FLAGS),
       fusion: libraryOptions(o, FUSION_FLAGS),
-      latent: o.latent ? (o.latentDim === undefined ? {} : { dim: o.latentDim }) : false,
+      latent: o.latent || o.latentDim !== undefined ? (o.latentDim === undefined ? {} : { dim: o.latentDim }) : false,
     });
   }
   const docs = await readDocuments(o.input, search.settings.modality);
@@ -266,8 +266,8 @@ export function registerSearch(program: Command, globals: () => GlobalOptions): 
     .option('-O, --option <key=value>', 'encoder load option, repeatable (e.g. -O vectors=model.ekv)', parseOptionValue)
     .option('--index <type>', 'vector index: hnsw or flat (exact)', oneOf(['hnsw', 'flat'] as const), 'hnsw')
     .option('--update', 'add to (or replace documents of) an existing index instead of creating one', false)
-    .option('--no-latent', 'no latent (LSA) side: hybrid of the encoder and BM25 only')
-    .option('--latent-dim <n>', 'dimensions of the latent (LSA) side (default 128)', int(1, 1024))
+    .option('--latent', 'add a latent (LSA) side fitted on the documents to the hybrid', false)
+    .option('--latent-dim <n>', 'dimensions of the latent (LSA) side (default 128; implies --latent)', int(1, 1024))
     .option('--tune <queries.jsonl>', 'choose the fusion with the best MRR on judged queries {"id", "text", "relevant": [ids]}')
     .option('--threads <n>', 'index worker threads', int(1, 64), 1)
     .option('--json', 'print a JSON summary', false)

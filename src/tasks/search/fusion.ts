@@ -15,13 +15,13 @@ export interface FusionOptions {
   /**
    * Weight of the dense (encoder) side: rrf multiplies its reciprocal ranks by `2·denseWeight`,
    * convex scores `denseWeight·dense + latentWeight·latent + (1 − denseWeight − latentWeight)·bm25`
-   * on normalised scores (Bruch et al. 2023). Default 0.2 (tuned with the pooled GloVe encoders; a
-   * strong sentence encoder wants more: use `tuneFusion`).
+   * on normalised scores (Bruch et al. 2023). Default 0.1 (chosen on the tuning half of the npm
+   * README bench with the pooled GloVe encoder; a strong sentence encoder wants more: use `tuneFusion`).
    */
   denseWeight?: number;
   /**
    * Weight of the latent side (LSA of the collection, see `SemanticSearchOptions.latent`); the BM25
-   * side gets what is left. Default 0.2 when the index has a latent model (ignored otherwise).
+   * side gets what is left. Default 0.1 (ignored when the index has no latent model).
    */
   latentWeight?: number;
   /**
@@ -48,7 +48,7 @@ export function fusionSettings(o: FusionOptions = {}): Required<FusionOptions> {
     throw new UsageError(`fusion mode must be rrf, convex, dense, latent or bm25, got '${mode}'`);
   const rrfK = o.rrfK ?? 60;
   if (!(Number.isFinite(rrfK) && rrfK >= 0)) throw new UsageError(`rrfK must be a finite number ≥ 0, got ${rrfK}`);
-  const denseWeight = o.denseWeight ?? 0.2;
+  const denseWeight = o.denseWeight ?? 0.1;
   if (!(denseWeight >= 0 && denseWeight <= 1)) throw new UsageError(`denseWeight must be in [0, 1], got ${denseWeight}`);
   // the default latent weight gives way to a large dense weight; a given one must fit
   const latentWeight = o.latentWeight ?? Math.min(DEFAULT_LATENT_WEIGHT, 1 - denseWeight);
@@ -69,8 +69,8 @@ export function fusionSettings(o: FusionOptions = {}): Required<FusionOptions> {
   return { mode, rrfK, denseWeight, latentWeight, normalization, feedbackDocs, feedbackTerms, feedbackWeight };
 }
 
-/** Default weight of the latent side (see docs/benchmarks.md, "hybrid search with a latent side"). */
-export const DEFAULT_LATENT_WEIGHT = 0.2;
+/** Default weight of the latent side (chosen on the tuning half of the npm README bench, docs/benchmarks.md). */
+export const DEFAULT_LATENT_WEIGHT = 0.1;
 
 /** A document and its score on one side (higher = better), best first. */
 export interface ScoredKey {

@@ -23,14 +23,15 @@ export interface SearchDocument {
 export interface SemanticSearchOptions {
   /** Chunking of long texts (text encoders only). */
   chunk?: ChunkOptions;
-  /** Default fusion of dense and BM25 rankings (hybrid convex, dense weight 0.2, by default). */
+  /** Default fusion of the rankings (hybrid convex, dense weight 0.1, by default). */
   fusion?: FusionOptions;
   bm25?: Bm25Options;
   /**
    * The latent side of the hybrid (text encoders only): an LSA model (truncated SVD of the chunks'
    * TF-IDF matrix, {@link LatentSemanticModel}) fitted on the collection itself, refitted whenever
-   * the collection has doubled since the last fit (new chunks in between are folded in). `false`
-   * turns it off. Default on, 128 dimensions.
+   * the collection has doubled since the last fit (new chunks in between are folded in). Off by
+   * default (it did not beat BM25 on the benchmark's sets, see docs/benchmarks.md); `{}` turns it on
+   * with 128 dimensions.
    */
   latent?: LatentOptions | false | null;
   /** Vector index type: 'hnsw' (default) or 'flat' (exact). */
@@ -121,7 +122,8 @@ export function resolveSettings(o: SemanticSearchOptions, encoder: Encoder): Res
     chunk: chunkSettings(o.chunk),
     fusion: fusionSettings(o.fusion),
     bm25: { k1: bm.k1, b: bm.b },
-    latent: o.latent === false || o.latent === null || encoder.modality !== 'text' ? null : latentSettings(o.latent),
+    latent:
+      o.latent === undefined || o.latent === false || o.latent === null || encoder.modality !== 'text' ? null : latentSettings(o.latent),
     indexType,
     threads,
     encoderName: o.encoderName ?? encoder.name,

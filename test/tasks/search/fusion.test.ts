@@ -66,7 +66,8 @@ describe('fuseRankings', () => {
   });
 
   it('checks settings; the default latent weight gives way to a large dense weight', () => {
-    expect(fusionSettings({ denseWeight: 0.9 }).latentWeight).toBeCloseTo(0.1, 12);
+    expect(fusionSettings({}).latentWeight).toBe(0.1);
+    expect(fusionSettings({ denseWeight: 0.95 }).latentWeight).toBeCloseTo(0.05, 12);
     expect(() => fusionSettings({ denseWeight: 0.9, latentWeight: 0.2 })).toThrow(/≤ 1/);
     expect(() => fusionSettings({ normalization: 'l2' as never })).toThrow(UsageError);
     expect(() => fusionSettings({ mode: 'sparse' as never })).toThrow(/latent/);

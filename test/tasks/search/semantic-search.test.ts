@@ -166,19 +166,20 @@ describe('SemanticSearch with a latent (LSA) side', () => {
     { id: 't8', text: 'bake bread yeast flour' },
   ];
 
-  it('is on by default for text, fitted on the chunks; mode latent ranks by topic', async () => {
+  it('is fitted on the chunks when enabled; mode latent ranks by topic', async () => {
     const s = new SemanticSearch(encoder, { latent: { dim: 2, minDf: 1 } });
     await s.add(TOPIC_DOCS);
     expect(s.latent?.dim).toBe(2);
     expect(s.latent?.documents).toBe(8);
     const r = await s.query('automobile', { k: 4, fusion: { mode: 'latent' } });
     expect(r.map((h) => h.id).sort()).toEqual(['t1', 't2', 't3', 't4']);
-    // BM25 only knows t2; the default hybrid also ranks the other car documents above the bread ones
+    // BM25 only knows t2; BM25 + latent also ranks the other car documents above the bread ones
     expect((await s.query('automobile', { k: 8, fusion: { mode: 'bm25' } })).map((h) => h.id)).toEqual(['t2']);
-    const hybrid = (await s.query('automobile', { k: 8, fusion: { denseWeight: 0 } })).map((h) => h.id);
+    const hybrid = (await s.query('automobile', { k: 8, fusion: { denseWeight: 0, latentWeight: 0.2 } })).map((h) => h.id);
     expect(hybrid[0]).toBe('t2');
     expect(hybrid.slice(1, 4).sort()).toEqual(['t1', 't3', 't4']);
     expect(new SemanticSearch(encoder, { latent: false }).settings.latent).toBeNull();
+    expect(new SemanticSearch(encoder).settings.latent).toBeNull(); // off by default
   });
 
   it('folds new chunks in, refits when the collection doubles, and saves/loads the model', async () => {
