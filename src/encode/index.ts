@@ -68,6 +68,7 @@ export {
   precisionAt1,
   preprocessBatch,
   preprocessImage,
+  resolveTta,
   TfjsImageEncoder,
   type DecodeOptions,
   type FaceEncoderOptions,
@@ -88,6 +89,8 @@ export {
   type ResizeMode,
   type TfjsImageEncoderOptions,
   type TfjsModelName,
+  type TestTimeAugmentation,
+  type TtaOption,
 } from './image/index.js';
 
 // Training an image encoder: a projection head over a frozen backbone.

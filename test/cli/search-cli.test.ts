@@ -62,6 +62,21 @@ describe('embedkit search', () => {
     expect(json('search', 'query', 'idx', '--text', 'vehicle road', '--mode', 'bm25', '--k', '1').results.text[0].id).toBe('v2');
   });
 
+  it('latent side: off by default, on with --latent / --latent-dim; fusion flags', () => {
+    const topics = ['bread oven loaf', 'bread oven yeast', 'loaf yeast flour', 'car engine road', 'car road wheel', 'engine wheel drive'];
+    writeFileSync(join(dir, 'topics.jsonl'), topics.map((text, i) => JSON.stringify({ id: `t${i}`, text })).join('\n'));
+    const b = json('search', 'build', '--input', 'topics.jsonl', '--output', 'idx-lsa', ...enc, '--latent-dim', '2');
+    expect(b.latent).toEqual({ dim: 2, terms: 8, fittedOn: 6 }); // terms in ≥ 2 documents
+    expect(b.fusion).toMatchObject({ mode: 'convex', denseWeight: 0.1, latentWeight: 0.1, normalization: 'minmax' });
+    const n = json('search', 'build', '--input', 'docs.jsonl', '--output', 'idx-plain', ...enc, '--normalization', 'zscore');
+    expect(n.latent).toBeNull();
+    expect(n.fusion.normalization).toBe('zscore');
+    // "yeast" is in two documents; the latent side ranks the third bread document (t0) with them
+    const q = json('search', 'query', 'idx-lsa', '--text', 'yeast', '--mode', 'latent', '--k', '3');
+    expect(q.results.text.map((h: { id: string }) => h.id).sort()).toEqual(['t0', 't1', 't2']);
+    expect(run('search', 'query', 'idx-lsa', '--text', 'oven', '--latent-weight', '2').code).toBe(2);
+  });
+
   it('bad input: clear one-line errors, nothing written', () => {
     writeFileSync(join(dir, 'bad.jsonl'), '{"id": 1, "text": "cat"}\n{"id": 2}\n');
     let r = run('search', 'build', '--input', 'bad.jsonl', '--output', 'bad-idx', ...enc);

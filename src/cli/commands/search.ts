@@ -27,7 +27,8 @@ import { readDocuments, readQueries, type QueryRecord } from './search-input.js'
 /** Default encoder of `search build`, `match`, `dedupe`: offline; its IDF is fitted on the documents (and saved with the index). */
 export const DEFAULT_SEARCH_ENCODER = 'glove-100-tfidf';
 
-const FUSION_MODES = allValues<NonNullable<FusionOptions['mode']>>({ rrf: true, convex: true, dense: true, bm25: true });
+const FUSION_MODES = allValues<NonNullable<FusionOptions['mode']>>({ rrf: true, convex: true, dense: true, latent: true, bm25: true });
+const NORMALIZATIONS = allValues<NonNullable<FusionOptions['normalization']>>({ minmax: true, zscore: true });
 
 const CHUNK_FLAGS: readonly LibraryFlag<ChunkOptions>[] = [
   {
@@ -48,14 +49,26 @@ const FUSION_FLAGS: readonly LibraryFlag<FusionOptions>[] = [
   {
     key: 'mode',
     flags: '--mode <mode>',
-    description: 'ranking: convex (hybrid, default), rrf (hybrid), dense, bm25',
+    description: 'ranking: convex (hybrid, default), rrf (hybrid), dense, latent (LSA), bm25',
     parse: oneOf(FUSION_MODES),
   },
   {
     key: 'denseWeight',
     flags: '--dense-weight <w>',
-    description: 'weight of the dense ranking in [0, 1] (default 0.2, or the tuned value)',
+    description: 'weight of the dense ranking in [0, 1] (default 0.1, or the tuned value)',
     parse: float(0, 1),
+  },
+  {
+    key: 'latentWeight',
+    flags: '--latent-weight <w>',
+    description: 'weight of the latent (LSA) ranking in [0, 1] (default 0.1, or the tuned value); BM25 gets 1 − dense − latent',
+    parse: float(0, 1),
+  },
+  {
+    key: 'normalization',
+    flags: '--normalization <how>',
+    description: 'score scaling of convex fusion: minmax (default) or zscore',
+    parse: oneOf(NORMALIZATIONS),
   },
   { key: 'rrfK', flags: '--rrf-k <k>', description: 'rank constant of reciprocal-rank fusion (default 60)', parse: float(0, 1e6) },
 ];
@@ -80,6 +93,8 @@ interface BuildOptions {
   index: 'hnsw' | 'flat';
   update: boolean;
   tune?: string;
+  latent: boolean;
+  latentDim?: number;
   threads: number;
   json: boolean;
   quiet: boolean;
@@ -127,6 +142,7 @@ async function build(o: BuildOptions & Record<string, unknown>): Promise<void> {
       threads: o.threads,
       chunk: libraryOptions(o, CHUNK_FLAGS),
       fusion: libraryOptions(o, FUSION_FLAGS),
+      latent: o.latent || o.latentDim !== undefined ? (o.latentDim === undefined ? {} : { dim: o.latentDim }) : false,
     });
   }
   const docs = await readDocuments(o.input, search.settings.modality);
@@ -143,6 +159,7 @@ async function build(o: BuildOptions & Record<string, unknown>): Promise<void> {
     chunks: search.chunkCount,
     added: docs.length,
     fusion: search.settings.fusion,
+    latent: search.latent ? { dim: search.latent.dim, terms: search.latent.vocabularySize, fittedOn: search.latent.documents } : null,
     ...(tuning ? { tunedMrr: tuning.mrr } : {}),
     seconds: (performance.now() - started) / 1000,
   };
@@ -249,6 +266,8 @@ export function registerSearch(program: Command, globals: () => GlobalOptions): 
     .option('-O, --option <key=value>', 'encoder load option, repeatable (e.g. -O vectors=model.ekv)', parseOptionValue)
     .option('--index <type>', 'vector index: hnsw or flat (exact)', oneOf(['hnsw', 'flat'] as const), 'hnsw')
     .option('--update', 'add to (or replace documents of) an existing index instead of creating one', false)
+    .option('--latent', 'add a latent (LSA) side fitted on the documents to the hybrid', false)
+    .option('--latent-dim <n>', 'dimensions of the latent (LSA) side (default 128; implies --latent)', int(1, 1024))
     .option('--tune <queries.jsonl>', 'choose the fusion with the best MRR on judged queries {"id", "text", "relevant": [ids]}')
     .option('--threads <n>', 'index worker threads', int(1, 64), 1)
     .option('--json', 'print a JSON summary', false)

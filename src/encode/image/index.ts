@@ -7,6 +7,7 @@
 export type { ImageInput, Layout, Normalization, PreprocessOptions, RawImage, ResizeMode } from './types.js';
 export { DEFAULT_MAX_INPUT_PIXELS } from './types.js';
 export { ImageInputError } from './errors.js';
+export { resolveTta, viewsPerImage, type TestTimeAugmentation, type TtaOption, type TtaSpec } from './augment.js';
 export { decodeImage, DECODABLE_FORMATS, type DecodeOptions } from './decode.js';
 export {
   CLIP_MEAN,

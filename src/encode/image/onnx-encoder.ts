@@ -9,6 +9,7 @@ import { loadSharp } from './decode.js';
 import { importOptional, requirePackages } from '../packages.js';
 import { commonJsExports } from './errors.js';
 import { pooledDimension, poolOutput, type OutputLayout, type OutputPooling } from './output-pooling.js';
+import { resolveTta, type TtaOption } from './augment.js';
 import { checkBatchSize, PipelinedImageEncoder, type BatchRunner } from './pipeline.js';
 import { normalizationOf, resolvePreprocess, type NormalizationPreset } from './preprocess.js';
 import type { Layout, Normalization, ResizeMode } from './types.js';
@@ -53,10 +54,13 @@ export interface OnnxImageEncoderOptions {
   normalize?: boolean;
   /** Encoder name in messages and the cache (default `onnx-image:<file name>`). */
   name?: string;
+  /** Test-time augmentation (flip / multi-crop views, pooled). Default 'none'. */
+  tta?: TtaOption;
 }
 
 const KNOWN = new Set([
   'path',
+  'tta',
   'size',
   'width',
   'height',
@@ -150,6 +154,7 @@ export async function loadOnnxImageEncoder(options: OnnxImageEncoderOptions): Pr
         `${file}: the model's input '${inputName}' is fixed at ${geometry.width}×${geometry.height}, but ${width}×${height} was asked for`,
       );
     }
+    const tta = resolveTta(options.tta);
     const preprocess = resolvePreprocess({
       width,
       height,
@@ -212,6 +217,7 @@ export async function loadOnnxImageEncoder(options: OnnxImageEncoderOptions): Pr
       batchSize: checkBatchSize(options.batchSize ?? 8),
       normalize: options.normalize ?? true,
       cacheIdentity: JSON.stringify({ model: fingerprint, inputName, outputName, pooling, outputLayout }),
+      tta,
     });
     encoder.modelPath = file;
     encoder.inputName = inputName;

@@ -2,6 +2,7 @@ import { AbortError, EmbedkitError, UsageError } from '../../errors.js';
 import { normalizeInPlace, type BatchResult } from '../batch.js';
 import { emptyCacheStats } from '../cache.js';
 import type { EmbedError, EmbedOptions, Encoder } from '../types.js';
+import { poolViews, viewsPerImage, type TtaSpec } from './augment.js';
 import { imageCacheKey, lookupCached, storeCached } from './image-cache.js';
 import { loadSharp } from './decode.js';
 import { startPreprocessBatch, valuesPerImage, type PreprocessedBatch, type PreprocessSpec } from './preprocess.js';
@@ -40,6 +41,8 @@ export interface PipelinedImageEncoderInit {
    * name, pooling …), for the on-disk cache. The name and preprocessing are added automatically.
    */
   cacheIdentity?: string;
+  /** Test-time augmentation (views pooled into one vector), or null/undefined for none. */
+  tta?: TtaSpec | null;
 }
 
 export function checkBatchSize(v: unknown, name = 'batchSize'): number {
@@ -60,6 +63,8 @@ export class PipelinedImageEncoder implements Encoder<ImageInput> {
   readonly preprocess: PreprocessSpec;
   readonly batchSize: number;
   readonly normalize: boolean;
+  /** Test-time augmentation settings (null: one view per image). */
+  readonly tta: TtaSpec | null;
   private readonly runner: BatchRunner;
   private readonly identity: string;
   private disposed = false;
@@ -71,11 +76,13 @@ export class PipelinedImageEncoder implements Encoder<ImageInput> {
     this.runner = init.runner;
     this.batchSize = checkBatchSize(init.batchSize);
     this.normalize = init.normalize;
+    this.tta = init.tta ?? null;
     this.identity = JSON.stringify({
       encoder: init.name,
       dim: init.dimension,
       preprocess: init.preprocess,
       model: init.cacheIdentity ?? '',
+      ...(this.tta ? { tta: this.tta } : {}),
     });
   }
 
@@ -131,6 +138,9 @@ export class PipelinedImageEncoder implements Encoder<ImageInput> {
     const dim = this.dimension;
     const sharp = await loadSharp();
     const spec = this.preprocess;
+    // With test-time augmentation, batchSize counts model rows (views): fewer images per batch.
+    const views = viewsPerImage(this.tta);
+    batchSize = Math.max(1, Math.floor(batchSize / views));
     // Fewer inputs than lanes × batchSize: smaller batches, so that every lane gets work.
     batchSize = Math.max(1, Math.min(batchSize, Math.ceil(indices.length / this.runner.lanes)));
     const batches = Math.ceil(indices.length / batchSize);
@@ -148,6 +158,7 @@ export class PipelinedImageEncoder implements Encoder<ImageInput> {
           spec,
           0,
           group,
+          this.tta,
         );
         p.catch(() => undefined);
         decodes[started] = p;
@@ -167,15 +178,20 @@ export class PipelinedImageEncoder implements Encoder<ImageInput> {
         errors.push(...batch.errors);
         const group = groups[b];
         if (batch.ok.some(Boolean)) {
-          if (batch.data.length !== batch.count * per) throw new EmbedkitError('internal error: batch size mismatch');
-          const output = await this.runner.run(batch.data, batch.count);
-          const features = output instanceof Float32Array ? output : output.data;
-          const modelFailures = new Map((output instanceof Float32Array ? [] : output.failures).map((f) => [f.index, f.message]));
-          if (features.length !== batch.count * dim) {
+          const rows = batch.count * views;
+          if (batch.data.length !== rows * per) throw new EmbedkitError('internal error: batch size mismatch');
+          const output = await this.runner.run(batch.data, rows);
+          const viewFeatures = output instanceof Float32Array ? output : output.data;
+          // a failure of any view fails its image
+          const modelFailures = new Map(
+            (output instanceof Float32Array ? [] : output.failures).map((f) => [Math.floor(f.index / views), f.message]),
+          );
+          if (viewFeatures.length !== rows * dim) {
             throw new EmbedkitError(
-              `the ${this.name} model returned ${features.length} values for ${batch.count} images, expected ${batch.count} × ${dim}`,
+              `the ${this.name} model returned ${viewFeatures.length} values for ${rows} images, expected ${rows} × ${dim}`,
             );
           }
+          const features = poolViews(viewFeatures, batch.count, views, dim, this.tta?.pooling ?? 'mean');
           for (let i = 0; i < batch.count; i++) {
             if (!batch.ok[i]) continue;
             const failure = modelFailures.get(i);

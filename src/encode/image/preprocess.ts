@@ -1,6 +1,7 @@
 import { UsageError } from '../../errors.js';
 import type { EmbedError } from '../types.js';
 import { describeFailure, inputLabel, loadSharp, openImage } from './decode.js';
+import { cropOrigins, cropWindow, flipHorizontal, viewsPerImage, type TtaSpec } from './augment.js';
 import { ImageInputError } from './errors.js';
 import {
   DEFAULT_MAX_INPUT_PIXELS,
@@ -186,6 +187,29 @@ async function resizedPixels(sharp: SharpFactory, input: ImageInput, label: stri
 }
 
 /**
+ * The test-time augmentation views of one input (RGB bytes, HWC, `spec.width × spec.height` each):
+ * the whole image as without augmentation, then the crops (taken from the image resized to
+ * `size / cropFraction`), each followed by its mirror image when `tta.flip`.
+ */
+async function augmentedPixels(
+  sharp: SharpFactory,
+  input: ImageInput,
+  label: string,
+  spec: PreprocessSpec,
+  tta: TtaSpec,
+): Promise<Uint8Array[]> {
+  const { width: W, height: H } = spec;
+  const bases = [await resizedPixels(sharp, input, label, spec)];
+  if (tta.crops > 0) {
+    const bw = Math.max(W + 1, Math.round(W / tta.cropFraction));
+    const bh = Math.max(H + 1, Math.round(H / tta.cropFraction));
+    const big = await resizedPixels(sharp, input, label, { ...spec, width: bw, height: bh, centerCropFraction: 1 });
+    for (const [left, top] of cropOrigins(tta.crops === 5 ? 5 : 1, bw, bh, W, H)) bases.push(cropWindow(big, bw, left, top, W, H));
+  }
+  return tta.flip ? bases.flatMap((b) => [b, flipHorizontal(b, W, H)]) : bases;
+}
+
+/**
  * One input as the model's input row: decoded (EXIF orientation applied, first frame, transparency
  * flattened on the background), resized, normalised, in the spec's layout. Written into `out` at
  * `offset` when given, else into a new array. ImageInputError naming the input when it cannot be used.
@@ -205,9 +229,11 @@ export async function preprocessImage(
 
 /** Output of {@link preprocessBatch}. */
 export interface PreprocessedBatch {
-  /** `count × width × height × 3` floats; the rows of failed inputs are zeros. */
+  /** `count × views × width × height × 3` floats; the rows of failed inputs are zeros. */
   data: Float32Array;
   count: number;
+  /** Model rows per input (test-time augmentation views; 1 without). */
+  views: number;
   /** Per input: decoded successfully. */
   ok: boolean[];
   /** Per input: how error messages name it (its path, or `input N (…)`). */
@@ -240,17 +266,21 @@ export function startPreprocessBatch(
   spec: PreprocessSpec,
   firstIndex = 0,
   indices?: readonly number[],
+  tta: TtaSpec | null = null,
 ): Promise<PreprocessedBatch> {
   const per = valuesPerImage(spec);
-  const data = new Float32Array(inputs.length * per);
+  const views = viewsPerImage(tta);
+  const data = new Float32Array(inputs.length * views * per);
   const ok = new Array<boolean>(inputs.length).fill(false);
   const labels = inputs.map((input, i) => inputLabel(input, indices ? indices[i] : firstIndex + i));
   const errors: EmbedError[] = [];
   const jobs = inputs.map(async (input, i) => {
     const index = indices ? indices[i] : firstIndex + i;
     try {
-      const pixels = await resizedPixels(sharp, input, labels[i], spec);
-      pixelsToTensor(pixels, spec, data, i * per);
+      if (tta) {
+        const all = await augmentedPixels(sharp, input, labels[i], spec, tta);
+        all.forEach((pixels, v) => pixelsToTensor(pixels, spec, data, (i * views + v) * per));
+      } else pixelsToTensor(await resizedPixels(sharp, input, labels[i], spec), spec, data, i * per);
       ok[i] = true;
     } catch (error) {
       if (!(error instanceof ImageInputError)) throw error;
@@ -259,6 +289,6 @@ export function startPreprocessBatch(
   });
   return Promise.all(jobs).then(() => {
     errors.sort((a, b) => a.index - b.index);
-    return { data, count: inputs.length, ok, labels, errors };
+    return { data, count: inputs.length, views, ok, labels, errors };
   });
 }

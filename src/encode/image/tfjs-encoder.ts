@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { UsageError } from '../../errors.js';
 import { requirePackages } from '../packages.js';
 import { loadSharp } from './decode.js';
+import { resolveTta, type TtaOption } from './augment.js';
 import { checkBatchSize, PipelinedImageEncoder } from './pipeline.js';
 import { resolvePreprocess } from './preprocess.js';
 import { TfjsWorkerPool } from './tfjs-pool.js';
@@ -25,6 +26,11 @@ export interface TfjsImageEncoderOptions {
   maxInputPixels?: number;
   /** Unit-normalise the vectors (default true). */
   normalize?: boolean;
+  /**
+   * Test-time augmentation: `'flip'` (image + mirror), `'crops'` (image + centre and corner crops),
+   * `'flip-crops'`, or the settings; the views' features are pooled. Default 'none'.
+   */
+  tta?: TtaOption;
 }
 
 /** An image encoder backed by a tfjs model on worker threads; exposes how long loading took. */
@@ -35,7 +41,7 @@ export class TfjsImageEncoder extends PipelinedImageEncoder {
   threads = 1;
 }
 
-const KNOWN = new Set(['threads', 'batchSize', 'resize', 'centerCropFraction', 'maxInputPixels', 'normalize']);
+const KNOWN = new Set(['threads', 'batchSize', 'resize', 'centerCropFraction', 'maxInputPixels', 'normalize', 'tta']);
 
 /** Loads `mobilenet-v2` (1792-d) or `inception-v3` (2048-d): pretrained CNN features, weights from nsfwjs. */
 export async function loadTfjsImageEncoder(name: TfjsModelName, options: TfjsImageEncoderOptions = {}): Promise<TfjsImageEncoder> {
@@ -57,6 +63,7 @@ export async function loadTfjsImageEncoder(name: TfjsModelName, options: TfjsIma
     maxInputPixels: options.maxInputPixels,
   });
   const batchSize = checkBatchSize(options.batchSize ?? spec.batchSize);
+  const tta = resolveTta(options.tta);
   requirePackages(name, ['sharp', '@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', 'nsfwjs']);
   await loadSharp();
   const pool = await TfjsWorkerPool.start(name, threads);
@@ -68,6 +75,7 @@ export async function loadTfjsImageEncoder(name: TfjsModelName, options: TfjsIma
     batchSize,
     normalize: options.normalize ?? true,
     cacheIdentity: `nsfwjs 4.3.0 ${spec.bundle} ${spec.output}`,
+    tta,
   });
   encoder.loadSeconds = pool.loadSeconds;
   encoder.threads = threads;

@@ -11,7 +11,7 @@ export interface MatchOptions {
    * 'dense' (bi-encoder, default) or a hybrid re-ranking with BM25 ('rrf' or 'convex' fusion of the
    * bi-encoder's ranking with a lexical one), which helps with names, codes and rare words.
    */
-  mode?: FusionOptions['mode'];
+  mode?: Exclude<FusionOptions['mode'], 'latent'>;
   /** Minimum score to report a match (dense: cosine). Default none. */
   minScore?: number;
 }
@@ -31,7 +31,13 @@ export async function matchTexts(
   if (queries.length === 0) throw new UsageError('no queries to match');
   if (encoder.modality !== 'text') throw new UsageError(`matchTexts needs a text encoder, '${encoder.name}' is ${encoder.modality}`);
   const k = options.k ?? 1;
-  const search = new SemanticSearch(encoder, { indexType: 'flat', chunk: { maxWords: 0 }, fusion: { mode: options.mode ?? 'dense' } });
+  // no latent (LSA) side: candidates are short texts, and the modes keep their two-sided meaning
+  const search = new SemanticSearch(encoder, {
+    indexType: 'flat',
+    chunk: { maxWords: 0 },
+    fusion: { mode: options.mode ?? 'dense' },
+    latent: false,
+  });
   await search.add(candidates.map((text, i) => ({ id: i, text })));
   const emb = await encoder.embed(queries, { normalize: true });
   if (emb.errors.length > 0) throw new UsageError(`query ${emb.errors[0].index}: ${emb.errors[0].message}`);

@@ -74,13 +74,16 @@ export class Bm25Index {
    * key. `allow` restricts the keys considered.
    */
   search(query: string, k: number, allow?: (key: number) => boolean): Bm25Hit[] {
+    return this.searchTerms(queryTermWeights(query), k, allow);
+  }
+
+  /** {@link search} for a weighted bag of terms: Σ_t weight(t) · BM25(t, key). */
+  searchTerms(weights: ReadonlyMap<string, number>, k: number, allow?: (key: number) => boolean): Bm25Hit[] {
     const n = this.docs.size;
     if (n === 0 || k < 1) return [];
     const avg = this.totalLength / n || 1;
     const scores = new Map<number, number>();
-    const qtf = new Map<string, number>();
-    for (const t of lexicalTerms(query)) qtf.set(t, (qtf.get(t) ?? 0) + 1);
-    for (const [t, qn] of qtf) {
+    for (const [t, qn] of weights) {
       const p = this.postings.get(t);
       if (!p) continue;
       const idf = Math.log(1 + (n - p.size + 0.5) / (p.size + 0.5));
@@ -96,4 +99,39 @@ export class Bm25Index {
     hits.sort((x, y) => y.score - x.score || x.key - y.key);
     return hits.slice(0, k);
   }
+
+  /**
+   * RM3 pseudo-relevance feedback (Lavrenko & Croft 2001; Abdul-Jaleel et al. 2004): the relevance
+   * model p(t|R) ∝ Σ_d score(d) · tf(t, d) / |d| over the feedback hits, its `terms` most likely
+   * terms renormalised, mixed with the query's own term distribution:
+   * `originalWeight · p(t|q) + (1 − originalWeight) · p(t|R)`.
+   */
+  expandQuery(query: string, feedback: readonly Bm25Hit[], terms: number, originalWeight: number): Map<string, number> {
+    const original = queryTermWeights(query);
+    let qTotal = 0;
+    for (const v of original.values()) qTotal += v;
+    const rel = new Map<string, number>();
+    let scoreTotal = 0;
+    for (const h of feedback) scoreTotal += h.score;
+    for (const h of feedback) {
+      const d = this.docs.get(h.key);
+      if (!d || d.length === 0) continue;
+      const w = scoreTotal > 0 ? h.score / scoreTotal : 1 / feedback.length;
+      for (const t of d.terms) rel.set(t, (rel.get(t) ?? 0) + (w * this.postings.get(t)!.get(h.key)!) / d.length);
+    }
+    const top = [...rel.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, terms);
+    let relTotal = 0;
+    for (const [, v] of top) relTotal += v;
+    const out = new Map<string, number>();
+    for (const [t, v] of original) out.set(t, (originalWeight * v) / (qTotal || 1));
+    for (const [t, v] of top) out.set(t, (out.get(t) ?? 0) + ((1 - originalWeight) * v) / (relTotal || 1));
+    return out;
+  }
+}
+
+/** A query's terms with their counts. */
+function queryTermWeights(query: string): Map<string, number> {
+  const qtf = new Map<string, number>();
+  for (const t of lexicalTerms(query)) qtf.set(t, (qtf.get(t) ?? 0) + 1);
+  return qtf;
 }

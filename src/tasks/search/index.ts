@@ -1,6 +1,14 @@
 export { Bm25Index, type Bm25Hit, type Bm25Options } from './bm25.js';
 export { chunkText, type ChunkOptions } from './chunk.js';
-export { fuseRankings, type FusionMode, type FusionOptions, type ScoredKey } from './fusion.js';
+export {
+  DEFAULT_LATENT_WEIGHT,
+  fuseRankings,
+  type FusionMode,
+  type FusionOptions,
+  type ScoredKey,
+  type ScoreNormalization,
+} from './fusion.js';
+export { LatentSemanticModel, latentSettings, type LatentOptions, type LatentState } from './latent.js';
 export { lexicalTerms } from './lexical-tokens.js';
 export { compileFilter, type FieldCondition, type MetadataFilter } from './metadata-filter.js';
 export { maximalMarginalRelevance } from './mmr.js';

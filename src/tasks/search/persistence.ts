@@ -7,6 +7,7 @@ import { loadEncoder } from '../../encode/registry.js';
 import type { Encoder } from '../../encode/types.js';
 import { chunkSettings } from './chunk.js';
 import { fusionSettings } from './fusion.js';
+import { latentSettings } from './latent.js';
 import { SemanticSearch, type ResolvedSettings, type SearchState } from './semantic-search.js';
 
 /** Format name and version of the manifest of a search index folder. */
@@ -109,6 +110,7 @@ function checkState(file: string, s: Partial<SearchState>, m: Manifest): SearchS
   try {
     chunkSettings(st.chunk);
     fusionSettings(st.fusion);
+    if (st.latent !== undefined && st.latent !== null) latentSettings(st.latent);
   } catch (e) {
     throw bad(`bad settings: ${(e as Error).message}`);
   }
@@ -176,5 +178,5 @@ export async function loadSearchIndex(dir: string, options: LoadSearchIndexOptio
   const encoder = options.encoder ?? (await loadEncoder(state.settings.encoderName, encoderOptions));
   if (encoder.dimension !== m.dim)
     throw new UsageError(`encoder '${encoder.name}' gives ${encoder.dimension} dimensions, the index at ${dir} has ${m.dim}`);
-  return SemanticSearch.fromState(encoder, state, index);
+  return SemanticSearch.fromState(encoder, state, index, docsPath);
 }

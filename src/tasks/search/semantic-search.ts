@@ -4,6 +4,7 @@ import type { Encoder, Modality } from '../../encode/types.js';
 import { Bm25Index, type Bm25Options } from './bm25.js';
 import { chunkSettings, chunkText, type ChunkOptions } from './chunk.js';
 import { fuseRankings, fusionSettings, type FusionOptions, type ScoredKey } from './fusion.js';
+import { LatentSemanticModel, latentSettings, type LatentOptions, type LatentState } from './latent.js';
 import { compileFilter, type MetadataFilter } from './metadata-filter.js';
 import { maximalMarginalRelevance } from './mmr.js';
 
@@ -22,9 +23,17 @@ export interface SearchDocument {
 export interface SemanticSearchOptions {
   /** Chunking of long texts (text encoders only). */
   chunk?: ChunkOptions;
-  /** Default fusion of dense and BM25 rankings (hybrid convex, dense weight 0.2, by default). */
+  /** Default fusion of the rankings (hybrid convex, dense weight 0.1, by default). */
   fusion?: FusionOptions;
   bm25?: Bm25Options;
+  /**
+   * The latent side of the hybrid (text encoders only): an LSA model (truncated SVD of the chunks'
+   * TF-IDF matrix, {@link LatentSemanticModel}) fitted on the collection itself, refitted whenever
+   * the collection has doubled since the last fit (new chunks in between are folded in). Off by
+   * default (it did not beat BM25 on the benchmark's sets, see docs/benchmarks.md); `{}` turns it on
+   * with 128 dimensions.
+   */
+  latent?: LatentOptions | false | null;
   /** Vector index type: 'hnsw' (default) or 'flat' (exact). */
   indexType?: 'hnsw' | 'flat';
   /** Worker threads of the vector index. Default 1 (deterministic). */
@@ -81,6 +90,10 @@ export interface SearchState {
   settings: ResolvedSettings;
   docs: { id: string | number; text?: string; path?: string; metadata: Record<string, unknown>; chunks: { key: number; text: string }[] }[];
   nextKey: number;
+  /** The fitted latent model, when the index has one. */
+  latent?: LatentState;
+  /** Chunks in the index when the latent model was fitted. */
+  latentFittedOn?: number;
 }
 
 /** Checked settings. */
@@ -88,6 +101,8 @@ export interface ResolvedSettings {
   chunk: Required<ChunkOptions>;
   fusion: Required<FusionOptions>;
   bm25: Required<Bm25Options>;
+  /** Latent (LSA) side settings, or null when off. */
+  latent: Required<LatentOptions> | null;
   indexType: 'hnsw' | 'flat';
   threads: number;
   encoderName: string;
@@ -107,6 +122,8 @@ export function resolveSettings(o: SemanticSearchOptions, encoder: Encoder): Res
     chunk: chunkSettings(o.chunk),
     fusion: fusionSettings(o.fusion),
     bm25: { k1: bm.k1, b: bm.b },
+    latent:
+      o.latent === undefined || o.latent === false || o.latent === null || encoder.modality !== 'text' ? null : latentSettings(o.latent),
     indexType,
     threads,
     encoderName: o.encoderName ?? encoder.name,
@@ -135,6 +152,10 @@ export class SemanticSearch {
   private readonly docsByKey = new Map<number, DocRecord>();
   private readonly chunks = new Map<number, ChunkRecord>();
   private nextKey = 0;
+  private latentModel: LatentSemanticModel | undefined;
+  /** Unit latent vector of every chunk (when the latent side is on). */
+  private readonly latentVectors = new Map<number, Float32Array>();
+  private latentFittedOn = 0;
 
   constructor(encoder: Encoder, options: SemanticSearchOptions = {}, index?: LoadedIndex) {
     this.encoder = encoder;
@@ -248,6 +269,7 @@ export class SemanticSearch {
       this.docs.set(keyOf(rec.id), rec);
       this.docsByKey.set(rec.key, rec);
     }
+    this.updateLatent(keys);
     await this.index.add(keys, { data: emb.data, rows: emb.rows, dim: emb.dim });
   }
 
@@ -259,10 +281,65 @@ export class SemanticSearch {
       this.index.remove(c);
       this.bm25.remove(c);
       this.chunks.delete(c);
+      this.latentVectors.delete(c);
     }
     this.docs.delete(keyOf(id));
     this.docsByKey.delete(d.key);
     return true;
+  }
+
+  /**
+   * Keeps the latent side current after `added` chunks came in: fits the model on all chunks the
+   * first time and whenever the collection has doubled since the last fit (then every chunk is
+   * re-projected), else folds the new chunks into the existing model.
+   */
+  private updateLatent(added: readonly number[]): void {
+    const settings = this.settings.latent;
+    if (!settings) return;
+    if (this.latentModel === undefined || this.chunks.size >= 2 * this.latentFittedOn) {
+      const keys = [...this.chunks.keys()].sort((a, b) => a - b);
+      this.latentModel = LatentSemanticModel.fit(
+        keys.map((k) => this.chunks.get(k)!.text),
+        settings,
+      );
+      this.latentFittedOn = keys.length;
+      this.latentVectors.clear();
+      for (const k of keys) this.latentVectors.set(k, this.latentModel.embed(this.chunks.get(k)!.text));
+    } else for (const k of added) this.latentVectors.set(k, this.latentModel.embed(this.chunks.get(k)!.text));
+  }
+
+  /** The BM25 ranking of chunks, with RM3 feedback when `fusion.feedbackDocs` > 0. */
+  private lexicalSearch(
+    text: string,
+    candidates: number,
+    fusion: Required<FusionOptions>,
+    allow?: (key: number) => boolean,
+  ): { key: number; score: number }[] {
+    const hits = this.bm25.search(text, Math.max(candidates, fusion.feedbackDocs), allow);
+    if (fusion.feedbackDocs === 0 || hits.length === 0) return hits.slice(0, candidates);
+    const expanded = this.bm25.expandQuery(text, hits.slice(0, fusion.feedbackDocs), fusion.feedbackTerms, fusion.feedbackWeight);
+    return this.bm25.searchTerms(expanded, candidates, allow);
+  }
+
+  /** The latent ranking of chunks for `text` (cosine, best first; exact scan). */
+  private latentSearch(text: string, candidates: number, allow?: (key: number) => boolean): { key: number; score: number }[] {
+    const model = this.latentModel;
+    if (!model || model.dim === 0) return [];
+    const q = model.embed(text);
+    const hits: { key: number; score: number }[] = [];
+    for (const [key, v] of this.latentVectors) {
+      if (allow && !allow(key)) continue;
+      let s = 0;
+      for (let c = 0; c < v.length; c++) s += q[c] * v[c];
+      if (s > 0) hits.push({ key, score: s });
+    }
+    hits.sort((a, b) => b.score - a.score || a.key - b.key);
+    return hits.slice(0, candidates);
+  }
+
+  /** The latent model of the collection (undefined when the latent side is off or nothing was added). */
+  get latent(): LatentSemanticModel | undefined {
+    return this.latentModel;
   }
 
   /** Embeds one query (text for text encoders, a file path for others). */
@@ -278,6 +355,36 @@ export class SemanticSearch {
     const emb = await this.encoder.embed([input], { normalize: true });
     if (emb.errors.length > 0) throw new EmbedkitError(`query ${JSON.stringify(input)}: ${emb.errors[0].message}`);
     return emb.data.subarray(0, emb.dim);
+  }
+
+  /**
+   * The dense, BM25 and latent rankings of documents for a query, before fusion (every side that the
+   * index has, `candidates` chunks each; BM25 with the index's feedback setting); {@link tuneFusion}
+   * fuses them under many settings. Keys are internal document keys: {@link documentIdOf} gives the id.
+   */
+  async sideRankings(query: SearchQuery, candidates = 50): Promise<{ dense: ScoredKey[]; lexical: ScoredKey[]; latent: ScoredKey[] }> {
+    if (this.docs.size === 0) return { dense: [], lexical: [], latent: [] };
+    const queryText = typeof query === 'string' ? query : query.text;
+    const vector = await this.queryVector(query);
+    const dense = vector
+      ? this.byDocument(
+          this.index
+            .search(vector, Math.min(candidates, this.chunks.size), { ef: Math.max(candidates, 64), withMetadata: false })
+            .map((h) => ({ key: h.id as number, score: 1 - h.distance })),
+          new Map(),
+        )
+      : [];
+    const lexical =
+      queryText === undefined ? [] : this.byDocument(this.lexicalSearch(queryText, candidates, this.settings.fusion), new Map());
+    const latent = queryText === undefined ? [] : this.byDocument(this.latentSearch(queryText, candidates), new Map());
+    return { dense, lexical, latent };
+  }
+
+  /** The id of the document with internal key `key` (see {@link sideRankings}). */
+  documentIdOf(key: number): string | number {
+    const d = this.docsByKey.get(key);
+    if (!d) throw new UsageError(`no document has key ${key}`);
+    return d.id;
   }
 
   /** The documents best matching `query`, best first. */
@@ -299,7 +406,7 @@ export class SemanticSearch {
     const bestChunk = new Map<number, number>();
     let dense: ScoredKey[] = [];
     const chunkVectors = new Map<number, Float32Array>();
-    if (fusion.mode !== 'bm25' || options.mmrLambda !== undefined) {
+    if (fusion.mode === 'dense' || fusion.mode === 'rrf' || fusion.mode === 'convex' || options.mmrLambda !== undefined) {
       const vector = await this.queryVector(query);
       if (vector) {
         const hits = this.index.search(vector, Math.min(candidates, this.chunks.size), {
@@ -315,11 +422,18 @@ export class SemanticSearch {
     }
     let lexical: ScoredKey[] = [];
     if (fusion.mode !== 'dense' && queryText !== undefined) {
-      lexical = this.byDocument(this.bm25.search(queryText, candidates, allowChunk), fusion.mode === 'bm25' ? bestChunk : new Map());
+      lexical = this.byDocument(
+        this.lexicalSearch(queryText, candidates, fusion, allowChunk),
+        fusion.mode === 'bm25' ? bestChunk : new Map(),
+      );
     }
-    let fused = fuseRankings(dense, lexical, fusion);
+    let latent: ScoredKey[] = [];
+    const wantLatent = fusion.mode === 'latent' || ((fusion.mode === 'rrf' || fusion.mode === 'convex') && fusion.latentWeight > 0);
+    if (wantLatent && queryText !== undefined)
+      latent = this.byDocument(this.latentSearch(queryText, candidates, allowChunk), fusion.mode === 'latent' ? bestChunk : new Map());
+    let fused = fuseRankings(dense, lexical, fusion, latent);
     if (fusion.mode === 'rrf' || fusion.mode === 'convex')
-      for (const h of lexical) if (!bestChunk.has(h.key)) bestChunk.set(h.key, this.docsByKey.get(h.key)!.chunks[0]);
+      for (const h of [...lexical, ...latent]) if (!bestChunk.has(h.key)) bestChunk.set(h.key, this.docsByKey.get(h.key)!.chunks[0]);
     if (options.mmrLambda !== undefined && fused.length > 1) {
       const pool = fused.slice(0, Math.max(k * 4, 20));
       const top = pool[0].score || 1;
@@ -366,6 +480,7 @@ export class SemanticSearch {
     return {
       settings: this.settings,
       nextKey: this.nextKey,
+      ...(this.latentModel ? { latent: this.latentModel.toJSON(), latentFittedOn: this.latentFittedOn } : {}),
       docs: [...this.docs.values()].map((d) => ({
         id: d.id,
         text: d.text,
@@ -376,8 +491,11 @@ export class SemanticSearch {
     };
   }
 
-  /** Rebuilds documents, chunks and BM25 from a saved state; the vector index must hold the chunk vectors. */
-  static fromState(encoder: Encoder, state: SearchState, index: LoadedIndex): SemanticSearch {
+  /**
+   * Rebuilds documents, chunks, BM25 and the latent side from a saved state; the vector index must
+   * hold the chunk vectors. `where` names the state's file in errors.
+   */
+  static fromState(encoder: Encoder, state: SearchState, index: LoadedIndex, where = 'search state'): SemanticSearch {
     const s = new SemanticSearch(
       encoder,
       { ...state.settings, encoderName: state.settings.encoderName, encoderOptions: state.settings.encoderOptions },
@@ -393,6 +511,16 @@ export class SemanticSearch {
       }
       s.docs.set(keyOf(d.id), rec);
       s.docsByKey.set(rec.key, rec);
+    }
+    if (s.settings.latent && s.chunks.size > 0) {
+      if (state.latent === undefined)
+        s.updateLatent([]); // an index saved before the latent side: fit it now
+      else {
+        s.latentModel = LatentSemanticModel.fromJSON(state.latent, where);
+        const fittedOn = state.latentFittedOn;
+        s.latentFittedOn = Number.isSafeInteger(fittedOn) && (fittedOn as number) > 0 ? (fittedOn as number) : s.chunks.size;
+        for (const [k, c] of s.chunks) s.latentVectors.set(k, s.latentModel.embed(c.text));
+      }
     }
     return s;
   }

@@ -82,3 +82,32 @@ describe('chunks, fusion, MMR', () => {
     expect(maximalMarginalRelevance([1, 0.99, 0.8], [v(1, 0), v(1, 0), v(0, 1)], 2, 1)).toEqual([0, 1]);
   });
 });
+
+describe('BM25 with RM3 feedback', () => {
+  it('expands the query with the relevance model of the feedback hits (hand-computed)', () => {
+    const bm = new Bm25Index();
+    bm.add(1, 'apple banana banana');
+    bm.add(2, 'apple cherry');
+    bm.add(3, 'cherry grape');
+    // feedback: doc 1 (score 3) and doc 2 (score 1): p(t|R) ∝ Σ w_d tf/|d|, w = 0.75 and 0.25
+    const rel = { apple: 0.75 / 3 + 0.25 / 2, banana: (0.75 * 2) / 3, cherry: 0.25 / 2 };
+    const top2 = { banana: rel.banana, apple: rel.apple }; // the 2 most likely terms
+    const z = top2.banana + top2.apple;
+    const q = bm.expandQuery(
+      'apple',
+      [
+        { key: 1, score: 3 },
+        { key: 2, score: 1 },
+      ],
+      2,
+      0.6,
+    );
+    expect(q.get('apple')).toBeCloseTo(0.6 + (0.4 * top2.apple) / z, 12);
+    expect(q.get('banana')).toBeCloseTo((0.4 * top2.banana) / z, 12);
+    expect(q.has('cherry')).toBe(false);
+    // searchTerms weighs each term's BM25 score
+    const plain = bm.search('banana', 3);
+    const weighted = bm.searchTerms(new Map([['banana', 0.5]]), 3);
+    expect(weighted[0].score).toBeCloseTo(plain[0].score * 0.5, 12);
+  });
+});

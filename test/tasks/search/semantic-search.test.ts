@@ -152,3 +152,79 @@ describe('SemanticSearch with an encoder fitted on the documents', () => {
       expect(await t.query(q, { k: 3, fusion: { mode: 'dense' } })).toEqual(await s.query(q, { k: 3, fusion: { mode: 'dense' } }));
   });
 });
+
+describe('SemanticSearch with a latent (LSA) side', () => {
+  // two topics; "automobile" appears in one document only, next to the car words of the others
+  const TOPIC_DOCS: SearchDocument[] = [
+    { id: 't1', text: 'car engine wheel road' },
+    { id: 't2', text: 'automobile engine wheel road' },
+    { id: 't3', text: 'car road vehicle engine' },
+    { id: 't4', text: 'vehicle drive road wheel' },
+    { id: 't5', text: 'bread flour oven yeast' },
+    { id: 't6', text: 'bread oven loaf yeast' },
+    { id: 't7', text: 'flour loaf oven bake' },
+    { id: 't8', text: 'bake bread yeast flour' },
+  ];
+
+  it('is fitted on the chunks when enabled; mode latent ranks by topic', async () => {
+    const s = new SemanticSearch(encoder, { latent: { dim: 2, minDf: 1 } });
+    await s.add(TOPIC_DOCS);
+    expect(s.latent?.dim).toBe(2);
+    expect(s.latent?.documents).toBe(8);
+    const r = await s.query('automobile', { k: 4, fusion: { mode: 'latent' } });
+    expect(r.map((h) => h.id).sort()).toEqual(['t1', 't2', 't3', 't4']);
+    // BM25 only knows t2; BM25 + latent also ranks the other car documents above the bread ones
+    expect((await s.query('automobile', { k: 8, fusion: { mode: 'bm25' } })).map((h) => h.id)).toEqual(['t2']);
+    const hybrid = (await s.query('automobile', { k: 8, fusion: { denseWeight: 0, latentWeight: 0.2 } })).map((h) => h.id);
+    expect(hybrid[0]).toBe('t2');
+    expect(hybrid.slice(1, 4).sort()).toEqual(['t1', 't3', 't4']);
+    expect(new SemanticSearch(encoder, { latent: false }).settings.latent).toBeNull();
+    expect(new SemanticSearch(encoder).settings.latent).toBeNull(); // off by default
+  });
+
+  it('folds new chunks in, refits when the collection doubles, and saves/loads the model', async () => {
+    const s = new SemanticSearch(encoder, { latent: { dim: 2 }, encoderName: 'word-vectors', encoderOptions: { vectors: vectorsPath } });
+    await s.add(TOPIC_DOCS.slice(0, 6));
+    expect(s.latent?.documents).toBe(6);
+    await s.add(TOPIC_DOCS.slice(6, 7));
+    expect(s.latent?.documents).toBe(6); // folded in
+    await s.add(
+      TOPIC_DOCS.slice(7).concat([
+        { id: 'x1', text: 'car wheel' },
+        { id: 'x2', text: 'oven bread' },
+        { id: 'x3', text: 'road' },
+        { id: 'x4', text: 'yeast' },
+      ]),
+    );
+    expect(s.latent?.documents).toBe(12); // 12 ≥ 2 × 6: refitted on everything
+    const out = path.join(dir, 'idx-latent');
+    await saveSearchIndex(s, out);
+    const t = await loadSearchIndex(out, { encoder });
+    expect(t.latent?.toJSON()).toEqual(s.latent?.toJSON());
+    for (const q of ['automobile', 'oven loaf', 'road wheel'])
+      for (const mode of ['latent', 'convex', 'rrf'] as const)
+        expect(await t.query(q, { k: 5, fusion: { mode } })).toEqual(await s.query(q, { k: 5, fusion: { mode } }));
+    // an index written before the latent side: the model is fitted on load
+    const docsFile = path.join(out, 'docs-1.json');
+    const state = JSON.parse(fs.readFileSync(docsFile, 'utf8')) as Record<string, unknown>;
+    delete state.latent;
+    fs.writeFileSync(docsFile, JSON.stringify(state));
+    const u = await loadSearchIndex(out, { encoder });
+    expect(u.latent?.documents).toBe(12);
+    // a corrupt model names the file
+    fs.writeFileSync(docsFile, JSON.stringify({ ...state, latent: { dim: 2, documents: 1, terms: ['a'], idf: [1], loadings: 'AAAA' } }));
+    await expect(loadSearchIndex(out, { encoder })).rejects.toThrow(/docs-1\.json.*latent model/);
+  });
+
+  it('tunes dense, latent and BM25 weights together', async () => {
+    const s = new SemanticSearch(encoder, { latent: { dim: 2 } });
+    await s.add(TOPIC_DOCS);
+    const t = await tuneFusion(s, [
+      { id: 1, text: 'automobile vehicle', relevant: ['t2', 't4'] },
+      { id: 2, text: 'loaf', relevant: ['t6', 't7'] },
+    ]);
+    expect(t.mrr).toBe(1);
+    expect(t.tried.some((x) => x.fusion.latentWeight > 0)).toBe(true);
+    expect(s.settings.fusion).toEqual(t.best);
+  });
+});

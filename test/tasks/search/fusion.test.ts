@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../../src/errors.js';
+import { fuseRankings, fusionSettings } from '../../../src/tasks/search/fusion.js';
+
+const dense = [
+  { key: 1, score: 0.9 },
+  { key: 2, score: 0.5 },
+  { key: 3, score: 0.1 },
+];
+const lexical = [
+  { key: 3, score: 12 },
+  { key: 1, score: 6 },
+];
+const latent = [
+  { key: 2, score: 0.8 },
+  { key: 4, score: 0.4 },
+];
+
+describe('fuseRankings', () => {
+  it('convex min–max with two sides (hand-computed)', () => {
+    // dense normalised: 1 → 1, 2 → 0.5, 3 → 0; bm25: 3 → 1, 1 → 0, 2 missing → 0
+    const r = fuseRankings(dense, lexical, { mode: 'convex', denseWeight: 0.4 });
+    expect(r.map((h) => h.key)).toEqual([3, 1, 2]);
+    expect(r[0].score).toBeCloseTo(0.6, 12);
+    expect(r[1].score).toBeCloseTo(0.4, 12);
+    expect(r[2].score).toBeCloseTo(0.2, 12);
+  });
+
+  it('convex with a latent side: weights dense, latent, rest to BM25; missing = the list minimum', () => {
+    const r = fuseRankings(dense, lexical, { mode: 'convex', denseWeight: 0.2, latentWeight: 0.3 }, latent);
+    const want = new Map([
+      [1, 0.2 * 1 + 0.3 * 0 + 0.5 * 0],
+      [2, 0.2 * 0.5 + 0.3 * 1 + 0.5 * 0],
+      [3, 0.2 * 0 + 0.3 * 0 + 0.5 * 1],
+      [4, 0.2 * 0 + 0.3 * 0 + 0.5 * 0],
+    ]);
+    for (const h of r) expect(h.score).toBeCloseTo(want.get(h.key)!, 12);
+    expect(r.map((h) => h.key)).toEqual([3, 2, 1, 4]);
+  });
+
+  it('z-score normalisation (hand-computed)', () => {
+    // dense mean 0.5, sd sqrt(((0.4)² + 0 + (0.4)²)/3); bm25 mean 9, sd 3
+    const sd = Math.sqrt(0.32 / 3);
+    const r = fuseRankings(dense, lexical, { mode: 'convex', denseWeight: 0.5, normalization: 'zscore' });
+    const z = new Map([
+      [1, 0.5 * (0.4 / sd) + 0.5 * -1],
+      [2, 0.5 * 0 + 0.5 * -1],
+      [3, 0.5 * (-0.4 / sd) + 0.5 * 1],
+    ]);
+    for (const h of r) expect(h.score).toBeCloseTo(z.get(h.key)!, 12);
+  });
+
+  it('rrf with three sides', () => {
+    const r = fuseRankings(dense, lexical, { mode: 'rrf', rrfK: 0, denseWeight: 0.25, latentWeight: 0.25 }, latent);
+    const score = new Map(r.map((h) => [h.key, h.score]));
+    expect(score.get(1)).toBeCloseTo(0.5 / 1 + 1 / 2, 12);
+    expect(score.get(2)).toBeCloseTo(0.5 / 2 + 0.5 / 1, 12);
+    expect(score.get(4)).toBeCloseTo(0.5 / 2, 12);
+  });
+
+  it('an empty latent list leaves the two-sided weights; single modes pass lists through', () => {
+    expect(fuseRankings(dense, lexical, { denseWeight: 0.4, latentWeight: 0.3 }, [])).toEqual(
+      fuseRankings(dense, lexical, { denseWeight: 0.4, latentWeight: 0 }),
+    );
+    expect(fuseRankings(dense, lexical, { mode: 'latent' }, latent)).toEqual(latent);
+  });
+
+  it('checks settings; the default latent weight gives way to a large dense weight', () => {
+    expect(fusionSettings({}).latentWeight).toBe(0.1);
+    expect(fusionSettings({ denseWeight: 0.95 }).latentWeight).toBeCloseTo(0.05, 12);
+    expect(() => fusionSettings({ denseWeight: 0.9, latentWeight: 0.2 })).toThrow(/≤ 1/);
+    expect(() => fusionSettings({ normalization: 'l2' as never })).toThrow(UsageError);
+    expect(() => fusionSettings({ mode: 'sparse' as never })).toThrow(/latent/);
+  });
+});
