@@ -7,6 +7,7 @@ import { yieldToEventLoop } from '../../kernels/yield.js';
 import { BatchEncoder } from '../base.js';
 import type { BatchOutput } from '../batch.js';
 import type { Modality } from '../types.js';
+import { AudioWorkerPool } from './audio-pool.js';
 import { audioCacheKey, loadClip, type AudioInput } from './inputs.js';
 
 /** Options of the `mfcc-stats` encoder (explicit, with their defaults). */
@@ -34,6 +35,8 @@ export interface MfccStatsOptions {
   batchSize?: number;
   /** Unit-normalise the vectors. Default true. */
   normalize?: boolean;
+  /** Worker threads that decode the clips and compute the vectors of `embed` (0 = the calling thread). Default 1. */
+  threads?: number;
 }
 
 const KNOWN = [
@@ -50,9 +53,10 @@ const KNOWN = [
   'maxSeconds',
   'batchSize',
   'normalize',
+  'threads',
 ];
 
-type Resolved = Required<Omit<MfccStatsOptions, 'batchSize' | 'normalize' | 'fmax'>> & { fmax: number };
+type Resolved = Required<Omit<MfccStatsOptions, 'batchSize' | 'normalize' | 'fmax' | 'threads'>> & { fmax: number };
 
 function resolve(options: MfccStatsOptions): Resolved {
   for (const key of Object.keys(options))
@@ -182,15 +186,25 @@ export class MfccStatsEncoder extends BatchEncoder<AudioInput> {
   readonly dimension: number;
   readonly options: Readonly<Resolved>;
 
+  /** Worker threads of `embed` (0 = the calling thread, yielding between clips). */
+  readonly threads: number;
+  private pool?: Promise<AudioWorkerPool>;
+  private readonly given: MfccStatsOptions;
+
   constructor(options: MfccStatsOptions = {}) {
     super();
     this.options = resolve(options);
     this.dimension = mfccStatsDimension(this.options.nMfcc, this.options.segments);
     this.defaultBatchSize = options.batchSize ?? 16;
     if (options.normalize !== undefined) this.defaultNormalize = options.normalize;
+    this.threads = options.threads ?? 1;
+    if (!Number.isSafeInteger(this.threads) || this.threads < 0 || this.threads > 64)
+      throw new UsageError(`threads must be an integer in 0 .. 64, got ${String(options.threads)}`);
+    this.given = { ...options };
   }
 
-  protected async encodeBatch(batch: readonly AudioInput[], signal: AbortSignal | undefined): Promise<BatchOutput> {
+  /** Raw rows and per-item errors of `batch`, computed on this thread (yielding between clips). */
+  async computeRows(batch: readonly AudioInput[], signal: AbortSignal | undefined): Promise<BatchOutput> {
     const data = new Float32Array(batch.length * this.dimension);
     const errors: { index: number; message: string }[] = [];
     for (let i = 0; i < batch.length; i++) {
@@ -204,6 +218,18 @@ export class MfccStatsEncoder extends BatchEncoder<AudioInput> {
       }
     }
     return { data, errors };
+  }
+
+  protected async encodeBatch(batch: readonly AudioInput[], signal: AbortSignal | undefined): Promise<BatchOutput> {
+    if (this.threads === 0) return this.computeRows(batch, signal);
+    this.pool ??= AudioWorkerPool.start({ kind: 'mfcc-stats', options: { ...this.given, threads: 0 } }, this.threads);
+    return (await this.pool).run(batch, this.dimension);
+  }
+
+  async dispose(): Promise<void> {
+    const pool = this.pool;
+    this.pool = undefined;
+    if (pool) await (await pool).dispose();
   }
 
   protected cacheIdentity(): string {
