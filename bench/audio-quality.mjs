@@ -16,7 +16,7 @@
 //
 // Options: --set DIR (reuse a built set), --voices N (default 12), --degraded N (default 2),
 //          --folds N (default 4), --epochs N (default 40), --train-degraded N (default 0),
-//          --no-cnn, --json
+//          --channels a,b,c (conv blocks of the CNN, default the library's), --no-cnn, --json
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -120,6 +120,7 @@ async function cnnRow() {
   const folds = Number(get('--folds', 4));
   const epochs = Number(get('--epochs', 40));
   const extraDegraded = Number(get('--train-degraded', 0));
+  const channels = get('--channels')?.split(',').map(Number);
   const voiceNames = [...new Set(clips.map((c) => c.voice))].sort();
   const words = [...new Set(clips.map((c) => c.word))].sort();
   let extra = [];
@@ -141,7 +142,7 @@ async function cnnRow() {
     const t0 = performance.now();
     const { encoder } = await trainAudioCnn(
       { inputs: train.map((c) => c.path), labels: train.map((c) => words.indexOf(c.word)), labelNames: words },
-      { epochs, seed: 1 },
+      { epochs, seed: 1, ...(channels ? { channels } : {}) },
     );
     const t1 = performance.now();
     const out = await encoder.embed(
@@ -168,6 +169,7 @@ async function cnnRow() {
     folds,
     epochs,
     trainDegraded: extraDegraded,
+    channels: channels ?? 'default',
     trainClipsPerFold: trainClips / folds,
     trainSecondsPerFold: trainSeconds / folds,
   };

@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { EmbedkitError, UsageError } from '../../errors.js';
-import { yieldToEventLoop } from '../../kernels/yield.js';
 import { convNetPredict, type ConvNet } from '../../learn/conv-net.js';
 import { BatchEncoder } from '../base.js';
 import type { BatchOutput } from '../batch.js';
@@ -9,7 +8,7 @@ import type { Modality } from '../types.js';
 import type { AudioCnnInfo } from './audio-cnn-file.js';
 import { AudioWorkerPool } from './audio-pool.js';
 import { clipLogMel, inferencePatches, standardize } from './cnn-input.js';
-import { audioCacheKey, inputLabel, loadClip, type AudioInput } from './inputs.js';
+import { audioCacheKey, clipRows, type AudioInput } from './inputs.js';
 
 /** Patches per network call in `embed`. */
 const PATCH_BATCH = 32;
@@ -75,21 +74,18 @@ export class AudioCnnEncoder extends BatchEncoder<AudioInput> {
   }
 
   /** Raw rows and per-item errors of `batch`, computed on this thread (yielding between clips). */
-  async computeRows(batch: readonly AudioInput[], signal: AbortSignal | undefined): Promise<BatchOutput> {
-    const data = new Float32Array(batch.length * this.dimension);
-    const errors: { index: number; message: string }[] = [];
-    for (let i = 0; i < batch.length; i++) {
-      await yieldToEventLoop(signal);
-      try {
-        const clip = await loadClip(batch[i], SAMPLE_RATE, this.maxSeconds, signal);
-        const p = this.patchesOf(clip.samples, inputLabel(batch[i]));
-        data.set(this.embedPatches(p.data, p.count), i * this.dimension);
-      } catch (error) {
-        if ((error as Error).name === 'AbortError') throw error;
-        errors.push({ index: i, message: (error as Error).message });
-      }
-    }
-    return { data, errors };
+  computeRows(batch: readonly AudioInput[], signal: AbortSignal | undefined): Promise<BatchOutput> {
+    const clip = { sampleRate: SAMPLE_RATE, maxSeconds: this.maxSeconds };
+    return clipRows(
+      batch,
+      this.dimension,
+      clip,
+      (samples, label) => {
+        const p = this.patchesOf(samples, label);
+        return this.embedPatches(p.data, p.count);
+      },
+      signal,
+    );
   }
 
   protected async encodeBatch(batch: readonly AudioInput[], signal: AbortSignal | undefined): Promise<BatchOutput> {

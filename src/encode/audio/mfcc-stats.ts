@@ -3,12 +3,11 @@ import { powerToDb } from '../../audio/db.js';
 import { delta, mfccFromLogMel } from '../../audio/mfcc.js';
 import { melSpectrogram } from '../../audio/stft.js';
 import { UsageError } from '../../errors.js';
-import { yieldToEventLoop } from '../../kernels/yield.js';
 import { BatchEncoder } from '../base.js';
 import type { BatchOutput } from '../batch.js';
 import type { Modality } from '../types.js';
 import { AudioWorkerPool } from './audio-pool.js';
-import { audioCacheKey, loadClip, type AudioInput } from './inputs.js';
+import { audioCacheKey, clipRows, type AudioInput } from './inputs.js';
 
 /** Options of the `mfcc-stats` encoder (explicit, with their defaults). */
 export interface MfccStatsOptions {
@@ -204,20 +203,8 @@ export class MfccStatsEncoder extends BatchEncoder<AudioInput> {
   }
 
   /** Raw rows and per-item errors of `batch`, computed on this thread (yielding between clips). */
-  async computeRows(batch: readonly AudioInput[], signal: AbortSignal | undefined): Promise<BatchOutput> {
-    const data = new Float32Array(batch.length * this.dimension);
-    const errors: { index: number; message: string }[] = [];
-    for (let i = 0; i < batch.length; i++) {
-      await yieldToEventLoop(signal);
-      try {
-        const clip = await loadClip(batch[i], this.options.sampleRate, this.options.maxSeconds, signal);
-        data.set(mfccStatsVector(clip.samples, this.options), i * this.dimension);
-      } catch (error) {
-        if ((error as Error).name === 'AbortError') throw error;
-        errors.push({ index: i, message: (error as Error).message });
-      }
-    }
-    return { data, errors };
+  computeRows(batch: readonly AudioInput[], signal: AbortSignal | undefined): Promise<BatchOutput> {
+    return clipRows(batch, this.dimension, this.options, (samples) => mfccStatsVector(samples, this.options), signal);
   }
 
   protected async encodeBatch(batch: readonly AudioInput[], signal: AbortSignal | undefined): Promise<BatchOutput> {
