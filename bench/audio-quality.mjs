@@ -154,10 +154,18 @@ async function cnnRow() {
     embedSeconds += (t2 - t1) / 1000;
     dimension = out.dim;
     if (out.errors.length > 0) throw new Error(`audio-cnn: ${out.errors.length} clips failed, first: ${out.errors[0].message}`);
-    for (let i = 0; i < clips.length; i++) if (held.has(clips[i].voice) && nearestWord(out.data, out.dim, i) === clips[i].word) correct++;
+    await encoder.dispose();
+    let foldCorrect = 0;
+    let foldClips = 0;
+    for (let i = 0; i < clips.length; i++) {
+      if (!held.has(clips[i].voice)) continue;
+      foldClips++;
+      if (nearestWord(out.data, out.dim, i) === clips[i].word) foldCorrect++;
+    }
+    correct += foldCorrect;
     if (!json)
       console.error(
-        `fold ${f + 1}/${folds}: held out ${[...held].join(' ')}, trained on ${train.length} clips in ${((t1 - t0) / 1000).toFixed(1)} s`,
+        `fold ${f + 1}/${folds}: held out ${[...held].join(' ')}: ${foldCorrect}/${foldClips} right; trained on ${train.length} clips in ${((t1 - t0) / 1000).toFixed(1)} s`,
       );
   }
   if (extraDir) rmSync(extraDir, { recursive: true, force: true });
