@@ -152,3 +152,13 @@ export {
 export { loadMfccStatsEncoder, MfccStatsEncoder, mfccStatsVector, type MfccStatsOptions } from './audio/mfcc-stats.js';
 export { loadOnnxAudioEncoder, OnnxAudioEncoder, yamnetPad, type OnnxAudioEncoderOptions, type PatchPooling } from './audio/onnx-audio.js';
 export { AUDIO_EXTENSIONS, loadClip as loadAudioClip, type AudioInput, type AudioSamples, type Clip as AudioClip } from './audio/inputs.js';
+export { AudioCnnEncoder, loadAudioCnn } from './audio/audio-cnn.js';
+export { decodeAudioCnn, encodeAudioCnn, readAudioCnnFile, saveAudioCnn, type AudioCnnInfo } from './audio/audio-cnn-file.js';
+export {
+  AUDIO_CNN_LOSSES,
+  trainAudioCnn,
+  type AudioCnnLoss,
+  type AudioCnnReport,
+  type AudioCnnTrainingData,
+  type AudioCnnTrainingOptions,
+} from './audio/train-audio-cnn.js';

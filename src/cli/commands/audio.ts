@@ -6,6 +6,7 @@ import { formatFloat32 } from '../../io/core/float-text.js';
 import { int, oneOf, float } from '../parse.js';
 import { ProgressBar } from '../progress-bar.js';
 import { abortOnSigint, type GlobalOptions } from '../run.js';
+import { registerAudioTrain } from './audio-train.js';
 
 interface FeaturesFlags {
   features: FeatureKind;
@@ -37,7 +38,7 @@ function write(text: string): Promise<void> {
 export function registerAudio(program: Command, globals: () => GlobalOptions): Command {
   const audio = program
     .command('audio')
-    .description('audio features and audio models (decode WAV/FLAC/Ogg/MP3, log-mel, MFCC, VGGish front end)');
+    .description('audio features and audio models (decode WAV/FLAC/Ogg/MP3, log-mel, MFCC, VGGish front end; train an audio CNN)');
   audio
     .command('features')
     .description(
@@ -99,5 +100,6 @@ export function registerAudio(program: Command, globals: () => GlobalOptions): C
         if (!o.quiet) process.stderr.write(`${rows} frames × ${dim} (${o.features}, ${result.sampleRate} Hz, hop ${result.hop})\n`);
       }
     });
+  registerAudioTrain(audio, globals);
   return audio;
 }

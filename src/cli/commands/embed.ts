@@ -1,8 +1,10 @@
+import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { FileFormatError } from '../../errors.js';
+import { FileFormatError, UsageError } from '../../errors.js';
+import { encoderNames } from '../../encode/registry.js';
 import { AUDIO_EXTENSIONS } from '../../encode/audio/inputs.js';
 import { listImageFiles, readTextLines } from '../../encode/inputs.js';
 import { int, oneOf } from '../parse.js';
@@ -40,6 +42,17 @@ function commonOptions(command: Command, inputHelp: string, outputHelp: string):
 
 function mergeGlobals<T extends { json: boolean }>(o: T, globals: () => GlobalOptions): T {
   return { ...o, json: o.json || globals().json };
+}
+
+/**
+ * `embed audio --encoder MODEL.ekte`: a model file given as the encoder is an audio CNN trained by
+ * `embedkit audio train` (the same as `--encoder audio-cnn --model MODEL.ekte`).
+ */
+function audioModelEncoder<T extends EmbedCommonOptions>(o: T): T {
+  if (encoderNames().includes(o.encoder) || !(/\.ekte$/i.test(o.encoder) || existsSync(o.encoder))) return o;
+  if (o.model !== undefined)
+    throw new UsageError(`--encoder ${o.encoder} is a model file: give it alone (or --encoder audio-cnn --model FILE)`);
+  return { ...o, encoder: 'audio-cnn', model: o.encoder };
 }
 
 /** `embedkit embed text|image|audio`: run an encoder over a text file or an image folder and save the vectors. */
@@ -99,7 +112,7 @@ export function registerEmbed(program: Command, globals: () => GlobalOptions): v
   )
     .option('--all-files', 'take every file of the folder, not only audio extensions (others then fail per file)', false)
     .action(async (raw: EmbedCommonOptions & { allFiles: boolean }) => {
-      const o = mergeGlobals(raw, globals);
+      const o = audioModelEncoder(mergeGlobals(raw, globals));
       const format = checkEmbedUsage(o, 'audio');
       const info = await stat(o.input).catch((error: NodeJS.ErrnoException) => {
         throw error.code === 'ENOENT' ? new FileFormatError(o.input, 'no such file or folder') : error;

@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { decodeAudio, MissingDecoderError } from '../../audio/decode.js';
 import { resample } from '../../audio/resample.js';
 import { EmbedkitError, UsageError } from '../../errors.js';
+import { yieldToEventLoop } from '../../kernels/yield.js';
+import type { BatchOutput } from '../batch.js';
 import { MissingPackageError } from '../packages.js';
 
 /** File extensions taken from folders by `embedkit embed audio` (the format itself is told by content). */
@@ -96,4 +98,31 @@ export async function audioCacheKey(input: AudioInput): Promise<Uint8Array | und
     return key;
   }
   return undefined;
+}
+
+/**
+ * Rows of `batch` (`batch.length × dim`) on the calling thread, yielding between clips: each input
+ * is loaded by {@link loadClip} and turned into its row by `vectorOf(samples, label)`. A failing
+ * item becomes an error naming it; the others go on.
+ */
+export async function clipRows(
+  batch: readonly AudioInput[],
+  dim: number,
+  clip: { sampleRate: number; maxSeconds: number },
+  vectorOf: (samples: Float32Array, label: string) => Float32Array,
+  signal: AbortSignal | undefined,
+): Promise<BatchOutput> {
+  const data = new Float32Array(batch.length * dim);
+  const errors: { index: number; message: string }[] = [];
+  for (let i = 0; i < batch.length; i++) {
+    await yieldToEventLoop(signal);
+    try {
+      const { samples } = await loadClip(batch[i], clip.sampleRate, clip.maxSeconds, signal);
+      data.set(vectorOf(samples, inputLabel(batch[i])), i * dim);
+    } catch (error) {
+      if ((error as Error).name === 'AbortError') throw error;
+      errors.push({ index: i, message: (error as Error).message });
+    }
+  }
+  return { data, errors };
 }

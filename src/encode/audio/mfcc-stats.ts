@@ -3,11 +3,11 @@ import { powerToDb } from '../../audio/db.js';
 import { delta, mfccFromLogMel } from '../../audio/mfcc.js';
 import { melSpectrogram } from '../../audio/stft.js';
 import { UsageError } from '../../errors.js';
-import { yieldToEventLoop } from '../../kernels/yield.js';
 import { BatchEncoder } from '../base.js';
 import type { BatchOutput } from '../batch.js';
 import type { Modality } from '../types.js';
-import { audioCacheKey, loadClip, type AudioInput } from './inputs.js';
+import { AudioWorkerPool } from './audio-pool.js';
+import { audioCacheKey, clipRows, type AudioInput } from './inputs.js';
 
 /** Options of the `mfcc-stats` encoder (explicit, with their defaults). */
 export interface MfccStatsOptions {
@@ -34,6 +34,8 @@ export interface MfccStatsOptions {
   batchSize?: number;
   /** Unit-normalise the vectors. Default true. */
   normalize?: boolean;
+  /** Worker threads that decode the clips and compute the vectors of `embed` (0 = the calling thread). Default 1. */
+  threads?: number;
 }
 
 const KNOWN = [
@@ -50,9 +52,10 @@ const KNOWN = [
   'maxSeconds',
   'batchSize',
   'normalize',
+  'threads',
 ];
 
-type Resolved = Required<Omit<MfccStatsOptions, 'batchSize' | 'normalize' | 'fmax'>> & { fmax: number };
+type Resolved = Required<Omit<MfccStatsOptions, 'batchSize' | 'normalize' | 'fmax' | 'threads'>> & { fmax: number };
 
 function resolve(options: MfccStatsOptions): Resolved {
   for (const key of Object.keys(options))
@@ -182,28 +185,38 @@ export class MfccStatsEncoder extends BatchEncoder<AudioInput> {
   readonly dimension: number;
   readonly options: Readonly<Resolved>;
 
+  /** Worker threads of `embed` (0 = the calling thread, yielding between clips). */
+  readonly threads: number;
+  private pool?: Promise<AudioWorkerPool>;
+  private readonly given: MfccStatsOptions;
+
   constructor(options: MfccStatsOptions = {}) {
     super();
     this.options = resolve(options);
     this.dimension = mfccStatsDimension(this.options.nMfcc, this.options.segments);
     this.defaultBatchSize = options.batchSize ?? 16;
     if (options.normalize !== undefined) this.defaultNormalize = options.normalize;
+    this.threads = options.threads ?? 1;
+    if (!Number.isSafeInteger(this.threads) || this.threads < 0 || this.threads > 64)
+      throw new UsageError(`threads must be an integer in 0 .. 64, got ${String(options.threads)}`);
+    this.given = { ...options };
+  }
+
+  /** Raw rows and per-item errors of `batch`, computed on this thread (yielding between clips). */
+  computeRows(batch: readonly AudioInput[], signal: AbortSignal | undefined): Promise<BatchOutput> {
+    return clipRows(batch, this.dimension, this.options, (samples) => mfccStatsVector(samples, this.options), signal);
   }
 
   protected async encodeBatch(batch: readonly AudioInput[], signal: AbortSignal | undefined): Promise<BatchOutput> {
-    const data = new Float32Array(batch.length * this.dimension);
-    const errors: { index: number; message: string }[] = [];
-    for (let i = 0; i < batch.length; i++) {
-      await yieldToEventLoop(signal);
-      try {
-        const clip = await loadClip(batch[i], this.options.sampleRate, this.options.maxSeconds, signal);
-        data.set(mfccStatsVector(clip.samples, this.options), i * this.dimension);
-      } catch (error) {
-        if ((error as Error).name === 'AbortError') throw error;
-        errors.push({ index: i, message: (error as Error).message });
-      }
-    }
-    return { data, errors };
+    if (this.threads === 0) return this.computeRows(batch, signal);
+    this.pool ??= AudioWorkerPool.start({ kind: 'mfcc-stats', options: { ...this.given, threads: 0 } }, this.threads);
+    return (await this.pool).run(batch, this.dimension);
+  }
+
+  async dispose(): Promise<void> {
+    const pool = this.pool;
+    this.pool = undefined;
+    if (pool) await (await pool).dispose();
   }
 
   protected cacheIdentity(): string {

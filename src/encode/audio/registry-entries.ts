@@ -1,7 +1,10 @@
 // The audio encoders of the registry. Light module: the encoders are imported inside load().
 import type { Encoder, EncoderEntry } from '../types.js';
 
-/** Audio encoders by name: `mfcc-stats` (no model), `vggish-onnx`, `yamnet-onnx` (a user's ONNX file). */
+/**
+ * Audio encoders by name: `mfcc-stats` (no model), `vggish-onnx`, `yamnet-onnx` (a user's ONNX file),
+ * `audio-cnn` (a CNN trained by `embedkit audio train`, from its .ekte file).
+ */
 export const audioEncoderEntries: readonly (EncoderEntry & {
   needsPath?: boolean;
   dimensionFor?(options: Record<string, unknown>): number | undefined;
@@ -49,6 +52,19 @@ export const audioEncoderEntries: readonly (EncoderEntry & {
     async load(options = {}): Promise<Encoder> {
       const { loadOnnxAudioEncoder } = await import('./onnx-audio.js');
       return loadOnnxAudioEncoder('yamnet', options as never);
+    },
+  },
+  {
+    name: 'audio-cnn',
+    modality: 'audio',
+    dimension: 0,
+    needsPath: true,
+    description:
+      'a CNN over 0.96 s log-mel patches trained on your labelled clips by `embedkit audio train` (option `path`: its .ekte file); the layer under the classifier, averaged over patches',
+    requires: [],
+    async load(options = {}): Promise<Encoder> {
+      const { loadAudioCnnFromOptions } = await import('./audio-cnn.js');
+      return loadAudioCnnFromOptions(options);
     },
   },
 ];

@@ -1,58 +1,35 @@
-import { createHash } from 'node:crypto';
-import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { FileFormatError, UsageError } from '../../errors.js';
 import { writeFileAtomic } from '../../io/core/atomic-write.js';
 import type { ImageInput } from '../image/types.js';
 import type { Encoder } from '../types.js';
 import { loadBackbone } from './backbone.js';
+import { decodeEkteHeader, encodeEkte, readEkteBytes, readEkteTensors } from './ekte-container.js';
 import { shapeOf, type Activation, type DenseLayer, type LayerShape } from '../../learn/mlp.js';
 import { TrainedImageEncoder, type TrainedEncoderInfo } from './trained-encoder.js';
 
+export { TRAINED_MAGIC, TRAINED_VERSION } from './ekte-container.js';
+
 /**
- * The `.ekte` file (embedkit trained encoder), little-endian:
- *   0  8 bytes  magic "EKTRAIN\0"
- *   8  u32      version (1)
- *  12  u32      H = byte length of the JSON header (padded with spaces to a multiple of 4)
- *  16  H bytes  JSON header: {format, ...TrainedEncoderInfo, layers: LayerShape[]}
- *      float32  per layer: weights (outputs × inputs, row-major), then bias (outputs) if any
- *  end 32 bytes SHA-256 of everything before it
+ * The `.ekte` file of a trained image encoder: the container of ekte-container.ts (magic
+ * "EKTRAIN\0", version, JSON header, float32 tensors, SHA-256) with the header
+ * {format, ...TrainedEncoderInfo, layers: LayerShape[]} and, per layer, its weights (outputs ×
+ * inputs, row-major), then its bias (outputs) if any.
  */
-export const TRAINED_MAGIC = Buffer.from('EKTRAIN\0', 'latin1');
-export const TRAINED_VERSION = 1;
 const FORMAT = 'embedkit-trained-encoder';
-const PREFIX = 16;
-const DIGEST = 32;
-/** Header larger than this is refused as corrupt. */
-const MAX_HEADER = 64 * 1024 * 1024;
 
 interface FileHeader extends TrainedEncoderInfo {
   format: typeof FORMAT;
   layers: LayerShape[];
 }
 
-function parameterCount(shapes: readonly LayerShape[]): number {
-  return shapes.reduce((s, l) => s + l.inputs * l.outputs + (l.bias ? l.outputs : 0), 0);
-}
-
 /** Serialises a trained encoder (header + weights + checksum) into one buffer. */
 export function encodeTrainedEncoder(info: TrainedEncoderInfo, layers: readonly DenseLayer[]): Buffer {
   const header: FileHeader = { format: FORMAT, ...info, layers: layers.map(shapeOf) };
-  let json = Buffer.from(JSON.stringify(header), 'utf8');
-  if (json.length % 4 !== 0) json = Buffer.concat([json, Buffer.alloc(4 - (json.length % 4), 0x20)]);
-  const floats = parameterCount(header.layers);
-  const buf = Buffer.alloc(PREFIX + json.length + floats * 4 + DIGEST);
-  TRAINED_MAGIC.copy(buf, 0);
-  buf.writeUInt32LE(TRAINED_VERSION, 8);
-  buf.writeUInt32LE(json.length, 12);
-  json.copy(buf, PREFIX);
-  let o = PREFIX + json.length;
-  for (const layer of layers) {
-    for (const v of layer.weights) o = buf.writeFloatLE(v, o);
-    if (layer.bias) for (const v of layer.bias) o = buf.writeFloatLE(v, o);
-  }
-  createHash('sha256').update(buf.subarray(0, o)).digest().copy(buf, o);
-  return buf;
+  return encodeEkte(
+    header,
+    layers.flatMap((l) => (l.bias ? [l.weights, l.bias] : [l.weights])),
+  );
 }
 
 /** Writes a trained encoder to `file` atomically (a reader never sees a half-written file). */
@@ -82,6 +59,8 @@ function checkSpec(file: string, what: string, v: unknown): void {
 }
 
 function checkHeader(file: string, h: FileHeader): void {
+  if ((h as { kind?: unknown } | null)?.kind === 'audio-cnn')
+    throw new FileFormatError(file, 'is an audio CNN (embedkit audio train), not an image encoder: load it with the audio-cnn encoder');
   if (typeof h !== 'object' || h === null || h.format !== FORMAT)
     throw new FileFormatError(file, `invalid header: format is not '${FORMAT}'`);
   if (h.kind !== 'projection-head' && h.kind !== 'devise')
@@ -113,58 +92,18 @@ function checkHeader(file: string, h: FileHeader): void {
 
 /** Parses and checks the bytes of a `.ekte` file (`file` only names it in errors). */
 export function decodeTrainedEncoder(buf: Uint8Array, file: string): { info: TrainedEncoderInfo; layers: DenseLayer[] } {
-  const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
-  if (b.length === 0) throw new FileFormatError(file, 'empty file (0 bytes)');
-  if (b.length < TRAINED_MAGIC.length || !b.subarray(0, TRAINED_MAGIC.length).equals(TRAINED_MAGIC)) {
-    throw new FileFormatError(
-      file,
-      'not an embedkit trained-encoder file (bad magic; expected a .ekte file written by TrainedImageEncoder.save)',
-    );
-  }
-  if (b.length < PREFIX + DIGEST)
-    throw new FileFormatError(file, `truncated: ${b.length} bytes, shorter than the fixed parts of the format`);
-  const version = b.readUInt32LE(8);
-  if (version !== TRAINED_VERSION)
-    throw new FileFormatError(file, `unsupported version ${version} (this embedkit reads version ${TRAINED_VERSION})`);
-  const headerBytes = b.readUInt32LE(12);
-  if (headerBytes > MAX_HEADER || headerBytes % 4 !== 0)
-    throw new FileFormatError(file, `corrupt: header length ${headerBytes} is invalid`);
-  if (b.length < PREFIX + headerBytes + DIGEST)
-    throw new FileFormatError(file, `truncated: ${b.length} bytes, the header alone needs ${PREFIX + headerBytes + DIGEST}`);
-  let header: FileHeader;
-  try {
-    header = JSON.parse(b.subarray(PREFIX, PREFIX + headerBytes).toString('utf8')) as FileHeader;
-  } catch {
-    throw new FileFormatError(file, 'corrupt: the header is not valid JSON');
-  }
+  const parsed = decodeEkteHeader(buf, file);
+  const header = parsed.header as FileHeader;
   checkHeader(file, header);
-  const floats = parameterCount(header.layers);
-  const expected = PREFIX + headerBytes + floats * 4 + DIGEST;
-  if (b.length < expected)
-    throw new FileFormatError(
-      file,
-      `truncated: ${b.length} bytes, expected ${expected} for ${header.layers.length} layers of ${floats} parameters`,
-    );
-  if (b.length > expected)
-    throw new FileFormatError(file, `corrupt: ${b.length - expected} unexpected bytes after the weights (expected ${expected} bytes)`);
-  const body = expected - DIGEST;
-  const digest = createHash('sha256').update(b.subarray(0, body)).digest();
-  if (!digest.equals(b.subarray(body))) throw new FileFormatError(file, 'corrupt: checksum mismatch (the file was modified or damaged)');
-  let o = PREFIX + headerBytes;
-  const read = (n: number): Float32Array => {
-    const a = new Float32Array(n);
-    for (let i = 0; i < n; i++, o += 4) a[i] = b.readFloatLE(o);
-    return a;
-  };
+  const sizes = header.layers.flatMap((s) => (s.bias ? [s.inputs * s.outputs, s.outputs] : [s.inputs * s.outputs]));
+  const floats = sizes.reduce((a, n) => a + n, 0);
+  const tensors = readEkteTensors(parsed, file, sizes, `${header.layers.length} layers of ${floats} parameters`);
+  let t = 0;
   const layers: DenseLayer[] = header.layers.map((s) => {
-    const weights = read(s.inputs * s.outputs);
-    const bias = s.bias ? read(s.outputs) : undefined;
+    const weights = tensors[t++];
+    const bias = s.bias ? tensors[t++] : undefined;
     return { inputs: s.inputs, outputs: s.outputs, activation: s.activation, weights, ...(bias ? { bias } : {}) };
   });
-  for (const l of layers) {
-    if (!l.weights.every(Number.isFinite) || (l.bias && !l.bias.every(Number.isFinite)))
-      throw new FileFormatError(file, 'corrupt: non-finite weights');
-  }
   const { format: _format, layers: _shapes, ...info } = header;
   return { info, layers };
 }
@@ -172,21 +111,7 @@ export function decodeTrainedEncoder(buf: Uint8Array, file: string): { info: Tra
 /** Reads and checks a `.ekte` file without loading its backbone. */
 export async function readTrainedEncoderFile(file: string): Promise<{ info: TrainedEncoderInfo; layers: DenseLayer[] }> {
   const full = path.resolve(file);
-  let bytes: Buffer;
-  try {
-    bytes = await fsp.readFile(full);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new FileFormatError(
-      full,
-      code === 'ENOENT'
-        ? 'file not found'
-        : code === 'EISDIR'
-          ? 'is a folder, expected a .ekte file'
-          : `cannot read: ${(error as Error).message}`,
-    );
-  }
-  return decodeTrainedEncoder(bytes, full);
+  return decodeTrainedEncoder(await readEkteBytes(full), full);
 }
 
 /** Options of {@link loadTrainedEncoder}. */
