@@ -19,6 +19,16 @@ export {
   type KMeansResult,
   type MiniBatchKMeansOptions,
 } from './cluster/index.js';
+export {
+  agglomerative,
+  hdbscan,
+  type AgglomerativeOptions,
+  type AgglomerativeResult,
+  type ClusterSelection,
+  type HdbscanOptions,
+  type HdbscanResult,
+  type Linkage,
+} from './cluster/index.js';
 export { Classifier, type ClassifierOptions, type LabelledInputs, type Prediction } from './classify/classifier.js';
 export { crossValidate, stratifiedFolds, type CrossValidation } from './classify/cross-validate.js';
 export { parseFastTextLines, readLabelled, readLabelledFolder } from './classify/dataset.js';
