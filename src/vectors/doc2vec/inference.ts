@@ -13,8 +13,11 @@ export interface Doc2VecKernel extends WebAssembly.Exports {
   d2v_init_rows(d2v: number, worker: number, rows: number, first: number, last: number, scale: number): void;
 }
 
-/** RNG stream of inference (training uses INIT_RNG_STREAM and 1..workers). */
-const INFER_STREAM = 0x1f3e;
+/**
+ * RNG stream of inference (training uses INIT_RNG_STREAM and 1..workers). Small: seedState's cost
+ * grows with the stream number, and inference seeds once per document.
+ */
+const INFER_STREAM = 0;
 
 /** Settings of one inference. */
 export interface InferSettings {
@@ -35,6 +38,7 @@ export class Doc2VecInference {
   private readonly layout: Doc2VecLayout;
   private readonly kernel: Doc2VecKernel;
   private readonly dim: number;
+  private seeded: { seed: number; state: bigint } | undefined;
 
   constructor(m: Doc2VecData, o: ResolvedDoc2VecOptions) {
     const vocab = new Vocabulary(m.words, m.counts);
@@ -66,7 +70,8 @@ export class Doc2VecInference {
     const bytes = 4 * (3 + ids.length);
     ensureMemory(this.memory, job + bytes);
     const buf = this.memory.buffer;
-    new DataView(buf).setBigUint64(worker + W.rng, seedState(s.seed, INFER_STREAM), true);
+    if (this.seeded?.seed !== s.seed) this.seeded = { seed: s.seed, state: seedState(s.seed, INFER_STREAM) };
+    new DataView(buf).setBigUint64(worker + W.rng, this.seeded.state, true);
     // gensim's infer_vector starts from a weak random vector, uniform in [-0.5, 0.5) / dim
     this.kernel.d2v_init_rows(l.infer, worker, l.inferRow, 0, 1, 0.5 / this.dim);
     const data = new Int32Array(buf, job, 3 + ids.length);
