@@ -34,6 +34,7 @@ export {
   type VocabSummary,
   type Word2VecOptions,
 } from './vectors/index.js';
+export { Doc2Vec, Doc2VecModel, trainDoc2Vec, type Doc2VecOptions, type InferOptions } from './vectors/index.js';
 
 // Text and corpora.
 export {

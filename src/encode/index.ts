@@ -52,6 +52,7 @@ export {
   type TransformerOptions,
   type WordPoolingOptions,
 } from './text/index.js';
+export { Doc2VecEncoder, loadDoc2VecEncoder } from './text/index.js';
 
 // Images: decoding and preprocessing, CNN features, ONNX models, faces, raw pixels.
 export {

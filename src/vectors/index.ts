@@ -44,3 +44,13 @@ export {
 } from './fasttext/supervised/train.js';
 export { quantizeSupervised, type QuantizeOptions } from './fasttext/supervised/quantize.js';
 export { SUPERVISED_DEFAULTS, type SupervisedOptions } from './fasttext/supervised/options.js';
+export { Doc2Vec, trainDoc2Vec, type Doc2VecTrainResult, type DocumentSummary } from './doc2vec/trainer.js';
+export { Doc2VecModel, type InferOptions } from './doc2vec/model.js';
+export { DOC2VEC_DEFAULTS, type Doc2VecOptions, type ResolvedDoc2VecOptions } from './doc2vec/options.js';
+export {
+  readTaggedDocuments,
+  type DocumentFormat,
+  type DocumentInput,
+  type ReadDocumentsOptions,
+  type TaggedDocument,
+} from './doc2vec/documents.js';

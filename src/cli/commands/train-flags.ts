@@ -11,7 +11,8 @@ import { allValues, type LibraryFlag } from '../library-options.js';
 import { float, int, oneOf } from '../parse.js';
 
 /** The trainers of `embedkit train --model`: word2vec's, fastText's subword models, and GloVe. */
-export type TrainModel = NonNullable<Word2VecOptions['model']> | 'fasttext-skipgram' | 'fasttext-cbow' | 'glove';
+export type TrainModel =
+  NonNullable<Word2VecOptions['model']> | 'fasttext-skipgram' | 'fasttext-cbow' | 'glove' | 'doc2vec-dbow' | 'doc2vec-dm';
 /** The word2vec options, with `model` widened to every trainer of the command. */
 export type TrainCommandLibraryOptions = Omit<Word2VecOptions, 'model'> & { model?: TrainModel };
 
@@ -20,10 +21,21 @@ export const TRAINING_FLAGS: readonly LibraryFlag<TrainCommandLibraryOptions>[] 
   {
     key: 'model',
     flags: '-m, --model <model>',
-    description: 'skipgram (sg), cbow, fastText subword models fasttext-skipgram, fasttext-cbow, or glove',
-    parse: oneOf(allValues<TrainModel>({ skipgram: true, cbow: true, 'fasttext-skipgram': true, 'fasttext-cbow': true, glove: true }), {
-      sg: 'skipgram',
-    }),
+    description: 'skipgram (sg), cbow, fastText subword models fasttext-skipgram, fasttext-cbow, glove, or doc2vec-dbow, doc2vec-dm',
+    parse: oneOf(
+      allValues<TrainModel>({
+        skipgram: true,
+        cbow: true,
+        'fasttext-skipgram': true,
+        'fasttext-cbow': true,
+        glove: true,
+        'doc2vec-dbow': true,
+        'doc2vec-dm': true,
+      }),
+      {
+        sg: 'skipgram',
+      },
+    ),
     default: W2V.model,
   },
   { key: 'dim', flags: '--dim <n>', description: 'vector dimension', parse: int(1, 10000), default: W2V.dim },

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { GLOVE_FLAGS, gloveOptions, runGloVe } from './train-glove.js';
+import { DOC2VEC_FLAGS, doc2vecOptions, runDoc2Vec } from './train-doc2vec.js';
 import { saveVectors } from '../../vectors/save.js';
 import type { VectorFormatName } from '../../io/word-vectors/vector-format.js';
 import { FORMAT_NAMES } from '../../io/word-vectors/formats.js';
@@ -39,6 +40,7 @@ export function registerTrain(program: Command, globals: () => GlobalOptions): v
   addLibraryFlags(command, TRAINING_FLAGS);
   addLibraryFlags(command, SUBWORD_FLAGS);
   addLibraryFlags(command, GLOVE_FLAGS);
+  addLibraryFlags(command, DOC2VEC_FLAGS);
   addLibraryFlags(command, TOKENIZER_FLAGS);
   addLibraryFlags(command, SENTENCE_FLAGS);
   command
@@ -55,6 +57,14 @@ export function registerTrain(program: Command, globals: () => GlobalOptions): v
       if (chosen === 'glove') {
         const options = gloveOptions(o, cmd);
         return runGloVe({ corpus, tokenizer, output: o.output, format: o.format, json: o.json || g.json, bar }, { ...options, signal });
+      }
+      if (chosen === 'doc2vec-dbow' || chosen === 'doc2vec-dm') {
+        if (o.format) throw new UsageError('--format does not apply to doc2vec: the output is a Doc2Vec model file');
+        const options = doc2vecOptions(o, cmd, chosen === 'doc2vec-dm' ? 'dm' : 'dbow');
+        const { docFormat = 'auto' } = libraryOptions(o, DOC2VEC_FLAGS);
+        const tokenizerOptions = libraryOptions(o, TOKENIZER_FLAGS);
+        const json = o.json || g.json;
+        return runDoc2Vec({ input: o.input, tokenizer, tokenizerOptions, docFormat, output: o.output, json, bar, signal }, options);
       }
       const t0 = performance.now();
       const common = {
@@ -121,6 +131,7 @@ function refuseOtherModelsFlags(cmd: Command, model: TrainModel): void {
   const owners = [
     { name: 'fastText', given: givenFlags(cmd, SUBWORD_FLAGS), models: ['fasttext-skipgram', 'fasttext-cbow'] },
     { name: 'GloVe', given: givenFlags(cmd, GLOVE_FLAGS), models: ['glove'] },
+    { name: 'Doc2Vec', given: givenFlags(cmd, DOC2VEC_FLAGS), models: ['doc2vec-dbow', 'doc2vec-dm'] },
   ];
   for (const owner of owners) {
     const given = owner.models.includes(model) ? [] : owner.given;

@@ -13,3 +13,4 @@ export { poolTokens, type TokenPooling } from './token-pooling.js';
 export { inspectModelFolder, ONNX_DTYPE_SUFFIX, type ModelFolderInfo, type OnnxDtype } from './transformer-folder.js';
 export { loadTransformerEncoder, TRANSFORMERS_PACKAGE, TransformerEncoder, type TransformerOptions } from './transformer.js';
 export { textEncoderEntries } from './registry-entries.js';
+export { Doc2VecEncoder, loadDoc2VecEncoder } from './doc2vec.js';

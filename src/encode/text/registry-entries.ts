@@ -57,4 +57,17 @@ export const textEncoderEntries: readonly (EncoderEntry & { needsPath?: boolean;
       return loadTransformerEncoder(options);
     },
   },
+  {
+    name: 'doc2vec',
+    modality: 'text',
+    dimension: 0,
+    needsPath: true,
+    description:
+      "Doc2Vec (PV-DBOW / PV-DM) model from `embedkit train --model doc2vec-*` given as option `path`; each text's vector is inferred against the frozen model; dimension = the model's",
+    requires: [],
+    async load(options = {}) {
+      const { loadDoc2VecEncoder } = await import('./doc2vec.js');
+      return loadDoc2VecEncoder(options);
+    },
+  },
 ];
