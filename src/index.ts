@@ -46,6 +46,9 @@ export {
   type StopWordsOption,
   type TokenizerOptions,
   type TrainingInput,
+  tagPartsOfSpeech,
+  type TaggedToken,
+  type UniversalPosTag,
 } from './text/index.js';
 
 // Evaluation.
