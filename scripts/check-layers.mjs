@@ -11,6 +11,7 @@ export const LAYERS = {
   'version.ts': 0,
   math: 1,
   kernels: 1,
+  'optional-packages.ts': 1,
   text: 2,
   io: 2,
   learn: 2,

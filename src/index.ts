@@ -47,6 +47,9 @@ export {
   type StopWordsOption,
   type TokenizerOptions,
   type TrainingInput,
+  tagPartsOfSpeech,
+  type TaggedToken,
+  type UniversalPosTag,
 } from './text/index.js';
 
 // Evaluation.

@@ -18,3 +18,17 @@ export function table(rows: (string | number)[][]): string[] {
       .trimEnd(),
   );
 }
+
+/**
+ * Writes `text` on stdout, waiting for the stream to drain when its buffer is full (for commands
+ * that stream large outputs).
+ */
+export function writeOut(text: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (process.stdout.write(text)) resolve();
+    else {
+      process.stdout.once('drain', resolve);
+      process.stdout.once('error', reject);
+    }
+  });
+}

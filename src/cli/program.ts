@@ -15,6 +15,7 @@ import { registerSearch } from './commands/search.js';
 import { registerSimilar } from './commands/similar.js';
 import { registerTopics } from './commands/topics.js';
 import { registerSupervised } from './commands/supervised.js';
+import { registerTokenize } from './commands/tokenize.js';
 import { registerTrain } from './commands/train.js';
 import { registerVector } from './commands/vector.js';
 import type { GlobalOptions } from './run.js';
@@ -52,6 +53,7 @@ export function buildProgram(): Command {
   registerSearch(program, globals);
   registerMatch(program, globals);
   registerRecommend(program, globals);
+  registerTokenize(program, globals);
   // Subcommands inherit exitOverride so usage errors come back as CommanderError (exit 2).
   const override = (c: Command) => {
     c.exitOverride();

@@ -17,3 +17,7 @@ export { FILE_ERROR_CODES } from './file-errors.js';
 export { sentencesFrom, tokenizedCorpus, type SentenceSource, type TrainingInput } from './sentence-source.js';
 export { Vocabulary } from './vocabulary.js';
 export type { VocabularyOptions } from './vocab-scanner.js';
+export { tagPartsOfSpeech, type TagOptions } from './pos/tag-parts-of-speech.js';
+export type { PosLanguage, TaggedToken } from './pos/tagged-token.js';
+export { isUniversalPosTag, UNIVERSAL_POS_TAGS, type UniversalPosTag } from './pos/universal-tags.js';
+export { JIEBA_TO_UNIVERSAL, jiebaTagToUniversal } from './pos/jieba-tags.js';

@@ -54,3 +54,10 @@ export const NON_ASCII_RE = /[^\x00-\x7f]/;
 
 /** Apostrophe and hyphen variants that are rewritten to ASCII `'` and `-` inside words. */
 export const FANCY_JOINER_RE = /[\u2019\u02BC\u2010\u2011]/g;
+
+/**
+ * A character of a no-space script other than Chinese (kana, Thai, Lao, Khmer, Myanmar; by Script,
+ * not Script_Extensions, so the CJK punctuation that kana share with Han does not count). A run of
+ * {@link NO_SPACE_RUN_RE} without one is Chinese, for jieba.
+ */
+export const NOT_CHINESE_NO_SPACE_RE = /[\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Thai}\p{sc=Lao}\p{sc=Khmer}\p{sc=Myanmar}]/u;

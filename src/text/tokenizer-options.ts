@@ -1,4 +1,6 @@
 import { UsageError } from '../errors.js';
+import type { PosLanguage } from './pos/tagged-token.js';
+import { parseUniversalPosTags, type UniversalPosTag } from './pos/universal-tags.js';
 import type { StopWordsOption } from './stop-word-option.js';
 
 /**
@@ -15,7 +17,13 @@ import type { StopWordsOption } from './stop-word-option.js';
  * Whitespace, control and format characters are never tokens.
  *
  * **Scripts without spaces** (Chinese, Japanese, Thai, Lao, Khmer, Myanmar) are split into words with
- * `Intl.Segmenter` (ICU dictionaries), see `segmentation`.
+ * `Intl.Segmenter` (ICU dictionaries), see `segmentation`; Chinese optionally with jieba, see `segmenter`.
+ *
+ * **Parts of speech and lemmas** (`keepPos`, `lemma`): the text is tagged first (wink-nlp for English,
+ * jieba for Chinese, see {@link tagPartsOfSpeech}), and the tokens are then the taggers' tokens
+ * (e.g. "don't" is "do" + "n't", "New York's" is "new" "york" "'s"), each put through the rules above
+ * (lowercase, numbers, stop words, lengths; punctuation is a token without letters or digits). Without
+ * these two options no tagger is loaded and tokenizing is as fast as before.
  */
 export interface TokenizerOptions {
   /** Lowercase the text (locale-aware when `locale` is set). Default `true`. */
@@ -52,6 +60,29 @@ export interface TokenizerOptions {
    * Default: none, i.e. locale-independent lowercasing and the root locale for segmentation.
    */
   readonly locale?: string;
+  /**
+   * Which segmenter splits Chinese (runs of Chinese characters, with `segmentation: 'auto'`):
+   * `'intl'` (default) is `Intl.Segmenter` (ICU's dictionary); `'jieba'` is jieba's dictionary and
+   * HMM (optional package `@node-rs/jieba`), which knows far more words and names: "我是北京大学的研究生"
+   * is 我 是 北京大学 的 研究生 with jieba, 我是 北京 大学 的 研究生 with ICU. Runs with kana, Thai,
+   * Lao, Khmer or Myanmar letters stay with `Intl.Segmenter`.
+   */
+  readonly segmenter?: 'intl' | 'jieba';
+  /**
+   * Keep only the tokens with one of these Universal POS tags (`['NOUN', 'VERB']`; case-insensitive),
+   * see {@link UNIVERSAL_POS_TAGS}. Default: no filter. Turns on tagging (see above).
+   */
+  readonly keepPos?: Iterable<string>;
+  /**
+   * Replace each word by its lemma: "foxes" → "fox", "was" → "be", "running" → "run" (English, from
+   * wink-nlp; Chinese words are their own lemma). Default `false`. Turns on tagging (see above).
+   */
+  readonly lemma?: boolean;
+  /**
+   * The tagger's language when `keepPos` or `lemma` is set: `'auto'` (default; Chinese runs by jieba,
+   * the rest as English), `'en'` or `'zh'`. See {@link TagOptions.lang}.
+   */
+  readonly posLanguage?: PosLanguage;
 }
 
 /** {@link TokenizerOptions} with every default filled in and the stop words resolved to a set. */
@@ -76,10 +107,18 @@ export interface ResolvedTokenizerOptions {
   readonly segmentation: 'auto' | 'whitespace' | 'intl';
   /** See {@link TokenizerOptions.locale}; `undefined` when not set. */
   readonly locale: string | undefined;
+  /** See {@link TokenizerOptions.segmenter}. */
+  readonly segmenter: 'intl' | 'jieba';
+  /** See {@link TokenizerOptions.keepPos}: the tags upper-cased in {@link UNIVERSAL_POS_TAGS} order; `undefined` when not set. */
+  readonly keepPos: readonly UniversalPosTag[] | undefined;
+  /** See {@link TokenizerOptions.lemma}. */
+  readonly lemma: boolean;
+  /** See {@link TokenizerOptions.posLanguage}. */
+  readonly posLanguage: PosLanguage;
 }
 
 /** The default tokenizer options (stop words: none). */
-export const DEFAULT_TOKENIZER_OPTIONS: Readonly<Omit<ResolvedTokenizerOptions, 'stopWords' | 'locale'>> = Object.freeze({
+export const DEFAULT_TOKENIZER_OPTIONS: Readonly<Omit<ResolvedTokenizerOptions, 'stopWords' | 'locale' | 'keepPos'>> = Object.freeze({
   lowercase: true,
   normalize: 'NFC',
   punctuation: 'drop',
@@ -88,6 +127,9 @@ export const DEFAULT_TOKENIZER_OPTIONS: Readonly<Omit<ResolvedTokenizerOptions, 
   minTokenLength: 1,
   maxTokenLength: Infinity,
   segmentation: 'auto',
+  segmenter: 'intl',
+  lemma: false,
+  posLanguage: 'auto',
 });
 
 const KNOWN_KEYS = new Set([
@@ -101,6 +143,10 @@ const KNOWN_KEYS = new Set([
   'maxTokenLength',
   'segmentation',
   'locale',
+  'segmenter',
+  'keepPos',
+  'lemma',
+  'posLanguage',
 ]);
 
 function oneOf<T extends string | boolean>(name: string, value: unknown, allowed: readonly T[], fallback: T): T {
@@ -150,6 +196,20 @@ export function resolveTokenizerOptions(options: TokenizerOptions): Omit<Resolve
       throw new UsageError(`Tokenizer option locale: '${locale}' is not a valid BCP 47 language tag`);
     }
   }
+  const segmentation = oneOf('segmentation', options.segmentation, ['auto', 'whitespace', 'intl'], d.segmentation);
+  const segmenter = oneOf('segmenter', options.segmenter, ['intl', 'jieba'], d.segmenter);
+  const keepPos =
+    options.keepPos === undefined ? undefined : Object.freeze(parseUniversalPosTags(options.keepPos, 'Tokenizer option keepPos'));
+  const lemma = oneOf('lemma', options.lemma, [true, false], d.lemma);
+  const posLanguage = oneOf<PosLanguage>('posLanguage', options.posLanguage, ['auto', 'en', 'zh'], d.posLanguage);
+  if (segmenter === 'jieba' && segmentation !== 'auto') {
+    throw new UsageError(`Tokenizer options: segmenter 'jieba' splits Chinese runs under segmentation 'auto', not '${segmentation}'`);
+  }
+  if ((keepPos !== undefined || lemma) && segmentation !== 'auto') {
+    throw new UsageError(
+      `Tokenizer options: keepPos and lemma use the taggers' own word segmentation; segmentation must be 'auto', not '${segmentation}'`,
+    );
+  }
   return {
     lowercase: oneOf('lowercase', options.lowercase, [true, false], d.lowercase),
     normalize: oneOf<'NFC' | 'NFKC' | false>('normalize', options.normalize, ['NFC', 'NFKC', false], d.normalize),
@@ -158,7 +218,11 @@ export function resolveTokenizerOptions(options: TokenizerOptions): Omit<Resolve
     numberToken,
     minTokenLength,
     maxTokenLength,
-    segmentation: oneOf('segmentation', options.segmentation, ['auto', 'whitespace', 'intl'], d.segmentation),
+    segmentation,
     locale,
+    segmenter,
+    keepPos,
+    lemma,
+    posLanguage,
   };
 }

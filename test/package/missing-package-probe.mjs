@@ -23,6 +23,14 @@ const CALLS = {
   trainImageEncoder: () => encode.trainImageEncoder(join(FIXTURES, 'images/set')),
   'trainImageEncoder(raw-pixels)': () => encode.trainImageEncoder(join(FIXTURES, 'images/set'), { backbone: 'raw-pixels' }),
   'loadAudioClip(mp3)': () => encode.loadAudioClip(join(FIXTURES, 'audio/tone.mp3'), 16000, 10),
+  'tagPartsOfSpeech(en)': () => root.tagPartsOfSpeech('The cat sat.', { lang: 'en' }),
+  'tagPartsOfSpeech(zh)': () => root.tagPartsOfSpeech('我是北京大学的研究生', { lang: 'zh' }),
+  'tagPartsOfSpeech(auto,zh)': () => root.tagPartsOfSpeech('2024年，我是北京大学的研究生。'),
+  'Tokenizer(segmenter:jieba)': () => new root.Tokenizer({ segmenter: 'jieba' }).tokenize('我是北京大学的研究生'),
+  'Tokenizer(lemma,en)': () => new root.Tokenizer({ lemma: true, posLanguage: 'en' }),
+  'Tokenizer(keepPos,zh)': () => new root.Tokenizer({ keepPos: ['NOUN'], posLanguage: 'zh' }),
+  'Tokenizer(lemma).tokenize(en)': () => new root.Tokenizer({ lemma: true }).tokenize('The cats were here'),
+  'Tokenizer(default).tokenize': () => new root.Tokenizer().tokenize('The cats were here 我是北京大学的研究生'),
 };
 
 for (const name of process.argv.slice(2)) {

@@ -41,6 +41,12 @@ const NEEDS: Record<string, string[]> = {
   'loadEncoder:vggish-onnx': ['onnxruntime-node'],
   'loadEncoder:yamnet-onnx': ['onnxruntime-node'],
   'loadAudioClip(mp3)': ['audio-decode'],
+  'tagPartsOfSpeech(en)': ['wink-nlp', 'wink-eng-lite-web-model'],
+  'tagPartsOfSpeech(zh)': ['@node-rs/jieba'],
+  'Tokenizer(segmenter:jieba)': ['@node-rs/jieba'],
+  'Tokenizer(lemma,en)': ['wink-nlp', 'wink-eng-lite-web-model'],
+  'Tokenizer(keepPos,zh)': ['@node-rs/jieba'],
+  'Tokenizer(lemma).tokenize(en)': ['wink-nlp', 'wink-eng-lite-web-model'],
 };
 
 interface Outcome {
@@ -96,4 +102,11 @@ describe('a missing optional package', () => {
       expect(outcomes.map((o) => o.name)).toEqual([...calls, ...encoders]);
     });
   }
+
+  it('the default tokenizer needs none of them; Chinese tagging and jieba do not need wink-nlp', () => {
+    const all = OPTIONAL.join(',');
+    expect(probe(all, ['Tokenizer(default).tokenize'])).toEqual([{ name: 'Tokenizer(default).tokenize', threw: false }]);
+    const calls = ['tagPartsOfSpeech(zh)', 'tagPartsOfSpeech(auto,zh)', 'Tokenizer(segmenter:jieba)'];
+    expect(probe('wink-nlp,wink-eng-lite-web-model', calls)).toEqual(calls.map((name) => ({ name, threw: false })));
+  });
 });

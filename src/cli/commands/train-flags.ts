@@ -2,6 +2,8 @@
 // (Word2VecOptions) and tokenizer settings (TokenizerOptions), with the library's defaults.
 import { readFileSync } from 'node:fs';
 import { InvalidArgumentError } from 'commander';
+import { UsageError } from '../../errors.js';
+import { parseUniversalPosTags, type UniversalPosTag } from '../../text/pos/universal-tags.js';
 import { isStopWordListName, type StopWordListName } from '../../text/stopwords/index.js';
 import type { StopWordsOption } from '../../text/stop-word-option.js';
 import { DEFAULT_TOKENIZER_OPTIONS, type TokenizerOptions } from '../../text/tokenizer-options.js';
@@ -131,6 +133,16 @@ export function parseStopWords(value: string): StopWordsOption {
   return { lists, extra };
 }
 
+/** Reads `--keep-pos`: Universal POS tags, comma-separated (case-insensitive). */
+export function parseKeepPos(value: string): UniversalPosTag[] {
+  try {
+    return parseUniversalPosTags(value.split(','), '--keep-pos');
+  } catch (error) {
+    if (error instanceof UsageError) throw new InvalidArgumentError(error.message.replace(/^--keep-pos: /, ''));
+    throw error;
+  }
+}
+
 const T = DEFAULT_TOKENIZER_OPTIONS;
 
 /** Tokenizer flags, in --help order. */
@@ -163,6 +175,20 @@ export const TOKENIZER_FLAGS: readonly LibraryFlag<TokenizerOptions>[] = [
     parse: oneOf(allValues<NonNullable<TokenizerOptions['segmentation']>>({ auto: true, whitespace: true, intl: true })),
     default: T.segmentation,
   },
+  {
+    key: 'segmenter',
+    flags: '--segmenter <name>',
+    description: 'Chinese word segmenter: intl (Intl.Segmenter) or jieba (needs the npm package @node-rs/jieba)',
+    parse: oneOf(allValues<NonNullable<TokenizerOptions['segmenter']>>({ intl: true, jieba: true })),
+    default: T.segmenter,
+  },
+  {
+    key: 'keepPos',
+    flags: '--keep-pos <tags>',
+    description: 'keep only words with these Universal POS tags, e.g. NOUN,VERB (tags English with wink-nlp, Chinese with jieba)',
+    parse: parseKeepPos,
+  },
+  { key: 'lemma', flags: '--lemma', description: 'replace words by their lemmas (English, wink-nlp): was -> be', default: T.lemma },
 ];
 
 /** Subword flags of the fastText models (fastText's names). */
