@@ -34,7 +34,7 @@ export {
   type VocabSummary,
   type Word2VecOptions,
 } from './vectors/index.js';
-export { Doc2Vec, Doc2VecModel, trainDoc2Vec, type Doc2VecOptions, type InferOptions } from './vectors/index.js';
+export { Doc2Vec, Doc2VecModel, trainDoc2Vec } from './vectors/index.js'; // option types: embedkit/vectors
 
 // Text and corpora.
 export {
@@ -47,9 +47,7 @@ export {
   type StopWordsOption,
   type TokenizerOptions,
   type TrainingInput,
-  tagPartsOfSpeech,
-  type TaggedToken,
-  type UniversalPosTag,
+  tagPartsOfSpeech, // its types (TaggedToken, UniversalPosTag): embedkit/text
 } from './text/index.js';
 
 // Evaluation.
