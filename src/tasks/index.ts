@@ -1,7 +1,7 @@
 /**
- * Applications on embeddings: classification (logistic regression / linear SVM on TF-IDF n-grams
- * and encoder embeddings), clustering (k-means, mini-batch k-means, DBSCAN), topics, semantic search
- * (hybrid BM25 + vectors), matching and paraphrase mining, item2vec recommendations. Package entry
+ * Applications on embeddings: classification (logistic regression, linear SVM, kNN, MLP, fastText on
+ * TF-IDF n-grams and encoder embeddings; by default the method is chosen for the data), clustering
+ * (k-means, mini-batch k-means, DBSCAN), topics, semantic search (hybrid BM25 + vectors), matching and paraphrase mining, item2vec recommendations. Package entry
  * `embedkit/tasks`.
  * @module embedkit/tasks
  */
@@ -31,6 +31,7 @@ export {
 } from './cluster/index.js';
 export { Classifier, type ClassifierOptions, type LabelledInputs, type Prediction } from './classify/classifier.js';
 export { crossValidate, stratifiedFolds, type CrossValidation } from './classify/cross-validate.js';
+export { autoCandidates, chooseMethod, type AutoMethodOptions, type MethodSelection } from './classify/choose-method.js';
 export { parseFastTextLines, readLabelled, readLabelledFolder } from './classify/dataset.js';
 export {
   classifierMethod,

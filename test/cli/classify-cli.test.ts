@@ -27,7 +27,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('embedkit classify', () => {
   it('trains, tests and predicts (fastText format, --json)', () => {
-    let r = run('classify', 'train', '--input', 'train.txt', '--output', 'model.json', '--folds', '3', '--json');
+    let r = run('classify', 'train', '--input', 'train.txt', '--output', 'model.json', '--method', 'logistic', '--folds', '3', '--json');
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     const summary = JSON.parse(r.out) as { examples: number; classes: number; crossValidation: { meanMacroF1: number } };

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
-import { Option } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import { UsageError } from '../../errors.js';
+import type { HiddenActivation } from '../../learn/activations.js';
 import { classificationReport } from '../../evaluate/classification-metrics.js';
 import { formatClassificationReport } from '../../evaluate/report-table.js';
 import { Classifier, type ClassifierOptions } from '../../tasks/classify/classifier.js';
@@ -19,9 +20,9 @@ const TRAIN_FLAGS: readonly LibraryFlag<ClassifierOptions>[] = [
   {
     key: 'method',
     flags: '--method <name>',
-    description: `classification method (${classifierMethodNames().join(', ')})`,
+    description: `classification method: auto (chosen for the data by cross-validation or a size rule; see docs/tasks.md), ${classifierMethodNames().join(', ')}`,
     parse: (v) => v,
-    default: 'logistic',
+    default: 'auto',
   },
   {
     key: 'encoder',
@@ -43,7 +44,45 @@ const TRAIN_FLAGS: readonly LibraryFlag<ClassifierOptions>[] = [
     parse: oneOf(['balanced'] as const),
   },
   { key: 'maxIter', flags: '--max-iter <n>', description: 'most L-BFGS iterations', parse: int(1), default: 300 },
+  { key: 'hidden', flags: '--hidden <sizes>', description: 'mlp: hidden layer sizes, comma-separated (default 128)', parse: sizes },
+  {
+    key: 'activation',
+    flags: '--activation <name>',
+    description: 'mlp: hidden activation (default relu)',
+    parse: oneOf(allValues<HiddenActivation>({ relu: true, gelu: true })),
+  },
+  { key: 'dropout', flags: '--dropout <rate>', description: 'mlp: dropout after each hidden layer (default 0)', parse: float(0, 0.99) },
+  { key: 'weightDecay', flags: '--weight-decay <x>', description: 'mlp: AdamW weight decay (default 1e-4)', parse: float(0) },
+  {
+    key: 'validationFraction',
+    flags: '--validation-fraction <x>',
+    description: 'mlp: share held out for early stopping (default 0.1)',
+    parse: float(0, 0.9),
+  },
+  { key: 'epochs', flags: '--epochs <n>', description: 'mlp: most epochs (default 200); fasttext: epochs (default 25)', parse: int(1) },
+  {
+    key: 'learningRate',
+    flags: '--learning-rate <x>',
+    description: 'mlp: Adam step (default 2e-3); fasttext: SGD rate (default 0.5)',
+    parse: float(1e-9),
+  },
+  { key: 'dim', flags: '--dim <n>', description: 'fasttext: vector dimension (default 50)', parse: int(1, 10000) },
+  { key: 'wordNgrams', flags: '--word-ngrams <n>', description: 'fasttext: word n-gram length (default 2)', parse: int(1, 10) },
+  { key: 'buckets', flags: '--buckets <n>', description: 'fasttext: hash buckets of word n-grams (default 200000)', parse: int(1) },
+  {
+    key: 'autoMaxRows',
+    flags: '--auto-max-rows <n>',
+    description: 'auto: cross-validate the candidates up to this many examples (default 3000)',
+    parse: int(0),
+  },
 ];
+
+/** `--hidden 256,128` → [256, 128]. */
+function sizes(value: string): number[] {
+  const parts = value.split(',').map((p) => int(1, 1 << 16)(p.trim()));
+  if (parts.length === 0) throw new InvalidArgumentError('give at least one hidden layer size');
+  return parts;
+}
 
 const folderOption = () =>
   new Option('--folder-modality <kind>', 'what a DIR input holds (label/file): image or audio')
@@ -68,8 +107,8 @@ export function registerClassify(program: Command, globals: () => GlobalOptions)
   train
     .addOption(folderOption())
     .option('--folds <n>', 'also report stratified k-fold cross-validation on the training data', int(2, 100))
-    .option('--seed <n>', 'seed of the cross-validation folds', int(0), 0)
-    .option('--json', 'print JSON {examples, classes, labels, method, seconds, crossValidation?}', false)
+    .option('--seed <n>', 'seed of the cross-validation folds and of the mlp/fasttext training', int(0), 0)
+    .option('--json', 'print JSON {examples, classes, labels, method, selection?, features, seconds, crossValidation?}', false)
     .action(
       async (
         o: { input: string; output: string; folderModality: FolderModality; folds?: number; seed: number; json: boolean } & Record<
@@ -88,6 +127,7 @@ export function registerClassify(program: Command, globals: () => GlobalOptions)
           classes: model.labels.length,
           labels: model.labels,
           method: model.method,
+          ...(model.selection ? { selection: model.selection } : {}),
           features: model.features,
           seconds: (performance.now() - t0) / 1000,
           ...(cv ? { crossValidation: { folds: cv.folds.length, meanAccuracy: cv.meanAccuracy, meanMacroF1: cv.meanMacroF1 } } : {}),
@@ -96,6 +136,14 @@ export function registerClassify(program: Command, globals: () => GlobalOptions)
         else
           printLines([
             `trained ${model.method} on ${summary.examples} examples, ${summary.classes} classes (${model.features} features) in ${summary.seconds.toFixed(1)} s → ${o.output}`,
+            ...(model.selection
+              ? [
+                  `method chosen by ${model.selection.by}: ${model.selection.reason}` +
+                    (model.selection.scores
+                      ? ` [${model.selection.scores.map((c) => `${c.method} ${c.macroF1.toFixed(4)}`).join(', ')}]`
+                      : ''),
+                ]
+              : []),
             ...(cv
               ? [`${cv.folds.length}-fold cross-validation: accuracy ${cv.meanAccuracy.toFixed(4)}, macro-F1 ${cv.meanMacroF1.toFixed(4)}`]
               : []),

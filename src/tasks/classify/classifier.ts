@@ -3,8 +3,9 @@ import { FileFormatError, UsageError } from '../../errors.js';
 import { loadEncoder } from '../../encode/registry.js';
 import type { Modality } from '../../encode/types.js';
 import { writeFileAtomic } from '../../io/core/atomic-write.js';
+import { chooseMethod, type AutoMethodOptions, type MethodSelection } from './choose-method.js';
 import { combineFeatures, type FeatureRows } from './features.js';
-import { classifierMethod, type MethodData, type MethodModel, type MethodOptions } from './methods.js';
+import { classifierMethod, type ClassifierMethod, type MethodData, type MethodModel, type MethodOptions } from './methods.js';
 import { TfidfNgrams, type TfidfNgramOptions, type TfidfNgramState } from './tfidf-ngrams.js';
 
 /** Inputs with their labels: texts, or file paths of images/audio for an encoder. */
@@ -15,8 +16,12 @@ export interface LabelledInputs {
 }
 
 /** Options of {@link Classifier.train}. */
-export interface ClassifierOptions extends MethodOptions {
-  /** A registered method: 'logistic' (default), 'svm', or one added with registerClassifierMethod. */
+export interface ClassifierOptions extends MethodOptions, AutoMethodOptions {
+  /**
+   * 'auto' (default): chosen for the data by {@link chooseMethod} (cross-validation of logistic,
+   * mlp and fasttext on small sets, logistic regression on large ones); or a registered method:
+   * 'logistic', 'svm', 'knn', 'mlp', 'fasttext', or one added with registerClassifierMethod.
+   */
   method?: string;
   /** A registered encoder whose embeddings are features (required for images and audio). */
   encoder?: string;
@@ -52,8 +57,8 @@ interface ModelFile {
 /**
  * A classifier of texts, images or audio clips (scikit-learn style: explicit options, train,
  * predict, save/load). Features are TF-IDF word + character n-grams (text), an encoder's
- * embeddings, or both concatenated; the method (logistic regression by default) comes from the
- * method registry.
+ * embeddings, or both concatenated; the method comes from the method registry, by default chosen
+ * for the data ({@link chooseMethod}).
  */
 export class Classifier {
   private constructor(
@@ -65,12 +70,15 @@ export class Classifier {
     readonly embeddingWeight: number,
     readonly tfidf: TfidfNgrams | undefined,
     private readonly model: MethodModel,
+    /** How `method: 'auto'` chose the method (absent when the method was given, or after load). */
+    readonly selection?: MethodSelection,
   ) {}
 
   /** Trains on labelled inputs. Needs ≥ 2 classes and a label for every input. */
   static async train(data: LabelledInputs, options: ClassifierOptions = {}): Promise<Classifier> {
     checkLabelled(data);
-    const method = classifierMethod(options.method ?? 'logistic');
+    const auto = (options.method ?? 'auto') === 'auto';
+    let method = auto ? undefined : classifierMethod(options.method as string);
     const features = options.features ?? (options.encoder ? 'both' : 'tfidf');
     if (data.modality !== 'text' && features !== 'embedding' && (options.features !== undefined || !options.encoder))
       throw new UsageError(`${data.modality} classification needs --encoder (features from its embeddings)`);
@@ -79,13 +87,27 @@ export class Classifier {
     const labels = [...new Set(data.labels)].sort();
     const index = new Map(labels.map((l, i) => [l, i]));
     const y = Int32Array.from(data.labels, (l) => index.get(l) as number);
+    const usesFeatures = method?.usesFeatures ?? true;
     let tfidf: TfidfNgrams | undefined;
-    if (method.usesFeatures && feat !== 'embedding') tfidf = new TfidfNgrams(options.tfidf).fit(data.inputs);
+    if (usesFeatures && feat !== 'embedding') tfidf = new TfidfNgrams(options.tfidf).fit(data.inputs);
     const weight = options.embeddingWeight ?? 1;
     const setup: FeatureSetup = { modality: data.modality, features: feat, encoder: options.encoder, embeddingWeight: weight, tfidf };
-    const methodData = await methodDataOf(setup, data.inputs, method.usesFeatures, options.signal);
-    const model = await method.fit(methodData, y, labels.length, options);
-    return new Classifier(method.name, data.modality, labels, feat, options.encoder, weight, tfidf, model);
+    const methodData = await methodDataOf(setup, data.inputs, usesFeatures, options.signal);
+    const selection = auto ? await chooseMethod(methodData, y, labels.length, options) : undefined;
+    if (selection) method = classifierMethod(selection.method);
+    const chosen = method as ClassifierMethod;
+    const model = await chosen.fit(methodData, y, labels.length, options);
+    return new Classifier(
+      chosen.name,
+      data.modality,
+      labels,
+      feat,
+      options.encoder,
+      weight,
+      chosen.usesFeatures ? tfidf : undefined,
+      model,
+      selection,
+    );
   }
 
   /** Class probabilities, rows × labels.length. */

@@ -1,6 +1,8 @@
 import { classificationReport, type ClassificationReport } from '../../evaluate/classification-metrics.js';
-import { mulberry32 } from '../../math/random.js';
 import { checkLabelled, Classifier, type ClassifierOptions, type LabelledInputs } from './classifier.js';
+import { stratifiedFolds } from './stratified-folds.js';
+
+export { stratifiedFolds } from './stratified-folds.js';
 
 /** What {@link crossValidate} returns. */
 export interface CrossValidation {
@@ -36,22 +38,4 @@ export async function crossValidate(data: LabelledInputs, options: ClassifierOpt
     meanAccuracy: folds.reduce((s, r) => s + r.accuracy, 0) / k,
     meanMacroF1: folds.reduce((s, r) => s + r.macroF1, 0) / k,
   };
-}
-
-/** Fold number of each item, stratified by label. */
-export function stratifiedFolds(labels: readonly string[], k: number, seed: number): Int32Array {
-  const rnd = mulberry32(seed);
-  const byClass = new Map<string, number[]>();
-  labels.forEach((l, i) => byClass.set(l, [...(byClass.get(l) ?? []), i]));
-  const fold = new Int32Array(labels.length);
-  let next = 0;
-  for (const key of [...byClass.keys()].sort()) {
-    const items = byClass.get(key) as number[];
-    for (let i = items.length - 1; i > 0; i--) {
-      const j = Math.floor(rnd() * (i + 1));
-      [items[i], items[j]] = [items[j], items[i]];
-    }
-    for (const i of items) fold[i] = next++ % k;
-  }
-  return fold;
 }

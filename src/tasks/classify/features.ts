@@ -1,24 +1,8 @@
 import { UsageError } from '../../errors.js';
+import { featureDim, type FeatureRows } from '../../learn/feature-rows.js';
 
-/**
- * Rows of features for a linear model: an optional sparse part (CSR: the columns and values of
- * row i are `indices/values[indptr[i] .. indptr[i+1])`) followed by an optional dense part
- * (`denseDim` columns per row). Columns: sparse ones first, then the dense ones.
- */
-export interface FeatureRows {
-  rows: number;
-  sparseDim: number;
-  indptr?: Int32Array;
-  indices?: Int32Array;
-  values?: Float32Array;
-  denseDim: number;
-  dense?: Float32Array;
-}
-
-/** Total number of columns. */
-export function featureDim(x: FeatureRows): number {
-  return x.sparseDim + x.denseDim;
-}
+// The feature rows live in the learn layer, which trains networks on them.
+export { featureDim, type FeatureRows } from '../../learn/feature-rows.js';
 
 /** Concatenates a sparse and a dense block (either may be absent) row by row. */
 export function combineFeatures(

@@ -1,8 +1,11 @@
 import { createIndex } from '../../ann/index.js';
 import { FileFormatError, UsageError } from '../../errors.js';
+import type { HiddenActivation } from '../../learn/activations.js';
 import type { FeatureRows } from './features.js';
 import { featureDim, linearScores } from './features.js';
+import { fastTextMethod } from './fasttext-method.js';
 import { balancedClassWeights, fitLinear, softmaxRows, type LinearLoss } from './linear-model.js';
+import { mlpMethod } from './mlp-method.js';
 
 /** What a classification method is trained on: feature rows and, for methods that want them, the raw texts. */
 export interface MethodData {
@@ -19,6 +22,26 @@ export interface MethodOptions {
   maxIter?: number;
   /** knn: neighbours that vote. Default 5. */
   neighbors?: number;
+  /** mlp: sizes of the hidden layers. Default [128]. */
+  hidden?: number[];
+  /** mlp: activation of the hidden layers. Default 'relu'. */
+  activation?: HiddenActivation;
+  /** mlp: dropout rate after each hidden layer while training. Default 0. */
+  dropout?: number;
+  /** mlp: decoupled weight decay (AdamW's L2 term). Default 1e-4. */
+  weightDecay?: number;
+  /** mlp: share of the rows held out for early stopping. Default 0.1. */
+  validationFraction?: number;
+  /** mlp: the most epochs (early stopping ends sooner; default 200); fasttext: the epochs (default 25). */
+  epochs?: number;
+  /** mlp: Adam step (default 2e-3); fasttext: the initial SGD rate, decayed to 0 (default 0.5). */
+  learningRate?: number;
+  /** fasttext: dimension of the word vectors. Default 50. */
+  dim?: number;
+  /** fasttext: word n-grams up to this length (hashed). Default 2. */
+  wordNgrams?: number;
+  /** fasttext: hash buckets of the word n-grams. Default 200 000. */
+  buckets?: number;
   seed?: number;
   signal?: AbortSignal;
 }
@@ -31,10 +54,11 @@ export interface MethodModel {
 
 /**
  * A classification method. Built in: 'logistic' (multinomial logistic regression, L2, L-BFGS),
- * 'svm' (one-vs-rest linear SVM, squared hinge, L2, L-BFGS) and 'knn' (nearest neighbours in a
- * VectorIndex, embedding features). Other methods (e.g. a fastText-style
- * supervised trainer working on `texts`) plug in with {@link registerClassifierMethod}; a method
- * with `usesFeatures: false` gets no TF-IDF/embedding features computed for it.
+ * 'svm' (one-vs-rest linear SVM, squared hinge, L2, L-BFGS), 'knn' (nearest neighbours in a
+ * VectorIndex, embedding features), 'mlp' (multilayer perceptron, mlp-method.ts) and 'fasttext'
+ * (fastText's supervised classifier on the texts, fasttext-method.ts). Other methods plug in with
+ * {@link registerClassifierMethod}; a method with `usesFeatures: false` gets no TF-IDF/embedding
+ * features computed for it.
  */
 export interface ClassifierMethod {
   name: string;
@@ -176,3 +200,6 @@ registerClassifierMethod({
     return knnModel(data, s.dim as number, Int32Array.from(s.classes), s.k as number, K);
   },
 });
+
+registerClassifierMethod(mlpMethod);
+registerClassifierMethod(fastTextMethod);

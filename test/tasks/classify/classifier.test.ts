@@ -86,7 +86,7 @@ print(json.dumps(m.predict_proba(x).ravel().tolist()))`;
   it('cross-validates with stratified folds', async () => {
     const folds = stratifiedFolds(train.labels, 4, 0);
     for (let f = 0; f < 4; f++) expect(train.labels.filter((l, i) => folds[i] === f && l === 'sport').length).toBe(20);
-    const cv = await crossValidate(train, { folds: 3 });
+    const cv = await crossValidate(train, { folds: 3, method: 'logistic' });
     expect(cv.folds).toHaveLength(3);
     expect(cv.meanMacroF1).toBeGreaterThan(0.85);
   });
@@ -139,7 +139,7 @@ print(json.dumps(m.predict_proba(x).ravel().tolist()))`;
     await expect(Classifier.train({ inputs: ['x'], labels: ['a'], modality: 'image' })).rejects.toThrow(/at least 2 classes/);
     await expect(Classifier.train({ inputs: ['x', 'y'], labels: ['a', 'b'], modality: 'image' })).rejects.toThrow(/needs --encoder/);
 
-    const model = await Classifier.train(train);
+    const model = await Classifier.train(train, { method: 'logistic' });
     const good = join(dir, 'good.json');
     await model.save(good);
     const text = readFileSync(good, 'utf8');
