@@ -9,7 +9,7 @@
 // Needs: npm run build; apt-get install --no-install-recommends r-cran-dbscan
 // Usage: node bench/hdbscan.mjs [--rows 100000] [--anchor-rows 10000] [--dim 20] [--centers 20] [--min-pts 25] [--spread 4] [--noise 0.02] [--threads 2]
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,8 +19,8 @@ const opt = (name, dflt) => (args.includes(name) ? Number(args[args.indexOf(name
 const peakMb = () => process.resourceUsage().maxRSS / 1024;
 
 if (args[0] === '--child') {
-  // one run of ours: node bench/hdbscan.mjs --child FILE ROWS DIM MINPTS THREADS
-  const [, file, rows, dim, minPts, threads] = args;
+  // one run of ours: node bench/hdbscan.mjs --child FILE ROWS DIM MINPTS THREADS OUT
+  const [, file, rows, dim, minPts, threads, out] = args;
   const { hdbscan } = await import('../dist/tasks/cluster/hdbscan.js');
   const buf = readFileSync(file);
   const data = new Float32Array(buf.buffer, buf.byteOffset, Number(rows) * Number(dim));
@@ -28,9 +28,9 @@ if (args[0] === '--child') {
   const r = await hdbscan({ rows: Number(rows), dim: Number(dim), data }, { minClusterSize: Number(minPts), threads: Number(threads) });
   const cpu = process.cpuUsage(cpu0);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-  // written synchronously: process.exit would cut a large piped console.log short
-  writeSync(
-    1,
+  // to a file: a large result written to a pipe before process.exit can arrive cut short
+  writeFileSync(
+    out,
     `${JSON.stringify({ seconds: r.seconds, cpuSeconds, rssMb: peakMb(), labels: Array.from(r.labels), joinRounds: r.joinRounds })}\n`,
   );
   process.exit(0);
@@ -76,11 +76,11 @@ const self = fileURLToPath(import.meta.url);
 const ours = (n) => {
   const file = join(dir, `x${n}.f32`);
   writeFileSync(file, data.subarray(0, n * dim));
-  return JSON.parse(
-    execFileSync(process.execPath, [self, '--child', file, String(n), String(dim), String(minPts), String(threads)], {
-      maxBuffer: 1 << 28,
-    }).toString(),
-  );
+  const out = join(dir, `ours${n}.json`);
+  execFileSync(process.execPath, [self, '--child', file, String(n), String(dim), String(minPts), String(threads), out], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  return JSON.parse(readFileSync(out, 'utf8'));
 };
 const theirs = (n) => {
   const file = join(dir, `x${n}.f32`);
