@@ -7,7 +7,7 @@
 // side-by-side runs on the first `--anchor-rows` rows; ours also runs on all `--rows`.
 // minPts of R = minClusterSize = minSamples of ours.
 // Needs: npm run build; apt-get install --no-install-recommends r-cran-dbscan
-// Usage: node bench/hdbscan.mjs [--rows 100000] [--anchor-rows 10000] [--dim 20] [--centers 20] [--min-pts 25] [--spread 4] [--noise 0.02] [--threads 2]
+// Usage: node bench/hdbscan.mjs [--rows 100000] [--anchor-rows 10000] [--dim 20] [--centers 20] [--min-pts 25] [--spread 4] [--noise 0.02] [--threads 2] [--neighbors K (0 = the library default)]
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,12 +20,19 @@ const peakMb = () => process.resourceUsage().maxRSS / 1024;
 
 if (args[0] === '--child') {
   // one run of ours: node bench/hdbscan.mjs --child FILE ROWS DIM MINPTS THREADS OUT
-  const [, file, rows, dim, minPts, threads, out] = args;
+  const [, file, rows, dim, minPts, threads, out, neighbors] = args;
   const { hdbscan } = await import('../dist/tasks/cluster/hdbscan.js');
   const buf = readFileSync(file);
   const data = new Float32Array(buf.buffer, buf.byteOffset, Number(rows) * Number(dim));
   const cpu0 = process.cpuUsage();
-  const r = await hdbscan({ rows: Number(rows), dim: Number(dim), data }, { minClusterSize: Number(minPts), threads: Number(threads) });
+  const r = await hdbscan(
+    { rows: Number(rows), dim: Number(dim), data },
+    {
+      minClusterSize: Number(minPts),
+      threads: Number(threads),
+      ...(neighbors !== '0' ? { neighbors: Number(neighbors) } : {}),
+    },
+  );
   const cpu = process.cpuUsage(cpu0);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   // to a file: a large result written to a pipe before process.exit can arrive cut short
@@ -46,6 +53,7 @@ const minPts = opt('--min-pts', 25);
 const threads = opt('--threads', 2);
 const spread = opt('--spread', 4);
 const noiseShare = opt('--noise', 0.02);
+const neighbors = opt('--neighbors', 0); // 0: the library's default
 
 // blob j gets a share ∝ (1 + j % 4) of the rows; rows are shuffled so every prefix has all blobs
 const rng = new Random(42);
@@ -77,7 +85,7 @@ const ours = (n) => {
   const file = join(dir, `x${n}.f32`);
   writeFileSync(file, data.subarray(0, n * dim));
   const out = join(dir, `ours${n}.json`);
-  execFileSync(process.execPath, [self, '--child', file, String(n), String(dim), String(minPts), String(threads), out], {
+  execFileSync(process.execPath, [self, '--child', file, String(n), String(dim), String(minPts), String(threads), out, String(neighbors)], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   return JSON.parse(readFileSync(out, 'utf8'));
