@@ -83,7 +83,8 @@ export const TRAINING_FLAGS: readonly LibraryFlag<TrainCommandLibraryOptions>[] 
   {
     key: 'alphaDecay',
     flags: '--alpha-decay <mode>',
-    description: 'learning-rate progress: per-part (as gensim corpus_file) or global (as word2vec.c)',
+    description:
+      'learning-rate progress: per-part (as gensim corpus_file) or global (as word2vec.c; the fastText models default to global)',
     parse: oneOf(allValues<NonNullable<Word2VecOptions['alphaDecay']>>({ 'per-part': true, global: true })),
     default: W2V.alphaDecay,
   },
@@ -198,8 +199,8 @@ export const SUBWORD_FLAGS: readonly LibraryFlag<FastTextOptions>[] = [
   { key: 'bucket', flags: '--bucket <n>', description: 'fastText: hash buckets of the n-grams', parse: int(0), default: FT.bucket },
 ];
 
-/** Options whose default differs for fastText (alpha 0.05, t 1e-4, noise exponent 0.5, decay to 0): taken only when given. */
-export const FASTTEXT_OWN_DEFAULTS = ['alpha', 'minAlpha', 'sample', 'nsExponent'] as const;
+/** Options whose default differs for fastText (alpha 0.05, t 1e-4, noise exponent 0.5, decay to 0, global decay): taken only when given. */
+export const FASTTEXT_OWN_DEFAULTS = ['alpha', 'minAlpha', 'alphaDecay', 'sample', 'nsExponent'] as const;
 
 /** Flags after the tokenizer's (kept in this --help position). */
 export const SENTENCE_FLAGS: readonly LibraryFlag<Word2VecOptions>[] = [

@@ -37,6 +37,7 @@ export const FW = {
   grad: 32,
   bow: 36,
   bowCap: 40,
+  step: 44,
   effective: 52,
   words: 56,
 } as const;
@@ -52,6 +53,7 @@ export interface FastTextWorkerLayout {
   sent: number;
   hidden: number;
   grad: number;
+  step: number;
   bow: number;
   bowCap: number;
   input: number;
@@ -111,6 +113,7 @@ export function planFastTextLayout(
       sent: a.alloc(o.maxSentenceLength * 4),
       hidden: a.alloc(rowBytes),
       grad: a.alloc(rowBytes),
+      step: a.alloc(rowBytes),
       bow: a.alloc(Math.max(1, bowCap) * 4),
       bowCap,
       input: a.alloc(inputBytes),

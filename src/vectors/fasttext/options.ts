@@ -15,11 +15,15 @@ export type ResolvedFastTextOptions = ResolvedWord2VecOptions & { minn: number; 
 
 /**
  * fastText's defaults where they differ from word2vec's: learning rate 0.05 decayed linearly to 0,
- * `t` 1e-4, noise distribution counts^0.5 (fastText's negative table), minn 3, maxn 6, 2M buckets.
+ * `t` 1e-4, noise distribution counts^0.5 (fastText's negative table), minn 3, maxn 6, 2M buckets,
+ * and the learning rate decayed by the words trained by all threads together (fastText's shared
+ * token count: `alphaDecay` 'global'; per-part decay cost 0.4 analogy points in skip-gram on the
+ * full shared corpus, docs/benchmarks.md).
  */
 export const FASTTEXT_DEFAULTS = Object.freeze({
   alpha: 0.05,
   minAlpha: 0,
+  alphaDecay: 'global',
   sample: 1e-4,
   nsExponent: 0.5,
   minn: 3,
@@ -33,6 +37,7 @@ export function resolveFastTextOptions(o: FastTextOptions = {}): ResolvedFastTex
     ...o,
     alpha: o.alpha ?? d.alpha,
     minAlpha: o.minAlpha ?? d.minAlpha,
+    alphaDecay: o.alphaDecay ?? d.alphaDecay,
     sample: o.sample ?? d.sample,
     nsExponent: o.nsExponent ?? d.nsExponent,
     hs: false,

@@ -59,6 +59,7 @@ export function writeFastTextModel(
     dv.setInt32(w.ptr + FW.sent, w.sent, true);
     dv.setInt32(w.ptr + FW.hidden, w.hidden, true);
     dv.setInt32(w.ptr + FW.grad, w.grad, true);
+    dv.setInt32(w.ptr + FW.step, w.step, true);
     dv.setInt32(w.ptr + FW.bow, w.bow, true);
     dv.setInt32(w.ptr + FW.bowCap, w.bowCap, true);
   }
