@@ -127,3 +127,14 @@ export {
   type TopicOptions,
   type TopicResult,
 } from './tasks/index.js';
+
+// Privacy: PII scrubbing, differential privacy, keyed rotation (more in embedkit/privacy; docs/privacy.md).
+export {
+  KeyedRotation,
+  NameList,
+  privatizeVectors,
+  Scrubber,
+  scrubFile,
+  type PrivatizeOptions,
+  type ScrubOptions,
+} from './privacy/index.js';

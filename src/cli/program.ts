@@ -18,6 +18,9 @@ import { registerSupervised } from './commands/supervised.js';
 import { registerTokenize } from './commands/tokenize.js';
 import { registerTrain } from './commands/train.js';
 import { registerVector } from './commands/vector.js';
+import { registerPrivatize } from './commands/privatize.js';
+import { registerRotate } from './commands/rotate.js';
+import { registerScrub } from './commands/scrub.js';
 import type { GlobalOptions } from './run.js';
 import { VERSION } from '../version.js';
 
@@ -54,6 +57,9 @@ export function buildProgram(): Command {
   registerMatch(program, globals);
   registerRecommend(program, globals);
   registerTokenize(program, globals);
+  registerScrub(program, globals);
+  registerPrivatize(program, globals);
+  registerRotate(program, globals);
   // Subcommands inherit exitOverride so usage errors come back as CommanderError (exit 2).
   const override = (c: Command) => {
     c.exitOverride();

@@ -12,6 +12,7 @@ import { addLibraryFlags, allValues, libraryOptions, type LibraryFlag } from '..
 import { printJson, printLines } from '../output.js';
 import { float, int, oneOf } from '../parse.js';
 import { abortOnSigint, type GlobalOptions } from '../run.js';
+import { addDpFlags, dpTraining, type DpFlagValues } from './classify-dp.js';
 
 type FolderModality = 'image' | 'audio';
 
@@ -104,6 +105,7 @@ export function registerClassify(program: Command, globals: () => GlobalOptions)
     )
     .requiredOption('-o, --output <model>', 'where to save the model (JSON, written atomically)');
   addLibraryFlags(train, TRAIN_FLAGS);
+  addDpFlags(train);
   train
     .addOption(folderOption())
     .option('--folds <n>', 'also report stratified k-fold cross-validation on the training data', int(2, 100))
@@ -111,12 +113,12 @@ export function registerClassify(program: Command, globals: () => GlobalOptions)
     .option('--json', 'print JSON {examples, classes, labels, method, selection?, features, seconds, crossValidation?}', false)
     .action(
       async (
-        o: { input: string; output: string; folderModality: FolderModality; folds?: number; seed: number; json: boolean } & Record<
-          string,
-          unknown
-        >,
+        o: { input: string; output: string; folderModality: FolderModality; folds?: number; seed: number; json: boolean } & DpFlagValues &
+          Record<string, unknown>,
+        cmd: Command,
       ) => {
-        const options = { ...libraryOptions(o, TRAIN_FLAGS), signal: abortOnSigint(), seed: o.seed };
+        const dp = dpTraining({ ...o, method: o.method as string }, cmd.getOptionValueSource('seed') === 'cli');
+        const options = { ...libraryOptions(o, TRAIN_FLAGS), signal: abortOnSigint(), seed: o.seed, linearFitter: dp?.fitter };
         const data = await readLabelled(o.input, o.folderModality);
         const t0 = performance.now();
         const cv = o.folds ? await crossValidate(data, { ...options, folds: o.folds }) : undefined;
@@ -131,6 +133,7 @@ export function registerClassify(program: Command, globals: () => GlobalOptions)
           features: model.features,
           seconds: (performance.now() - t0) / 1000,
           ...(cv ? { crossValidation: { folds: cv.folds.length, meanAccuracy: cv.meanAccuracy, meanMacroF1: cv.meanMacroF1 } } : {}),
+          ...(dp ? { dp: { ...dp.plan(), featuresPrivate: model.features === 'embedding' } } : {}),
         };
         if (o.json || globals().json) printJson(summary);
         else
@@ -142,6 +145,12 @@ export function registerClassify(program: Command, globals: () => GlobalOptions)
                     (model.selection.scores
                       ? ` [${model.selection.scores.map((c) => `${c.method} ${c.macroF1.toFixed(4)}`).join(', ')}]`
                       : ''),
+                ]
+              : []),
+            ...(dp
+              ? [
+                  `DP-SGD: (ε = ${dp.plan()?.epsilon.toFixed(3)}, δ = ${dp.plan()?.delta.toExponential(2)}) for the weights, noise multiplier ${dp.plan()?.noiseMultiplier.toFixed(3)}, ${dp.plan()?.steps} steps` +
+                    (model.features === 'embedding' ? '' : '; the TF-IDF vocabulary in the model is NOT private (see docs/privacy.md)'),
                 ]
               : []),
             ...(cv

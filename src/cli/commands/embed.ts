@@ -12,6 +12,7 @@ import type { GlobalOptions } from '../run.js';
 import { OUTPUT_FORMATS, type ItemId } from './embed-output.js';
 import { checkEmbedUsage, parseOptionValue, runEmbed, type EmbedCommonOptions, type EmbedItem } from './embed-run.js';
 import { readIdsFile } from './index-input.js';
+import { addScrubOptions, scrubberOf, type ScrubOptionValues } from '../scrub-option.js';
 
 /** Adds the options `embed text` and `embed image` share. */
 function commonOptions(command: Command, inputHelp: string, outputHelp: string): Command {
@@ -61,16 +62,20 @@ export function registerEmbed(program: Command, globals: () => GlobalOptions): v
     .command('embed')
     .description('embed text lines, image files or audio files with an encoder and save the vectors (.jsonl, .fvecs or .ekv)');
 
-  commonOptions(
-    embed.command('text').description('embed each line of a text file (JSONL id = 0-based line number, or the line of --ids)'),
-    'UTF-8 text file, one input per line',
-    'vectors file: .jsonl ({"id", "vector"} or {"id", "error"} per line), .fvecs (+ FILE.ids) or .ekv (ids as keys)',
+  addScrubOptions(
+    commonOptions(
+      embed.command('text').description('embed each line of a text file (JSONL id = 0-based line number, or the line of --ids)'),
+      'UTF-8 text file, one input per line',
+      'vectors file: .jsonl ({"id", "vector"} or {"id", "error"} per line), .fvecs (+ FILE.ids) or .ekv (ids as keys)',
+    ),
   )
     .option('--ids <file>', 'ids, one per line, same number of lines as the input (default: 0-based line numbers)')
-    .action(async (raw: EmbedCommonOptions & { ids?: string }) => {
+    .action(async (raw: EmbedCommonOptions & ScrubOptionValues & { ids?: string }) => {
       const o = mergeGlobals(raw, globals);
       const format = checkEmbedUsage(o, 'text');
-      const lines = await readTextLines(o.input);
+      const scrubber = await scrubberOf(o);
+      const read = await readTextLines(o.input);
+      const lines = scrubber ? read.map((line) => scrubber.scrub(line)) : read;
       let ids: ItemId[] = lines.map((_, i) => i);
       if (o.ids !== undefined) ids = await readIdsFile(o.ids, lines.length, false, 'the input has {n} lines');
       const items: EmbedItem<string>[] = lines.map((line, i) => ({ id: ids[i], input: line }));

@@ -23,6 +23,7 @@ import { ProgressBar } from '../progress-bar.js';
 import type { GlobalOptions } from '../run.js';
 import { parseOptionValue } from './embed-run.js';
 import { readDocuments, readQueries, type QueryRecord } from './search-input.js';
+import { addScrubOptions, scrubberOf, type ScrubOptionValues } from '../scrub-option.js';
 
 /** Default encoder of `search build`, `match`, `dedupe`: offline; its IDF is fitted on the documents (and saved with the index). */
 export const DEFAULT_SEARCH_ENCODER = 'glove-100-tfidf';
@@ -146,6 +147,8 @@ async function build(o: BuildOptions & Record<string, unknown>): Promise<void> {
     });
   }
   const docs = await readDocuments(o.input, search.settings.modality);
+  const scrubber = await scrubberOf(o as ScrubOptionValues);
+  if (scrubber) for (const d of docs) if (d.text !== undefined) d.text = scrubber.scrub(d.text);
   const tuneQueries = o.tune === undefined ? undefined : judged(await readQueries(o.tune), o.tune);
   await search.add(docs, (done, total) => bar.update('embed', done / total, `${done}/${total} chunks`));
   bar.done();
@@ -274,6 +277,7 @@ export function registerSearch(program: Command, globals: () => GlobalOptions): 
     .option('-q, --quiet', 'no progress bar', false);
   addLibraryFlags(b, CHUNK_FLAGS);
   addLibraryFlags(b, FUSION_FLAGS);
+  addScrubOptions(b);
   b.action(async (o: BuildOptions & Record<string, unknown>) => build({ ...o, json: o.json || globals().json }));
 
   const q = search

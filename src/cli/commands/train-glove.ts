@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import type { VectorFormatName } from '../../io/word-vectors/vector-format.js';
-import type { FileCorpus } from '../../text/file-corpus.js';
+import type { Corpus } from '../../text/corpus.js';
 import type { Tokenizer } from '../../text/tokenizer.js';
 import { GLOVE_DEFAULTS as G, type GloVeOptions, type GloVeProgress } from '../../vectors/glove/options.js';
 import { GloVe } from '../../vectors/glove/trainer.js';
@@ -85,7 +85,7 @@ export function gloveOptions(o: Record<string, unknown>, command: Command): GloV
 
 /** Trains GloVe and saves the vectors; prints the result like the word2vec path. */
 export async function runGloVe(
-  run: { corpus: FileCorpus; tokenizer: Tokenizer; output: string; format?: VectorFormatName; json: boolean; bar: ProgressBar },
+  run: { corpus: Corpus; tokenizer: Tokenizer; output: string; format?: VectorFormatName; json: boolean; bar: ProgressBar },
   options: GloVeOptions,
 ): Promise<void> {
   const t0 = performance.now();

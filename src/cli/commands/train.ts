@@ -16,6 +16,8 @@ import { printJson, printLines } from '../output.js';
 import { oneOf } from '../parse.js';
 import { compact, duration, ProgressBar } from '../progress-bar.js';
 import { abortOnSigint, type GlobalOptions } from '../run.js';
+import { addScrubOptions, scrubberOf, type ScrubOptionValues } from '../scrub-option.js';
+import { ScrubbedCorpus } from '../../privacy/scrub/scrubbed-corpus.js';
 import { FASTTEXT_OWN_DEFAULTS, SENTENCE_FLAGS, SUBWORD_FLAGS, TOKENIZER_FLAGS, TRAINING_FLAGS, type TrainModel } from './train-flags.js';
 
 /** What commander parses: the command's own flags; the library options are read through the flag tables. */
@@ -43,15 +45,18 @@ export function registerTrain(program: Command, globals: () => GlobalOptions): v
   addLibraryFlags(command, DOC2VEC_FLAGS);
   addLibraryFlags(command, TOKENIZER_FLAGS);
   addLibraryFlags(command, SENTENCE_FLAGS);
+  addScrubOptions(command);
   command
     .option('--json', 'print the result as JSON', false)
     .option('-q, --quiet', 'no progress bar', false)
-    .action(async (o: TrainCommandOptions & Record<string, unknown>, cmd: Command) => {
+    .action(async (o: TrainCommandOptions & ScrubOptionValues & Record<string, unknown>, cmd: Command) => {
       const g = globals();
       const bar = new ProgressBar(!o.quiet);
       const signal = abortOnSigint();
       const tokenizer = new Tokenizer(libraryOptions(o, TOKENIZER_FLAGS));
-      const corpus = await FileCorpus.open(o.input);
+      const files = await FileCorpus.open(o.input);
+      const scrubber = await scrubberOf(o);
+      const corpus = scrubber ? new ScrubbedCorpus(files, scrubber) : files;
       const { model: chosen = 'skipgram', ...trainingOptions } = libraryOptions(o, TRAINING_FLAGS);
       refuseOtherModelsFlags(cmd, chosen);
       if (chosen === 'glove') {
@@ -60,6 +65,7 @@ export function registerTrain(program: Command, globals: () => GlobalOptions): v
       }
       if (chosen === 'doc2vec-dbow' || chosen === 'doc2vec-dm') {
         if (o.format) throw new UsageError('--format does not apply to doc2vec: the output is a Doc2Vec model file');
+        if (scrubber) throw new UsageError('--scrub does not apply to doc2vec (it reads the files itself): run embedkit scrub first');
         const options = doc2vecOptions(o, cmd, chosen === 'doc2vec-dm' ? 'dm' : 'dbow');
         const { docFormat = 'auto' } = libraryOptions(o, DOC2VEC_FLAGS);
         const tokenizerOptions = libraryOptions(o, TOKENIZER_FLAGS);

@@ -18,6 +18,12 @@ export interface LinearFitOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * Fits linear weights (the layout of {@link fitLinear}) in place of L-BFGS: how another optimiser
+ * plugs in, e.g. DP-SGD from the privacy layer (`MethodOptions.linearFitter`).
+ */
+export type LinearFitter = (x: FeatureRows, y: Int32Array, K: number, options: LinearFitOptions) => Float64Array;
+
 /** Weights of each class for 'balanced' class weighting: n / (K · count_k) (scikit-learn's rule). */
 export function balancedClassWeights(y: Int32Array, K: number): Float64Array {
   const counts = new Float64Array(K);

@@ -4,7 +4,7 @@ import type { HiddenActivation } from '../../learn/activations.js';
 import type { FeatureRows } from './features.js';
 import { featureDim, linearScores } from './features.js';
 import { fastTextMethod } from './fasttext-method.js';
-import { balancedClassWeights, fitLinear, softmaxRows, type LinearLoss } from './linear-model.js';
+import { balancedClassWeights, fitLinear, softmaxRows, type LinearFitter, type LinearLoss } from './linear-model.js';
 import { mlpMethod } from './mlp-method.js';
 
 /** What a classification method is trained on: feature rows and, for methods that want them, the raw texts. */
@@ -44,6 +44,8 @@ export interface MethodOptions {
   buckets?: number;
   seed?: number;
   signal?: AbortSignal;
+  /** logistic, svm: fits the weights instead of L-BFGS (e.g. DP-SGD: see docs/privacy.md). */
+  linearFitter?: LinearFitter;
 }
 
 /** A trained method: class probabilities (rows × K) for data, and a JSON-able state for the model file. */
@@ -89,7 +91,13 @@ function linearMethod(name: string, loss: LinearLoss, description: string): Clas
     usesFeatures: true,
     fit({ features }, y, K, options) {
       const classWeights = options.classWeight === 'balanced' ? balancedClassWeights(y, K) : undefined;
-      const w = fitLinear(features, y, K, { loss, C: options.C ?? 4, classWeights, maxIter: options.maxIter, signal: options.signal });
+      const w = (options.linearFitter ?? fitLinear)(features, y, K, {
+        loss,
+        C: options.C ?? 4,
+        classWeights,
+        maxIter: options.maxIter,
+        signal: options.signal,
+      });
       return model(w, K, featureDim(features));
     },
     load(state, K, file) {
