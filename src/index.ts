@@ -128,13 +128,5 @@ export {
   type TopicResult,
 } from './tasks/index.js';
 
-// Privacy: PII scrubbing, differential privacy, keyed rotation (more in embedkit/privacy; docs/privacy.md).
-export {
-  KeyedRotation,
-  NameList,
-  privatizeVectors,
-  Scrubber,
-  scrubFile,
-  type PrivatizeOptions,
-  type ScrubOptions,
-} from './privacy/index.js';
+// Privacy: PII scrubbing, differential privacy, keyed rotation (the rest in embedkit/privacy; docs/privacy.md).
+export { Scrubber } from './privacy/index.js';

@@ -73,11 +73,13 @@ describe('privatizeVectors', () => {
 
   it('is repeatable with a seed, different without, and refuses bad input', () => {
     const o = { epsilon: 1, delta: 1e-5, clip: 1, seed: 3 };
-    const a = privatizeVectors({ data, rows: 10, dim }, o).data;
-    expect(privatizeVectors({ data, rows: 10, dim }, o).data).toEqual(a);
-    expect(privatizeVectors({ data, rows: 10, dim }, { ...o, seed: undefined }).data).not.toEqual(a);
-    expect(() => privatizeVectors({ data, rows: 10, dim }, { ...o, clip: 0 })).toThrow(UsageError);
-    expect(() => privatizeVectors({ data, rows: 10, dim }, { ...o, delta: 1 })).toThrow(UsageError);
+    const ten = data.subarray(0, 10 * dim);
+    const a = privatizeVectors({ data: ten, rows: 10, dim }, o).data;
+    expect(privatizeVectors({ data: ten, rows: 10, dim }, o).data).toEqual(a);
+    expect(privatizeVectors({ data: ten, rows: 10, dim }, { ...o, seed: undefined }).data).not.toEqual(a);
+    expect(() => privatizeVectors({ data: ten, rows: 10, dim }, { ...o, clip: 0 })).toThrow(UsageError);
+    expect(() => privatizeVectors({ data: ten, rows: 10, dim }, { ...o, delta: 1 })).toThrow(UsageError);
+    expect(() => privatizeVectors({ data, rows: 10, dim }, o)).toThrow(/values for 10 rows/);
     expect(() => privatizeVectors({ data: new Float32Array([NaN]), rows: 1, dim: 1 }, o)).toThrow(/non-finite/);
   });
 
