@@ -37,6 +37,25 @@ export interface ProjectKernel extends WebAssembly.Exports {
     lr: number,
     minGain: number,
   ): number;
+  tsne_steps(
+    Y: number,
+    dims: number,
+    n: number,
+    rowptr: number,
+    cols: number,
+    pv: number,
+    negatives: number,
+    rng: number,
+    attr: number,
+    rep: number,
+    exaggeration: number,
+    gains: number,
+    update: number,
+    momentum: number,
+    lr: number,
+    minGain: number,
+    steps: number,
+  ): number;
   umap_epoch(
     Y: number,
     dims: number,
@@ -60,7 +79,7 @@ export interface ProjectKernel extends WebAssembly.Exports {
 
 /** The names of the kernel's exports that the threads call. */
 export type ProjectKernelFn =
-  'pj_col_sums' | 'pj_center' | 'pj_power_step' | 'tsne_calibrate' | 'tsne_forces' | 'tsne_update' | 'umap_epoch';
+  'pj_col_sums' | 'pj_center' | 'pj_power_step' | 'tsne_calibrate' | 'tsne_forces' | 'tsne_update' | 'tsne_steps' | 'umap_epoch';
 
 const STACK = 64 << 10;
 

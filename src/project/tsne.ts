@@ -32,6 +32,8 @@ export interface TSNEOptions {
 }
 
 const WHAT = 't-SNE';
+/** Iterations per kernel call when one thread runs them all. */
+const STEPS_PER_CALL = 10;
 
 interface CalibrationLayout {
   D: number;
@@ -169,46 +171,74 @@ export class TSNE {
     const pool = projectThreads(mem);
     const { signal, onProgress } = run;
     try {
-      for (let it = 0; it < this.iterations; it++) {
+      for (let it = 0; it < this.iterations;) {
         const early = it < this.exaggerationIterations;
         if (it === 0 || it === this.exaggerationIterations) {
           // each stage starts afresh, as scikit-learn's two _gradient_descent calls
           mem.f32(L.gains, n * dims).fill(1);
           mem.f32(L.update, n * dims).fill(0);
         }
-        const sums = await pool.all('tsne_forces', (t) => [
-          L.Y,
-          dims,
-          n,
-          parts[t][0],
-          parts[t][1],
-          L.rowptr,
-          L.cols,
-          L.pv,
-          this.negativeSamples,
-          mem.rngStates[t],
-          L.attr,
-          L.rep,
-        ]);
-        const s = sums.reduce((x, y) => x + y, 0);
         const exaggeration = early ? this.earlyExaggeration : 1;
-        await pool.all('tsne_update', (t) => [
-          L.Y,
-          dims,
-          parts[t][0],
-          parts[t][1],
-          L.attr,
-          L.rep,
-          exaggeration,
-          s > 0 ? 1 / s : 0,
-          L.gains,
-          L.update,
-          early ? 0.5 : 0.8,
-          lr,
-          0.01,
-        ]);
+        const momentum = early ? 0.5 : 0.8;
+        let steps = 1;
+        if (threads === 1) {
+          // one thread: several iterations per call (same arithmetic, fewer round trips), never across the stage change
+          const stageEnd = early ? this.exaggerationIterations : this.iterations;
+          steps = Math.min(STEPS_PER_CALL, stageEnd - it);
+          await pool.all('tsne_steps', () => [
+            L.Y,
+            dims,
+            n,
+            L.rowptr,
+            L.cols,
+            L.pv,
+            this.negativeSamples,
+            mem.rngStates[0],
+            L.attr,
+            L.rep,
+            exaggeration,
+            L.gains,
+            L.update,
+            momentum,
+            lr,
+            0.01,
+            steps,
+          ]);
+        } else {
+          const sums = await pool.all('tsne_forces', (t) => [
+            L.Y,
+            dims,
+            n,
+            parts[t][0],
+            parts[t][1],
+            L.rowptr,
+            L.cols,
+            L.pv,
+            this.negativeSamples,
+            mem.rngStates[t],
+            L.attr,
+            L.rep,
+          ]);
+          const s = sums.reduce((x, y) => x + y, 0);
+          await pool.all('tsne_update', (t) => [
+            L.Y,
+            dims,
+            parts[t][0],
+            parts[t][1],
+            L.attr,
+            L.rep,
+            exaggeration,
+            s > 0 ? 1 / s : 0,
+            L.gains,
+            L.update,
+            momentum,
+            lr,
+            0.01,
+          ]);
+        }
+        it += steps;
         throwIfAborted(signal, `${WHAT} aborted`);
-        if (it % 10 === 9 || it === this.iterations - 1) onProgress?.({ phase: 'optimize', progress: (it + 1) / this.iterations });
+        onProgress?.({ phase: 'optimize', progress: it / this.iterations });
       }
       return mem.f32(L.Y, n * dims).slice();
     } finally {

@@ -341,3 +341,17 @@ __attribute__((export_name("umap_epoch"))) int umap_epoch(float* Y, int dims, in
   }
   return taken;
 }
+
+// `steps` whole t-SNE iterations on one thread (all n rows): forces, then the update with the
+// repulsion normalised by the draws' Σw. Saves a round trip to the main thread per iteration.
+__attribute__((export_name("tsne_steps"))) double tsne_steps(float* Y, int dims, int n, const int32_t* rowptr, const int32_t* cols,
+                                                              const float* pv, int negatives, uint64_t* rng, float* attr, float* rep,
+                                                              float exaggeration, float* gains, float* update, float momentum, float lr,
+                                                              float minGain, int steps) {
+  double norm = 0;
+  for (int s = 0; s < steps; s++) {
+    const double wsum = tsne_forces(Y, dims, n, 0, n, rowptr, cols, pv, negatives, rng, attr, rep);
+    norm = tsne_update(Y, dims, 0, n, attr, rep, exaggeration, wsum > 0 ? (float)(1.0 / wsum) : 0.f, gains, update, momentum, lr, minGain);
+  }
+  return norm;
+}
