@@ -94,7 +94,7 @@ function sklearn(method, set, n, d, dir) {
   const out = join(dir, 'y.f32');
   writeFileSync(input, set.subarray(0, n * d));
   const r = JSON.parse(
-    execFileSync('python3', [join(here, 'projections_sklearn.py'), method, input, String(n), String(d), out, String(threads)], {
+    execFileSync('/usr/bin/python3', [join(here, 'projections_sklearn.py'), method, input, String(n), String(d), out, String(threads)], {
       encoding: 'utf8',
     }),
   );
@@ -103,7 +103,9 @@ function sklearn(method, set, n, d, dir) {
 }
 
 async function timeAnchor(tool, name, set, n, d, run) {
-  const { seconds, y } = await run();
+  const r = await run();
+  if (!r) return undefined;
+  const { seconds, y } = r;
   const q = await preservation(set.subarray(0, n * d), d, y, 2, n);
   const row = { tool, method: name, rows: n, seconds, preservation: q };
   results.push(row);
@@ -112,7 +114,13 @@ async function timeAnchor(tool, name, set, n, d, run) {
 }
 
 async function umapJs(set, n, d) {
-  const { UMAP: UmapJs } = await import('umap-js');
+  let UmapJs;
+  try {
+    ({ UMAP: UmapJs } = await import('umap-js'));
+  } catch {
+    console.error('  umap-js is not installed (npm install --no-save umap-js@1.4.0): its column stays empty');
+    return undefined;
+  }
   const rng = new Random(1);
   const rowsArr = Array.from({ length: n }, (_, i) => Array.from(set.subarray(i * d, (i + 1) * d)));
   const t0 = performance.now();
@@ -180,7 +188,7 @@ try {
       writeFileSync(input, big);
       const r = JSON.parse(
         execFileSync(
-          'python3',
+          '/usr/bin/python3',
           [join(here, 'projections_sklearn.py'), 'pca', input, String(pcaRows), String(pcaDim), join(dir, 'bigy.f32'), String(threads)],
           {
             encoding: 'utf8',
