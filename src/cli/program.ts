@@ -10,6 +10,7 @@ import { registerEncoders } from './commands/encoders.js';
 import { registerEval } from './commands/eval.js';
 import { registerIndex } from './commands/index-command.js';
 import { registerMatch } from './commands/match.js';
+import { registerProject } from './commands/project.js';
 import { registerRecommend } from './commands/recommend.js';
 import { registerSearch } from './commands/search.js';
 import { registerSimilar } from './commands/similar.js';
@@ -56,6 +57,7 @@ export function buildProgram(): Command {
   registerSearch(program, globals);
   registerMatch(program, globals);
   registerRecommend(program, globals);
+  registerProject(program, globals);
   registerTokenize(program, globals);
   registerScrub(program, globals);
   registerPrivatize(program, globals);
