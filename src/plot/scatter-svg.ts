@@ -167,12 +167,14 @@ export function renderScatter(coords: ArrayLike<number>, n: number, dims: number
       for (const { leader: l } of leaders) out.push(`<line x1="${num(l!.x1)}" y1="${num(l!.y1)}" x2="${num(l!.x2)}" y2="${num(l!.y2)}"/>`);
       out.push('</g>');
     }
-    out.push(`<g class="labels" font-size="${fontSize}" stroke="#fff" stroke-width="2.5" stroke-linejoin="round" paint-order="stroke">`);
+    // The white halo is a copy of the text drawn first (not paint-order, which some renderers ignore).
+    const at = (l: PlacedLabel) => `x="${num(l.box.x0 + LABEL_PAD)}" y="${num(l.box.y0 + LABEL_PAD + ASCENDER * fontSize)}"`;
+    out.push(`<g class="label-halos" font-size="${fontSize}" fill="#fff" stroke="#fff" stroke-width="2.5" stroke-linejoin="round">`);
+    for (const l of placed) out.push(`<text ${at(l)}>${escapeXml(l.text)}</text>`);
+    out.push(`</g><g class="labels" font-size="${fontSize}">`);
     for (const l of placed) {
       const color = categories && !categories.list[categories.ofPoint[l.point]].other ? darken(entryColor(l.point)) : '#333';
-      out.push(
-        `<text x="${num(l.box.x0 + LABEL_PAD)}" y="${num(l.box.y0 + LABEL_PAD + ASCENDER * fontSize)}" fill="${color}">${escapeXml(l.text)}</text>`,
-      );
+      out.push(`<text ${at(l)} fill="${color}">${escapeXml(l.text)}</text>`);
     }
     out.push('</g>');
     if (footnote) {
