@@ -24,6 +24,7 @@ export const LAYERS = {
   tasks: 6,
   privacy: 6,
   jobs: 6,
+  plot: 6,
   serve: 7,
   cli: 8,
 };

@@ -59,4 +59,9 @@ export const SYSTEM_PACKAGES = [
     why: 'the fastText 0.9.2 CLI: cross-checks of .bin/.ftz reading, writing, training and the supervised classifier; anchor of text classification',
     check: { command: 'fasttext' },
   },
+  {
+    name: 'fonts-dejavu-core',
+    why: 'DejaVu Sans, the font of the PNG plots (embedkit plot): the label boxes are measured with its metrics',
+    check: { dpkg: 'fonts-dejavu-core' },
+  },
 ];

@@ -10,6 +10,7 @@ import { registerEncoders } from './commands/encoders.js';
 import { registerEval } from './commands/eval.js';
 import { registerIndex } from './commands/index-command.js';
 import { registerMatch } from './commands/match.js';
+import { registerPlot } from './commands/plot.js';
 import { registerProject } from './commands/project.js';
 import { registerRecommend } from './commands/recommend.js';
 import { registerSearch } from './commands/search.js';
@@ -62,6 +63,7 @@ export function buildProgram(): Command {
   registerScrub(program, globals);
   registerPrivatize(program, globals);
   registerRotate(program, globals);
+  registerPlot(program, globals);
   // Subcommands inherit exitOverride so usage errors come back as CommanderError (exit 2).
   const override = (c: Command) => {
     c.exitOverride();
