@@ -72,7 +72,7 @@ export function layoutLegend(
     const y = bodyTop + (i % perColumn) * LINE;
     parts.push(
       `<circle cx="${num(x + SWATCH)}" cy="${num(y + LINE / 2)}" r="${SWATCH}" fill="${e.c.color}"/>` +
-        `<text x="${num(x + TEXT_AT)}" y="${num(y + LINE / 2 + FONT * 0.36)}" fill="${e.c.other ? '#666' : '#222'}">${escapeXml(e.name)}` +
+        `<text xml:space="preserve" x="${num(x + TEXT_AT)}" y="${num(y + LINE / 2 + FONT * 0.36)}" fill="${e.c.other ? '#666' : '#222'}">${escapeXml(e.name)}` +
         `<tspan fill="#999"> ${e.c.count}</tspan></text>`,
     );
   });

@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import * as root from 'embedkit';
 import * as encode from 'embedkit/encode';
+import * as plot from 'embedkit/plot';
 
 const FIXTURES = join(process.cwd(), 'test/fixtures');
 const models = (p) => join(FIXTURES, 'models', p);
@@ -20,6 +21,7 @@ const CALLS = {
   loadClipImageEncoder: () => encode.loadClipImageEncoder(models('tiny-clip')),
   loadClip: () => encode.loadClip(models('tiny-clip')),
   decodeImage: () => encode.decodeImage(join(FIXTURES, 'images/cat.png')),
+  svgToPng: () => plot.svgToPng('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>'),
   trainImageEncoder: () => encode.trainImageEncoder(join(FIXTURES, 'images/set')),
   'trainImageEncoder(raw-pixels)': () => encode.trainImageEncoder(join(FIXTURES, 'images/set'), { backbone: 'raw-pixels' }),
   'loadAudioClip(mp3)': () => encode.loadAudioClip(join(FIXTURES, 'audio/tone.mp3'), 16000, 10),

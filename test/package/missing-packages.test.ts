@@ -24,6 +24,7 @@ const NEEDS: Record<string, string[]> = {
   loadClipImageEncoder: ['onnxruntime-node', 'sharp'],
   loadClip: ['onnxruntime-node', '@huggingface/transformers', 'sharp'],
   decodeImage: ['sharp'],
+  svgToPng: ['@resvg/resvg-js'],
   trainImageEncoder: [...TFJS, 'nsfwjs'],
   'trainImageEncoder(raw-pixels)': ['sharp'],
   'loadEncoder:mobilenet-v2': [...TFJS, 'nsfwjs'],
