@@ -10,6 +10,7 @@ import { registerEncoders } from './commands/encoders.js';
 import { registerEval } from './commands/eval.js';
 import { registerIndex } from './commands/index-command.js';
 import { registerMatch } from './commands/match.js';
+import { registerProject } from './commands/project.js';
 import { registerRecommend } from './commands/recommend.js';
 import { registerSearch } from './commands/search.js';
 import { registerServe } from './commands/serve.js';
@@ -55,6 +56,7 @@ export function buildProgram(): Command {
   registerServe(program, globals);
   registerMatch(program, globals);
   registerRecommend(program, globals);
+  registerProject(program, globals);
   registerTokenize(program, globals);
   // Subcommands inherit exitOverride so usage errors come back as CommanderError (exit 2).
   const override = (c: Command) => {
