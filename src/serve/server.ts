@@ -11,11 +11,14 @@ import type { App, ServeContext } from './context.js';
 import { errorResponse, HttpError } from './http-errors.js';
 import { ModelSet } from './resources/model-set.js';
 import type { Resource } from './resources/types.js';
+import { ProjectionJobs, type ProjectionJobsOptions, type ProjectionRunner } from './projections/jobs.js';
+import { workerProjectionRunner } from './projections/worker-runner.js';
 import { classifyRoutes } from './routes/classify.js';
 import { clusterRoutes } from './routes/cluster.js';
 import { embedRoutes } from './routes/embed.js';
 import { healthRoutes } from './routes/health.js';
 import { modelRoutes } from './routes/models.js';
+import { projectionRoutes } from './routes/projections.js';
 import { searchRoutes } from './routes/search.js';
 import { defaultWebRoot, staticUiRoutes } from './routes/static-ui.js';
 import { thumbnailRoutes } from './routes/thumbnails.js';
@@ -48,6 +51,13 @@ export interface ServerOptions {
   limits?: Partial<Limits>;
   /** Folder of the explorer UI served at `/`; default the package's `dist/web/`; null serves none. */
   webRoot?: string | null;
+  /** Projection jobs: how many are kept and run at once, the most points per job, and what computes them. */
+  projections?: ProjectionJobsOptions & {
+    /** Most points one projection may take. Default 1,000,000. */
+    maxPoints?: number;
+    /** Default: each job on its own worker thread running src/project. */
+    runner?: ProjectionRunner;
+  };
 }
 
 /** Request bodies are validated as sent (no type coercion: `"k": "5"` is an error); query strings are coerced. */
@@ -148,6 +158,8 @@ export async function buildServer(options: ServerOptions): Promise<App> {
   );
 
   const ctx: ServeContext = { models, limits };
+  const jobs = new ProjectionJobs(options.projections?.runner ?? workerProjectionRunner, options.projections);
+  app.addHook('onClose', async () => jobs.close());
   await app.register(healthRoutes());
   await app.register(modelRoutes(ctx));
   await app.register(vectorRoutes(ctx));
@@ -156,6 +168,7 @@ export async function buildServer(options: ServerOptions): Promise<App> {
   await app.register(classifyRoutes(ctx));
   await app.register(clusterRoutes(ctx));
   await app.register(thumbnailRoutes(ctx));
+  await app.register(projectionRoutes(ctx, jobs, options.projections?.maxPoints ?? 1_000_000));
   await app.register(staticUiRoutes(options.webRoot === undefined ? defaultWebRoot() : options.webRoot));
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;

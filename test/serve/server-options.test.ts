@@ -125,8 +125,8 @@ describe('logs', () => {
     try {
       await app.inject({
         method: 'POST',
-        url: '/v1/similar',
-        payload: { word: 'secretword' },
+        url: '/v1/analogy',
+        payload: { positive: ['king', 'woman'], negative: ['man'] },
         headers: { authorization: 'Bearer tok-123' },
       });
       await app.inject({ method: 'POST', url: '/v1/similar', payload: { word: 'zebra' }, headers: { authorization: 'Bearer tok-123' } });
@@ -134,10 +134,10 @@ describe('logs', () => {
       await app.close();
     }
     const all = lines.join('\n');
-    expect(all).not.toContain('secretword');
+    expect(all).not.toContain('woman');
     expect(all).not.toContain('tok-123');
     const records = lines.map((l) => JSON.parse(l));
-    expect(records.some((r) => r.req?.method === 'POST' && r.req?.url === '/v1/similar')).toBe(true);
+    expect(records.some((r) => r.req?.method === 'POST' && r.req?.url === '/v1/analogy')).toBe(true);
     expect(records.some((r) => r.res?.statusCode === 200)).toBe(true);
     expect(records.some((r) => r.code === 'not_found' && r.status === 404)).toBe(true);
   });
