@@ -14,6 +14,7 @@ import { registerPlot } from './commands/plot.js';
 import { registerProject } from './commands/project.js';
 import { registerRecommend } from './commands/recommend.js';
 import { registerSearch } from './commands/search.js';
+import { registerServe } from './commands/serve.js';
 import { registerSimilar } from './commands/similar.js';
 import { registerTopics } from './commands/topics.js';
 import { registerSupervised } from './commands/supervised.js';
@@ -56,6 +57,7 @@ export function buildProgram(): Command {
   registerCluster(program, globals);
   registerTopics(program, globals);
   registerSearch(program, globals);
+  registerServe(program, globals);
   registerMatch(program, globals);
   registerRecommend(program, globals);
   registerProject(program, globals);
