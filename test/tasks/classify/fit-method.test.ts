@@ -21,7 +21,7 @@ async function ticksDuring<T>(work: () => Promise<T>): Promise<{ result: T; tick
 }
 
 describe('training off the main thread', () => {
-  const train = topicTexts(600, 1);
+  const train = topicTexts(300, 1);
   const test = topicTexts(60, 2);
   const tfidf = new TfidfNgrams().fit(train.inputs);
   const features = combineFeatures(train.inputs.length, tfidf.transform(train.inputs), undefined);
@@ -33,15 +33,15 @@ describe('training off the main thread', () => {
       const method = classifierMethod(name);
       expect(method.offThread).toBe(true);
       const progress: number[] = [];
-      const options = { seed: 3, maxIter: 400, epochs: 40, onProgress: (f: number) => progress.push(f) };
+      const options = { seed: 3, maxIter: 100, epochs: 15, onProgress: (f: number) => progress.push(f) };
       const off = await ticksDuring(() => fitMethod(method, { features }, y, 3, options));
       // the loop stayed free: about one tick per 5 ms of training (allow a loaded machine)
       expect(off.ms).toBeGreaterThan(20); // precondition: long enough to measure
       expect(off.ticks).toBeGreaterThanOrEqual(Math.floor(off.ms / 5 / 4));
       expect(progress.length).toBeGreaterThan(0);
       expect(progress.every((f, i) => f > 0 && f <= 1 && (i === 0 || f >= progress[i - 1]))).toBe(true);
-      // the same seed on the calling thread: the same state bit for bit, and again on a worker
-      const here = await method.fit({ features }, y, 3, { seed: 3, maxIter: 400, epochs: 40 });
+      // the same seed on the calling thread: the same state bit for bit
+      const here = await method.fit({ features }, y, 3, { seed: 3, maxIter: 100, epochs: 15 });
       expect(JSON.stringify(off.result.state())).toBe(JSON.stringify(here.state()));
       const again = await fitMethod(method, { features }, y, 3, { seed: 3, maxIter: 400, epochs: 40 });
       expect(JSON.stringify(again.state())).toBe(JSON.stringify(off.result.state()));
@@ -56,7 +56,7 @@ describe('training off the main thread', () => {
     const pred = await model.predict(test.inputs);
     expect(pred.filter((p, i) => p === test.labels[i]).length / pred.length).toBeGreaterThan(0.85);
     const auto: TrainProgress[] = [];
-    await Classifier.train(topicTexts(150, 4), { seed: 1, epochs: 5, onProgress: (p) => auto.push(p) });
+    await Classifier.train(topicTexts(90, 4), { seed: 1, epochs: 5, autoFolds: 2, onProgress: (p) => auto.push(p) });
     expect(auto.some((p) => p.stage === 'cross-validation')).toBe(true);
     expect(auto.at(-1)?.stage).toBe('training');
     const controller = new AbortController();
