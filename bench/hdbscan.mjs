@@ -5,9 +5,10 @@
 // CPU seconds (all threads), the process's peak RSS, the number of clusters and noise points, ARI against the truth (noise as
 // its own label) and our/their ratios. R's hdbscan builds the full n × n distance matrix, so the
 // side-by-side runs on the first `--anchor-rows` rows; ours also runs on all `--rows`.
-// minPts of R = minClusterSize = minSamples of ours.
+// minPts of R = minClusterSize = minSamples of ours. Our exact variant (`exact: true`: all-pairs core
+// distances and Prim's tree, as R) also runs on the anchor rows unless --no-exact.
 // Needs: npm run build; apt-get install --no-install-recommends r-cran-dbscan
-// Usage: node bench/hdbscan.mjs [--rows 100000] [--anchor-rows 10000] [--dim 20] [--centers 20] [--min-pts 25] [--spread 4] [--noise 0.02] [--threads 2] [--neighbors K (0 = the library default)]
+// Usage: node bench/hdbscan.mjs [--rows 100000] [--anchor-rows 10000] [--dim 20] [--centers 20] [--min-pts 25] [--spread 4] [--noise 0.02] [--threads 2] [--neighbors K (0 = the library default)] [--no-exact]
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,7 +21,7 @@ const peakMb = () => process.resourceUsage().maxRSS / 1024;
 
 if (args[0] === '--child') {
   // one run of ours: node bench/hdbscan.mjs --child FILE ROWS DIM MINPTS THREADS OUT
-  const [, file, rows, dim, minPts, threads, out, neighbors] = args;
+  const [, file, rows, dim, minPts, threads, out, neighbors, exact] = args;
   const { hdbscan } = await import('../dist/tasks/cluster/hdbscan.js');
   const buf = readFileSync(file);
   const data = new Float32Array(buf.buffer, buf.byteOffset, Number(rows) * Number(dim));
@@ -31,6 +32,7 @@ if (args[0] === '--child') {
       minClusterSize: Number(minPts),
       threads: Number(threads),
       ...(neighbors !== '0' ? { neighbors: Number(neighbors) } : {}),
+      exact: exact === 'exact',
     },
   );
   const cpu = process.cpuUsage(cpu0);
@@ -81,11 +83,23 @@ for (let i = 0; i < rows; i++) {
 
 const dir = mkdtempSync(join(tmpdir(), 'bench-hdbscan-'));
 const self = fileURLToPath(import.meta.url);
-const ours = (n) => {
+const ours = (n, exact = false) => {
   const file = join(dir, `x${n}.f32`);
   writeFileSync(file, data.subarray(0, n * dim));
   const out = join(dir, `ours${n}.json`);
-  execFileSync(process.execPath, [self, '--child', file, String(n), String(dim), String(minPts), String(threads), out, String(neighbors)], {
+  const childArgs = [
+    self,
+    '--child',
+    file,
+    String(n),
+    String(dim),
+    String(minPts),
+    String(threads),
+    out,
+    String(neighbors),
+    exact ? 'exact' : 'hnsw',
+  ];
+  execFileSync(process.execPath, childArgs, {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   return JSON.parse(readFileSync(out, 'utf8'));
@@ -117,6 +131,7 @@ try {
   const version = execFileSync('Rscript', ['-e', 'cat(as.character(packageVersion("dbscan")))']).toString();
   const a = describe(ours(anchorRows), anchorRows);
   const b = describe(theirs(anchorRows), anchorRows);
+  const exact = args.includes('--no-exact') ? undefined : describe(ours(anchorRows, true), anchorRows);
   const big = describe(ours(rows), rows);
   console.log(
     `HDBSCAN: Gaussian blobs, ${centers} centres in [-${spread}, ${spread}]^${dim} + ${noiseShare * 100} % uniform noise in [-${box}, ${box}]^${dim}, minPts = min_cluster_size = min_samples = ${minPts}, ${threads} threads; R dbscan ${version}`,
@@ -125,9 +140,10 @@ try {
   console.log('|---|---|---|---|---|---|---|---|');
   console.log(row('embedkit hdbscan (HNSW kNN graph)', anchorRows, a));
   console.log(row('R dbscan::hdbscan (full distance matrix)', anchorRows, b));
+  if (exact) console.log(row('embedkit hdbscan exact (all pairs, Prim)', anchorRows, exact));
   console.log(row('embedkit hdbscan (HNSW kNN graph)', rows, big));
   console.log(
-    `at ${anchorRows} rows: speed-up ${(b.seconds / a.seconds).toFixed(2)}× (CPU time ${(b.cpuSeconds / a.cpuSeconds).toFixed(2)}×), RSS ratio (ours/R) ${(a.rssMb / b.rssMb).toFixed(2)}, ARI ours/R ${(a.ari / b.ari).toFixed(4)}, agreement ARI(ours, R) ${adjustedRandIndex(a.labels, b.labels).toFixed(4)}; component-join rounds ${a.joinRounds} (${anchorRows}), ${big.joinRounds} (${rows})`,
+    `at ${anchorRows} rows: speed-up ${(b.seconds / a.seconds).toFixed(2)}× (CPU time ${(b.cpuSeconds / a.cpuSeconds).toFixed(2)}×), RSS ratio (ours/R) ${(a.rssMb / b.rssMb).toFixed(2)}, ARI ours/R ${(a.ari / b.ari).toFixed(4)}, agreement ARI(ours, R) ${adjustedRandIndex(a.labels, b.labels).toFixed(4)}${exact ? `, ARI(ours exact, R) ${adjustedRandIndex(exact.labels, b.labels).toFixed(4)}` : ''}; component-join rounds ${a.joinRounds} (${anchorRows}), ${big.joinRounds} (${rows})`,
   );
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -11,6 +11,8 @@ export interface LbfgsOptions {
   /** Stop when the relative decrease of f over an iteration is below ftol. Default 1e-9. */
   ftol?: number;
   signal?: AbortSignal;
+  /** Called after each iteration with the iterations done and `maxIter` (for a progress display). */
+  onIteration?: (iterations: number, maxIter: number) => void;
 }
 
 /** What {@link minimizeLbfgs} returns. */
@@ -119,6 +121,7 @@ export function minimizeLbfgs(
     value = next;
     iterations++;
     if (infNorm(g) <= gtol || decrease <= ftol) converged = true;
+    options.onIteration?.(iterations, maxIter);
   }
   return { x, value, iterations, evaluations, converged };
 }

@@ -38,6 +38,8 @@ export interface MlpClassifierOptions {
   /** Seed of the split, initialisation, batch order and dropout. Default 1. */
   seed?: number;
   signal?: AbortSignal;
+  /** Called after each epoch with the epochs done and `maxEpochs` (early stopping may end sooner). */
+  onEpoch?: (epoch: number, maxEpochs: number) => void;
 }
 
 /** What {@link trainMlpClassifier} returns. */
@@ -207,6 +209,7 @@ export async function trainMlpClassifier(
       if (bi % 64 === 63) await yieldToEventLoop(options.signal);
     }
     await yieldToEventLoop(options.signal);
+    options.onEpoch?.(epoch, maxEpochs);
     trainLoss.push(total / weight);
     settle();
     const score = validate ? heldLoss() : total / weight;

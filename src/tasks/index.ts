@@ -29,7 +29,7 @@ export {
   type HdbscanResult,
   type Linkage,
 } from './cluster/index.js';
-export { Classifier, type ClassifierOptions, type LabelledInputs, type Prediction } from './classify/classifier.js';
+export { Classifier, type ClassifierOptions, type LabelledInputs, type Prediction, type TrainProgress } from './classify/classifier.js';
 export { crossValidate, stratifiedFolds, type CrossValidation } from './classify/cross-validate.js';
 export { autoCandidates, chooseMethod, type AutoMethodOptions, type MethodSelection } from './classify/choose-method.js';
 export { parseFastTextLines, readLabelled, readLabelledFolder } from './classify/dataset.js';

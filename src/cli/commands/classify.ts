@@ -4,12 +4,13 @@ import { UsageError } from '../../errors.js';
 import type { HiddenActivation } from '../../learn/activations.js';
 import { classificationReport } from '../../evaluate/classification-metrics.js';
 import { formatClassificationReport } from '../../evaluate/report-table.js';
-import { Classifier, type ClassifierOptions } from '../../tasks/classify/classifier.js';
+import { Classifier, type ClassifierOptions, type TrainProgress } from '../../tasks/classify/classifier.js';
 import { crossValidate } from '../../tasks/classify/cross-validate.js';
 import { readLabelled, readUnlabelled } from '../../tasks/classify/dataset.js';
 import { classifierMethodNames } from '../../tasks/classify/methods.js';
 import { addLibraryFlags, allValues, libraryOptions, type LibraryFlag } from '../library-options.js';
 import { printJson, printLines } from '../output.js';
+import { duration, ProgressBar } from '../progress-bar.js';
 import { float, int, oneOf } from '../parse.js';
 import { abortOnSigint, type GlobalOptions } from '../run.js';
 import { addDpFlags, dpTraining, type DpFlagValues } from './classify-dp.js';
@@ -111,18 +112,35 @@ export function registerClassify(program: Command, globals: () => GlobalOptions)
     .option('--folds <n>', 'also report stratified k-fold cross-validation on the training data', int(2, 100))
     .option('--seed <n>', 'seed of the cross-validation folds and of the mlp/fasttext training', int(0), 0)
     .option('--json', 'print JSON {examples, classes, labels, method, selection?, features, seconds, crossValidation?}', false)
+    .option('-q, --quiet', 'no progress display', false)
     .action(
       async (
-        o: { input: string; output: string; folderModality: FolderModality; folds?: number; seed: number; json: boolean } & DpFlagValues &
+        o: {
+          input: string;
+          output: string;
+          folderModality: FolderModality;
+          folds?: number;
+          seed: number;
+          json: boolean;
+          quiet: boolean;
+        } & DpFlagValues &
           Record<string, unknown>,
         cmd: Command,
       ) => {
         const dp = dpTraining({ ...o, method: o.method as string }, cmd.getOptionValueSource('seed') === 'cli');
+        const bar = new ProgressBar(!o.quiet);
         const options = { ...libraryOptions(o, TRAIN_FLAGS), signal: abortOnSigint(), seed: o.seed, linearFitter: dp?.fitter };
         const data = await readLabelled(o.input, o.folderModality);
         const t0 = performance.now();
-        const cv = o.folds ? await crossValidate(data, { ...options, folds: o.folds }) : undefined;
-        const model = await Classifier.train(data, options);
+        const show = (label: string) => (p: TrainProgress) =>
+          bar.update(label, p.fraction, `${p.stage}${p.method ? ` (${p.method})` : ''}  ${duration((performance.now() - t0) / 1000)}`);
+        let cv, model;
+        try {
+          cv = o.folds ? await crossValidate(data, { ...options, folds: o.folds, onProgress: show('cv') }) : undefined;
+          model = await Classifier.train(data, { ...options, onProgress: show('train') });
+        } finally {
+          bar.done();
+        }
         await model.save(o.output);
         const summary = {
           examples: data.inputs.length,

@@ -62,7 +62,7 @@ const HDBSCAN_FLAGS: readonly LibraryFlag<HdbscanOptions>[] = [
     description: 'hdbscan: neighbours per point in the kNN graph (default max(16, min-samples))',
     parse: int(1),
   },
-  { key: 'exact', flags: '--exact', description: 'hdbscan: exact neighbours by a flat scan instead of HNSW (O(n²) time)', default: false },
+  { key: 'exact', flags: '--exact', description: 'hdbscan: exact HDBSCAN* over all pairs (O(n²) time, O(n) memory)', default: false },
 ];
 
 /** Agglomerative clustering parameters (--k is the k-means flag). */

@@ -1,5 +1,6 @@
 import { classificationReport } from '../../evaluate/classification-metrics.js';
 import { selectRows } from './features.js';
+import { fitMethod } from './fit-method.js';
 import { classifierMethod, type MethodData, type MethodOptions } from './methods.js';
 import { stratifiedFolds } from './stratified-folds.js';
 
@@ -64,7 +65,14 @@ export async function chooseMethod(
   const labels = Array.from(y, String);
   const fold = stratifiedFolds(labels, k, options.seed ?? 0);
   const scores: NonNullable<MethodSelection['scores']> = [];
-  for (const name of autoCandidates(data, options)) {
+  const candidates = autoCandidates(data, options);
+  let fits = 0;
+  const fitOptions = {
+    ...options,
+    // overall share of the candidates × folds fits
+    onProgress: options.onProgress && ((f: number) => options.onProgress?.((fits + f) / (candidates.length * k))),
+  };
+  for (const name of candidates) {
     const method = classifierMethod(name);
     const t0 = performance.now();
     let sum = 0;
@@ -76,12 +84,14 @@ export async function chooseMethod(
         features: selectRows(data.features, rows),
         texts: data.texts ? rows.map((i) => data.texts![i]) : undefined,
       });
-      const model = await method.fit(
+      const model = await fitMethod(
+        method,
         part(train),
         Int32Array.from(train, (i) => y[i]),
         K,
-        options,
+        fitOptions,
       );
+      fits++;
       const p = model.probabilities(part(test));
       const predicted = test.map((_, r) => {
         let best = 0;

@@ -5,6 +5,7 @@ import type { Modality } from '../../encode/types.js';
 import { writeFileAtomic } from '../../io/core/atomic-write.js';
 import { chooseMethod, type AutoMethodOptions, type MethodSelection } from './choose-method.js';
 import { combineFeatures, type FeatureRows } from './features.js';
+import { fitMethod } from './fit-method.js';
 import { classifierMethod, type ClassifierMethod, type MethodData, type MethodModel, type MethodOptions } from './methods.js';
 import { TfidfNgrams, type TfidfNgramOptions, type TfidfNgramState } from './tfidf-ngrams.js';
 
@@ -15,8 +16,19 @@ export interface LabelledInputs {
   modality: Modality;
 }
 
+/** Progress of {@link Classifier.train}: the automatic choice's cross-validation, then the training. */
+export interface TrainProgress {
+  stage: 'cross-validation' | 'training';
+  /** The method being trained (stage 'training'). */
+  method?: string;
+  /** Share of the stage done, in [0, 1]. */
+  fraction: number;
+}
+
 /** Options of {@link Classifier.train}. */
-export interface ClassifierOptions extends MethodOptions, AutoMethodOptions {
+export interface ClassifierOptions extends Omit<MethodOptions, 'onProgress'>, AutoMethodOptions {
+  /** Called now and then while training (the methods that train on a worker report from there). */
+  onProgress?: (p: TrainProgress) => void;
   /**
    * 'auto' (default): chosen for the data by {@link chooseMethod} (cross-validation of logistic,
    * mlp and fasttext on small sets, logistic regression on large ones); or a registered method:
@@ -93,10 +105,19 @@ export class Classifier {
     const weight = options.embeddingWeight ?? 1;
     const setup: FeatureSetup = { modality: data.modality, features: feat, encoder: options.encoder, embeddingWeight: weight, tfidf };
     const methodData = await methodDataOf(setup, data.inputs, usesFeatures, options.signal);
-    const selection = auto ? await chooseMethod(methodData, y, labels.length, options) : undefined;
+    const { onProgress, ...methodOptions } = options;
+    const selection = auto
+      ? await chooseMethod(methodData, y, labels.length, {
+          ...methodOptions,
+          onProgress: onProgress && ((fraction: number) => onProgress({ stage: 'cross-validation', fraction })),
+        })
+      : undefined;
     if (selection) method = classifierMethod(selection.method);
     const chosen = method as ClassifierMethod;
-    const model = await chosen.fit(methodData, y, labels.length, options);
+    const model = await fitMethod(chosen, methodData, y, labels.length, {
+      ...methodOptions,
+      onProgress: onProgress && ((fraction: number) => onProgress({ stage: 'training', method: chosen.name, fraction })),
+    });
     return new Classifier(
       chosen.name,
       data.modality,

@@ -1,5 +1,5 @@
 import { classificationReport, type ClassificationReport } from '../../evaluate/classification-metrics.js';
-import { checkLabelled, Classifier, type ClassifierOptions, type LabelledInputs } from './classifier.js';
+import { checkLabelled, Classifier, type ClassifierOptions, type LabelledInputs, type TrainProgress } from './classifier.js';
 import { stratifiedFolds } from './stratified-folds.js';
 
 export { stratifiedFolds } from './stratified-folds.js';
@@ -29,7 +29,10 @@ export async function crossValidate(data: LabelledInputs, options: ClassifierOpt
       labels: rows.map((i) => data.labels[i]),
       modality: data.modality,
     });
-    const model = await Classifier.train(pick(train), options);
+    const model = await Classifier.train(pick(train), {
+      ...options,
+      onProgress: options.onProgress && ((p: TrainProgress) => options.onProgress?.({ ...p, fraction: (f + p.fraction) / k })),
+    });
     const held = pick(test);
     folds.push(classificationReport(held.labels, await model.predict(held.inputs, options.signal), labels));
   }

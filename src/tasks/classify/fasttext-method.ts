@@ -59,17 +59,18 @@ function fastTextModel(model: FastTextModel, K: number, file?: string): MethodMo
 /**
  * 'fasttext': fastText's supervised classifier (Joulin et al. 2017; src/vectors/fasttext/supervised)
  * on the raw texts — the mean of word and hashed word n-gram vectors into a softmax, trained by SGD
- * with a linearly decaying rate. Texts only; no class weights (fastText has none).
+ * with a linearly decaying rate, on one worker thread of the fastText kernel. Texts only; no class
+ * weights (fastText has none).
  */
 export const fastTextMethod: ClassifierMethod = {
   name: 'fasttext',
   description: "fastText's supervised classifier on the texts (word + word-bigram vectors, softmax, SGD); texts only",
   usesFeatures: false,
-  fit({ texts }, y, K, options) {
+  async fit({ texts }, y, K, options) {
     if (!texts) throw new UsageError('the fasttext method classifies texts only (use logistic, svm, mlp or knn for images and audio)');
     if (options.classWeight) throw new UsageError('the fasttext method has no class weights: leave classWeight out');
     const lines = texts.map((t, i) => `${LABEL}${y[i]} ${normalise(t)}`);
-    const clf = new FastTextClassifier({
+    const clf = await new FastTextClassifier({
       dim: options.dim ?? 50,
       epoch: options.epochs ?? 25,
       lr: options.learningRate ?? 0.5,
@@ -77,7 +78,8 @@ export const fastTextMethod: ClassifierMethod = {
       bucket: options.buckets ?? 200_000,
       loss: 'softmax',
       seed: options.seed ?? 1,
-    }).fit(lines, 'training texts');
+      thread: 1, // one worker thread: bit-for-bit the calling-thread trainer's result
+    }).fitAsync(lines, { signal: options.signal, progressInterval: 200, onProgress: (p) => options.onProgress?.(p.fraction) });
     return fastTextModel(clf.model, K);
   },
   load(state, K, file) {

@@ -16,6 +16,8 @@ export interface LinearFitOptions {
   /** Most L-BFGS iterations. Default 300. */
   maxIter?: number;
   signal?: AbortSignal;
+  /** Share of the iteration budget used, after each L-BFGS iteration (it may stop sooner, converged). */
+  onProgress?: (fraction: number) => void;
 }
 
 /**
@@ -95,6 +97,10 @@ export function fitLinear(x: FeatureRows, y: Int32Array, K: number, options: Lin
     }
     return total + 0.5 * lambda * reg;
   };
-  const r = minimizeLbfgs(f, new Float64Array((D + 1) * K), { maxIter: options.maxIter ?? 300, signal: options.signal });
+  const r = minimizeLbfgs(f, new Float64Array((D + 1) * K), {
+    maxIter: options.maxIter ?? 300,
+    signal: options.signal,
+    onIteration: options.onProgress ? (i, max) => options.onProgress?.(i / max) : undefined,
+  });
   return r.x;
 }

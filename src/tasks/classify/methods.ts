@@ -44,8 +44,13 @@ export interface MethodOptions {
   buckets?: number;
   seed?: number;
   signal?: AbortSignal;
-  /** logistic, svm: fits the weights instead of L-BFGS (e.g. DP-SGD: see docs/privacy.md). */
+  /**
+   * logistic, svm: fits the weights instead of L-BFGS (e.g. DP-SGD: see docs/privacy.md). A function
+   * cannot cross to a worker, so with a fitter the method trains on the calling thread.
+   */
   linearFitter?: LinearFitter;
+  /** Share of the training done, in [0, 1], called now and then while a method trains. */
+  onProgress?: (fraction: number) => void;
 }
 
 /** A trained method: class probabilities (rows × K) for data, and a JSON-able state for the model file. */
@@ -66,6 +71,13 @@ export interface ClassifierMethod {
   name: string;
   description: string;
   usesFeatures: boolean;
+  /**
+   * Train on a worker thread (see fit-method.ts) so the event loop stays free: the method must be
+   * registered when methods.ts is loaded (a worker registers the built-in methods only) and its
+   * `state()` must rebuild the same model through `load`. Default false: `fit` runs on the calling
+   * thread (it should then not block for long, e.g. by training on its own workers).
+   */
+  offThread?: boolean;
   fit(data: MethodData, y: Int32Array, K: number, options: MethodOptions): MethodModel | Promise<MethodModel>;
   /** Restores a model from its state; `file` names the model file in errors. */
   load(state: unknown, K: number, file: string): MethodModel;
@@ -89,6 +101,7 @@ function linearMethod(name: string, loss: LinearLoss, description: string): Clas
     name,
     description,
     usesFeatures: true,
+    offThread: true,
     fit({ features }, y, K, options) {
       const classWeights = options.classWeight === 'balanced' ? balancedClassWeights(y, K) : undefined;
       const w = (options.linearFitter ?? fitLinear)(features, y, K, {
@@ -97,6 +110,7 @@ function linearMethod(name: string, loss: LinearLoss, description: string): Clas
         classWeights,
         maxIter: options.maxIter,
         signal: options.signal,
+        onProgress: options.onProgress,
       });
       return model(w, K, featureDim(features));
     },

@@ -50,6 +50,7 @@ export const mlpMethod: ClassifierMethod = {
   name: 'mlp',
   description: 'multilayer perceptron (ReLU/GELU, dropout, AdamW, early stopping on a held-out split); sparse TF-IDF input stays sparse',
   usesFeatures: true,
+  offThread: true,
   async fit({ features }, y, K, options) {
     const r = await trainMlpClassifier(features, y, K, {
       hidden: options.hidden,
@@ -62,6 +63,7 @@ export const mlpMethod: ClassifierMethod = {
       classWeights: options.classWeight === 'balanced' ? balancedClassWeights(y, K) : undefined,
       seed: options.seed,
       signal: options.signal,
+      onEpoch: options.onProgress ? (epoch, max) => options.onProgress?.(epoch / max) : undefined,
     });
     return mlpModel(r.net, { epochs: r.epochs, bestEpoch: r.bestEpoch });
   },

@@ -1,10 +1,12 @@
-import { UsageError } from '../../errors.js';
+import { AbortError, UsageError } from '../../errors.js';
 import type { Matrix } from '../../math/matrix.js';
-import { condenseTree } from './condensed-tree.js';
+import { condenseTree, type CondensedTree } from './condensed-tree.js';
+import { exactCoreDistances, exactReachabilityTree } from './exact-mst.js';
 import { extractClusters, type ClusterSelection } from './hdbscan-extract.js';
+import { refineBetweenLeaves } from './hdbscan-refine.js';
 import { checkRows } from './input.js';
 import { knnGraph } from './knn-graph.js';
-import { coreDistances, reachabilityTree } from './reachability-mst.js';
+import { coreDistances, reachabilityTree, type SpanningTree } from './reachability-mst.js';
 import { singleLinkage } from './single-linkage.js';
 
 /** Options of {@link hdbscan}. */
@@ -23,7 +25,10 @@ export interface HdbscanOptions {
    * (memory n · neighbors). More gives a tree closer to the exact one. Default max(16, minSamples).
    */
   neighbors?: number;
-  /** Exact neighbours by a flat scan (O(n²·dim) time, still O(n · neighbors) memory). Default false. */
+  /**
+   * Exact HDBSCAN*: core distances and the minimum spanning tree over all pairs (Prim, as R's
+   * dbscan), O(n²·dim) time but O(n) memory; `neighbors` is then unused. Default false.
+   */
   exact?: boolean;
   /** Worker threads of the index. Default: the index's (available cores). */
   threads?: number;
@@ -51,6 +56,9 @@ export interface HdbscanResult {
   seconds: number;
 }
 
+/** Rounds of joining the condensed tree's leaves directly (see `refineBetweenLeaves`). */
+const REFINE_PASSES = 2;
+
 function positiveInt(value: number, name: string, min: number): number {
   if (!(Number.isInteger(value) && value >= min)) throw new UsageError(`HDBSCAN: ${name} must be an integer ≥ ${min}, got ${value}`);
   return value;
@@ -63,10 +71,11 @@ function positiveInt(value: number, name: string, min: number): number {
  *    (minSamples − 1)-th of them;
  * 2. the minimum spanning tree of the mutual reachability distances max(core(a), core(b), d(a, b))
  *    over those kNN edges, its components joined when the kNN graph is not connected
- *    (see `reachabilityTree`);
+ *    (see `reachabilityTree`), then the leaves of its condensed tree joined by direct edges
+ *    (see `refineBetweenLeaves`: kNN edges alone link close clusters through noise points);
  * 3. the single-linkage tree, condensed with minClusterSize, and flat clusters by excess of mass
  *    (or the leaves).
- * With exact neighbours and neighbors ≥ n − 1 this is exact HDBSCAN*.
+ * With `exact` the core distances and the tree come from all pairs: exact HDBSCAN*.
  */
 export async function hdbscan(x: Matrix, options: HdbscanOptions = {}): Promise<HdbscanResult> {
   const t0 = performance.now();
@@ -82,17 +91,30 @@ export async function hdbscan(x: Matrix, options: HdbscanOptions = {}): Promise<
   const neighbors = Math.min(n - 1, positiveInt(options.neighbors ?? Math.max(16, minSamples), 'neighbors', 1));
   if (neighbors < minSamples - 1) throw new UsageError(`HDBSCAN: neighbors (${neighbors}) must be ≥ minSamples − 1 (${minSamples - 1})`);
   const seed = options.seed ?? 0;
-  const graph = await knnGraph(x, neighbors, {
-    exact: options.exact,
-    threads: options.threads,
-    seed,
-    signal: options.signal,
-    what: 'HDBSCAN',
-    onRows: options.onProgress,
-  });
-  const core = coreDistances(graph, minSamples);
-  const tree = await reachabilityTree(x, graph, core, { seed, threads: options.threads });
-  const condensed = condenseTree(singleLinkage(tree, n), n, minClusterSize);
+  let tree: SpanningTree;
+  let condensed: CondensedTree;
+  if (options.exact) {
+    // all pairs, as R's dbscan::hdbscan: O(n²·dim) time but O(n) memory
+    tree = await exactReachabilityTree(x, await exactCoreDistances(x, minSamples, options.signal), options.signal);
+    condensed = condenseTree(singleLinkage(tree, n), n, minClusterSize);
+    options.onProgress?.(n, n);
+  } else {
+    const graph = await knnGraph(x, neighbors, {
+      threads: options.threads,
+      seed,
+      signal: options.signal,
+      what: 'HDBSCAN',
+      onRows: options.onProgress,
+    });
+    const core = coreDistances(graph, minSamples);
+    tree = await reachabilityTree(x, graph, core, { seed, threads: options.threads });
+    condensed = condenseTree(singleLinkage(tree, n), n, minClusterSize);
+    for (let pass = 0; pass < REFINE_PASSES; pass++) {
+      if (options.signal?.aborted) throw new AbortError('HDBSCAN aborted');
+      tree = await refineBetweenLeaves(x, graph, core, tree, condensed, { seed: seed + pass, threads: options.threads });
+      condensed = condenseTree(singleLinkage(tree, n), n, minClusterSize);
+    }
+  }
   const e = extractClusters(condensed, n, selection);
   let noise = 0;
   for (const l of e.labels) if (l < 0) noise++;

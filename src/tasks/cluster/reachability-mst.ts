@@ -2,6 +2,7 @@ import { createIndex } from '../../ann/index.js';
 import { Random } from '../../learn/random.js';
 import type { Matrix } from '../../math/matrix.js';
 import type { KnnGraph } from './knn-graph.js';
+import { rowDistance as distance } from './row-distance.js';
 import { sortedOrder } from './sort-weights.js';
 import { UnionFind } from './union-find.js';
 
@@ -22,18 +23,8 @@ export function coreDistances(graph: KnnGraph, minSamples: number): Float64Array
   return core;
 }
 
-function distance(x: Matrix, i: number, j: number): number {
-  const { dim, data } = x;
-  let s = 0;
-  for (let d = 0, oi = i * dim, oj = j * dim; d < dim; d++) {
-    const t = data[oi + d] - data[oj + d];
-    s += t * t;
-  }
-  return Math.sqrt(s);
-}
-
 /** Kruskal over candidate edges: the minimum spanning forest, its edges sorted by weight. */
-function kruskal(n: number, a: Int32Array, b: Int32Array, w: Float64Array): { a: Int32Array; b: Int32Array; weight: Float64Array } {
+export function kruskal(n: number, a: Int32Array, b: Int32Array, w: Float64Array): { a: Int32Array; b: Int32Array; weight: Float64Array } {
   const order = sortedOrder(w);
   const sets = new UnionFind(n);
   const ta: number[] = [];

@@ -5,7 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { adjustedRandIndex } from '../../../src/evaluate/clustering-metrics.js';
 import { hdbscan } from '../../../src/tasks/cluster/hdbscan.js';
 import { knnGraph } from '../../../src/tasks/cluster/knn-graph.js';
-import { coreDistances, reachabilityTree } from '../../../src/tasks/cluster/reachability-mst.js';
+import { condenseTree } from '../../../src/tasks/cluster/condensed-tree.js';
+import { exactCoreDistances, exactReachabilityTree } from '../../../src/tasks/cluster/exact-mst.js';
+import { extractClusters } from '../../../src/tasks/cluster/hdbscan-extract.js';
+import { refineBetweenLeaves } from '../../../src/tasks/cluster/hdbscan-refine.js';
+import { coreDistances, reachabilityTree, type SpanningTree } from '../../../src/tasks/cluster/reachability-mst.js';
+import { singleLinkage } from '../../../src/tasks/cluster/single-linkage.js';
+import { Random } from '../../../src/learn/random.js';
 import { ROOT } from '../../helpers/paths.js';
 import { blobs } from './blobs.js';
 
@@ -38,7 +44,7 @@ describe('hdbscan', () => {
     expect(clusters).toBeGreaterThanOrEqual(3); // precondition: several clusters and some noise
     expect(rLabels.filter((l) => l < 0).length).toBeGreaterThan(10);
     const m = fixture.minPts;
-    const exact = await hdbscan(rx, { minClusterSize: m, minSamples: m, exact: true, neighbors: rx.rows - 1, threads: 1 });
+    const exact = await hdbscan(rx, { minClusterSize: m, minSamples: m, exact: true, threads: 1 });
     expect(exact.joinRounds).toBe(0);
     expect(exact.clusters).toBe(clusters);
     expect(samePartition(exact.labels, rLabels)).toBe(true);
@@ -66,6 +72,9 @@ print(json.dumps(linkage(squareform(mrd, checks=False), 'single')[:, 2].tolist()
     const heights = JSON.parse(execFileSync('/usr/bin/python3', ['-c', py], { input: JSON.stringify([...x.data]) }).toString()) as number[];
     expect(heights).toHaveLength(299);
     expect(Array.from(tree.weight).every((w, t) => Math.abs(w - heights[t]) <= 1e-5 * Math.max(1, heights[t]))).toBe(true);
+    // the all-pairs path (Prim, float64 core distances) gives the same heights
+    const prim = await exactReachabilityTree(x, await exactCoreDistances(x, k));
+    expect(Array.from(prim.weight).every((w, t) => Math.abs(w - heights[t]) <= 1e-9 * Math.max(1, heights[t]))).toBe(true);
     // a small kNN graph leaves the three blobs apart: the joined tree must still span them
     const sparse = await knnGraph(x, 6, { exact: true, threads: 1, what: 'test' });
     const joined = await reachabilityTree(x, sparse, coreDistances(sparse, k), { seed: 0 });
@@ -104,6 +113,54 @@ print(json.dumps(linkage(squareform(mrd, checks=False), 'single')[:, 2].tolist()
     const b = await hdbscan(x, { minClusterSize: 20, threads: 1, seed: 3 });
     expect(Array.from(b.labels)).toEqual(Array.from(a.labels));
     expect(Array.from(b.outlierScores)).toEqual(Array.from(a.outlierScores));
+  });
+
+  it('links close clusters directly, not through noise points: the refined tree selects as the exact one', async () => {
+    // The bench's situation in small: dense blobs plus uniform background noise in 10-d. A kNN graph
+    // links the blob groups only through noise points (heavy edges), so groups of blobs appeared too
+    // early in the hierarchy and excess of mass kept them whole. The exact tree links them directly.
+    const rng = new Random(7);
+    const dim = 10;
+    const n = 1500;
+    const centres = Array.from({ length: 8 * dim }, () => (rng.uniform() * 2 - 1) * 3.5);
+    const data = new Float32Array(n * dim);
+    for (let i = 0; i < n; i++) {
+      const noise = i % 25 === 0;
+      for (let d = 0; d < dim; d++) data[i * dim + d] = noise ? (rng.uniform() * 2 - 1) * 7 : centres[(i % 8) * dim + d] + rng.gaussian();
+    }
+    const x = { rows: n, dim, data };
+    const m = 15;
+    const partition = (tree: SpanningTree) => extractClusters(condenseTree(singleLinkage(tree, n), n, m), n, 'eom').labels;
+    const total = (t: SpanningTree) => t.weight.reduce((s, w) => s + w, 0);
+    const exact = await exactReachabilityTree(x, await exactCoreDistances(x, m));
+    const graph = await knnGraph(x, m, { exact: true, threads: 1, what: 'test' });
+    const core = coreDistances(graph, m);
+    const knn = await reachabilityTree(x, graph, core, { seed: 0 });
+    // precondition: the kNN-only tree is heavier and selects differently from the exact one
+    expect(total(knn)).toBeGreaterThan(total(exact) * 1.001);
+    expect(samePartition(partition(knn), partition(exact))).toBe(false);
+    const refined = await refineBetweenLeaves(x, graph, core, knn, condenseTree(singleLinkage(knn, n), n, m), { seed: 0 });
+    expect(total(refined)).toBeLessThan(total(knn));
+    expect(total(refined)).toBeGreaterThanOrEqual(total(exact) - 1e-6);
+    expect(adjustedRandIndex(partition(refined), partition(exact))).toBeGreaterThan(0.99);
+    const viaApi = await hdbscan(x, { minClusterSize: m, neighbors: m, threads: 1 });
+    const exactApi = await hdbscan(x, { minClusterSize: m, exact: true });
+    expect(viaApi.clusters).toBe(exactApi.clusters);
+    expect(adjustedRandIndex(viaApi.labels, exactApi.labels)).toBeGreaterThan(0.99);
+  });
+
+  it('exact HDBSCAN* leaves the event loop free and stops on abort', async () => {
+    const { x } = blobs(1500, 8, 3, 2, 8);
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    const t0 = performance.now();
+    await hdbscan(x, { minClusterSize: 10, exact: true });
+    const ms = performance.now() - t0;
+    clearInterval(timer);
+    expect(ticks).toBeGreaterThan(Math.min(5, ms / 20));
+    const controller = new AbortController();
+    controller.abort();
+    await expect(hdbscan(x, { minClusterSize: 10, exact: true, signal: controller.signal })).rejects.toThrow(/aborted/);
   });
 
   it('rejects bad parameters and input', async () => {

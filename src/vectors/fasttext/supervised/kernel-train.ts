@@ -6,7 +6,8 @@ import { jobRates, planJobs } from './job-plan.js';
 import { SW } from './kernel-layout.js';
 import { extractMatrices, prepareKernelRun, type KernelRun } from './kernel-run.js';
 import type { LineScan } from './scan-lines.js';
-import { SCTRL, type SupervisedTask } from './worker.js';
+import { SCTRL } from './control.js';
+import type { SupervisedTask } from './worker.js';
 
 /** Progress of a supervised training run. */
 export interface SupervisedProgress {

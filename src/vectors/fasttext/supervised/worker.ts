@@ -4,6 +4,7 @@
 // the run is aborted (Hogwild: no locks on the weights, as fastText's threads).
 import { parentPort, workerData } from 'node:worker_threads';
 import { instantiateKernel } from '../../../kernels/wasm.js';
+import { SCTRL } from './control.js';
 import { jobRates, type JobPlan } from './job-plan.js';
 import type { SupervisedKernel } from './kernel-run.js';
 
@@ -27,8 +28,7 @@ export interface SupervisedTask {
   control: SharedArrayBuffer;
 }
 
-/** Int32 slots of the shared control block. */
-export const SCTRL = { nextInit: 0, initDone: 1, nextJob: 2, jobsDone: 3, abort: 4, slots: 5 } as const;
+export { SCTRL };
 
 function run(t: SupervisedTask): void {
   const k = instantiateKernel<SupervisedKernel>(t.module, t.memory, t.stackTop);
