@@ -59,4 +59,9 @@ export const SYSTEM_PACKAGES = [
     why: 'the fastText 0.9.2 CLI: cross-checks of .bin/.ftz reading, writing, training and the supervised classifier; anchor of text classification',
     check: { command: 'fasttext' },
   },
+  {
+    name: 'redis-server',
+    why: 'the jobs tests run a real Redis (7.0) for the BullMQ queue of `embedkit jobs`',
+    check: { command: 'redis-server' },
+  },
 ];

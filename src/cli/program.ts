@@ -9,6 +9,7 @@ import { registerEmbed } from './commands/embed.js';
 import { registerEncoders } from './commands/encoders.js';
 import { registerEval } from './commands/eval.js';
 import { registerIndex } from './commands/index-command.js';
+import { registerJobs } from './commands/jobs.js';
 import { registerMatch } from './commands/match.js';
 import { registerRecommend } from './commands/recommend.js';
 import { registerSearch } from './commands/search.js';
@@ -54,6 +55,7 @@ export function buildProgram(): Command {
   registerMatch(program, globals);
   registerRecommend(program, globals);
   registerTokenize(program, globals);
+  registerJobs(program, globals);
   // Subcommands inherit exitOverride so usage errors come back as CommanderError (exit 2).
   const override = (c: Command) => {
     c.exitOverride();
