@@ -63,10 +63,28 @@ function run(command, options = {}) {
 
 /** A worker in a host namespace pinned to `core`; resolves once it reports ready. `done` counts its finished tasks. */
 function startWorker(host, core, redisUrl, cwd) {
-  const child = spawn(host.wrapper[0], [...host.wrapper.slice(1), 'taskset', '-c', String(core), process.execPath, CLI, 'jobs', 'worker', '--redis', redisUrl, '--json', '--name', host.name], {
-    cwd,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    host.wrapper[0],
+    [
+      ...host.wrapper.slice(1),
+      'taskset',
+      '-c',
+      String(core),
+      process.execPath,
+      CLI,
+      'jobs',
+      'worker',
+      '--redis',
+      redisUrl,
+      '--json',
+      '--name',
+      host.name,
+    ],
+    {
+      cwd,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   let buffer = '';
   const w = { child, pid: undefined, done: 0 };
   return new Promise((resolve, reject) => {
@@ -91,7 +109,10 @@ const { hosts, remove } = createHosts(2);
 let redis;
 const workers = [];
 try {
-  const vocab = 'the a cat dog sat on mat sun sky blue red green house car road city river tree bird run walk eat food water fish book read music play game ball happy sad big small fast slow hot cold rain snow night morning'.split(' ');
+  const vocab =
+    'the a cat dog sat on mat sun sky blue red green house car road city river tree bird run walk eat food water fish book read music play game ball happy sad big small fast slow hot cold rain snow night morning'.split(
+      ' ',
+    );
   let s = 7;
   const next = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0);
   const text = Array.from({ length: lines }, () => Array.from({ length: words }, () => vocab[next() % vocab.length]).join(' ')).join('\n');
@@ -99,7 +120,11 @@ try {
   writeFileSync(join(dir, 'warm.txt'), `${text.split('\n').slice(0, 64).join('\n')}\n`);
 
   const port = 20000 + (process.pid % 20000);
-  redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', ...hosts.map((h) => h.hostAddr), '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
+  redis = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', ...hosts.map((h) => h.hostAddr), '--save', '', '--appendonly', 'no', '--dir', dir],
+    { stdio: 'ignore' },
+  );
   await sleep(500);
   const local = `redis://127.0.0.1:${port}`;
   for (const [k, h] of hosts.entries()) workers.push(await startWorker(h, k, `redis://${h.hostAddr}:${port}`, dir));
@@ -107,7 +132,27 @@ try {
   const jobsRun = async (out) => {
     const t0 = performance.now();
     const cpu0 = workers.map((w) => cpuSeconds(w.pid));
-    const summary = JSON.parse(await run([process.execPath, CLI, 'jobs', 'embed', '--redis', local, ...ENCODER, '-i', 'input.txt', '-o', out, '--batch', String(batch), '--json'], { cwd: dir }));
+    const summary = JSON.parse(
+      await run(
+        [
+          process.execPath,
+          CLI,
+          'jobs',
+          'embed',
+          '--redis',
+          local,
+          ...ENCODER,
+          '-i',
+          'input.txt',
+          '-o',
+          out,
+          '--batch',
+          String(batch),
+          '--json',
+        ],
+        { cwd: dir },
+      ),
+    );
     const seconds = (performance.now() - t0) / 1000;
     return { seconds, itemsPerSecond: summary.inputs / seconds, cpu: workers.map((w, i) => cpuSeconds(w.pid) - cpu0[i]) };
   };
@@ -115,7 +160,25 @@ try {
   const warm = async () => {
     for (let i = 0; workers.some((w) => w.done === 0); i++) {
       if (i > 20) throw new Error('a worker never took a warm-up batch');
-      await run([process.execPath, CLI, 'jobs', 'embed', '--redis', local, ...ENCODER, '-i', 'warm.txt', '-o', 'warm.fvecs', '--batch', '4', '--json'], { cwd: dir });
+      await run(
+        [
+          process.execPath,
+          CLI,
+          'jobs',
+          'embed',
+          '--redis',
+          local,
+          ...ENCODER,
+          '-i',
+          'warm.txt',
+          '-o',
+          'warm.fvecs',
+          '--batch',
+          '4',
+          '--json',
+        ],
+        { cwd: dir },
+      );
     }
   };
   await warm();
@@ -124,7 +187,12 @@ try {
   const load = [loadavg()[0]];
   for (let rep = 0; rep < repeat; rep++) {
     // single machine, pinned to core 0 (its own items/s: after the model load)
-    const single = JSON.parse(await run(['taskset', '-c', '0', process.execPath, CLI, 'embed', 'text', ...ENCODER, '-i', 'input.txt', '-o', 'single.fvecs', '--json', '-q'], { cwd: dir }));
+    const single = JSON.parse(
+      await run(
+        ['taskset', '-c', '0', process.execPath, CLI, 'embed', 'text', ...ENCODER, '-i', 'input.txt', '-o', 'single.fvecs', '--json', '-q'],
+        { cwd: dir },
+      ),
+    );
     results.single.push({ itemsPerSecond: single.itemsPerSecond, seconds: single.seconds });
     results.two.push(await jobsRun(`two-${rep}.fvecs`));
     // 1 host: host 2's worker leaves the cluster (SIGTERM: it closes its connection), then comes back warm
@@ -141,13 +209,27 @@ try {
   const one = m(results.one, 'itemsPerSecond');
   const two = m(results.two, 'itemsPerSecond');
   const row = (name, r, ips) => `${name.padEnd(34)} ${ips.toFixed(1).padStart(8)} items/s   ${(ips / one).toFixed(2)}× 1 host   ${r}`;
-  console.log(`bench:jobs — ${lines} lines × ${words} words, tiny-bert (onnxruntime, 1 thread), ${batch} lines per job, median of ${repeat}`);
-  console.log(row('embed (one machine, core 0)', `load ${results.single.map((r) => r.seconds.toFixed(1)).join('/')} s total`, single));
-  console.log(row('jobs embed, 1 worker host (core 0)', `wall ${results.one.map((r) => r.seconds.toFixed(2)).join('/')} s, worker CPU ${results.one.map((r) => r.cpu[0].toFixed(1)).join('/')} s`, one));
   console.log(
-    row('jobs embed, 2 worker hosts (cores 0,1)', `wall ${results.two.map((r) => r.seconds.toFixed(2)).join('/')} s, worker CPU ${results.two.map((r) => r.cpu.map((c) => c.toFixed(1)).join('+')).join(' / ')} s`, two),
+    `bench:jobs — ${lines} lines × ${words} words, tiny-bert (onnxruntime, 1 thread), ${batch} lines per job, median of ${repeat}`,
   );
-  console.log(`2 hosts / 1 host: ${(two / one).toFixed(2)}×   1 host / one machine: ${(one / single).toFixed(2)}×   load average (1 min) during the run: ${load.map((l) => l.toFixed(1)).join(', ')}`);
+  console.log(row('embed (one machine, core 0)', `load ${results.single.map((r) => r.seconds.toFixed(1)).join('/')} s total`, single));
+  console.log(
+    row(
+      'jobs embed, 1 worker host (core 0)',
+      `wall ${results.one.map((r) => r.seconds.toFixed(2)).join('/')} s, worker CPU ${results.one.map((r) => r.cpu[0].toFixed(1)).join('/')} s`,
+      one,
+    ),
+  );
+  console.log(
+    row(
+      'jobs embed, 2 worker hosts (cores 0,1)',
+      `wall ${results.two.map((r) => r.seconds.toFixed(2)).join('/')} s, worker CPU ${results.two.map((r) => r.cpu.map((c) => c.toFixed(1)).join('+')).join(' / ')} s`,
+      two,
+    ),
+  );
+  console.log(
+    `2 hosts / 1 host: ${(two / one).toFixed(2)}×   1 host / one machine: ${(one / single).toFixed(2)}×   load average (1 min) during the run: ${load.map((l) => l.toFixed(1)).join(', ')}`,
+  );
   console.log(JSON.stringify({ lines, words, batch, repeat, single, one, two, scaling: two / one, vsSingle: one / single, load, results }));
 } finally {
   for (const w of workers) w.child.kill('SIGKILL');

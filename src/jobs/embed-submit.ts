@@ -78,7 +78,20 @@ export function defaultWorkDir(output: string): string {
   return path.join(path.dirname(abs), `.${path.basename(abs)}.jobs`);
 }
 
-async function planText(input: string, spec: EncoderSpec, batch: number, base: Omit<EmbedTaskData, 'task' | 'batch' | 'text'>) {
+/** The batches of an input. */
+interface EmbedPlan {
+  batches: PlannedBatch[];
+  tasks: PlannedTask<EmbedTaskData>[];
+  inputs: number;
+  skipped?: string[];
+}
+
+async function planText(
+  input: string,
+  spec: EncoderSpec,
+  batch: number,
+  base: Omit<EmbedTaskData, 'task' | 'batch' | 'text'>,
+): Promise<EmbedPlan> {
   const file = path.resolve(input);
   const text = await planTextBatches(file, batch);
   const batches: PlannedBatch[] = [];
@@ -87,12 +100,23 @@ async function planText(input: string, spec: EncoderSpec, batch: number, base: O
     const task = hashId([specKey(spec), 'text', b.sha256]);
     batches.push({ task, ids: Array.from({ length: b.lines }, (_, k) => b.firstLine + k) });
     if (!tasks.has(task))
-      tasks.set(task, { id: task, label: `batch ${i} (lines ${b.firstLine + 1}–${b.firstLine + b.lines})`, data: { ...base, task, batch: i, text: { ...b, file } } });
+      tasks.set(task, {
+        id: task,
+        label: `batch ${i} (lines ${b.firstLine + 1}–${b.firstLine + b.lines})`,
+        data: { ...base, task, batch: i, text: { ...b, file } },
+      });
   });
   return { batches, tasks: [...tasks.values()], inputs: text.reduce((s, b) => s + b.lines, 0) };
 }
 
-async function planFiles(input: string, modality: Modality, spec: EncoderSpec, batch: number, allFiles: boolean, base: Omit<EmbedTaskData, 'task' | 'batch' | 'text'>) {
+async function planFiles(
+  input: string,
+  modality: Modality,
+  spec: EncoderSpec,
+  batch: number,
+  allFiles: boolean,
+  base: Omit<EmbedTaskData, 'task' | 'batch' | 'text'>,
+): Promise<EmbedPlan> {
   const abs = path.resolve(input);
   const info = await stat(abs).catch((error: NodeJS.ErrnoException) => {
     throw new FileFormatError(input, error.code === 'ENOENT' ? 'no such file or folder' : `cannot read (${error.code})`);
@@ -110,13 +134,20 @@ async function planFiles(input: string, modality: Modality, spec: EncoderSpec, b
     const group = files.slice(i * batch, (i + 1) * batch);
     // A folder batch is named by its files' paths, sizes and modification times (reading every
     // image on the submitter just to hash it would double the I/O of the run).
-    const sig = await Promise.all(group.map(async (f) => {
-      const s = await stat(f.path).catch(() => undefined);
-      return `${f.path}\t${s?.size ?? -1}\t${s?.mtimeMs ?? -1}`;
-    }));
+    const sig = await Promise.all(
+      group.map(async (f) => {
+        const s = await stat(f.path).catch(() => undefined);
+        return `${f.path}\t${s?.size ?? -1}\t${s?.mtimeMs ?? -1}`;
+      }),
+    );
     const task = hashId([specKey(spec), modality, ...sig]);
     batches.push({ task, ids: group.map((f) => f.id) });
-    if (!tasks.has(task)) tasks.set(task, { id: task, label: `batch ${i} (${group[0].id} …)`, data: { ...base, task, batch: i, files: group.map((f) => f.path) } });
+    if (!tasks.has(task))
+      tasks.set(task, {
+        id: task,
+        label: `batch ${i} (${group[0].id} …)`,
+        data: { ...base, task, batch: i, files: group.map((f) => f.path) },
+      });
   }
   return { batches, tasks: [...tasks.values()], inputs: files.length, skipped };
 }
@@ -131,7 +162,8 @@ async function planFiles(input: string, modality: Modality, spec: EncoderSpec, b
 export async function submitEmbed(o: JobsEmbedOptions): Promise<JobsEmbedResult> {
   const entry = getEncoderEntry(o.encoder);
   const batch = o.batch ?? DEFAULT_BATCH;
-  if (!Number.isSafeInteger(batch) || batch < 1 || batch > 1_000_000) throw new UsageError(`batch must be an integer from 1 to 1000000, got ${String(o.batch)}`);
+  if (!Number.isSafeInteger(batch) || batch < 1 || batch > 1_000_000)
+    throw new UsageError(`batch must be an integer from 1 to 1000000, got ${String(o.batch)}`);
   const spec: EncoderSpec = {
     encoder: o.encoder,
     options: absolutizePaths(o.encoderOptions ?? {}),
@@ -144,9 +176,11 @@ export async function submitEmbed(o: JobsEmbedOptions): Promise<JobsEmbedResult>
   const connection = await connectRedis(o.redis);
   try {
     const plan =
-      entry.modality === 'text' ? await planText(o.input, spec, batch, base) : await planFiles(o.input, entry.modality, spec, batch, o.allFiles ?? false, base);
+      entry.modality === 'text'
+        ? await planText(o.input, spec, batch, base)
+        : await planFiles(o.input, entry.modality, spec, batch, o.allFiles ?? false, base);
     if (plan.inputs === 0) {
-      const skipped = 'skipped' in plan && plan.skipped?.length ? ` (${plan.skipped.length} files skipped by extension)` : '';
+      const skipped = plan.skipped?.length ? ` (${plan.skipped.length} files skipped by extension)` : '';
       throw new EmbedkitError(`${o.input}: no inputs to embed${skipped}`);
     }
     await mkdir(workDir, { recursive: true });
@@ -179,7 +213,7 @@ export async function submitEmbed(o: JobsEmbedOptions): Promise<JobsEmbedResult>
         batches: plan.batches,
         tasks: plan.tasks.length,
         ...result,
-        ...('skipped' in plan && plan.skipped ? { skipped: plan.skipped } : {}),
+        ...(plan.skipped ? { skipped: plan.skipped } : {}),
       };
     } finally {
       await queue.close();

@@ -64,7 +64,10 @@ async function readTextBatch(text: NonNullable<EmbedTaskData['text']>): Promise<
   try {
     handle = await open(text.file, 'r');
   } catch (error) {
-    throw new FileFormatError(text.file, `cannot open on this worker (${(error as NodeJS.ErrnoException).code ?? 'error'}); workers need the input on a shared file system`);
+    throw new FileFormatError(
+      text.file,
+      `cannot open on this worker (${(error as NodeJS.ErrnoException).code ?? 'error'}); workers need the input on a shared file system`,
+    );
   }
   try {
     let got = 0;
@@ -73,13 +76,20 @@ async function readTextBatch(text: NonNullable<EmbedTaskData['text']>): Promise<
       if (bytesRead === 0) break;
       got += bytesRead;
     }
-    if (got !== length) throw new FileFormatError(text.file, `shorter than when the job was submitted (lines ${text.firstLine + 1}–${text.firstLine + text.lines})`);
+    if (got !== length)
+      throw new FileFormatError(
+        text.file,
+        `shorter than when the job was submitted (lines ${text.firstLine + 1}–${text.firstLine + text.lines})`,
+      );
   } finally {
     await handle.close();
   }
   const sha = createHash('sha256').update(bytes).digest('hex');
   if (sha !== text.sha256)
-    throw new FileFormatError(text.file, `changed since the job was submitted (lines ${text.firstLine + 1}–${text.firstLine + text.lines} hash differently)`);
+    throw new FileFormatError(
+      text.file,
+      `changed since the job was submitted (lines ${text.firstLine + 1}–${text.firstLine + text.lines} hash differently)`,
+    );
   return decodeBatchLines(text.file, bytes, text);
 }
 

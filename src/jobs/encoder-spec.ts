@@ -23,7 +23,10 @@ export interface EncoderSpec {
 export function absolutizePaths(options: Record<string, unknown>, cwd = process.cwd()): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(options)) {
-    out[key] = typeof value === 'string' && value !== '' && !path.isAbsolute(value) && existsSync(path.resolve(cwd, value)) ? path.resolve(cwd, value) : value;
+    out[key] =
+      typeof value === 'string' && value !== '' && !path.isAbsolute(value) && existsSync(path.resolve(cwd, value))
+        ? path.resolve(cwd, value)
+        : value;
   }
   return out;
 }

@@ -58,7 +58,8 @@ export async function runIndexTask(data: IndexTaskData): Promise<PartitionRecord
   const metadata = v.metadata?.slice(data.rowStart, data.rowEnd) as (Metadata | undefined)[] | undefined;
   const { type, m, efConstruction, efSearch, seed, ...common } = data.settings;
   const base = { ...common, dim: v.dim, capacity: rows };
-  const index = type === 'hnsw' ? createIndex({ ...base, type: 'hnsw', m, efConstruction, efSearch, seed }) : createIndex({ ...base, type: 'flat' });
+  const index =
+    type === 'hnsw' ? createIndex({ ...base, type: 'hnsw', m, efConstruction, efSearch, seed }) : createIndex({ ...base, type: 'flat' });
   await index.add(ids, vectors, metadata);
   await index.save(data.output);
   const record: PartitionRecord = {

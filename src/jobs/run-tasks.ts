@@ -150,7 +150,8 @@ export async function runTasks(o: RunTasksOptions): Promise<RunTasksResult> {
   const failures = new Map<string, TaskFailure>();
   let workers = 0;
   let lastCheck = 0;
-  const report = () => o.onProgress?.({ total: tasks.length, done: tasks.length - pending.size - failures.size, failed: failures.size, workers });
+  const report = () =>
+    o.onProgress?.({ total: tasks.length, done: tasks.length - pending.size - failures.size, failed: failures.size, workers });
   for (let round = 0; ; round++) {
     if (o.signal?.aborted) throw new AbortError();
     // Done tasks leave `pending`.
@@ -164,7 +165,7 @@ export async function runTasks(o: RunTasksOptions): Promise<RunTasksResult> {
     for (const [id, message] of Object.entries(failed)) {
       if (!pending.has(id)) continue;
       pending.delete(id);
-      failures.set(id, { task: id, label: byId.get(id)?.label ?? id, message });
+      failures.set(id, { task: id, label: byId.get(id)?.label ?? id, message: String(message) });
     }
     if (Date.now() - lastCheck > 3000 || pending.size === 0) {
       lastCheck = Date.now();

@@ -43,12 +43,16 @@ export async function clusterStatus(redis: string, limit = 20): Promise<ClusterS
         queue.getJobCounts('active', 'waiting', 'delayed', 'prioritized', 'failed', 'completed', 'paused'),
       ]);
       const workers = clients
-        .map((c) => ({ name: String(c.rawname ?? c.name ?? ''), addr: String(c.addr ?? '') }))
-        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+        .map((c: Record<string, string | undefined>) => ({ name: String(c.rawname ?? c.name ?? ''), addr: String(c.addr ?? '') }))
+        .sort((a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       const ids = await connection.zrevrange(RUNS_KEY, 0, limit - 1);
       const runs: RunStatus[] = [];
       for (const run of ids) {
-        const [h, done, failed] = await Promise.all([connection.hgetall(runKey(run)), connection.scard(doneKey(run)), connection.hlen(failedKey(run))]);
+        const [h, done, failed] = await Promise.all([
+          connection.hgetall(runKey(run)),
+          connection.scard(doneKey(run)),
+          connection.hlen(failedKey(run)),
+        ]);
         if (!h.kind) {
           await connection.zrem(RUNS_KEY, run); // expired
           continue;

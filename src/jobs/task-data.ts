@@ -28,7 +28,10 @@ export interface EmbedTaskData {
  * capacity come from the partition), plus the index type. `threads` = worker threads of one build
  * on the worker's host (default: all its cores).
  */
-export type PartitionIndexSettings = Pick<HnswOptions, 'metric' | 'm' | 'efConstruction' | 'efSearch' | 'seed' | 'quantize' | 'int8Range' | 'threads'> & {
+export type PartitionIndexSettings = Pick<
+  HnswOptions,
+  'metric' | 'm' | 'efConstruction' | 'efSearch' | 'seed' | 'quantize' | 'int8Range' | 'threads'
+> & {
   type: 'flat' | 'hnsw';
 };
 

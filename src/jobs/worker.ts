@@ -4,7 +4,6 @@
 // task done twice writes the same file twice and is counted once.
 import os from 'node:os';
 import type { Job, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { EmbedkitError, UsageError } from '../errors.js';
 import { EncoderPool, runEmbedTask } from './embed-task.js';
 import { runIndexTask } from './index-task.js';
@@ -53,7 +52,9 @@ export interface JobWorker {
 
 function labelOf(data: TaskData): string {
   if (data.kind === 'index') return `partition ${data.partition + 1} of ${data.partitions}`;
-  return data.text ? `batch ${data.batch} (lines ${data.text.firstLine + 1}–${data.text.firstLine + data.text.lines})` : `batch ${data.batch}`;
+  return data.text
+    ? `batch ${data.batch} (lines ${data.text.firstLine + 1}–${data.text.firstLine + data.text.lines})`
+    : `batch ${data.batch}`;
 }
 
 /** Errors that a retry cannot fix: they fail the task at once. */

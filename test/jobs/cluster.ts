@@ -52,9 +52,13 @@ export interface RedisServer {
 export async function startRedis(bind: readonly string[] = ['127.0.0.1']): Promise<RedisServer> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'embedkit-redis-'));
-  const child = spawn('redis-server', ['--port', String(port), '--bind', ...bind, '--dir', dir, '--save', '', '--appendonly', 'no', '--protected-mode', 'no'], {
-    stdio: 'ignore',
-  });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', ...bind, '--dir', dir, '--save', '', '--appendonly', 'no', '--protected-mode', 'no'],
+    {
+      stdio: 'ignore',
+    },
+  );
   for (let i = 0; i < 200 && !(await canConnect(bind[0], port)); i++) await new Promise((r) => setTimeout(r, 25));
   return {
     url: `redis://${bind[0]}:${port}`,
@@ -91,9 +95,16 @@ export interface CliProcess {
 }
 
 /** Runs `embedkit …args` (optionally through a wrapper such as `ip netns exec NS`). */
-export function startCli(args: readonly string[], options: { cwd?: string; wrapper?: readonly string[]; env?: NodeJS.ProcessEnv } = {}): CliProcess {
+export function startCli(
+  args: readonly string[],
+  options: { cwd?: string; wrapper?: readonly string[]; env?: NodeJS.ProcessEnv } = {},
+): CliProcess {
   const command = [...(options.wrapper ?? []), process.execPath, CLI, ...args];
-  const child = spawn(command[0], command.slice(1), { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command[0], command.slice(1), {
+    cwd: options.cwd,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const waiters: { pred: (e: Record<string, unknown>) => boolean; resolve: (e: Record<string, unknown>) => void }[] = [];
   const p: CliProcess = {
     child,
@@ -105,7 +116,13 @@ export function startCli(args: readonly string[], options: { cwd?: string; wrapp
       const found = p.events.find(pred);
       if (found) return Promise.resolve(found);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no matching event within ${timeoutMs} ms; stdout: ${p.stdout.slice(-2000)} stderr: ${p.stderr.slice(-2000)}`)), timeoutMs);
+        const timer = setTimeout(
+          () =>
+            reject(
+              new Error(`no matching event within ${timeoutMs} ms; stdout: ${p.stdout.slice(-2000)} stderr: ${p.stderr.slice(-2000)}`),
+            ),
+          timeoutMs,
+        );
         waiters.push({
           pred,
           resolve: (e) => {
@@ -138,14 +155,21 @@ export function startCli(args: readonly string[], options: { cwd?: string; wrapp
 }
 
 /** Runs `embedkit …args` to the end. */
-export async function runCli(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<{ code: number | null; out: string; err: string }> {
+export async function runCli(
+  args: readonly string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<{ code: number | null; out: string; err: string }> {
   const p = startCli(args, options);
   const code = await p.exited;
   return { code, out: p.stdout, err: p.stderr };
 }
 
 /** Starts a worker (`--json` events) and waits until it is connected. */
-export async function startWorkerCli(redis: string, extra: readonly string[] = [], options: { wrapper?: readonly string[]; cwd?: string } = {}): Promise<CliProcess> {
+export async function startWorkerCli(
+  redis: string,
+  extra: readonly string[] = [],
+  options: { wrapper?: readonly string[]; cwd?: string } = {},
+): Promise<CliProcess> {
   const w = startCli(['jobs', 'worker', '--redis', redis, '--json', ...extra], options);
   await w.waitFor((e) => e.event === 'ready');
   return w;
@@ -153,7 +177,10 @@ export async function startWorkerCli(redis: string, extra: readonly string[] = [
 
 /** Deterministic text lines (a seeded LCG over a small vocabulary). */
 export function syntheticLines(n: number, seed = 1): string[] {
-  const words = 'the a cat dog sat on mat sun sky blue red green house car road city river tree bird run walk eat food water fish book read music play game ball happy sad big small fast slow hot cold rain snow night morning'.split(' ');
+  const words =
+    'the a cat dog sat on mat sun sky blue red green house car road city river tree bird run walk eat food water fish book read music play game ball happy sad big small fast slow hot cold rain snow night morning'.split(
+      ' ',
+    );
   let s = seed >>> 0;
   const next = () => {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;

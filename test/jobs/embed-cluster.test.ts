@@ -7,7 +7,18 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readVecsSync } from '../../src/io/index.js';
 import { ROOT } from '../helpers/paths.js';
-import { freePort, hasRedisServer, runCli, startCli, startRedis, startWorkerCli, stopProcess, syntheticLines, type CliProcess, type RedisServer } from './cluster.js';
+import {
+  freePort,
+  hasRedisServer,
+  runCli,
+  startCli,
+  startRedis,
+  startWorkerCli,
+  stopProcess,
+  syntheticLines,
+  type CliProcess,
+  type RedisServer,
+} from './cluster.js';
 
 const TINY_BERT = join(ROOT, 'test/fixtures/models/tiny-bert');
 // A real transformer (2 layers, random weights) on onnxruntime, one thread: slow enough per batch to be killed mid-batch.
@@ -40,7 +51,9 @@ function expectSameAsReference(file: string): void {
 }
 
 beforeAll(async () => {
-  expect(hasRedisServer(), 'redis-server is not installed (apt-get install -y redis-server; scripts/system-packages.mjs lists it)').toBe(true);
+  expect(hasRedisServer(), 'redis-server is not installed (apt-get install -y redis-server; scripts/system-packages.mjs lists it)').toBe(
+    true,
+  );
   expect(existsSync(join(TINY_BERT, 'onnx/model.onnx')), 'the tiny-bert fixture is missing').toBe(true);
   dir = mkdtempSync(join(tmpdir(), 'embedkit-jobs-'));
   writeFileSync(join(dir, 'lines.txt'), `${syntheticLines(LINES).join('\n')}\n`);
@@ -61,7 +74,24 @@ describe('jobs embed', () => {
   it('redoes the batch of a worker killed -9 mid-batch; the output equals single-machine embed', async () => {
     const a = await startWorkerCli(redis.url, ['--lock-seconds', '1']);
     workers.push(a);
-    const submit = startCli(['jobs', 'embed', '--redis', redis.url, ...ENCODER, '-i', 'lines.txt', '-o', 'killed.fvecs', '--batch', String(BATCH), '--json', '--keep-work'], { cwd: dir });
+    const submit = startCli(
+      [
+        'jobs',
+        'embed',
+        '--redis',
+        redis.url,
+        ...ENCODER,
+        '-i',
+        'lines.txt',
+        '-o',
+        'killed.fvecs',
+        '--batch',
+        String(BATCH),
+        '--json',
+        '--keep-work',
+      ],
+      { cwd: dir },
+    );
     const started = await a.waitFor((e) => e.event === 'start');
     a.child.kill('SIGKILL');
     await a.exited;
@@ -82,18 +112,28 @@ describe('jobs embed', () => {
   it('resumes after the submitter is killed: finished batches are not redone or queued twice', async () => {
     const w = workers.find((x) => x.child.exitCode === null)!;
     const before = w.events.filter((e) => e.event === 'done').length;
-    const first = startCli(['jobs', 'embed', '--redis', redis.url, ...ENCODER, '-i', 'lines.txt', '-o', 'resumed.fvecs', '--batch', String(BATCH), '--json'], { cwd: dir });
+    const first = startCli(
+      ['jobs', 'embed', '--redis', redis.url, ...ENCODER, '-i', 'lines.txt', '-o', 'resumed.fvecs', '--batch', String(BATCH), '--json'],
+      { cwd: dir },
+    );
     await w.waitFor((e) => e.event === 'done' && w.events.filter((x) => x.event === 'done').length >= before + 2);
     first.child.kill('SIGKILL');
     await first.exited;
-    const second = await runCli(['jobs', 'embed', '--redis', redis.url, ...ENCODER, '-i', 'lines.txt', '-o', 'resumed.fvecs', '--batch', String(BATCH), '--json'], { cwd: dir });
+    const second = await runCli(
+      ['jobs', 'embed', '--redis', redis.url, ...ENCODER, '-i', 'lines.txt', '-o', 'resumed.fvecs', '--batch', String(BATCH), '--json'],
+      { cwd: dir },
+    );
     expect(second.code, second.err).toBe(0);
     const s = JSON.parse(second.out) as { tasks: number; resumed: number; submitted: number; adopted: number };
     expect(s.resumed).toBeGreaterThanOrEqual(2);
     expect(s.resumed + s.adopted + s.submitted).toBe(s.tasks);
     expect(s.submitted).toBe(0); // every unfinished batch was still queued from the first submitter
     // Each batch embedded exactly once by this worker (no crash here, so no redo).
-    const done = w.events.slice(0).filter((e) => e.event === 'done').slice(before).map((e) => e.task);
+    const done = w.events
+      .slice(0)
+      .filter((e) => e.event === 'done')
+      .slice(before)
+      .map((e) => e.task);
     expect(done.length).toBe(s.tasks);
     expect(new Set(done).size).toBe(s.tasks);
     expectSameAsReference(join(dir, 'resumed.fvecs'));
@@ -105,7 +145,27 @@ describe('jobs embed', () => {
     const lines = syntheticLines(300, 7);
     writeFileSync(join(dir, 'bad.txt'), `${lines.join('\n')}\n`);
     await stopProcess(w.child); // no worker: the jobs wait in the queue
-    const submit = startCli(['jobs', 'embed', '--redis', redis.url, ...ENCODER, '-i', 'bad.txt', '-o', 'bad.fvecs', '--batch', '100', '--attempts', '3', '--backoff-ms', '50', '--json'], { cwd: dir });
+    const submit = startCli(
+      [
+        'jobs',
+        'embed',
+        '--redis',
+        redis.url,
+        ...ENCODER,
+        '-i',
+        'bad.txt',
+        '-o',
+        'bad.fvecs',
+        '--batch',
+        '100',
+        '--attempts',
+        '3',
+        '--backoff-ms',
+        '50',
+        '--json',
+      ],
+      { cwd: dir },
+    );
     // Once the run is queued, change one byte of line 151 (batch 1): its bytes no longer hash as planned.
     for (let i = 0; i < 300; i++) {
       const st = await runCli(['jobs', 'status', '--redis', redis.url, '--json']);
@@ -128,10 +188,14 @@ describe('jobs embed', () => {
 
   it('reports bad input in one line with the exit codes of the CLI', async () => {
     const port = await freePort();
-    const down = await runCli(['jobs', 'embed', '--redis', `redis://127.0.0.1:${port}`, ...ENCODER, '-i', 'lines.txt', '-o', 'x.fvecs'], { cwd: dir });
+    const down = await runCli(['jobs', 'embed', '--redis', `redis://127.0.0.1:${port}`, ...ENCODER, '-i', 'lines.txt', '-o', 'x.fvecs'], {
+      cwd: dir,
+    });
     expect(down.code).toBe(1);
     expect(down.err.trim()).toMatch(new RegExp(`^embedkit: error: cannot reach Redis at redis://127\\.0\\.0\\.1:${port}/?: ECONNREFUSED$`));
-    const unknown = await runCli(['jobs', 'embed', '--redis', redis.url, '-e', 'no-such-encoder', '-i', 'lines.txt', '-o', 'x.fvecs'], { cwd: dir });
+    const unknown = await runCli(['jobs', 'embed', '--redis', redis.url, '-e', 'no-such-encoder', '-i', 'lines.txt', '-o', 'x.fvecs'], {
+      cwd: dir,
+    });
     expect(unknown.code).toBe(2);
     expect(unknown.err.trim().split('\n')).toHaveLength(1);
     expect(unknown.err).toMatch(/unknown encoder "no-such-encoder"/);

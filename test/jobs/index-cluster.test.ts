@@ -36,7 +36,25 @@ afterAll(async () => {
 });
 
 it('builds one flat index per partition; merged top-k equals one index over the union', async () => {
-  const args = ['jobs', 'index', '--redis', redis.url, '-i', 'base.fvecs', '-o', 'shards', '-p', '3', '--metric', 'l2', '--type', 'flat', '--threads', '1', '--json'];
+  const args = [
+    'jobs',
+    'index',
+    '--redis',
+    redis.url,
+    '-i',
+    'base.fvecs',
+    '-o',
+    'shards',
+    '-p',
+    '3',
+    '--metric',
+    'l2',
+    '--type',
+    'flat',
+    '--threads',
+    '1',
+    '--json',
+  ];
   const r = await runCli(args, { cwd: dir });
   expect(r.code, r.err).toBe(0);
   const summary = JSON.parse(r.out) as { vectors: number; submitted: number };

@@ -8,7 +8,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHosts, netnsSupport, type NetnsHost } from '../../bench/jobs-netns.mjs';
 import { readVecsSync } from '../../src/io/index.js';
 import { ROOT } from '../helpers/paths.js';
-import { hasRedisServer, runCli, startCli, startRedis, startWorkerCli, stopProcess, syntheticLines, type CliProcess, type RedisServer } from './cluster.js';
+import {
+  hasRedisServer,
+  runCli,
+  startCli,
+  startRedis,
+  startWorkerCli,
+  stopProcess,
+  syntheticLines,
+  type CliProcess,
+  type RedisServer,
+} from './cluster.js';
 
 const support = netnsSupport();
 if (!support.ok) console.warn(`test/jobs/netns.test.ts skipped: ${support.reason}`);
@@ -42,7 +52,10 @@ describe.skipIf(!support.ok)('jobs on two network-namespace hosts', () => {
   it('spreads the batches over both hosts, each on its own link; output equals one machine', async () => {
     // Inside a namespace the root's loopback Redis is unreachable: only the link's address works.
     for (const [k, h] of hosts.entries()) {
-      const w = await startWorkerCli(`redis://${h.hostAddr}:${redis.port}`, ['--name', `host-${k + 1}`, '--lock-seconds', '2'], { wrapper: h.wrapper, cwd: dir });
+      const w = await startWorkerCli(`redis://${h.hostAddr}:${redis.port}`, ['--name', `host-${k + 1}`, '--lock-seconds', '2'], {
+        wrapper: h.wrapper,
+        cwd: dir,
+      });
       workers.push(w);
     }
     const unreachable = await runCli(['jobs', 'status', '--redis', `redis://127.0.0.1:${redis.port}`], {});
@@ -51,7 +64,9 @@ describe.skipIf(!support.ok)('jobs on two network-namespace hosts', () => {
     expect(await inside.exited).toBe(1); // …from a host namespace it does not
     expect(inside.stderr).toMatch(/cannot reach Redis/);
 
-    const status = JSON.parse((await runCli(['jobs', 'status', '--redis', redis.url, '--json'])).out) as { workers: { name: string; addr: string }[] };
+    const status = JSON.parse((await runCli(['jobs', 'status', '--redis', redis.url, '--json'])).out) as {
+      workers: { name: string; addr: string }[];
+    };
     for (const [k, h] of hosts.entries()) {
       const w = status.workers.find((x) => x.name.endsWith(`host-${k + 1}`));
       expect(w?.addr.split(':')[0], `worker of host ${k + 1} connects from its own address`).toBe(h.nsAddr);
@@ -59,7 +74,10 @@ describe.skipIf(!support.ok)('jobs on two network-namespace hosts', () => {
 
     const ref = await runCli(['embed', 'text', ...ENCODER, '-i', 'lines.txt', '-o', 'ref.fvecs', '-q'], { cwd: dir });
     expect(ref.code, ref.err).toBe(0);
-    const r = await runCli(['jobs', 'embed', '--redis', redis.url, ...ENCODER, '-i', 'lines.txt', '-o', 'out.fvecs', '--batch', '16', '--json'], { cwd: dir });
+    const r = await runCli(
+      ['jobs', 'embed', '--redis', redis.url, ...ENCODER, '-i', 'lines.txt', '-o', 'out.fvecs', '--batch', '16', '--json'],
+      { cwd: dir },
+    );
     expect(r.code, r.err).toBe(0);
     for (const w of workers) expect(w.events.filter((e) => e.event === 'done').length, 'each host did batches').toBeGreaterThan(0);
     const a = readVecsSync(join(dir, 'out.fvecs'), 'fvecs');

@@ -42,11 +42,18 @@ export function registerJobsEmbed(jobs: Command, globals: () => GlobalOptions): 
   addRedisFlag(command);
   command
     .requiredOption('-e, --encoder <name>', 'encoder name (`embedkit encoders` lists them)')
-    .requiredOption('-i, --input <path>', 'text file for text encoders; image/audio file or folder for the others (on a file system the workers share)')
+    .requiredOption(
+      '-i, --input <path>',
+      'text file for text encoders; image/audio file or folder for the others (on a file system the workers share)',
+    )
     .requiredOption('-o, --output <file>', 'vectors file: .jsonl, .fvecs (+ FILE.ids) or .ekv, as `embedkit embed` writes')
     .addOption(new Option('--format <format>', 'output format (default: from the extension)').argParser(oneOf(OUTPUT_FORMATS)))
     .option('-m, --model <path>', 'model folder or file, for encoders of a user-supplied model')
-    .option('-O, --option <key=value>', 'encoder load option, repeatable (relative paths are resolved here for the workers)', parseOptionValue)
+    .option(
+      '-O, --option <key=value>',
+      'encoder load option, repeatable (relative paths are resolved here for the workers)',
+      parseOptionValue,
+    )
     .option('--batch <n>', 'inputs per job', int(1, 1_000_000), 256)
     .option('--batch-size <n>', "inputs per model call on the worker (default: the encoder's)", int(1, 65536))
     .option('--no-normalize', 'keep raw vectors')
@@ -62,7 +69,8 @@ export function registerJobsEmbed(jobs: Command, globals: () => GlobalOptions): 
       const json = o.json || globals().json;
       const entry = getEncoderEntry(o.encoder);
       const format = outputFormatOf(o.output, o.format);
-      if (o.model !== undefined && o.option && 'path' in o.option) throw new UsageError('give the model path either with --model or with --option path=…, not both');
+      if (o.model !== undefined && o.option && 'path' in o.option)
+        throw new UsageError('give the model path either with --model or with --option path=…, not both');
       if (entry.needsPath && o.model === undefined && !(o.option && ('path' in o.option || 'model' in o.option)))
         throw new UsageError(`encoder '${o.encoder}' loads a model you give: add --model PATH`);
       const bar = new ProgressBar(!o.quiet);
@@ -101,7 +109,8 @@ export function registerJobsEmbed(jobs: Command, globals: () => GlobalOptions): 
           if (!sink) {
             dim = shard.dim;
             sink = await openSink(o.output, format, dim);
-          } else if (shard.dim !== dim) throw new EmbedkitError(`shards of run ${result.run} disagree on the dimension (${dim} and ${shard.dim})`);
+          } else if (shard.dim !== dim)
+            throw new EmbedkitError(`shards of run ${result.run} disagree on the dimension (${dim} and ${shard.dim})`);
           const failed = new Map(shard.errors.map((e) => [e.index, e.message]));
           for (const e of shard.errors) errors.push({ id: ids[e.index], error: e.message });
           embedded += ids.length - failed.size;
@@ -138,7 +147,8 @@ export function registerJobsEmbed(jobs: Command, globals: () => GlobalOptions): 
         else {
           if (errors.length > 0) {
             const shown = errors.slice(0, SHOWN_ERRORS).map((e) => `embedkit: failed: ${String(e.id)}: ${e.error}`);
-            if (errors.length > SHOWN_ERRORS) shown.push(`embedkit: … and ${errors.length - SHOWN_ERRORS} more failures (--json lists all)`);
+            if (errors.length > SHOWN_ERRORS)
+              shown.push(`embedkit: … and ${errors.length - SHOWN_ERRORS} more failures (--json lists all)`);
             process.stderr.write(`${shown.join('\n')}\n`);
           }
           printLines([

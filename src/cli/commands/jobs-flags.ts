@@ -17,7 +17,13 @@ export function addRedisFlag(command: Command): Command {
 
 /** Retries of the jobs a submitter adds. */
 export const RETRY_FLAGS: readonly LibraryFlag<RetryOptions>[] = [
-  { key: 'attempts', flags: '--attempts <n>', description: 'attempts per batch before it fails for good', parse: int(1, 100), default: RETRY_DEFAULTS.attempts },
+  {
+    key: 'attempts',
+    flags: '--attempts <n>',
+    description: 'attempts per batch before it fails for good',
+    parse: int(1, 100),
+    default: RETRY_DEFAULTS.attempts,
+  },
   {
     key: 'backoffMs',
     flags: '--backoff-ms <ms>',

@@ -23,36 +23,63 @@ export function registerJobsIndex(jobs: Command, globals: () => GlobalOptions): 
     .requiredOption('-o, --output <dir>', 'folder of the shards part-N.index and manifest.json (shared with the workers)')
     .requiredOption('-p, --partitions <n>', 'partitions of contiguous rows, one index each', int(1, 4096));
   addLibraryFlags(command, METRIC_FLAG);
-  command.addOption(new Option('--type <type>', 'flat (exact) or hnsw (approximate)').default('hnsw').argParser(oneOf(allValues<'flat' | 'hnsw'>({ flat: true, hnsw: true }))));
+  command.addOption(
+    new Option('--type <type>', 'flat (exact) or hnsw (approximate)')
+      .default('hnsw')
+      .argParser(oneOf(allValues<'flat' | 'hnsw'>({ flat: true, hnsw: true }))),
+  );
   addLibraryFlags(command, INDEX_FLAGS);
   addLibraryFlags(command, RETRY_FLAGS);
   command
     .option('--json', 'print JSON {run, manifest, vectors, partitions, resumed, submitted, seconds}', false)
     .option('-q, --quiet', 'no progress bar', false)
-    .action(async (o: { redis: string; input: string; output: string; partitions: number; type: 'flat' | 'hnsw'; json: boolean; quiet: boolean } & Record<string, unknown>) => {
-      const t0 = performance.now();
-      const { metric } = libraryOptions(o, METRIC_FLAG) as Pick<HnswOptions, 'metric'>;
-      const bar = new ProgressBar(!o.quiet);
-      const result = await submitIndex({
-        ...(libraryOptions(o, RETRY_FLAGS) as RetryOptions),
-        redis: o.redis,
-        input: o.input,
-        output: o.output,
-        partitions: o.partitions,
-        settings: { ...libraryOptions(o, INDEX_FLAGS), metric, type: o.type },
-        onProgress: (p) => showRunProgress(bar, 'partitions', p, t0),
-        signal: abortOnSigint(),
-      }).finally(() => bar.done());
-      if (result.failures.length > 0) {
-        process.stderr.write(`${result.failures.map((f) => `embedkit: failed: ${f.message}`).join('\n')}\n`);
-        throw new EmbedkitError(`${result.failures.length} of ${o.partitions} partitions failed; no manifest written (rerun to retry them)`);
-      }
-      const seconds = (performance.now() - t0) / 1000;
-      const summary = { run: result.run, manifest: result.manifest, vectors: result.vectors, partitions: o.partitions, resumed: result.resumed, submitted: result.submitted, adopted: result.adopted, seconds };
-      if (o.json || globals().json) return printJson(summary);
-      printLines([
-        `indexed ${result.vectors} vectors in ${o.partitions} partitions on the cluster in ${seconds.toFixed(2)} s (${result.resumed} already done, ${result.submitted} submitted)`,
-        `wrote ${result.manifest}`,
-      ]);
-    });
+    .action(
+      async (
+        o: {
+          redis: string;
+          input: string;
+          output: string;
+          partitions: number;
+          type: 'flat' | 'hnsw';
+          json: boolean;
+          quiet: boolean;
+        } & Record<string, unknown>,
+      ) => {
+        const t0 = performance.now();
+        const { metric } = libraryOptions(o, METRIC_FLAG) as Pick<HnswOptions, 'metric'>;
+        const bar = new ProgressBar(!o.quiet);
+        const result = await submitIndex({
+          ...(libraryOptions(o, RETRY_FLAGS) as RetryOptions),
+          redis: o.redis,
+          input: o.input,
+          output: o.output,
+          partitions: o.partitions,
+          settings: { ...libraryOptions(o, INDEX_FLAGS), metric, type: o.type },
+          onProgress: (p) => showRunProgress(bar, 'partitions', p, t0),
+          signal: abortOnSigint(),
+        }).finally(() => bar.done());
+        if (result.failures.length > 0) {
+          process.stderr.write(`${result.failures.map((f) => `embedkit: failed: ${f.message}`).join('\n')}\n`);
+          throw new EmbedkitError(
+            `${result.failures.length} of ${o.partitions} partitions failed; no manifest written (rerun to retry them)`,
+          );
+        }
+        const seconds = (performance.now() - t0) / 1000;
+        const summary = {
+          run: result.run,
+          manifest: result.manifest,
+          vectors: result.vectors,
+          partitions: o.partitions,
+          resumed: result.resumed,
+          submitted: result.submitted,
+          adopted: result.adopted,
+          seconds,
+        };
+        if (o.json || globals().json) return printJson(summary);
+        printLines([
+          `indexed ${result.vectors} vectors in ${o.partitions} partitions on the cluster in ${seconds.toFixed(2)} s (${result.resumed} already done, ${result.submitted} submitted)`,
+          `wrote ${result.manifest}`,
+        ]);
+      },
+    );
 }

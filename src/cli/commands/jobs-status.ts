@@ -17,7 +17,11 @@ export function registerJobsStatus(jobs: Command, globals: () => GlobalOptions):
       if (o.json || globals().json) return printJson(s);
       const lines = [`redis ${s.redis}: ${s.workers.length} worker${s.workers.length === 1 ? '' : 's'}`];
       for (const w of s.workers) lines.push(`  ${w.name}  ${w.addr}`);
-      lines.push(`jobs: ${Object.entries(s.jobs).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+      lines.push(
+        `jobs: ${Object.entries(s.jobs)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')}`,
+      );
       if (s.runs.length > 0) {
         lines.push('');
         lines.push(
