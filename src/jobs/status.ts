@@ -40,10 +40,10 @@ export async function clusterStatus(redis: string, limit = 20): Promise<ClusterS
     try {
       const [clients, counts] = await Promise.all([
         queue.getWorkers(),
-        queue.getJobCounts('active', 'waiting', 'delayed', 'prioritized', 'failed', 'completed', 'paused'),
+        queue.getJobCounts('active', 'waiting', 'delayed', 'prioritized', 'failed', 'completed'),
       ]);
       const workers = clients
-        .map((c: Record<string, string | undefined>) => ({ name: String(c.rawname ?? c.name ?? ''), addr: String(c.addr ?? '') }))
+        .map((c: Record<string, string | undefined>) => ({ name: String(c.name ?? c.rawname ?? ''), addr: String(c.addr ?? '') }))
         .sort((a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       const ids = await connection.zrevrange(RUNS_KEY, 0, limit - 1);
       const runs: RunStatus[] = [];
