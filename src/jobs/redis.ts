@@ -51,13 +51,14 @@ export async function connectRedis(url: string, options: ConnectOptions = {}): P
     retryStrategy: () => null,
     enableOfflineQueue: false,
   });
-  probe.on('error', () => undefined); // reported through connect() below
+  let lastError: NodeJS.ErrnoException | undefined;
+  probe.on('error', (error: NodeJS.ErrnoException) => (lastError = error)); // the cause; connect() only says the connection closed
   try {
     await probe.connect();
     await probe.ping();
   } catch (error) {
     probe.disconnect();
-    const e = error as NodeJS.ErrnoException;
+    const e = lastError ?? (error as NodeJS.ErrnoException);
     throw new EmbedkitError(`cannot reach Redis at ${redactRedisUrl(url)}: ${e.code ?? e.message}`, 'EMBEDKIT_REDIS');
   }
   probe.disconnect();

@@ -110,7 +110,7 @@ describe('jobs embed', () => {
   });
 
   it('resumes after the submitter is killed: finished batches are not redone or queued twice', async () => {
-    const w = workers.find((x) => x.child.exitCode === null)!;
+    const w = workers.find((x) => x.child.exitCode === null && x.child.signalCode === null)!;
     const before = w.events.filter((e) => e.event === 'done').length;
     const first = startCli(
       ['jobs', 'embed', '--redis', redis.url, ...ENCODER, '-i', 'lines.txt', '-o', 'resumed.fvecs', '--batch', String(BATCH), '--json'],
@@ -141,7 +141,7 @@ describe('jobs embed', () => {
   });
 
   it('retries a bad batch with backoff, then fails with a clear message and writes nothing', async () => {
-    const w = workers.find((x) => x.child.exitCode === null)!;
+    const w = workers.find((x) => x.child.exitCode === null && x.child.signalCode === null)!;
     const lines = syntheticLines(300, 7);
     writeFileSync(join(dir, 'bad.txt'), `${lines.join('\n')}\n`);
     await stopProcess(w.child); // no worker: the jobs wait in the queue
