@@ -27,6 +27,13 @@ export interface ClusterStatus {
   runs: RunStatus[];
 }
 
+/** The name a worker was started with: BullMQ's client name is `<prefix>:<queue, base64>:w:<name>`. */
+function workerName(c: Record<string, string | undefined>): string {
+  const raw = String(c.rawname ?? c.name ?? '');
+  const at = raw.indexOf(':w:');
+  return at >= 0 ? raw.slice(at + 3) : raw;
+}
+
 function iso(ms: string | undefined): string {
   const n = Number(ms);
   return Number.isFinite(n) && n > 0 ? new Date(n).toISOString() : '';
@@ -43,7 +50,7 @@ export async function clusterStatus(redis: string, limit = 20): Promise<ClusterS
         queue.getJobCounts('active', 'waiting', 'delayed', 'prioritized', 'failed', 'completed'),
       ]);
       const workers = clients
-        .map((c: Record<string, string | undefined>) => ({ name: String(c.name ?? c.rawname ?? ''), addr: String(c.addr ?? '') }))
+        .map((c: Record<string, string | undefined>) => ({ name: workerName(c), addr: String(c.addr ?? '') }))
         .sort((a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       const ids = await connection.zrevrange(RUNS_KEY, 0, limit - 1);
       const runs: RunStatus[] = [];
