@@ -105,7 +105,6 @@ export async function runTasks(o: RunTasksOptions): Promise<RunTasksResult> {
   await multi.expire(doneKey(run), RUN_TTL_SECONDS).exec();
 
   let submitted = 0;
-  let adopted = 0;
   const add = async (ids: readonly string[]): Promise<void> => {
     for (let i = 0; i < ids.length; i += 500) {
       await queue.addBulk(
@@ -144,7 +143,7 @@ export async function runTasks(o: RunTasksOptions): Promise<RunTasksResult> {
 
   const startIds = [...pending];
   const toAdd = await notInFlight(startIds);
-  adopted = startIds.length - toAdd.length;
+  const adopted = startIds.length - toAdd.length;
   await add(toAdd.map((s) => s.id));
 
   const failures = new Map<string, TaskFailure>();
