@@ -64,4 +64,9 @@ export const SYSTEM_PACKAGES = [
     why: 'DejaVu Sans, the font of the PNG plots (embedkit plot): the label boxes are measured with its metrics',
     check: { dpkg: 'fonts-dejavu-core' },
   },
+  {
+    name: 'redis-server',
+    why: 'the jobs tests run a real Redis (7.0) for the BullMQ queue of `embedkit jobs`',
+    check: { command: 'redis-server' },
+  },
 ];

@@ -9,6 +9,7 @@ import { registerEmbed } from './commands/embed.js';
 import { registerEncoders } from './commands/encoders.js';
 import { registerEval } from './commands/eval.js';
 import { registerIndex } from './commands/index-command.js';
+import { registerJobs } from './commands/jobs.js';
 import { registerMatch } from './commands/match.js';
 import { registerPlot } from './commands/plot.js';
 import { registerProject } from './commands/project.js';
@@ -66,6 +67,7 @@ export function buildProgram(): Command {
   registerPrivatize(program, globals);
   registerRotate(program, globals);
   registerPlot(program, globals);
+  registerJobs(program, globals);
   // Subcommands inherit exitOverride so usage errors come back as CommanderError (exit 2).
   const override = (c: Command) => {
     c.exitOverride();

@@ -1,0 +1,240 @@
+// Throughput of `embedkit jobs embed` on 1 and on 2 worker hosts, and of single-machine
+// `embedkit embed`, side by side in one run. Hosts are network namespaces (bench/jobs-netns.mjs),
+// each with its own veth link to redis-server on the root side; each host's worker is pinned to
+// its own core with taskset (host 1 → core 0, host 2 → core 1), and so is the single-machine run
+// (core 0). Encoder: the tiny-bert fixture (a real 2-layer BERT on onnxruntime, one thread). The
+// workers are warmed up (model loaded) before timing; a timed jobs run is the submitter's wall time
+// from start to the output written. Configurations alternate repetition by repetition, so a
+// change of the machine's load hits all alike; reported: medians, the ratios, the load average, and
+// the CPU seconds each worker got (a worker that got less than its core shows it).
+// Needs root (namespaces), redis-server, taskset. Usage:
+//   npm run build && nice -n 19 npm run bench:jobs -- [--lines 6000] [--batch 128] [--words 24] [--repeat 3]
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createHosts, netnsSupport } from './jobs-netns.mjs';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const CLI = join(ROOT, 'dist/cli/main.js');
+const MODEL = join(ROOT, 'test/fixtures/models/tiny-bert');
+const args = process.argv.slice(2);
+const opt = (name, dflt) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : dflt);
+const lines = opt('--lines', 6000);
+const batch = opt('--batch', 128);
+const words = opt('--words', 24);
+const repeat = opt('--repeat', 3);
+const ENCODER = ['-e', 'transformer', '-m', MODEL, '-O', 'threads=1'];
+
+const support = netnsSupport();
+if (!support.ok) {
+  console.error(`bench:jobs needs network namespaces: ${support.reason}`);
+  process.exit(1);
+}
+if (spawnSync('redis-server', ['--version']).status !== 0) {
+  console.error('bench:jobs needs redis-server (apt-get install -y redis-server)');
+  process.exit(1);
+}
+
+const median = (a) => [...a].sort((p, q) => p - q)[Math.floor(a.length / 2)];
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** utime + stime of a process, seconds. */
+function cpuSeconds(pid) {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+function run(command, options = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command[0], command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], ...options });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${command.join(' ')} exited ${code}: ${err.slice(-800)}`))));
+  });
+}
+
+/** A worker in a host namespace pinned to `core`; resolves once it reports ready. `done` counts its finished tasks. */
+function startWorker(host, core, redisUrl, cwd) {
+  const child = spawn(
+    host.wrapper[0],
+    [
+      ...host.wrapper.slice(1),
+      'taskset',
+      '-c',
+      String(core),
+      process.execPath,
+      CLI,
+      'jobs',
+      'worker',
+      '--redis',
+      redisUrl,
+      '--json',
+      '--name',
+      host.name,
+    ],
+    {
+      cwd,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  let buffer = '';
+  const w = { child, pid: undefined, done: 0 };
+  return new Promise((resolve, reject) => {
+    child.stdout.on('data', (d) => {
+      buffer += d;
+      const lines = buffer.split('\n');
+      buffer = lines.pop();
+      for (const line of lines) {
+        const e = JSON.parse(line);
+        if (e.event === 'ready') {
+          w.pid = e.pid;
+          resolve(w);
+        } else if (e.event === 'done') w.done++;
+      }
+    });
+    child.on('exit', (code) => w.pid === undefined && reject(new Error(`worker exited ${code}`)));
+  });
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'bench-jobs-'));
+const { hosts, remove } = createHosts(2);
+let redis;
+const workers = [];
+try {
+  const vocab =
+    'the a cat dog sat on mat sun sky blue red green house car road city river tree bird run walk eat food water fish book read music play game ball happy sad big small fast slow hot cold rain snow night morning'.split(
+      ' ',
+    );
+  let s = 7;
+  const next = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0);
+  const text = Array.from({ length: lines }, () => Array.from({ length: words }, () => vocab[next() % vocab.length]).join(' ')).join('\n');
+  writeFileSync(join(dir, 'input.txt'), `${text}\n`);
+  writeFileSync(join(dir, 'warm.txt'), `${text.split('\n').slice(0, 64).join('\n')}\n`);
+
+  const port = 20000 + (process.pid % 20000);
+  redis = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', ...hosts.map((h) => h.hostAddr), '--save', '', '--appendonly', 'no', '--dir', dir],
+    { stdio: 'ignore' },
+  );
+  await sleep(500);
+  const local = `redis://127.0.0.1:${port}`;
+  for (const [k, h] of hosts.entries()) workers.push(await startWorker(h, k, `redis://${h.hostAddr}:${port}`, dir));
+
+  const jobsRun = async (out) => {
+    const t0 = performance.now();
+    const cpu0 = workers.map((w) => cpuSeconds(w.pid));
+    const summary = JSON.parse(
+      await run(
+        [
+          process.execPath,
+          CLI,
+          'jobs',
+          'embed',
+          '--redis',
+          local,
+          ...ENCODER,
+          '-i',
+          'input.txt',
+          '-o',
+          out,
+          '--batch',
+          String(batch),
+          '--json',
+        ],
+        { cwd: dir },
+      ),
+    );
+    const seconds = (performance.now() - t0) / 1000;
+    return { seconds, itemsPerSecond: summary.inputs / seconds, cpu: workers.map((w, i) => cpuSeconds(w.pid) - cpu0[i]) };
+  };
+  // Warm-up: small jobs until every worker has loaded the model and finished a batch.
+  const warm = async () => {
+    for (let i = 0; workers.some((w) => w.done === 0); i++) {
+      if (i > 20) throw new Error('a worker never took a warm-up batch');
+      await run(
+        [
+          process.execPath,
+          CLI,
+          'jobs',
+          'embed',
+          '--redis',
+          local,
+          ...ENCODER,
+          '-i',
+          'warm.txt',
+          '-o',
+          'warm.fvecs',
+          '--batch',
+          '4',
+          '--json',
+        ],
+        { cwd: dir },
+      );
+    }
+  };
+  await warm();
+
+  const results = { single: [], one: [], two: [] };
+  const load = [loadavg()[0]];
+  for (let rep = 0; rep < repeat; rep++) {
+    // single machine, pinned to core 0 (its own items/s: after the model load)
+    const single = JSON.parse(
+      await run(
+        ['taskset', '-c', '0', process.execPath, CLI, 'embed', 'text', ...ENCODER, '-i', 'input.txt', '-o', 'single.fvecs', '--json', '-q'],
+        { cwd: dir },
+      ),
+    );
+    results.single.push({ itemsPerSecond: single.itemsPerSecond, seconds: single.seconds });
+    results.two.push(await jobsRun(`two-${rep}.fvecs`));
+    // 1 host: host 2's worker leaves the cluster (SIGTERM: it closes its connection), then comes back warm
+    const second = workers.pop();
+    second.child.kill('SIGTERM');
+    await new Promise((r) => second.child.once('exit', r));
+    results.one.push(await jobsRun(`one-${rep}.fvecs`));
+    workers.push(await startWorker(hosts[1], 1, `redis://${hosts[1].hostAddr}:${port}`, dir));
+    await warm();
+    load.push(loadavg()[0]);
+  }
+  const m = (a, key) => median(a.map((r) => r[key]));
+  const single = m(results.single, 'itemsPerSecond');
+  const one = m(results.one, 'itemsPerSecond');
+  const two = m(results.two, 'itemsPerSecond');
+  const row = (name, r, ips) => `${name.padEnd(34)} ${ips.toFixed(1).padStart(8)} items/s   ${(ips / one).toFixed(2)}× 1 host   ${r}`;
+  console.log(
+    `bench:jobs — ${lines} lines × ${words} words, tiny-bert (onnxruntime, 1 thread), ${batch} lines per job, median of ${repeat}`,
+  );
+  console.log(row('embed (one machine, core 0)', `load ${results.single.map((r) => r.seconds.toFixed(1)).join('/')} s total`, single));
+  console.log(
+    row(
+      'jobs embed, 1 worker host (core 0)',
+      `wall ${results.one.map((r) => r.seconds.toFixed(2)).join('/')} s, worker CPU ${results.one.map((r) => r.cpu[0].toFixed(1)).join('/')} s`,
+      one,
+    ),
+  );
+  console.log(
+    row(
+      'jobs embed, 2 worker hosts (cores 0,1)',
+      `wall ${results.two.map((r) => r.seconds.toFixed(2)).join('/')} s, worker CPU ${results.two.map((r) => r.cpu.map((c) => c.toFixed(1)).join('+')).join(' / ')} s`,
+      two,
+    ),
+  );
+  console.log(
+    `2 hosts / 1 host: ${(two / one).toFixed(2)}×   1 host / one machine: ${(one / single).toFixed(2)}×   load average (1 min) during the run: ${load.map((l) => l.toFixed(1)).join(', ')}`,
+  );
+  console.log(JSON.stringify({ lines, words, batch, repeat, single, one, two, scaling: two / one, vsSingle: one / single, load, results }));
+} finally {
+  for (const w of workers) w.child.kill('SIGKILL');
+  redis?.kill('SIGKILL');
+  await sleep(200);
+  remove();
+  rmSync(dir, { recursive: true, force: true });
+}
