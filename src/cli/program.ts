@@ -6,6 +6,7 @@ import { registerCluster } from './commands/cluster.js';
 import { registerConvert } from './commands/convert.js';
 import { registerDemo } from './commands/demo.js';
 import { registerEmbed } from './commands/embed.js';
+import { registerEncrypt } from './commands/encrypt.js';
 import { registerEncoders } from './commands/encoders.js';
 import { registerEval } from './commands/eval.js';
 import { registerIndex } from './commands/index-command.js';
@@ -18,6 +19,7 @@ import { registerSupervised } from './commands/supervised.js';
 import { registerTokenize } from './commands/tokenize.js';
 import { registerTrain } from './commands/train.js';
 import { registerVector } from './commands/vector.js';
+import { addKeyFileOption } from './key-option.js';
 import type { GlobalOptions } from './run.js';
 import { VERSION } from '../version.js';
 
@@ -34,6 +36,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ outputError: (s, write) => write(s) });
+  addKeyFileOption(program);
   const globals = (): GlobalOptions => program.opts<GlobalOptions>();
   registerTrain(program, globals);
   registerSimilar(program, globals);
@@ -54,6 +57,7 @@ export function buildProgram(): Command {
   registerMatch(program, globals);
   registerRecommend(program, globals);
   registerTokenize(program, globals);
+  registerEncrypt(program, globals);
   // Subcommands inherit exitOverride so usage errors come back as CommanderError (exit 2).
   const override = (c: Command) => {
     c.exitOverride();
