@@ -84,14 +84,14 @@ describe('embedkit keygen / encrypt / decrypt and --key-file', () => {
     expect(wrong.err).toContain(`v.ekv: wrong key: the file was encrypted with key id ${keyId}`);
     expect(run(['similar', 'v.ekv', 'alpha', '--key-file', 'missing.hex']).err).toContain('key file missing.hex: not found');
 
-    const convert = run(['convert', 'v.ekv', 'v.txt', '--key-file', 'k.hex']);
+    const convert = run(['convert', 'v.ekv', 'v.vec', '--key-file', 'k.hex']);
     expect(convert.code, convert.err).toBe(0);
-    expect(isEncrypted('v.txt')).toBe(true);
-    const dec = run(['decrypt', 'v.txt', 'plain.txt', '--key-file', 'k.hex', '--json']);
+    expect(isEncrypted('v.vec')).toBe(true);
+    const dec = run(['decrypt', 'v.vec', 'plain.txt', '--key-file', 'k.hex', '--json']);
     expect(dec.code, dec.err).toBe(0);
     expect(readFileSync(join(dir, 'plain.txt'), 'utf8')).toMatch(/^\d+ 8\n/);
     expect(readFileSync(join(dir, 'plain.txt'), 'utf8')).toContain('charlie');
-  });
+  }, 180_000);
 
   it('encrypt/decrypt round-trip any file; tampering is refused and leaves no output', () => {
     writeFileSync(join(dir, 'notes.txt'), 'the secret plans\n'.repeat(10_000));
@@ -114,7 +114,7 @@ describe('embedkit keygen / encrypt / decrypt and --key-file', () => {
     expect(existsSync(join(dir, 'tampered.txt'))).toBe(false);
     writeFileSync(join(dir, 'cut.enc'), readFileSync(join(dir, 'notes.enc')).subarray(0, 72 + 2 * (65536 + 16)));
     expect(run(['decrypt', 'cut.enc', 'cut.txt', '--key-file', 'k.hex']).err).toContain('cut.enc: truncated encrypted file');
-  });
+  }, 180_000);
 
   it('index build/search and classify train/test with a key: every file written is encrypted', () => {
     const build = run(['index', 'build', '--input', 'base.fvecs', '--metric', 'l2', '--output', 'i.ekx', '--key-file', 'k.hex', '--json']);
@@ -143,5 +143,5 @@ describe('embedkit keygen / encrypt / decrypt and --key-file', () => {
     const predict = run(['classify', 'predict', 'm.json', '--text', 'guitar song concert', '--key-file', 'k.hex', '--json']);
     expect(predict.code, predict.err).toBe(0);
     expect(predict.out).toContain('music');
-  });
+  }, 180_000);
 });
