@@ -11,7 +11,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EncryptionKey, FlatIndex, KeyedVectors, loadIndex, loadVectors, saveVectors, withEncryptionKey } from '../dist/index.js';
+import { FlatIndex, KeyedVectors, loadIndex, loadVectors, saveVectors } from '../dist/index.js';
+import { EncryptionKey, withEncryptionKey } from '../dist/io/index.js';
 
 const KEY = EncryptionKey.fromBytes(Buffer.alloc(32, 42), 'bench key');
 

@@ -114,18 +114,6 @@ export {
   type VectorFormatName,
 } from './io/index.js';
 
-// Encryption at rest (docs/encryption.md).
-export {
-  decryptFile,
-  encryptFile,
-  EncryptedFileError,
-  EncryptionKey,
-  generateKeyFile,
-  loadKeyFile,
-  setEncryptionKey,
-  withEncryptionKey,
-} from './io/index.js';
-
 // Applications: classification, clustering, topics (more in embedkit/tasks; their metrics in embedkit/evaluate).
 export {
   Classifier,
