@@ -1,6 +1,7 @@
 import type { FuzzTarget } from '../lib/target.js';
 import { cacheEntryTarget } from './cache-entry.js';
 import { containerTarget } from './container.js';
+import { encryptedTarget } from './encrypted.js';
 import { jsonlTarget } from './jsonl.js';
 import { loadIndexTarget } from './load-index.js';
 import { npyTarget } from './npy.js';
@@ -26,4 +27,5 @@ export const TARGETS: Readonly<Record<string, () => FuzzTarget>> = {
   ekte: trainedFileTarget,
   'cache-entry': cacheEntryTarget,
   'pooling-state': poolingStateTarget,
+  encrypted: encryptedTarget,
 };

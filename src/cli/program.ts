@@ -6,6 +6,7 @@ import { registerCluster } from './commands/cluster.js';
 import { registerConvert } from './commands/convert.js';
 import { registerDemo } from './commands/demo.js';
 import { registerEmbed } from './commands/embed.js';
+import { registerEncrypt } from './commands/encrypt.js';
 import { registerEncoders } from './commands/encoders.js';
 import { registerEval } from './commands/eval.js';
 import { registerIndex } from './commands/index-command.js';
@@ -25,6 +26,7 @@ import { registerVector } from './commands/vector.js';
 import { registerPrivatize } from './commands/privatize.js';
 import { registerRotate } from './commands/rotate.js';
 import { registerScrub } from './commands/scrub.js';
+import { addKeyFileOption } from './key-option.js';
 import type { GlobalOptions } from './run.js';
 import { VERSION } from '../version.js';
 
@@ -41,6 +43,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ outputError: (s, write) => write(s) });
+  addKeyFileOption(program);
   const globals = (): GlobalOptions => program.opts<GlobalOptions>();
   registerTrain(program, globals);
   registerSimilar(program, globals);
@@ -68,6 +71,7 @@ export function buildProgram(): Command {
   registerRotate(program, globals);
   registerPlot(program, globals);
   registerJobs(program, globals);
+  registerEncrypt(program, globals);
   // Subcommands inherit exitOverride so usage errors come back as CommanderError (exit 2).
   const override = (c: Command) => {
     c.exitOverride();

@@ -3,6 +3,8 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { writeFileAtomic } from '../io/core/atomic-write.js';
+import { readFileBytes } from '../io/core/read-file.js';
+import { EncryptedFileError } from '../io/crypto/encrypted-file-error.js';
 import { crc32 } from '../io/core/crc32.js';
 
 /**
@@ -81,18 +83,20 @@ export class EmbeddingCache {
    */
   async get(key: Uint8Array, dim: number, stats?: CacheStats): Promise<Float32Array | undefined> {
     const file = this.fileOf(key);
-    let bytes: Buffer;
+    let bytes: Buffer | undefined;
     try {
-      bytes = await fsp.readFile(file);
+      bytes = await readFileBytes(file);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
         this.stats.misses++;
         if (stats) stats.misses++;
         return undefined;
       }
-      throw error;
+      // A damaged encrypted entry is corrupt like a damaged plain one; a missing or wrong key is not.
+      if (!(error instanceof EncryptedFileError && error.reason !== 'no-key' && error.reason !== 'wrong-key')) throw error;
+      bytes = undefined;
     }
-    const vector = decodeEntry(bytes, key, dim);
+    const vector = bytes && decodeEntry(bytes, key, dim);
     if (vector === undefined) {
       this.stats.corrupt++;
       if (stats) stats.corrupt++;

@@ -1,6 +1,7 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { FileFormatError, UsageError } from '../errors.js';
+import { readFileBytes } from '../io/core/read-file.js';
 
 /**
  * File extensions taken as images when a directory is listed (lower case, without the dot). Some
@@ -34,7 +35,7 @@ export const IMAGE_EXTENSIONS: readonly string[] = [
 export async function readTextLines(file: string): Promise<string[]> {
   let bytes: Buffer;
   try {
-    bytes = await readFile(file);
+    bytes = await readFileBytes(file, { what: 'text file' });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EISDIR') throw new FileFormatError(file, 'is a directory, not a text file');

@@ -1,7 +1,7 @@
 /** Reading an evaluation data set given as a file path or as its text. */
-import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import { FileFormatError } from '../errors.js';
+import { readFileBytes } from '../io/core/read-file.js';
 
 /**
  * An evaluation data set: a file path (`.gz` files are decompressed), a string containing a
@@ -25,8 +25,9 @@ export async function loadSource(source: EvaluationSource): Promise<LoadedSource
   if (source.includes('\n')) return { name: '<text>', text: source };
   let bytes: Uint8Array;
   try {
-    bytes = await readFile(source);
+    bytes = await readFileBytes(source);
   } catch (err) {
+    if (err instanceof FileFormatError) throw err; // a directory, or an encrypted file that cannot be opened
     throw new FileFormatError(source, `cannot read file (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
   if (source.endsWith('.gz')) {

@@ -40,3 +40,21 @@ export {
 } from './fasttext/model-data.js';
 export { isFastTextModel, readFastTextModel, readFastTextModelSync } from './fasttext/read.js';
 export { writeFastTextModel, writeFastTextModelSync } from './fasttext/write.js';
+export {
+  activeEncryptionKey,
+  decryptFile,
+  encryptFile,
+  EncryptedFileError,
+  EncryptionKey,
+  generateKeyFile,
+  isEncryptedFile,
+  loadKeyFile,
+  readEnvelopeInfo,
+  setEncryptionKey,
+  withEncryptionKey,
+  type EncryptedFileProblem,
+  type EnvelopeInfo,
+  type FileCryptOptions,
+  type FileCryptResult,
+} from './crypto/index.js';
+export { readFileBytes, readTextFile } from './core/read-file.js';

@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { FileFormatError, UsageError } from '../../errors.js';
 import { getEncoderEntry, loadEncoder } from '../../encode/registry.js';
+import { readTextFile } from '../../io/core/read-file.js';
 import { readVectorsAny } from '../../io/matrix/read-any.js';
 import type { Matrix } from '../../math/matrix.js';
 
@@ -18,7 +18,7 @@ export interface ClusterInput {
 async function readTexts(file: string, limit: number | undefined): Promise<string[]> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readTextFile(file);
   } catch (e) {
     throw new FileFormatError(file, `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }

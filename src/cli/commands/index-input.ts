@@ -1,8 +1,9 @@
 // Shared pieces of the `embedkit index …` commands: reading vectors for an index, ids files,
 // and phase display.
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { FileFormatError } from '../../errors.js';
 import type { Id, Metadata, Metric } from '../../ann/types.js';
+import { readTextFile } from '../../io/core/read-file.js';
 import { readVectorsAny, type AnyVectorFormat } from '../../io/matrix/read-any.js';
 import { ProgressBar } from '../progress-bar.js';
 
@@ -76,7 +77,7 @@ export async function readIdsFile(
   allowMore = false,
   rowsAre = 'the vectors file has {n} vectors',
 ): Promise<string[]> {
-  const text = await readFile(file, 'utf8');
+  const text = await readTextFile(file);
   const lines = text.split(/\r?\n/);
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   if (rows !== undefined && (lines.length < rows || (lines.length > rows && !allowMore))) {

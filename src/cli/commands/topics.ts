@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { FileFormatError } from '../../errors.js';
 import { loadEncoder } from '../../encode/registry.js';
 import { writeFileAtomic } from '../../io/core/atomic-write.js';
+import { readTextFile } from '../../io/core/read-file.js';
 import { readVectorsAny } from '../../io/matrix/read-any.js';
 import type { Matrix } from '../../math/matrix.js';
 import { findTopics, type TopicOptions } from '../../tasks/topics/topics.js';
@@ -47,7 +47,7 @@ export function registerTopics(program: Command, globals: () => GlobalOptions): 
     .option('--json', 'print JSON {topics: [{id, size, keywords: [{word, weight}], representatives}], outliers, seconds}', false)
     .action(async (o: TopicFlags & Record<string, unknown>) => {
       const options = { ...libraryOptions(o, TOPIC_FLAGS), signal: abortOnSigint() };
-      const texts = (await readFile(o.input, 'utf8')).split(/\r?\n/).filter((l) => l.trim() !== '');
+      const texts = (await readTextFile(o.input)).split(/\r?\n/).filter((l) => l.trim() !== '');
       if (texts.length === 0) throw new FileFormatError(o.input, 'holds no documents (empty file)');
       let embeddings: Matrix;
       if (o.embeddings) {

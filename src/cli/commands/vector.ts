@@ -1,22 +1,15 @@
 import type { Command } from 'commander';
-import { openSync, readSync, closeSync } from 'node:fs';
 import { printJson, printLines } from '../output.js';
 import { loadModel } from '../model-input.js';
 import type { GlobalOptions } from '../run.js';
 import { UsageError } from '../../errors.js';
+import { readPrefixSync } from '../../io/core/file-chunks.js';
 import { isFastTextModel } from '../../io/fasttext/read.js';
 import { FastTextModel } from '../../vectors/fasttext/fasttext-model.js';
 
-/** The first bytes of a file (to tell a fastText model from a vectors file). */
+/** The first bytes of a file's content, decrypted and decompressed (to tell a fastText model from a vectors file). */
 function head(file: string): Uint8Array {
-  const fd = openSync(file, 'r');
-  try {
-    const b = new Uint8Array(4);
-    const n = readSync(fd, b, 0, 4, 0);
-    return b.subarray(0, n);
-  } finally {
-    closeSync(fd);
-  }
+  return readPrefixSync(file, 4).bytes;
 }
 
 /** `embedkit vector MODEL WORD…`: the vector of each word; fastText models give vectors for unseen words too. */

@@ -1,5 +1,5 @@
-import fsp from 'node:fs/promises';
 import { FileFormatError, UsageError } from '../../errors.js';
+import { readTextFile } from '../../io/core/read-file.js';
 import type { KeyedVectors } from '../../vectors/keyed-vectors.js';
 import { MaxPoolingEncoder, MeanPoolingEncoder } from './mean-max.js';
 import { SifEncoder, type SifOptions } from './sif.js';
@@ -56,7 +56,7 @@ export async function loadPoolingEncoder(
   vectors: KeyedVectors,
   options: WordPoolingOptions = {},
 ): Promise<WordPoolingEncoder> {
-  const doc = parseStateFile(file, await fsp.readFile(file, 'utf8'));
+  const doc = parseStateFile(file, await readTextFile(file));
   if (doc.dim !== vectors.dim) throw new FileFormatError(file, `state fitted on ${doc.dim}-d vectors, these are ${vectors.dim}-d`);
   const params = doc.params as PoolingOptions;
   let encoder: WordPoolingEncoder;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import fsp from 'node:fs/promises';
 import { AbortError, FileFormatError, UsageError } from '../../errors.js';
 import { writeFileAtomic } from '../../io/core/atomic-write.js';
+import { readTextFile } from '../../io/core/read-file.js';
 import type { TextTokenizer } from '../../text/text-tokenizer.js';
 import { Tokenizer } from '../../text/tokenizer.js';
 import type { TokenizerOptions } from '../../text/tokenizer-options.js';
@@ -347,7 +347,7 @@ export abstract class WordPoolingEncoder extends BatchEncoder<string> {
    * `loadPoolingEncoder`).
    */
   async loadState(file: string): Promise<this> {
-    const doc = parseStateFile(file, await fsp.readFile(file, 'utf8'));
+    const doc = parseStateFile(file, await readTextFile(file));
     if (doc.method !== this.method) throw new FileFormatError(file, `state of a '${doc.method}' encoder, not '${this.method}'`);
     if (doc.dim !== this.dimension) throw new FileFormatError(file, `state fitted on ${doc.dim}-d vectors, these are ${this.dimension}-d`);
     const mine = JSON.stringify(this.params());

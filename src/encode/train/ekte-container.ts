@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import fsp from 'node:fs/promises';
 import { FileFormatError } from '../../errors.js';
+import { readFileBytes } from '../../io/core/read-file.js';
 
 /**
  * The container of embedkit's trained-model files (`.ekte`), little-endian:
@@ -97,14 +97,16 @@ export function readEkteTensors(h: EkteHeader, file: string, sizes: readonly num
 /** Reads a whole `.ekte` file; errors name the (absolute) path. */
 export async function readEkteBytes(full: string): Promise<Buffer> {
   try {
-    return await fsp.readFile(full);
+    return await readFileBytes(full);
   } catch (error) {
+    // an encrypted file that cannot be opened (no key, wrong key, damaged) says so itself
+    if (error instanceof FileFormatError && !error.problem.startsWith('is a directory')) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     throw new FileFormatError(
       full,
       code === 'ENOENT'
         ? 'file not found'
-        : code === 'EISDIR'
+        : code === 'EISDIR' || error instanceof FileFormatError
           ? 'is a folder, expected a .ekte file'
           : `cannot read: ${(error as Error).message}`,
     );

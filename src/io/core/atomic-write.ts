@@ -3,9 +3,26 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '../../errors.js';
+import { resolveEncryptionKey } from '../crypto/context.js';
+import { EnvelopeSealer } from '../crypto/envelope-sealer.js';
+import { EncryptingAtomicWriter, sealedChunks } from '../crypto/encrypting-writer.js';
+import type { EncryptionKey } from '../crypto/keys.js';
 
 /** Data accepted by the atomic writers: strings are written as UTF-8. */
 export type WritableChunk = string | Uint8Array;
+
+/** Options of the atomic writers. */
+export interface AtomicWriteOptions {
+  /**
+   * Encrypt the file with this key (the envelope of io/crypto); null: write it in plain. Default: the
+   * key in effect (`withEncryptionKey` scope, else `setEncryptionKey`, which the CLI's `--key-file` sets).
+   */
+  encryption?: EncryptionKey | null;
+  /** Plaintext bytes per encrypted chunk (default 64 KiB). */
+  chunkBytes?: number;
+  /** Permissions of a new file (default 0o666 less the umask; an existing target keeps its own). */
+  mode?: number;
+}
 
 /**
  * A file being written atomically: bytes go to a temporary file next to the target, and only
@@ -143,10 +160,14 @@ class FileAtomicWriter implements AtomicWriter {
 /**
  * Opens an {@link AtomicWriter} for `target`: a uniquely named temporary file is created in the
  * target's directory (so the final rename stays on one file system). An existing target keeps its
- * permissions; if it is a symlink, the file it points to is replaced.
+ * permissions; if it is a symlink, the file it points to is replaced. With a key (see
+ * {@link AtomicWriteOptions.encryption}) the bytes written are encrypted on their way to the file.
  */
-export async function openAtomicWriter(target: string): Promise<AtomicWriter> {
-  const { file, mode } = await resolveTarget(target);
+export async function openAtomicWriter(target: string, options: AtomicWriteOptions = {}): Promise<AtomicWriter> {
+  const key = resolveEncryptionKey(options.encryption);
+  const sealer = key ? await EnvelopeSealer.create(key, { chunkBytes: options.chunkBytes }) : undefined;
+  const { file, mode: existingMode } = await resolveTarget(target);
+  const mode = options.mode ?? existingMode;
   const tempPath = tempNameFor(file);
   const handle = await fsp.open(tempPath, 'wx', mode ?? 0o666);
   if (mode !== undefined) {
@@ -158,7 +179,8 @@ export async function openAtomicWriter(target: string): Promise<AtomicWriter> {
       throw error;
     }
   }
-  return new FileAtomicWriter(file, tempPath, handle);
+  const writer = new FileAtomicWriter(file, tempPath, handle);
+  return sealer ? new EncryptingAtomicWriter(writer, sealer) : writer;
 }
 
 /**
@@ -169,8 +191,9 @@ export async function openAtomicWriter(target: string): Promise<AtomicWriter> {
 export async function writeFileAtomic(
   target: string,
   data: WritableChunk | Iterable<WritableChunk> | AsyncIterable<WritableChunk>,
+  options: AtomicWriteOptions = {},
 ): Promise<void> {
-  const writer = await openAtomicWriter(target);
+  const writer = await openAtomicWriter(target, options);
   try {
     if (typeof data === 'string' || data instanceof Uint8Array) await writer.write(data);
     else for await (const chunk of data) await writer.write(chunk);
@@ -182,14 +205,18 @@ export async function writeFileAtomic(
 }
 
 /** Synchronous {@link writeFileAtomic}: same guarantees, blocks the event loop while writing. */
-export function writeFileAtomicSync(target: string, data: WritableChunk | Iterable<WritableChunk>): void {
-  const { file, mode } = resolveTargetSync(target);
+export function writeFileAtomicSync(target: string, data: WritableChunk | Iterable<WritableChunk>, options: AtomicWriteOptions = {}): void {
+  const key = resolveEncryptionKey(options.encryption);
+  const sealer = key ? EnvelopeSealer.createSync(key, { chunkBytes: options.chunkBytes }) : undefined;
+  const { file, mode: existingMode } = resolveTargetSync(target);
+  const mode = options.mode ?? existingMode;
   const tempPath = tempNameFor(file);
   const fd = fs.openSync(tempPath, 'wx', mode ?? 0o666);
   let closed = false;
   try {
     if (mode !== undefined) fs.fchmodSync(fd, mode);
-    const chunks = typeof data === 'string' || data instanceof Uint8Array ? [data] : data;
+    const plain = typeof data === 'string' || data instanceof Uint8Array ? [data] : data;
+    const chunks = sealer ? sealedChunks(plain, sealer) : plain;
     for (const chunk of chunks) {
       const bytes = toBytes(chunk);
       let offset = 0;

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
-import fsp from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import { FileFormatError } from '../../errors.js';
+import { openRangeSource, openRangeSourceSync, withRangeSource, withRangeSourceSync, type RangeSource } from './range-source.js';
 
 /** Size of the chunks read from disk. */
 export const CHUNK_BYTES = 1 << 20;
@@ -25,66 +26,42 @@ export function assertNotDirectory(file: string, stats: fs.Stats): void {
   if (stats.isDirectory()) throw new FileFormatError(file, 'is a directory, not a vector file');
 }
 
-function readHeadSync(fd: number, length: number): Buffer {
-  const head = Buffer.alloc(length);
-  let filled = 0;
-  while (filled < length) {
-    const n = fs.readSync(fd, head, filled, length - filled, filled);
-    if (n === 0) break;
-    filled += n;
-  }
-  return head.subarray(0, filled);
-}
-
 /** A file's layout before decompression. */
 export interface FileInfo {
   /** Whether the file is gzip-compressed. */
   gzip: boolean;
-  /** Size on disk in bytes (compressed size for gzip files). */
+  /** Size in bytes before decompression (compressed size for gzip files; plaintext size for encrypted ones). */
   size: number;
 }
 
-/** Size of `file` and whether it is gzip-compressed (by content, not name). */
+const VECTOR_FILE = { what: 'vector file' };
+
+/**
+ * Size of `file` and whether it is gzip-compressed (by content, not name). An encrypted file
+ * (io/crypto) is looked at through its decryption: gzip inside the envelope counts.
+ */
 export function fileInfoSync(file: string): FileInfo {
-  const fd = fs.openSync(file, 'r');
-  try {
-    const stats = fs.fstatSync(fd);
-    assertNotDirectory(file, stats);
-    return { gzip: isGzip(readHeadSync(fd, 2)), size: stats.size };
-  } finally {
-    fs.closeSync(fd);
-  }
+  return withRangeSourceSync(file, (source) => ({ gzip: isGzip(source.read(0, 2)), size: source.size }), VECTOR_FILE);
 }
 
 /** Async {@link fileInfoSync}. */
 export async function fileInfo(file: string): Promise<FileInfo> {
-  const handle = await fsp.open(file, 'r');
+  return withRangeSource(file, async (source) => ({ gzip: isGzip(await source.read(0, 2)), size: source.size }), VECTOR_FILE);
+}
+
+const asBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+/** The decrypted content of an encrypted source in pieces of CHUNK_BYTES; closes the source. */
+async function* decryptedPieces(source: RangeSource): AsyncGenerator<Buffer> {
   try {
-    const stats = await handle.stat();
-    assertNotDirectory(file, stats);
-    const head = Buffer.alloc(2);
-    const { bytesRead } = await handle.read(head, 0, 2, 0);
-    return { gzip: isGzip(head.subarray(0, bytesRead)), size: stats.size };
+    for (let position = 0; position < source.size; position += CHUNK_BYTES) yield asBuffer(await source.read(position, CHUNK_BYTES));
   } finally {
-    await handle.close();
+    await source.close();
   }
 }
 
-/**
- * The bytes of `file` in chunks of about {@link CHUNK_BYTES}, decompressed if the file is gzip.
- * Each chunk is a fresh buffer (consumers may keep references). Breaking out of the loop closes the file.
- * Corrupt or truncated gzip data raises a FileFormatError.
- */
-export async function* readChunks(file: string, gzip: boolean): AsyncGenerator<Buffer> {
-  const raw = fs.createReadStream(file, { highWaterMark: CHUNK_BYTES });
-  if (!gzip) {
-    try {
-      for await (const chunk of raw) yield chunk as Buffer;
-    } finally {
-      raw.destroy();
-    }
-    return;
-  }
+/** Decompresses a stream of gzip bytes, with zlib errors turned into FileFormatErrors naming `file`. */
+async function* gunzipped(file: string, raw: Readable): AsyncGenerator<Buffer> {
   const gunzip = zlib.createGunzip({ chunkSize: CHUNK_BYTES });
   raw.on('error', (error) => gunzip.destroy(error));
   raw.pipe(gunzip);
@@ -100,31 +77,56 @@ export async function* readChunks(file: string, gzip: boolean): AsyncGenerator<B
 }
 
 /**
+ * The bytes of `file` in chunks of about {@link CHUNK_BYTES}, decompressed if the file is gzip.
+ * Each chunk is a fresh buffer (consumers may keep references). Breaking out of the loop closes the file.
+ * Corrupt or truncated gzip data raises a FileFormatError. An encrypted file is decrypted as it is
+ * read (1 MiB at a time) and `gzip` then means gzip inside the envelope.
+ */
+export async function* readChunks(file: string, gzip: boolean): AsyncGenerator<Buffer> {
+  const source = await openRangeSource(file, VECTOR_FILE);
+  if (source.encrypted) {
+    if (gzip) yield* gunzipped(file, Readable.from(decryptedPieces(source), { objectMode: false }));
+    else yield* decryptedPieces(source);
+    return;
+  }
+  await source.close();
+  const raw = fs.createReadStream(file, { highWaterMark: CHUNK_BYTES });
+  if (!gzip) {
+    try {
+      for await (const chunk of raw) yield chunk as Buffer;
+    } finally {
+      raw.destroy();
+    }
+    return;
+  }
+  yield* gunzipped(file, raw);
+}
+
+/**
  * Synchronous {@link readChunks}. A gzip file is decompressed in one piece (zlib has no synchronous
  * streaming API), so it needs memory for the whole decompressed content; prefer the async readers
  * for big compressed files.
  */
 export function* readChunksSync(file: string, gzip: boolean): Generator<Buffer> {
-  if (gzip) {
-    let data: Buffer;
-    try {
-      data = zlib.gunzipSync(fs.readFileSync(file));
-    } catch (error) {
-      throw gzipError(file, error);
-    }
-    for (let i = 0; i < data.length; i += CHUNK_BYTES) yield data.subarray(i, Math.min(data.length, i + CHUNK_BYTES));
-    return;
-  }
-  const fd = fs.openSync(file, 'r');
+  const source = openRangeSourceSync(file, VECTOR_FILE);
   try {
-    for (;;) {
-      const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
-      const n = fs.readSync(fd, chunk, 0, CHUNK_BYTES, null);
-      if (n === 0) return;
-      yield chunk.subarray(0, n);
+    if (gzip) {
+      let data: Buffer;
+      try {
+        data = zlib.gunzipSync(source.read(0, source.size));
+      } catch (error) {
+        throw gzipError(file, error);
+      }
+      for (let i = 0; i < data.length; i += CHUNK_BYTES) yield data.subarray(i, Math.min(data.length, i + CHUNK_BYTES));
+      return;
+    }
+    for (let position = 0; position < source.size; position += CHUNK_BYTES) {
+      const chunk = source.read(position, CHUNK_BYTES);
+      if (chunk.length === 0) return;
+      yield asBuffer(chunk);
     }
   } finally {
-    fs.closeSync(fd);
+    source.close();
   }
 }
 
@@ -136,27 +138,26 @@ export interface Prefix {
   gzip: boolean;
 }
 
-/** Reads up to `maxBytes` of the (decompressed) content of `file`, for format detection. */
+/** Reads up to `maxBytes` of the (decompressed, decrypted) content of `file`, for format detection. */
 export function readPrefixSync(file: string, maxBytes: number): Prefix {
-  const fd = fs.openSync(file, 'r');
-  try {
-    const stats = fs.fstatSync(fd);
-    assertNotDirectory(file, stats);
-    const size = stats.size;
-    const head = readHeadSync(fd, Math.min(size, maxBytes));
-    if (!isGzip(head)) return { bytes: head, atEof: head.length >= size, gzip: false };
-    let bytes: Buffer;
-    try {
-      // Z_SYNC_FLUSH decompresses what a partial gzip stream holds instead of failing at its end.
-      bytes = zlib.gunzipSync(head, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
-    } catch (error) {
-      throw gzipError(file, error);
-    }
-    const complete = head.length >= size;
-    return { bytes: bytes.subarray(0, maxBytes), atEof: complete && bytes.length <= maxBytes, gzip: true };
-  } finally {
-    fs.closeSync(fd);
-  }
+  return withRangeSourceSync(
+    file,
+    (source) => {
+      const size = source.size;
+      const head = asBuffer(source.read(0, Math.min(size, maxBytes)));
+      if (!isGzip(head)) return { bytes: head, atEof: head.length >= size, gzip: false };
+      let bytes: Buffer;
+      try {
+        // Z_SYNC_FLUSH decompresses what a partial gzip stream holds instead of failing at its end.
+        bytes = zlib.gunzipSync(head, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+      } catch (error) {
+        throw gzipError(file, error);
+      }
+      const complete = head.length >= size;
+      return { bytes: bytes.subarray(0, maxBytes), atEof: complete && bytes.length <= maxBytes, gzip: true };
+    },
+    VECTOR_FILE,
+  );
 }
 
 /** Async {@link readPrefixSync}. */

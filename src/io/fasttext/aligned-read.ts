@@ -1,10 +1,9 @@
-import fs from 'node:fs';
-import fsp from 'node:fs/promises';
-import { assertNotDirectory, isGzip } from '../core/file-chunks.js';
+import { isGzip } from '../core/file-chunks.js';
+import { withRangeSource, withRangeSourceSync } from '../core/range-source.js';
 import { readWholeFile, readWholeFileSync } from '../core/whole-file.js';
 
-/** Largest single read request (reads of more than 2 GiB fail on some platforms). */
-const MAX_READ = 1 << 30;
+/** Directories are refused as vector files (the reader's historical message). */
+const MODEL = { what: 'vector file' };
 
 /**
  * Byte offset of the dense input matrix's floats in a fastText model, or -1 when there is none
@@ -37,46 +36,30 @@ const shiftFor = (at: number) => (at < 0 ? 0 : (4 - (at % 4)) % 4);
  * A fastText model file's bytes placed so that the dense input matrix starts on a 4-byte boundary:
  * the parser can then view the largest array in place instead of copying it (a model's peak
  * memory is its size, not twice). The file is read once, into one buffer 3 bytes larger, and moved
- * right in place when needed.
+ * right in place when needed. An encrypted model is decrypted chunk by chunk into that buffer.
  */
 export function readModelBytesSync(file: string): Uint8Array {
-  const fd = fs.openSync(file, 'r');
-  let buf: ArrayBuffer;
-  let size = 0;
-  try {
-    const stats = fs.fstatSync(fd);
-    assertNotDirectory(file, stats);
-    buf = new ArrayBuffer(stats.size + 3);
-    const all = new Uint8Array(buf);
-    while (size < stats.size) {
-      const n = fs.readSync(fd, all, size, Math.min(stats.size - size, MAX_READ), size);
-      if (n === 0) break;
-      size += n;
-    }
-  } finally {
-    fs.closeSync(fd);
-  }
+  const { buf, size } = withRangeSourceSync(
+    file,
+    (source) => {
+      const buf = new ArrayBuffer(source.size + 3);
+      return { buf, size: source.readInto(new Uint8Array(buf, 0, source.size), 0) };
+    },
+    MODEL,
+  );
   return place(buf, size) ?? readWholeFileSync(file).bytes;
 }
 
 /** Async {@link readModelBytesSync}. */
 export async function readModelBytes(file: string): Promise<Uint8Array> {
-  const handle = await fsp.open(file, 'r');
-  let buf: ArrayBuffer;
-  let size = 0;
-  try {
-    const stats = await handle.stat();
-    assertNotDirectory(file, stats);
-    buf = new ArrayBuffer(stats.size + 3);
-    const all = new Uint8Array(buf);
-    while (size < stats.size) {
-      const { bytesRead } = await handle.read(all, size, Math.min(stats.size - size, MAX_READ), size);
-      if (bytesRead === 0) break;
-      size += bytesRead;
-    }
-  } finally {
-    await handle.close();
-  }
+  const { buf, size } = await withRangeSource(
+    file,
+    async (source) => {
+      const buf = new ArrayBuffer(source.size + 3);
+      return { buf, size: await source.readInto(new Uint8Array(buf, 0, source.size), 0) };
+    },
+    MODEL,
+  );
   return place(buf, size) ?? (await readWholeFile(file)).bytes;
 }
 

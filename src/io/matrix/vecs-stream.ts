@@ -1,7 +1,6 @@
-import fsp from 'node:fs/promises';
-import { FileFormatError, UsageError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
 import { checkPath } from '../core/check-path.js';
-import { readRange } from '../core/file-range.js';
+import { openRangeSource } from '../core/range-source.js';
 import { resolveRowSlice, rowRange, type RowSliceOptions } from './row-slice.js';
 import { decodeVecsDim, decodeVecsRows, vecsRowCount } from './vecs-decode.js';
 import { checkVecsKind, vecsRowBytes, type TypedMatrix, type VecsArrayTypes, type VecsKind } from './vecs-layout.js';
@@ -24,7 +23,7 @@ const DEFAULT_BATCH_BYTES = 4 << 20;
  * Reads a `.fvecs` / `.ivecs` / `.bvecs` file in batches of rows, for files larger than memory.
  * The file size is checked to be a whole number of rows before the first batch, and each row's
  * dimension as its batch is read (same errors as {@link readVecs}). Breaking out of the loop closes
- * the file.
+ * the file. An encrypted file is decrypted batch by batch.
  */
 export async function* streamVecs<K extends VecsKind>(
   file: string,
@@ -38,21 +37,19 @@ export async function* streamVecs<K extends VecsKind>(
   if (batchRows !== undefined && !(Number.isSafeInteger(batchRows) && batchRows >= 1)) {
     throw new UsageError(`batchRows must be a positive integer, got ${String(batchRows)}`);
   }
-  const handle = await fsp.open(file, 'r');
+  const source = await openRangeSource(file);
   try {
-    const stats = await handle.stat();
-    if (stats.isDirectory()) throw new FileFormatError(file, 'is a directory, not a data file');
-    const size = stats.size;
-    const dim = decodeVecsDim(file, kind, await readRange(handle, 0, Math.min(size, 4)), size);
+    const size = source.size;
+    const dim = decodeVecsDim(file, kind, await source.read(0, Math.min(size, 4)), size);
     const rowBytes = vecsRowBytes(kind, dim);
     const { first, count } = rowRange(vecsRowCount(file, kind, size, dim), slice);
     const perBatch = batchRows ?? Math.max(1, Math.floor(DEFAULT_BATCH_BYTES / rowBytes));
     for (let row = first; row < first + count; row += perBatch) {
       const rows = Math.min(perBatch, first + count - row);
-      const bytes = await readRange(handle, row * rowBytes, rows * rowBytes);
+      const bytes = await source.read(row * rowBytes, rows * rowBytes);
       yield { firstRow: row, rows, dim, data: decodeVecsRows(file, kind, bytes, row, rows, dim) };
     }
   } finally {
-    await handle.close();
+    await source.close();
   }
 }

@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { FileFormatError, UsageError } from '../../errors.js';
 import { loadEncoder } from '../../encode/registry.js';
 import type { Modality } from '../../encode/types.js';
 import { writeFileAtomic } from '../../io/core/atomic-write.js';
+import { readFileBytes } from '../../io/core/read-file.js';
 import { chooseMethod, type AutoMethodOptions, type MethodSelection } from './choose-method.js';
 import { combineFeatures, type FeatureRows } from './features.js';
 import { fitMethod } from './fit-method.js';
@@ -174,7 +174,7 @@ export class Classifier {
   /** Reads a model written by {@link save}, validating every field. */
   static async load(file: string): Promise<Classifier> {
     let text: string;
-    const bytes = await readFile(file);
+    const bytes = await readFileBytes(file);
     if (bytes.length > MAX_MODEL_BYTES) throw new FileFormatError(file, 'is larger than 2 GiB: not a classifier model');
     if (bytes.length === 0) throw new FileFormatError(file, 'is empty, not a classifier model');
     try {

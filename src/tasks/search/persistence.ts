@@ -3,6 +3,7 @@ import path from 'node:path';
 import { FileFormatError, UsageError } from '../../errors.js';
 import { loadIndex } from '../../ann/index.js';
 import { writeFileAtomic } from '../../io/core/atomic-write.js';
+import { readTextFile } from '../../io/core/read-file.js';
 import { loadEncoder } from '../../encode/registry.js';
 import type { Encoder } from '../../encode/types.js';
 import { chunkSettings } from './chunk.js';
@@ -77,7 +78,7 @@ interface Manifest {
 
 async function readManifest(dir: string): Promise<Manifest> {
   const file = path.join(dir, MANIFEST);
-  const text = await fs.readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => {
+  const text = await readTextFile(file).catch((e: NodeJS.ErrnoException) => {
     if (e.code === 'ENOENT' || e.code === 'ENOTDIR') throw new FileFormatError(dir, 'is not a search index (no manifest.json)');
     throw e;
   });
@@ -151,7 +152,7 @@ export interface LoadSearchIndexOptions {
 export async function loadSearchIndex(dir: string, options: LoadSearchIndexOptions = {}): Promise<SemanticSearch> {
   const m = await readManifest(dir);
   const docsPath = path.join(dir, m.docsFile);
-  const text = await fs.readFile(docsPath, 'utf8').catch((e: NodeJS.ErrnoException) => {
+  const text = await readTextFile(docsPath).catch((e: NodeJS.ErrnoException) => {
     throw e.code === 'ENOENT' ? new FileFormatError(docsPath, 'is missing') : e;
   });
   let raw: Partial<SearchState>;
