@@ -30,7 +30,7 @@ export async function scrubberOf(o: ScrubOptionValues): Promise<Scrubber | undef
   const kinds = o.scrub === true ? undefined : o.scrub;
   return scrubberFromFlags({
     mode: o.scrubKeyFile !== undefined ? 'hash' : 'placeholder',
-    keyFile: o.scrubKeyFile,
+    hashKey: o.scrubKeyFile,
     names: o.scrubNames,
     kinds: kinds && o.scrubNames !== undefined && !kinds.includes('name') ? [...kinds, 'name'] : kinds,
   });

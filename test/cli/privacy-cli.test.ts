@@ -72,10 +72,10 @@ describe('embedkit scrub', () => {
   });
 
   it('keyed hashes are stable across runs and equal for equal values', () => {
-    const a = run('scrub', '-i', 'in.txt', '-o', 'h1.txt', '--mode', 'hash', '--key-file', 'key', '--kinds', 'email');
+    const a = run('scrub', '-i', 'in.txt', '-o', 'h1.txt', '--mode', 'hash', '--hash-key', 'key', '--kinds', 'email');
     expect(a.code).toBe(0);
     expect(a.out).toMatch(/2 values replaced \(email 2\)/);
-    run('scrub', '-i', 'in.txt', '-o', 'h2.txt', '--mode', 'hash', '--key-file', 'key', '--kinds', 'email');
+    run('scrub', '-i', 'in.txt', '-o', 'h2.txt', '--mode', 'hash', '--hash-key', 'key', '--kinds', 'email');
     const h1 = readFileSync(join(dir, 'h1.txt'), 'utf8');
     expect(h1).toBe(readFileSync(join(dir, 'h2.txt'), 'utf8'));
     const tags = h1.match(/\[EMAIL:[0-9a-f]{12}\]/g) as string[];
@@ -87,11 +87,11 @@ describe('embedkit scrub', () => {
   it('bad usage: one clear line, exit 2; a short key file names the file, exit 1', () => {
     let r = run('scrub', '-i', 'in.txt', '-o', 'x.txt', '--mode', 'hash');
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/--key-file/);
+    expect(r.err).toMatch(/--hash-key/);
     r = run('scrub', '-i', 'in.txt', '-o', 'x.txt', '--kinds', 'email,passport');
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/passport/);
-    r = run('scrub', '-i', 'in.txt', '-o', 'x.txt', '--mode', 'hash', '--key-file', 'short-key');
+    r = run('scrub', '-i', 'in.txt', '-o', 'x.txt', '--mode', 'hash', '--hash-key', 'short-key');
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/short-key.*at least 16/);
     expect(() => statSync(join(dir, 'x.txt'))).toThrow();
@@ -207,10 +207,10 @@ describe('embedkit privatize', () => {
 
 describe('embedkit rotate', () => {
   it('rotates with the key (ids kept, distances kept) and --inverse undoes it', async () => {
-    let r = run('rotate', 'vectors.jsonl', '--key-file', 'key', '-o', 'rot.jsonl', '--json');
+    let r = run('rotate', 'vectors.jsonl', '--rotation-key', 'key', '-o', 'rot.jsonl', '--json');
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    r = run('rotate', 'rot.jsonl', '--key-file', 'key', '-o', 'back.jsonl', '--inverse');
+    r = run('rotate', 'rot.jsonl', '--rotation-key', 'key', '-o', 'back.jsonl', '--inverse');
     expect(r.code).toBe(0);
     const a = await readJsonlVectors(join(dir, 'vectors.jsonl'));
     const rot = await readJsonlVectors(join(dir, 'rot.jsonl'));
@@ -221,7 +221,7 @@ describe('embedkit rotate', () => {
       Math.hypot(...Array.from({ length: 16 }, (_, k) => m[i * 16 + k] - m[j * 16 + k]));
     for (let i = 1; i < 300; i += 37) expect(Math.abs(dist(rot.data, 0, i) - dist(a.data, 0, i))).toBeLessThan(1e-4);
     expect(Math.abs(rot.data[0] - a.data[0]) + Math.abs(rot.data[1] - a.data[1])).toBeGreaterThan(1e-3);
-    r = run('rotate', 'vectors.jsonl', '--key-file', 'short-key', '-o', 'x.jsonl');
+    r = run('rotate', 'vectors.jsonl', '--rotation-key', 'short-key', '-o', 'x.jsonl');
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/short-key/);
   });

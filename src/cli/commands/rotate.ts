@@ -14,13 +14,13 @@ export function registerRotate(program: Command, globals: () => GlobalOptions): 
       'apply a secret random rotation derived from a key file to vectors (distances and inner products kept): index the rotated vectors, rotate queries with the same key',
     )
     .argument('<vectors>', 'vectors file (.fvecs, .npy, .jsonl, or word vectors: ekv, word2vec, GloVe)')
-    .requiredOption('--key-file <file>', 'the secret (≥ 16 bytes, e.g. openssl rand -hex 32 > key); same key, same rotation')
+    .requiredOption('--rotation-key <file>', 'the secret (≥ 16 bytes, e.g. openssl rand -hex 32 > key); same key, same rotation')
     .requiredOption('-o, --output <file>', 'rotated vectors: .fvecs, .npy, .jsonl, or a word-vector format (ids kept)')
     .option('--inverse', 'undo the rotation', false)
     .option('--json', 'print JSON {rows, dim, inverse, seconds, output}', false)
-    .action(async (file: string, o: { keyFile: string; output: string; inverse: boolean; json: boolean }) => {
+    .action(async (file: string, o: { rotationKey: string; output: string; inverse: boolean; json: boolean }) => {
       const t0 = performance.now();
-      const secret = await readKeyFile(o.keyFile);
+      const secret = await readKeyFile(o.rotationKey);
       const input = await readVectorsAny(file);
       const rotation = KeyedRotation.fromKey(secret, input.dim);
       const out = o.inverse ? rotation.inverse(input.data, input.rows) : rotation.apply(input.data, input.rows);

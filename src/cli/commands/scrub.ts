@@ -27,17 +27,17 @@ export function parseKinds(value: string): PiiKind[] {
 /** The scrubbing options shared by `scrub` and the `--scrub` flag of other commands. */
 export interface ScrubFlags {
   mode: 'placeholder' | 'hash';
-  keyFile?: string;
+  hashKey?: string;
   names?: string;
   kinds?: PiiKind[];
 }
 
 /** A Scrubber from command-line flags (reads the key and names files). */
 export async function scrubberFromFlags(o: ScrubFlags): Promise<Scrubber> {
-  if (o.mode === 'hash' && o.keyFile === undefined)
-    throw new UsageError('--mode hash needs --key-file FILE (the secret of the keyed hash)');
-  if (o.mode !== 'hash' && o.keyFile !== undefined) throw new UsageError('--key-file is for --mode hash');
-  const key = o.keyFile !== undefined ? await readKeyFile(o.keyFile) : undefined;
+  if (o.mode === 'hash' && o.hashKey === undefined)
+    throw new UsageError('--mode hash needs --hash-key FILE (the secret of the keyed hash)');
+  if (o.mode !== 'hash' && o.hashKey !== undefined) throw new UsageError('--hash-key is for --mode hash');
+  const key = o.hashKey !== undefined ? await readKeyFile(o.hashKey) : undefined;
   const names = o.names !== undefined ? await NameList.fromFile(o.names) : undefined;
   return new Scrubber({ mode: o.mode, key, names, kinds: o.kinds });
 }
@@ -56,7 +56,7 @@ export function registerScrub(program: Command, globals: () => GlobalOptions): v
         .default('placeholder')
         .argParser(oneOf(['placeholder', 'hash'] as const)),
     )
-    .option('--key-file <file>', 'secret of --mode hash (≥ 16 bytes, e.g. openssl rand -hex 32 > key)')
+    .option('--hash-key <file>', 'secret of --mode hash (≥ 16 bytes, e.g. openssl rand -hex 32 > key)')
     .option('--names <file>', 'names to replace too, one per line (case-insensitive, whole words; CJK names anywhere)')
     .option('--kinds <list>', `kinds to replace, comma-separated (default: all of ${PII_KINDS.join(', ')})`, parseKinds)
     .option('--json', 'print JSON {input, output, lines, replaced, counts, seconds}', false)

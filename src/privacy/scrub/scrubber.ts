@@ -76,7 +76,7 @@ export class Scrubber {
     this.kinds = [...new Set(kinds)];
     this.names = options.names;
     if (this.mode === 'hash') {
-      if (!options.key) throw new UsageError('hash mode needs a key (--key-file FILE)');
+      if (!options.key) throw new UsageError('hash mode needs a key (--hash-key FILE)');
       this.hashKey = deriveKey(options.key, 'embedkit scrub hmac-sha256 v1');
     }
     this.digits = options.hashDigits ?? 12;
