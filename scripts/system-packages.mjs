@@ -59,4 +59,9 @@ export const SYSTEM_PACKAGES = [
     why: 'the fastText 0.9.2 CLI: cross-checks of .bin/.ftz reading, writing, training and the supervised classifier; anchor of text classification',
     check: { command: 'fasttext' },
   },
+  {
+    name: 'chromium',
+    why: 'the end-to-end tests of the explorer web UI (test/web), driven by playwright-core',
+    check: { command: 'chromium' },
+  },
 ];
