@@ -12,6 +12,7 @@ import { registerIndex } from './commands/index-command.js';
 import { registerMatch } from './commands/match.js';
 import { registerRecommend } from './commands/recommend.js';
 import { registerSearch } from './commands/search.js';
+import { registerServe } from './commands/serve.js';
 import { registerSimilar } from './commands/similar.js';
 import { registerTopics } from './commands/topics.js';
 import { registerSupervised } from './commands/supervised.js';
@@ -51,6 +52,7 @@ export function buildProgram(): Command {
   registerCluster(program, globals);
   registerTopics(program, globals);
   registerSearch(program, globals);
+  registerServe(program, globals);
   registerMatch(program, globals);
   registerRecommend(program, globals);
   registerTokenize(program, globals);

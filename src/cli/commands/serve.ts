@@ -1,0 +1,105 @@
+import type { Command } from 'commander';
+import type { LoadResourceOptions } from '../../serve/resources/load-resource.js';
+import type { LogLevel, ServerOptions } from '../../serve/server.js';
+import type { StartServerOptions } from '../../serve/start.js';
+import { addLibraryFlags, allValues, libraryOptions, type LibraryFlag } from '../library-options.js';
+import { int, oneOf } from '../parse.js';
+import type { GlobalOptions } from '../run.js';
+
+const LOG_LEVELS = allValues<LogLevel>({ fatal: true, error: true, warn: true, info: true, debug: true, trace: true, silent: true });
+
+const LISTEN_FLAGS: readonly LibraryFlag<StartServerOptions>[] = [
+  { key: 'port', flags: '-p, --port <n>', description: 'TCP port (0 = any free port)', parse: int(0, 65535), default: 8080 },
+  {
+    key: 'host',
+    flags: '--host <address>',
+    description: 'interface to listen on (0.0.0.0 = every interface)',
+    parse: String,
+    default: '127.0.0.1',
+  },
+];
+
+const SERVER_FLAGS: readonly LibraryFlag<ServerOptions>[] = [
+  {
+    key: 'token',
+    flags: '--token <token>',
+    description: 'require "Authorization: Bearer TOKEN" on the /v1 routes (default: $EMBEDKIT_TOKEN, else none)',
+    parse: String,
+  },
+  { key: 'bodyLimit', flags: '--body-limit <bytes>', description: 'largest request body (default 4 MiB)', parse: int(1024, 2 ** 31) },
+  {
+    key: 'logLevel',
+    flags: '--log-level <level>',
+    description: `request log level: ${LOG_LEVELS.join(', ')}`,
+    parse: oneOf(LOG_LEVELS),
+    default: 'info',
+  },
+];
+
+const LOAD_FLAGS: readonly LibraryFlag<LoadResourceOptions>[] = [
+  { key: 'limit', flags: '--limit <n>', description: 'load only the first n vectors of word-vector files', parse: int(1) },
+  {
+    key: 'ann',
+    flags: '--ann <type>',
+    description: 'neighbour index over word vectors: hnsw or flat (exact)',
+    parse: oneOf(['hnsw', 'flat'] as const),
+    default: 'hnsw',
+  },
+  { key: 'threads', flags: '--threads <n>', description: 'worker threads of the index builds (default: all cores)', parse: int(1, 256) },
+];
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** `embedkit serve MODEL|INDEX…`: the HTTP API and the explorer UI (src/serve). */
+export function registerServe(program: Command, _globals: () => GlobalOptions): void {
+  const command = program
+    .command('serve')
+    .description('serve word vectors, search indexes and classifiers over HTTP (JSON API under /v1, the explorer UI at /)')
+    .argument('<models...>', 'word-vector files, fastText .bin models, `search build` folders or classifier models; NAME=PATH names one');
+  addLibraryFlags(command, LISTEN_FLAGS);
+  addLibraryFlags(command, SERVER_FLAGS);
+  addLibraryFlags(command, LOAD_FLAGS);
+  command
+    .option('--cors <origin>', 'allow cross-origin requests from this origin (repeatable; * = any)', collect)
+    .option('-e, --encoder <name[=model]>', 'also offer this registry encoder in /v1/embed (repeatable)', collect)
+    .option('--shutdown-timeout <seconds>', 'on SIGINT/SIGTERM, wait this long for requests in flight', int(0, 3600), 10)
+    .action(async (models: string[], o: Record<string, unknown> & { cors?: string[]; encoder?: string[]; shutdownTimeout: number }) => {
+      const { startServer } = await import('../../serve/start.js');
+      const server = libraryOptions(o, SERVER_FLAGS);
+      const token = server.token ?? (process.env.EMBEDKIT_TOKEN || undefined);
+      const cors = o.cors === undefined ? undefined : o.cors.includes('*') ? true : o.cors;
+      const log = (message: string) => process.stderr.write(`embedkit serve: ${message}\n`);
+      const running = await startServer({
+        ...libraryOptions(o, LISTEN_FLAGS),
+        ...server,
+        ...libraryOptions(o, LOAD_FLAGS),
+        token,
+        cors,
+        models,
+        encoders: o.encoder,
+        log,
+      });
+      log(
+        `listening on ${running.url}/ (${running.resources.map((r) => `${r.name}: ${r.kind}`).join(', ')})${token ? ', token required' : ''}`,
+      );
+      await new Promise<void>((resolve) => {
+        const stop = (signal: NodeJS.Signals) => {
+          log(`${signal}: finishing the requests in flight, then exiting`);
+          const timer = setTimeout(() => {
+            log(`requests still running after ${o.shutdownTimeout} s: exiting anyway`);
+            process.exit(1);
+          }, o.shutdownTimeout * 1000);
+          timer.unref();
+          running.app.close().then(resolve, (error: unknown) => {
+            log(`shutdown failed: ${(error as Error).message}`);
+            process.exit(1);
+          });
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      log('stopped');
+      // index and encoder worker threads may still hold the event loop: the server is done
+      process.exit(0);
+    });
+}

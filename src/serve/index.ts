@@ -1,0 +1,14 @@
+/**
+ * The HTTP server: a JSON API under `/v1` over word vectors, search indexes, encoders and
+ * classifiers, projection jobs, `/openapi.json`, and the explorer UI at `/` (docs/server.md).
+ * Package entry `embedkit/serve`.
+ * @module embedkit/serve
+ */
+export { buildServer, DEFAULT_BODY_LIMIT, type LogLevel, type ServerOptions } from './server.js';
+export { startServer, type RunningServer, type StartServerOptions } from './start.js';
+export { loadResource, defaultName, type AnnType, type LoadResourceOptions } from './resources/load-resource.js';
+export { ModelSet } from './resources/model-set.js';
+export type { ClassifierResource, EncoderResource, IndexResource, LabelScore, Resource, VectorsResource } from './resources/types.js';
+export { HttpError, type ErrorBody, type ErrorCode } from './http-errors.js';
+export { DEFAULT_LIMITS, type Limits } from './schemas.js';
+export type { App } from './context.js';

@@ -1,0 +1,162 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import fastifyCors from '@fastify/cors';
+import fastifySwagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Ajv } from 'ajv';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import { UsageError } from '../errors.js';
+import type { Encoder } from '../encode/types.js';
+import { VERSION } from '../version.js';
+import type { App, ServeContext } from './context.js';
+import { errorResponse, HttpError } from './http-errors.js';
+import { ModelSet } from './resources/model-set.js';
+import type { Resource } from './resources/types.js';
+import { classifyRoutes } from './routes/classify.js';
+import { clusterRoutes } from './routes/cluster.js';
+import { embedRoutes } from './routes/embed.js';
+import { healthRoutes } from './routes/health.js';
+import { modelRoutes } from './routes/models.js';
+import { searchRoutes } from './routes/search.js';
+import { defaultWebRoot, staticUiRoutes } from './routes/static-ui.js';
+import { thumbnailRoutes } from './routes/thumbnails.js';
+import { vectorRoutes } from './routes/vectors.js';
+import { DEFAULT_LIMITS, ErrorResponse, type Limits } from './schemas.js';
+
+/** Default largest request body: 4 MiB (a few base64 images); `bodyLimit` changes it. */
+export const DEFAULT_BODY_LIMIT = 4 * 1024 * 1024;
+
+/** Log levels of `logLevel`. */
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+/** Options of {@link buildServer}. */
+export interface ServerOptions {
+  /** The loaded models (see `loadResource`), or a ready ModelSet. */
+  models: ModelSet | readonly Resource[];
+  /** Extra encoders for `/v1/embed` (each vectors model and index brings its own). */
+  encoders?: readonly Encoder[];
+  /** Require `Authorization: Bearer TOKEN` on every `/v1` route. Default: no token. */
+  token?: string;
+  /** Allow cross-origin requests from this origin (or these; `true` = any). Default: none. */
+  cors?: string | readonly string[] | boolean;
+  /** Largest request body in bytes (413 above). Default {@link DEFAULT_BODY_LIMIT}. */
+  bodyLimit?: number;
+  /** Structured request logs (pino) at this level; 'silent' (default) logs nothing. */
+  logLevel?: LogLevel;
+  /** Where logs go (a pino destination stream); default stdout. */
+  logStream?: NodeJS.WritableStream;
+  /** Caps on k, batch sizes and page sizes. */
+  limits?: Partial<Limits>;
+  /** Folder of the explorer UI served at `/`; default the package's `dist/web/`; null serves none. */
+  webRoot?: string | null;
+}
+
+/** Request bodies are validated as sent (no type coercion: `"k": "5"` is an error); query strings are coerced. */
+function validators() {
+  const common = { useDefaults: true, removeAdditional: false, allErrors: false, strict: false } as const;
+  const body = new Ajv({ ...common, coerceTypes: false });
+  const query = new Ajv({ ...common, coerceTypes: true });
+  return ({ schema, httpPart }: { schema: object; httpPart?: string }) => (httpPart === 'body' ? body : query).compile(schema);
+}
+
+function sha256(s: string): Buffer {
+  return createHash('sha256').update(s).digest();
+}
+
+/** The bearer-token check of the `/v1` routes (constant-time comparison). */
+function tokenCheck(token: string) {
+  const expected = sha256(token);
+  return async (
+    req: { method: string; url: string; headers: Record<string, unknown> },
+    reply: { header(k: string, v: string): unknown },
+  ) => {
+    if (req.method === 'OPTIONS' || !req.url.startsWith('/v1/')) return;
+    const h = req.headers.authorization;
+    const m = typeof h === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(h) : null;
+    if (m && timingSafeEqual(sha256(m[1]), expected)) return;
+    reply.header('WWW-Authenticate', 'Bearer');
+    throw new HttpError(401, 'unauthorized', m ? 'wrong API token' : 'this server needs an API token: send "Authorization: Bearer TOKEN"');
+  };
+}
+
+/**
+ * Builds the HTTP server (fastify) over loaded models: the JSON API under `/v1`, `/healthz`,
+ * `/openapi.json` (generated from the route schemas) and the explorer UI at `/`. Nothing listens
+ * yet: call `listen()`, or `inject()` in tests. Closing the app ends its background work.
+ */
+export async function buildServer(options: ServerOptions): Promise<App> {
+  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  if (!(Number.isSafeInteger(bodyLimit) && bodyLimit > 0)) throw new UsageError(`bodyLimit must be a positive integer, got ${bodyLimit}`);
+  if (options.token !== undefined && options.token.length === 0) throw new UsageError('the API token must not be empty');
+  const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const models = options.models instanceof ModelSet ? options.models : new ModelSet(options.models, options.encoders);
+  const level = options.logLevel ?? 'silent';
+  const logger: FastifyServerOptions['logger'] =
+    level === 'silent'
+      ? false
+      : {
+          level,
+          // requests are logged by method, url and status only: never bodies, never the token
+          redact: ['req.headers.authorization'],
+          ...(options.logStream ? { stream: options.logStream } : {}),
+        };
+  const app = Fastify({
+    logger,
+    bodyLimit,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(validators());
+  // JSON only: a text/plain body is refused with 415 instead of reaching the schemas as a string
+  app.removeContentTypeParser('text/plain');
+  app.addSchema(ErrorResponse);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'embedkit API',
+        version: VERSION,
+        description: 'Word vectors, search indexes, encoders and projections over HTTP (see docs/server.md).',
+      },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
+      ...(options.token !== undefined ? { security: [{ bearerAuth: [] }] } : {}),
+    },
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+  });
+
+  if (options.cors !== undefined && options.cors !== false) {
+    // a list, so that only a matching Origin is echoed back
+    const origin = options.cors === true ? true : typeof options.cors === 'string' ? [options.cors] : [...options.cors];
+    await app.register(fastifyCors, {
+      origin,
+      methods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
+      allowedHeaders: ['Content-Type', 'Authorization'],
+    });
+  }
+  if (options.token !== undefined) app.addHook('onRequest', tokenCheck(options.token));
+
+  app.setErrorHandler((error, req, reply) => {
+    const { status, body, internal } = errorResponse(error, bodyLimit);
+    if (internal) req.log.error({ err: error }, 'request failed');
+    // client errors by code only: their messages quote the request (words, ids)
+    else req.log.info({ status, code: body.error.code }, 'request refused');
+    if (status === 401) void reply.header('WWW-Authenticate', 'Bearer');
+    return reply.status(status).send(body);
+  });
+  app.setNotFoundHandler((req, reply) =>
+    reply.status(404).send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` } }),
+  );
+
+  const ctx: ServeContext = { models, limits };
+  await app.register(healthRoutes());
+  await app.register(modelRoutes(ctx));
+  await app.register(vectorRoutes(ctx));
+  await app.register(searchRoutes(ctx));
+  await app.register(embedRoutes(ctx));
+  await app.register(classifyRoutes(ctx));
+  await app.register(clusterRoutes(ctx));
+  await app.register(thumbnailRoutes(ctx));
+  await app.register(staticUiRoutes(options.webRoot === undefined ? defaultWebRoot() : options.webRoot));
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  return app;
+}
