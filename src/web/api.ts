@@ -77,6 +77,10 @@ export class ApiClient {
     return (await this.json<{ results: Neighbour[] }>('/v1/analogy', { model, positive, negative, k })).results;
   }
 
+  async vectors(model: string, words: string[]): Promise<{ vectors: Record<string, number[]> }> {
+    return this.json<{ vectors: Record<string, number[]> }>('/v1/vectors', { model, words });
+  }
+
   async embedText(encoder: string, inputs: string[]): Promise<number[][]> {
     return (await this.json<{ vectors: number[][] }>('/v1/embed', { encoder, inputs })).vectors;
   }

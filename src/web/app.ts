@@ -2,11 +2,12 @@
 // analogy, query) to the scatter view and the HTTP API. Nothing is projected before the user
 // presses Run, except a PCA of the default model on load (fast, and it gives the page a picture).
 import { ApiClient, ApiError, tokenFromHash } from './api.js';
-import type { ModelInfo, Neighbour, PointItem, ProjectionMethod } from './api-types.js';
+import type { ModelInfo, Neighbour, PointItem, ProjectionMethod, ProjectionRequest } from './api-types.js';
+import { browserPca } from './browser-pca.js';
 import { categoricalColoring, colorableKeys, hex, layoutClusters, metadataColoring, uniformColoring, type Coloring } from './colors.js';
 import { byId, el, numberInput, segmented } from './dom.js';
 import { LabelLayer, type PlotLabel } from './labels.js';
-import { normalizeCoords, ProjectionCancelled, ProjectionRunner } from './projection-runner.js';
+import { normalizeCoords, ProjectionCancelled, ProjectionRunner, type ProjectionResult } from './projection-runner.js';
 import { Scatter2d } from './scatter-2d.js';
 import { Scatter3d } from './scatter-3d.js';
 import type { Rgb, ScatterEvents, ScatterView } from './scatter-view.js';
@@ -92,9 +93,8 @@ class Explorer {
     await this.runProjection();
   }
 
-  private get isRunning(): boolean {
-    return this.runner.running;
-  }
+  /** True from Run until the projection is drawn, failed or cancelled (also before the job has an id). */
+  private isRunning = false;
 
   // ---- model and points ------------------------------------------------------------------
 
@@ -171,9 +171,7 @@ class Explorer {
     this.setRunning(true);
     try {
       await this.ensurePoints(limit);
-      const result = await this.runner.run({ model: model.name, method, dims, limit, params }, (s) => {
-        this.progress(s.progress, s.phase ?? s.status);
-      });
+      const result = await this.project(model, { model: model.name, method, dims, limit, params });
       if (this.model !== model) return;
       const drawStart = performance.now();
       await this.draw(normalizeCoords(result.coords, result.dims), result.dims);
@@ -191,6 +189,31 @@ class Explorer {
     }
   }
 
+  /**
+   * Runs the projection on the server; a server without the projection routes still gets a PCA,
+   * computed in the page from the model's vectors (word-vector models only).
+   */
+  private async project(model: ModelInfo, request: ProjectionRequest): Promise<ProjectionResult> {
+    try {
+      return await this.runner.run(request, (s) => this.progress(s.progress, s.phase ?? s.status));
+    } catch (e) {
+      const noRoute = e instanceof ApiError && e.status === 404 && e.message.includes('no route');
+      if (!noRoute) throw e;
+      if (request.method !== 'pca' || model.kind !== 'vectors') {
+        throw new Error(
+          'This server has no projection routes (/v1/projections): only PCA of word vectors, computed in the page, is available.',
+          { cause: e },
+        );
+      }
+      const started = performance.now();
+      const words = this.points.slice(0, request.limit).map((p) => p.label);
+      const coords = await browserPca(this.api, model.name, words, request.dims, request.params?.seed ?? 42, (f, phase) =>
+        this.progress(f, phase),
+      );
+      return { coords, count: words.length, dims: request.dims, seconds: (performance.now() - started) / 1000 };
+    }
+  }
+
   private async cancelProjection(): Promise<void> {
     try {
       await this.runner.cancel();
@@ -200,6 +223,7 @@ class Explorer {
   }
 
   private setRunning(running: boolean): void {
+    this.isRunning = running;
     byId<HTMLButtonElement>('run').disabled = running;
     byId('run').textContent = running ? 'Running…' : 'Run';
     byId('cancel').hidden = !running;

@@ -22,10 +22,6 @@ export class ProjectionRunner {
 
   constructor(private readonly api: ApiClient) {}
 
-  get running(): boolean {
-    return this.jobId !== null;
-  }
-
   async run(request: ProjectionRequest, onProgress: (status: ProjectionStatus) => void): Promise<ProjectionResult> {
     const started = performance.now();
     this.cancelled = false;

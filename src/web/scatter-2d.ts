@@ -69,14 +69,14 @@ export class Scatter2d implements ScatterView {
     }
     // Smaller points the more there are: ~7 px for a thousand, ~2.5 px for a hundred thousand.
     const pointSize = Math.max(2, Math.min(8, 14 - 2.2 * Math.log10(Math.max(10, this.count))));
-    this.plot.set({
+    void this.plot.set({
       pointSize,
       pointColor: data.palette.map(hex),
       colorBy: 'valueA',
       opacity: this.count > 20_000 ? 0.75 : 0.9,
     });
     await this.plot.draw({ x, y, z: Float32Array.from(data.colorIndex), w: new Float32Array(this.count) }, { zDataType: 'categorical' });
-    this.plot.zoomToOrigin();
+    await this.plot.zoomToOrigin();
   }
 
   setColors(colorIndex: Uint16Array, palette: readonly Rgb[]): void {
@@ -88,7 +88,7 @@ export class Scatter2d implements ScatterView {
       y[i] = this.coords[i * 2 + 1];
     }
     const selected = this.plot.get('selectedPoints');
-    this.plot.set({ pointColor: palette.map(hex), colorBy: 'valueA' });
+    void this.plot.set({ pointColor: palette.map(hex), colorBy: 'valueA' });
     void this.plot.draw(
       { x, y, z: Float32Array.from(colorIndex), w: new Float32Array(this.count) },
       { zDataType: 'categorical', spatialIndex: this.plot.get('spatialIndex'), select: [...selected], preventFilterReset: true },
@@ -105,24 +105,24 @@ export class Scatter2d implements ScatterView {
     if (indices.length === 0) return;
     if (indices.length === 1) {
       const i = indices[0];
-      this.plot.zoomToLocation([this.coords[i * 2], this.coords[i * 2 + 1]], 0.25, { transition: true, transitionDuration: 600 });
+      void this.plot.zoomToLocation([this.coords[i * 2], this.coords[i * 2 + 1]], 0.25, { transition: true, transitionDuration: 600 });
     } else {
-      this.plot.zoomToPoints([...indices], { padding: 0.35, transition: true, transitionDuration: 600 });
+      void this.plot.zoomToPoints([...indices], { padding: 0.35, transition: true, transitionDuration: 600 });
     }
   }
 
   screenPosition(index: number): [number, number] | null {
-    if (index < 0 || index >= this.count) return null;
+    if (index < 0 || index >= this.count || !this.plot.get('isPointsDrawn')) return null;
     const p = this.plot.getScreenPosition(index);
     return p ? [p[0], p[1]] : null;
   }
 
   resetView(): void {
-    this.plot.zoomToOrigin({ transition: true, transitionDuration: 500 });
+    void this.plot.zoomToOrigin({ transition: true, transitionDuration: 500 });
   }
 
   resize(width: number, height: number): void {
-    this.plot.set({ width: Math.max(1, width), height: Math.max(1, height) });
+    void this.plot.set({ width: Math.max(1, width), height: Math.max(1, height) });
   }
 
   destroy(): void {

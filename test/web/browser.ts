@@ -44,7 +44,12 @@ export function startServer(args: string[], timeoutMs = 30_000): Promise<Running
         stop: () =>
           new Promise<void>((done) => {
             if (child.exitCode !== null) return done();
-            child.once('exit', () => done());
+            // A graceful stop first; a server still draining connections after 5 s is killed.
+            const force = setTimeout(() => child.kill('SIGKILL'), 5000);
+            child.once('exit', () => {
+              clearTimeout(force);
+              done();
+            });
             child.kill('SIGTERM');
           }),
       });

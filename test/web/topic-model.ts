@@ -47,51 +47,22 @@ export function topicModel(seed = 7): KeyedVectors {
       rows.push(centre.map((x) => x + 0.18 * gauss()));
     }
   }
-  // Royalty: person + gender, with royalty added; the analogy is exact up to the small noise.
+  // Royalty: person + gender (+ royal, + young); king − man + woman is queen up to the small noise.
   const person = direction();
   const royal = direction();
   const male = direction().map((x) => x * 0.6);
   const female = direction().map((x) => x * 0.6);
   const add = (...vs: number[][]) => vs[0].map((_, d) => vs.reduce((s, v) => s + v[d], 0) + 0.02 * gauss());
+  const young = direction().map((x) => x * 0.5);
   const royalty: [string, number[]][] = [
     ['man', add(person, male)],
     ['woman', add(person, female)],
-    [
-      'boy',
-      add(
-        person,
-        male,
-        person.map((x) => x * 0.1),
-      ),
-    ],
-    [
-      'girl',
-      add(
-        person,
-        female,
-        person.map((x) => x * 0.1),
-      ),
-    ],
+    ['boy', add(person, male, young)],
+    ['girl', add(person, female, young)],
     ['king', add(person, male, royal)],
     ['queen', add(person, female, royal)],
-    [
-      'prince',
-      add(
-        person,
-        male,
-        royal,
-        male.map((x) => x * 0.2),
-      ),
-    ],
-    [
-      'princess',
-      add(
-        person,
-        female,
-        royal,
-        female.map((x) => x * 0.2),
-      ),
-    ],
+    ['prince', add(person, male, royal, young)],
+    ['princess', add(person, female, royal, young)],
   ];
   for (const [w, v] of royalty) {
     words.push(w);
