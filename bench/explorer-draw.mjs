@@ -92,12 +92,20 @@ try {
   }
 
   // The anchor: regl-scatterplot alone, in a page of the plot's size, the same PCA coordinates.
+  // The server's PCA when it has the projection routes, else seeded Gaussian points (same count).
+  let anchorPoints = 'the same PCA coordinates';
   const coords = await (async () => {
     const start = await fetch(`${url}/v1/projections`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: '{"method":"pca","dims":2}',
     });
+    if (start.status === 404) {
+      anchorPoints = 'seeded Gaussian points (this server build has no projection routes)';
+      let state = 1;
+      const rnd = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) + 0.5) / 4294967296;
+      return Float32Array.from({ length: points * 2 }, () => Math.sqrt(-2 * Math.log(rnd())) * Math.cos(2 * Math.PI * rnd()));
+    }
     const { id } = await start.json();
     for (;;) {
       const s = await (await fetch(`${url}/v1/projections/${id}`)).json();
