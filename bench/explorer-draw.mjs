@@ -161,7 +161,7 @@ try {
   const d3 = median(results['3-D']);
   const a = median(anchor);
   console.log(
-    `explorer draw, ${points.toLocaleString('en')} GloVe words (PCA), headless chromium ${browser.version()} (SwiftShader), median of ${repeat}`,
+    `explorer draw, ${points.toLocaleString('en')} GloVe words (PCA), headless chromium ${browser.version()} (SwiftShader), median of ${repeat}; anchor: ${anchorPoints}`,
   );
   console.log('| view | draw ms | bare regl-scatterplot ms | ratio | fps while dragging |');
   console.log('|---|---|---|---|---|');
