@@ -28,6 +28,11 @@ export const LAYERS = {
   serve: 7,
   cli: 8,
 };
+/**
+ * Folders outside the layering: browser code bundled on its own (scripts/build-web.mjs) that may
+ * import nothing from the Node layers, and that nothing imports (the server serves its build output).
+ */
+export const ISOLATED = new Set(['web']);
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const src = join(root, 'src');
@@ -46,6 +51,14 @@ const IMPORT = /(?:^|\s)(?:import|export)\s[^'"]*?from\s*['"](\.[^'"]+)['"]|impo
 for (const file of walk(src)) {
   const from = top(file);
   if (from === 'index.ts') continue;
+  if (ISOLATED.has(from)) {
+    for (const m of readFileSync(file, 'utf8').matchAll(IMPORT)) {
+      const target = resolve(dirname(file), m[1] ?? m[2]);
+      if (target.startsWith(src + sep) && top(target) !== from)
+        problems.push(`${relative(root, file)}: imports ${m[1] ?? m[2]} — '${from}' is browser code and may not import the Node layers`);
+    }
+    continue;
+  }
   if (!(from in LAYERS)) {
     problems.push(`${relative(root, file)}: folder '${from}' has no layer in scripts/check-layers.mjs`);
     continue;
@@ -57,6 +70,10 @@ for (const file of walk(src)) {
     if (!target.startsWith(src + sep)) continue;
     const to = top(target);
     if (to === from) continue;
+    if (ISOLATED.has(to)) {
+      problems.push(`${relative(root, file)}: imports ${spec} — '${to}' is browser code, served as built files, never imported`);
+      continue;
+    }
     const ok = to in LAYERS && LAYERS[to] < LAYERS[from];
     if (!ok) problems.push(`${relative(root, file)}: imports ${spec} (${to}, layer ${LAYERS[to]}) from ${from} (layer ${LAYERS[from]})`);
   }

@@ -69,4 +69,9 @@ export const SYSTEM_PACKAGES = [
     why: 'the jobs tests run a real Redis (7.0) for the BullMQ queue of `embedkit jobs`',
     check: { command: 'redis-server' },
   },
+  {
+    name: 'chromium',
+    why: 'the end-to-end tests of the explorer web UI (test/web), driven by playwright-core',
+    check: { command: 'chromium' },
+  },
 ];

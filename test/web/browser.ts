@@ -1,0 +1,104 @@
+// Helpers of the explorer's end-to-end tests: the real `embedkit serve` on a free port, Debian's
+// chromium driven by playwright-core, and a count of the plot canvas's painted pixels.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { ROOT } from '../helpers/paths.js';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const ARTIFACTS = join(ROOT, 'test/web/artifacts');
+const CLI = join(ROOT, 'dist/cli/main.js');
+
+export interface RunningServer {
+  url: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Starts `embedkit serve ARGS… --port 0` and resolves with its URL once it listens. */
+export function startServer(args: string[], timeoutMs = 30_000): Promise<RunningServer> {
+  const child = spawn(process.execPath, [CLI, 'serve', ...args, '--port', '0', '--host', '127.0.0.1', '--log-level', 'silent'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`embedkit serve did not start within ${timeoutMs} ms:\n${stderr}`));
+    }, timeoutMs);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`embedkit serve exited with ${code}:\n${stderr}`));
+    });
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (chunk: string) => {
+      stderr += chunk;
+      const m = /listening on (http:\/\/[^\s/]+)/.exec(stderr);
+      if (!m) return;
+      clearTimeout(timer);
+      child.removeAllListeners('exit');
+      resolve({
+        url: m[1],
+        process: child,
+        stop: () =>
+          new Promise<void>((done) => {
+            if (child.exitCode !== null) return done();
+            // A graceful stop first; a server still draining connections after 5 s is killed.
+            const force = setTimeout(() => child.kill('SIGKILL'), 5000);
+            child.once('exit', () => {
+              clearTimeout(force);
+              done();
+            });
+            child.kill('SIGTERM');
+          }),
+      });
+    });
+  });
+}
+
+export function hasChromium(): boolean {
+  return existsSync(CHROMIUM);
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+// Runs in the page (a string, since this file is type-checked without the DOM library): draws the
+// plot canvas into a 2-D canvas and counts the pixels that differ from the plot's background.
+const PAINTED = `(() => {
+  const canvas = document.getElementById('plot');
+  const copy = document.createElement('canvas');
+  copy.width = canvas.width;
+  copy.height = canvas.height;
+  const ctx = copy.getContext('2d');
+  ctx.drawImage(canvas, 0, 0);
+  const data = ctx.getImageData(0, 0, copy.width, copy.height).data;
+  const probe = document.createElement('div');
+  probe.style.color = getComputedStyle(document.documentElement).getPropertyValue('--plot');
+  document.body.append(probe);
+  const bg = getComputedStyle(probe).color.match(/\\d+/g).map(Number);
+  probe.remove();
+  let painted = 0;
+  for (let i = 0; i < data.length; i += 4) {
+    const d = Math.abs(data[i] - bg[0]) + Math.abs(data[i + 1] - bg[1]) + Math.abs(data[i + 2] - bg[2]);
+    if (data[i + 3] > 0 && d > 40) painted++;
+  }
+  return painted;
+})()`;
+
+export async function paintedPixels(page: Page): Promise<number> {
+  return (await page.evaluate(PAINTED)) as number;
+}
+
+/** Waits until the page reports a finished drawing of `points` points in `dims` dimensions. */
+export async function waitForDrawing(page: Page, dims: 2 | 3, timeout = 30_000): Promise<number> {
+  await page.waitForSelector(`body[data-status="drawn"][data-dims="${dims}"]`, { timeout });
+  return Number(await page.getAttribute('body', 'data-points'));
+}
