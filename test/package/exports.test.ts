@@ -43,7 +43,21 @@ afterAll(() => rmSync(consumer, { recursive: true, force: true }));
 
 describe('package entry points', () => {
   it('are the root and one per layer', () => {
-    expect(ENTRIES).toEqual(['.', './vectors', './text', './io', './ann', './evaluate', './encode', './audio', './tasks', './privacy', './project', './plot', './jobs']);
+    expect(ENTRIES).toEqual([
+      '.',
+      './vectors',
+      './text',
+      './io',
+      './ann',
+      './evaluate',
+      './encode',
+      './audio',
+      './tasks',
+      './privacy',
+      './project',
+      './plot',
+      './jobs',
+    ]);
   });
 
   it('export exactly the names of test/package/exports.json', () => {
