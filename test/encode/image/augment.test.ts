@@ -57,7 +57,7 @@ describe('test-time augmentation in an image encoder (onnx tiny CNN)', () => {
   });
   afterAll(async () => plain?.dispose());
 
-  const rawOf = async (s: sharp.Sharp): Promise<RawImage> => {
+  const rawOf = async (s: ReturnType<typeof sharp>): Promise<RawImage> => {
     const { data, info } = await s.raw().toBuffer({ resolveWithObject: true });
     return { data: new Uint8Array(data), width: info.width, height: info.height, channels: 3 };
   };
