@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import * as root from 'embedkit';
 import * as encode from 'embedkit/encode';
 import * as plot from 'embedkit/plot';
+import * as jobs from 'embedkit/jobs';
 
 const FIXTURES = join(process.cwd(), 'test/fixtures');
 const models = (p) => join(FIXTURES, 'models', p);
@@ -21,6 +22,8 @@ const CALLS = {
   loadClipImageEncoder: () => encode.loadClipImageEncoder(models('tiny-clip')),
   loadClip: () => encode.loadClip(models('tiny-clip')),
   decodeImage: () => encode.decodeImage(join(FIXTURES, 'images/cat.png')),
+  // port 1: nothing listens there; the packages load (and fail) before any connection
+  clusterStatus: () => jobs.clusterStatus('redis://127.0.0.1:1'),
   svgToPng: () => plot.svgToPng('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>'),
   trainImageEncoder: () => encode.trainImageEncoder(join(FIXTURES, 'images/set')),
   'trainImageEncoder(raw-pixels)': () => encode.trainImageEncoder(join(FIXTURES, 'images/set'), { backbone: 'raw-pixels' }),

@@ -25,6 +25,7 @@ const NEEDS: Record<string, string[]> = {
   loadClip: ['onnxruntime-node', '@huggingface/transformers', 'sharp'],
   decodeImage: ['sharp'],
   svgToPng: ['@resvg/resvg-js'],
+  clusterStatus: ['bullmq', 'ioredis'],
   trainImageEncoder: [...TFJS, 'nsfwjs'],
   'trainImageEncoder(raw-pixels)': ['sharp'],
   'loadEncoder:mobilenet-v2': [...TFJS, 'nsfwjs'],

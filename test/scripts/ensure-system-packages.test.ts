@@ -93,6 +93,9 @@ describe('ensure-system-packages (pretest)', () => {
       'espeak-ng',
       'python3-sklearn',
       'fasttext',
+      'fonts-dejavu-core',
+      'redis-server',
+      'chromium',
     ]);
   });
 });

@@ -43,11 +43,15 @@ export function startServer(args: string[], timeoutMs = 30_000): Promise<Running
         process: child,
         stop: () =>
           new Promise<void>((done) => {
-            if (child.exitCode !== null) return done();
-            // A graceful stop first; a server still draining connections after 5 s is killed.
+            // already gone (an exit code, or killed by a signal: then exitCode stays null)
+            if (child.exitCode !== null || child.signalCode !== null) return done();
+            // A graceful stop first; a server still draining connections after 5 s is killed, and
+            // the wait ends after 10 s whatever happened.
             const force = setTimeout(() => child.kill('SIGKILL'), 5000);
+            const giveUp = setTimeout(done, 10_000);
             child.once('exit', () => {
               clearTimeout(force);
+              clearTimeout(giveUp);
               done();
             });
             child.kill('SIGTERM');
