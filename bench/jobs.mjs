@@ -122,7 +122,7 @@ try {
   const port = 20000 + (process.pid % 20000);
   redis = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', ...hosts.map((h) => h.hostAddr), '--save', '', '--appendonly', 'no', '--dir', dir],
+    ['--port', String(port), '--bind', '127.0.0.1', ...hosts.map((h) => h.hostAddr), '--save', '', '--appendonly', 'no', '--protected-mode', 'no', '--dir', dir],
     { stdio: 'ignore' },
   );
   await sleep(500);
