@@ -18,6 +18,7 @@
 // Inference trains one new document vector with learn_words = learn_hidden = 0.
 #include <stdint.h>
 #include <wasm_simd128.h>
+#include "rng.h"
 #include "simd.h"
 
 #define EXP_TABLE_SIZE 1000
@@ -82,54 +83,22 @@ typedef struct {
   int32_t learn_doctags;  // 7  update document vectors
 } D2V;
 
-// xorshift64* (Vigna 2016), as word2vec.c.
-static inline uint64_t rng_next(Worker* w) {
-  uint64_t x = w->rng;
-  x ^= x >> 12;
-  x ^= x << 25;
-  x ^= x >> 27;
-  w->rng = x;
-  return x * 0x2545F4914F6CDD1DULL;
-}
+static inline uint64_t rng_next(Worker* w) { return xs64_next(&w->rng); }
 
-static inline uint32_t rng_below(uint64_t r, uint32_t n) {
-  return (uint32_t)(((r >> 32) * (uint64_t)n) >> 32);
-}
-
+// One draw from the noise distribution (alias table): O(1).
 static inline int32_t draw_negative(const Model* m, Worker* w) {
-  uint64_t r = rng_next(w);
-  uint32_t i = rng_below(r, (uint32_t)m->vocab_size);
-  return ((uint32_t)r <= m->alias_prob[i]) ? (int32_t)i : m->alias_idx[i];
+  return alias_draw(rng_next(w), m->alias_prob, m->alias_idx, (uint32_t)m->vocab_size);
 }
 
-// acc += g * y; and, when learn, y += g * x (the gradient w.r.t. x uses y before its update)
-static inline void vaxpy_pair(float* acc, float* y, float g, const float* x, int n, int learn) {
-  v128_t vg = wasm_f32x4_splat(g);
-  if (!learn) {
-    for (int i = 0; i < n; i += 4)
-      wasm_v128_store(acc + i, wasm_f32x4_add(wasm_v128_load(acc + i), wasm_f32x4_mul(vg, wasm_v128_load(y + i))));
+// acc += g * y, and y += g * x only when `learn` (inference keeps the output weights fixed).
+static inline void vaxpy_pair_if(float* acc, float* y, float g, const float* x, int n, int learn) {
+  if (learn) {
+    vaxpy_pair(acc, y, g, x, n);
     return;
   }
-  for (int i = 0; i < n; i += 4) {
-    v128_t yi = wasm_v128_load(y + i);
-    wasm_v128_store(acc + i, wasm_f32x4_add(wasm_v128_load(acc + i), wasm_f32x4_mul(vg, yi)));
-    wasm_v128_store(y + i, wasm_f32x4_add(yi, wasm_f32x4_mul(vg, wasm_v128_load(x + i))));
-  }
-}
-
-static inline void vzero(float* y, int n) {
-  v128_t z = wasm_f32x4_splat(0.f);
-  for (int i = 0; i < n; i += 4) wasm_v128_store(y + i, z);
-}
-
-static inline void vadd(float* y, const float* x, int n) {
+  const v128_t vg = wasm_f32x4_splat(g);
   for (int i = 0; i < n; i += 4)
-    wasm_v128_store(y + i, wasm_f32x4_add(wasm_v128_load(y + i), wasm_v128_load(x + i)));
-}
-
-static inline void vscale(float* y, float a, int n) {
-  v128_t va = wasm_f32x4_splat(a);
-  for (int i = 0; i < n; i += 4) wasm_v128_store(y + i, wasm_f32x4_mul(wasm_v128_load(y + i), va));
+    wasm_v128_store(acc + i, wasm_f32x4_add(wasm_v128_load(acc + i), wasm_f32x4_mul(vg, wasm_v128_load(y + i))));
 }
 
 static inline float sigmoid_lookup(const Model* m, float f) {
@@ -150,7 +119,7 @@ static void predict_word(const D2V* d, Worker* w, const float* h, int32_t target
       float f = f_dot(h, l2, n);
       if (f <= -MAX_EXP || f >= MAX_EXP) continue;
       float g = (1.f - (float)m->codes[off + k] - sigmoid_lookup(m, f)) * alpha;
-      vaxpy_pair(w->neu1e, l2, g, h, n, d->learn_hidden);
+      vaxpy_pair_if(w->neu1e, l2, g, h, n, d->learn_hidden);
     }
   }
   for (int k = 0; k <= m->negative && m->negative > 0; k++) {
@@ -170,7 +139,7 @@ static void predict_word(const D2V* d, Worker* w, const float* h, int32_t target
     if (f >= MAX_EXP) g = (label - 1.f) * alpha;
     else if (f <= -MAX_EXP) g = label * alpha;
     else g = (label - sigmoid_lookup(m, f)) * alpha;
-    vaxpy_pair(w->neu1e, l2, g, h, n, d->learn_hidden);
+    vaxpy_pair_if(w->neu1e, l2, g, h, n, d->learn_hidden);
   }
 }
 

@@ -16,7 +16,9 @@
 // `stride` floats apart (dim rounded up to 4); padding lanes stay zero.
 #include <stdint.h>
 #include <wasm_simd128.h>
+#include "rng.h"
 #include "simd.h"
+#include "varint.h"
 
 #define SIGMOID_TABLE_SIZE 512
 #define MAX_SIGMOID 8
@@ -61,47 +63,11 @@ typedef struct {
   int32_t words;       // 56 in-vocabulary words read in the last job
 } Worker;
 
-static inline uint64_t rng_next(Worker* w) {
-  uint64_t x = w->rng;
-  x ^= x >> 12;
-  x ^= x << 25;
-  x ^= x >> 27;
-  w->rng = x;
-  return x * 0x2545F4914F6CDD1DULL;
-}
+static inline uint64_t rng_next(Worker* w) { return xs64_next(&w->rng); }
 
-static inline uint32_t rng_below(uint64_t r, uint32_t n) {
-  return (uint32_t)(((r >> 32) * (uint64_t)n) >> 32);
-}
-
+// One draw from the noise distribution (alias table): O(1).
 static inline int32_t draw_negative(const Model* m, Worker* w) {
-  uint64_t r = rng_next(w);
-  uint32_t i = rng_below(r, (uint32_t)m->nwords);
-  return ((uint32_t)r <= m->alias_prob[i]) ? (int32_t)i : m->alias_idx[i];
-}
-
-// acc += g * y;  y += g * x   (the gradient w.r.t. x uses y before its update)
-static inline void vaxpy_pair(float* acc, float* y, float g, const float* x, int n) {
-  v128_t vg = wasm_f32x4_splat(g);
-  for (int i = 0; i < n; i += 4) {
-    v128_t yi = wasm_v128_load(y + i);
-    wasm_v128_store(acc + i, wasm_f32x4_add(wasm_v128_load(acc + i), wasm_f32x4_mul(vg, yi)));
-    wasm_v128_store(y + i, wasm_f32x4_add(yi, wasm_f32x4_mul(vg, wasm_v128_load(x + i))));
-  }
-}
-
-static inline void vzero(float* y, int n) {
-  v128_t z = wasm_f32x4_splat(0.f);
-  for (int i = 0; i < n; i += 4) wasm_v128_store(y + i, z);
-}
-
-static inline void vadd(float* y, const float* x, int n) {
-  for (int i = 0; i < n; i += 4) wasm_v128_store(y + i, wasm_f32x4_add(wasm_v128_load(y + i), wasm_v128_load(x + i)));
-}
-
-static inline void vscale(float* y, float a, int n) {
-  v128_t va = wasm_f32x4_splat(a);
-  for (int i = 0; i < n; i += 4) wasm_v128_store(y + i, wasm_f32x4_mul(wasm_v128_load(y + i), va));
+  return alias_draw(rng_next(w), m->alias_prob, m->alias_idx, (uint32_t)m->nwords);
 }
 
 // fastText's sigmoid: a table over [-8, 8], saturated outside.
@@ -196,15 +162,8 @@ int32_t ft_train_job(const Model* m, Worker* w, const uint8_t* data, int32_t nby
   int32_t words = 0, effective = 0;
   int len = 0;
   while (p < end) {
-    uint32_t v = 0;
-    int shift = 0;
-    for (;;) {
-      if (p >= end || shift > 28) return -1;
-      uint8_t byte = *p++;
-      v |= (uint32_t)(byte & 0x7f) << shift;
-      if (!(byte & 0x80)) break;
-      shift += 7;
-    }
+    uint32_t v;
+    if (varint_next(&p, end, &v)) return -1;
     if (v == 0) {
       if (len > 1) train_sentence(m, w, sent, len, lr);
       len = 0;

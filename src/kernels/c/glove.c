@@ -15,7 +15,9 @@
 // Rows 0..V-1 are the word vectors, rows V..2V-1 the context vectors.
 #include <stdint.h>
 #include <wasm_simd128.h>
+#include "rng.h"
 #include "simd.h"
+#include "varint.h"
 
 // A co-occurrence being counted: key = (row << 32) | column, x = weighted count.
 typedef struct {
@@ -48,15 +50,8 @@ int32_t glove_count_job(const uint8_t* data, int32_t nbytes, const int32_t* rema
   int64_t tokens = 0;
   int64_t pos = 0;  // in-vocabulary position within the sentence
   while (p < end) {
-    uint32_t v = 0;
-    int shift = 0;
-    for (;;) {
-      if (p >= end || shift > 28) return -1;
-      uint8_t byte = *p++;
-      v |= (uint32_t)(byte & 0x7f) << shift;
-      if (!(byte & 0x80)) break;
-      shift += 7;
-    }
+    uint32_t v;
+    if (varint_next(&p, end, &v)) return -1;
     if (v == 0) {
       pos = 0;
       continue;
@@ -179,22 +174,11 @@ int64_t glove_to_train(const CountRec* recs, int64_t n, TrainRec* out) {
   return n;
 }
 
-// ---------------------------------------------------------------------------------- random numbers
-// xorshift64* (Vigna 2016), the generator of the other kernels; state seeded by TypeScript.
-static inline uint64_t rng_next(uint64_t* s) {
-  uint64_t x = *s;
-  x ^= x >> 12;
-  x ^= x << 25;
-  x ^= x >> 27;
-  *s = x;
-  return x * 0x2545F4914F6CDD1DULL;
-}
-
 // Fisher–Yates shuffle of n training records (the reference shuffles its file once; so do we).
 __attribute__((export_name("glove_shuffle")))
 void glove_shuffle(TrainRec* recs, int64_t n, uint64_t* rng) {
   for (int64_t i = n - 1; i > 0; i--) {
-    const uint64_t r = rng_next(rng);
+    const uint64_t r = xs64_next(rng);
     const int64_t j = (int64_t)((r >> 11) % (uint64_t)(i + 1));
     const TrainRec t = recs[i];
     recs[i] = recs[j];
@@ -215,7 +199,7 @@ void glove_init(float* w, int32_t rows, int32_t dim, uint64_t* rng) {
     for (int32_t d = 0; d < half; d++) {
       const int used = d < dim || d == dim4;
       if (used) {
-        const uint32_t u = (uint32_t)(rng_next(rng) >> 40);  // 24 random bits
+        const uint32_t u = (uint32_t)(xs64_next(rng) >> 40);  // 24 random bits
         row[d] = ((float)u / 16777216.f - 0.5f) * scale;
       } else {
         row[d] = 0.f;

@@ -30,4 +30,26 @@ static inline float f_dot(const float* a, const float* b, int n) {
   for (; i < n; i += 4) s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(wasm_v128_load(a + i), wasm_v128_load(b + i)));
   return hsum(wasm_f32x4_add(wasm_f32x4_add(s0, s1), wasm_f32x4_add(s2, s3)));
 }
+// y = 0;  y += x;  y *= a  (n a multiple of 4)
+static inline void vzero(float* y, int n) {
+  v128_t z = wasm_f32x4_splat(0.f);
+  for (int i = 0; i < n; i += 4) wasm_v128_store(y + i, z);
+}
+static inline void vadd(float* y, const float* x, int n) {
+  for (int i = 0; i < n; i += 4)
+    wasm_v128_store(y + i, wasm_f32x4_add(wasm_v128_load(y + i), wasm_v128_load(x + i)));
+}
+static inline void vscale(float* y, float a, int n) {
+  v128_t va = wasm_f32x4_splat(a);
+  for (int i = 0; i < n; i += 4) wasm_v128_store(y + i, wasm_f32x4_mul(wasm_v128_load(y + i), va));
+}
+// acc += g * y;  y += g * x   (one pass: the gradient w.r.t. x uses y before its update)
+static inline void vaxpy_pair(float* acc, float* y, float g, const float* x, int n) {
+  v128_t vg = wasm_f32x4_splat(g);
+  for (int i = 0; i < n; i += 4) {
+    v128_t yi = wasm_v128_load(y + i);
+    wasm_v128_store(acc + i, wasm_f32x4_add(wasm_v128_load(acc + i), wasm_f32x4_mul(vg, yi)));
+    wasm_v128_store(y + i, wasm_f32x4_add(yi, wasm_f32x4_mul(vg, wasm_v128_load(x + i))));
+  }
+}
 #endif

@@ -4,20 +4,12 @@
 // quantize.ts), which lays out the matrix, the sampled points and the scratch in memory.
 #include <stdint.h>
 #include <wasm_simd128.h>
+#include "rng.h"
 
 #define KSUB 256
 
-static inline uint64_t rng_next(uint64_t* s) {
-  uint64_t x = *s;
-  x ^= x >> 12;
-  x ^= x << 25;
-  x ^= x >> 27;
-  *s = x;
-  return x * 0x2545F4914F6CDD1DULL;
-}
-
 // Uniform in [0, 1).
-static inline double rng_unit(uint64_t* s) { return (double)(rng_next(s) >> 11) * (1.0 / 9007199254740992.0); }
+static inline double rng_unit(uint64_t* s) { return (double)(xs64_next(s) >> 11) * (1.0 / 9007199254740992.0); }
 
 // The nearest centroid of the point `x` (d floats) among the 256 of `ct`, stored transposed
 // (d × 256); ties go to the lower index, as fastText's assign_centroid.

@@ -14,6 +14,7 @@
 // zero.
 #include <stdint.h>
 #include <wasm_simd128.h>
+#include "rng.h"
 #include "simd.h"
 
 #define SIGMOID_TABLE_SIZE 512
@@ -54,48 +55,13 @@ typedef struct {
   float* scores;     // 32 nlabels floats
 } Worker;
 
-static inline uint64_t rng_next(Worker* w) {
-  uint64_t x = w->rng;
-  x ^= x >> 12;
-  x ^= x << 25;
-  x ^= x >> 27;
-  w->rng = x;
-  return x * 0x2545F4914F6CDD1DULL;
-}
-
-static inline uint32_t rng_below(uint64_t r, uint32_t n) {
-  return (uint32_t)(((r >> 32) * (uint64_t)n) >> 32);
-}
+static inline uint64_t rng_next(Worker* w) { return xs64_next(&w->rng); }
 
 static inline uint64_t splitmix64(uint64_t x) {
   x += 0x9E3779B97F4A7C15ULL;
   x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
   x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
   return x ^ (x >> 31);
-}
-
-static inline void vzero(float* y, int n) {
-  v128_t z = wasm_f32x4_splat(0.f);
-  for (int i = 0; i < n; i += 4) wasm_v128_store(y + i, z);
-}
-
-static inline void vadd(float* y, const float* x, int n) {
-  for (int i = 0; i < n; i += 4) wasm_v128_store(y + i, wasm_f32x4_add(wasm_v128_load(y + i), wasm_v128_load(x + i)));
-}
-
-static inline void vscale(float* y, float a, int n) {
-  v128_t va = wasm_f32x4_splat(a);
-  for (int i = 0; i < n; i += 4) wasm_v128_store(y + i, wasm_f32x4_mul(wasm_v128_load(y + i), va));
-}
-
-// acc += g * y;  y += g * x   (the gradient w.r.t. x uses y before its update, as fastText)
-static inline void vaxpy_pair(float* acc, float* y, float g, const float* x, int n) {
-  v128_t vg = wasm_f32x4_splat(g);
-  for (int i = 0; i < n; i += 4) {
-    v128_t yi = wasm_v128_load(y + i);
-    wasm_v128_store(acc + i, wasm_f32x4_add(wasm_v128_load(acc + i), wasm_f32x4_mul(vg, yi)));
-    wasm_v128_store(y + i, wasm_f32x4_add(yi, wasm_f32x4_mul(vg, wasm_v128_load(x + i))));
-  }
 }
 
 // fastText's sigmoid (Loss::sigmoid): a table over [-8, 8], saturated outside.
@@ -155,10 +121,9 @@ static double softmax(const Model* m, Worker* w, int32_t target, float lr) {
   return neg_log(m, s[target]);
 }
 
+// One draw from the noise distribution (alias table): O(1).
 static inline int32_t draw_negative(const Model* m, Worker* w) {
-  const uint64_t r = rng_next(w);
-  const uint32_t i = rng_below(r, (uint32_t)m->nlabels);
-  return ((uint32_t)r <= m->alias_prob[i]) ? (int32_t)i : m->alias_idx[i];
+  return alias_draw(rng_next(w), m->alias_prob, m->alias_idx, (uint32_t)m->nlabels);
 }
 
 // One example (fastText's FastText::supervised + Model::update).

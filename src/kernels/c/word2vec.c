@@ -10,7 +10,9 @@
 // kernels need no scalar tails.
 #include <stdint.h>
 #include <wasm_simd128.h>
+#include "rng.h"
 #include "simd.h"
+#include "varint.h"
 
 #define EXP_TABLE_SIZE 1000
 #define MAX_EXP 6
@@ -61,27 +63,11 @@ typedef struct {
   float sink;          // 64 receives the prefetch loads so they are not optimised away
 } Worker;
 
-// ---------------------------------------------------------------------------------- random numbers
-// xorshift64* (Vigna 2016): fast, 64-bit state, good high bits.
-static inline uint64_t rng_next(Worker* w) {
-  uint64_t x = w->rng;
-  x ^= x >> 12;
-  x ^= x << 25;
-  x ^= x >> 27;
-  w->rng = x;
-  return x * 0x2545F4914F6CDD1DULL;
-}
+static inline uint64_t rng_next(Worker* w) { return xs64_next(&w->rng); }
 
-// Uniform integer in [0, n) from the high 32 bits (Lemire's multiply-shift, no division).
-static inline uint32_t rng_below(uint64_t r, uint32_t n) {
-  return (uint32_t)(((r >> 32) * (uint64_t)n) >> 32);
-}
-
-// One draw from the noise distribution (unigram^0.75) by the alias method: O(1), two lookups.
+// One draw from the noise distribution (alias table): O(1).
 static inline int32_t draw_negative(const Model* m, Worker* w) {
-  uint64_t r = rng_next(w);
-  uint32_t i = rng_below(r, (uint32_t)m->vocab_size);
-  return ((uint32_t)r <= m->alias_prob[i]) ? (int32_t)i : m->alias_idx[i];
+  return alias_draw(rng_next(w), m->alias_prob, m->alias_idx, (uint32_t)m->vocab_size);
 }
 
 // Touch one cache line in every 64 bytes of a row so it is on its way into the cache by the time
@@ -117,36 +103,11 @@ static inline void touch_next(const Model* m, Worker* w, const int32_t* sent, in
 
 // ------------------------------------------------------------------------------------ vector ops
 
-// acc += g * y;  y += g * x   (one pass: the gradient w.r.t. x uses y before its update)
-static inline void vaxpy_pair(float* acc, float* y, float g, const float* x, int n) {
-  v128_t vg = wasm_f32x4_splat(g);
-  for (int i = 0; i < n; i += 4) {
-    v128_t yi = wasm_v128_load(y + i);
-    wasm_v128_store(acc + i, wasm_f32x4_add(wasm_v128_load(acc + i), wasm_f32x4_mul(vg, yi)));
-    wasm_v128_store(y + i, wasm_f32x4_add(yi, wasm_f32x4_mul(vg, wasm_v128_load(x + i))));
-  }
-}
-
 // y += a * x
 static inline void vaxpy(float* y, float a, const float* x, int n) {
   v128_t va = wasm_f32x4_splat(a);
   for (int i = 0; i < n; i += 4)
     wasm_v128_store(y + i, wasm_f32x4_add(wasm_v128_load(y + i), wasm_f32x4_mul(va, wasm_v128_load(x + i))));
-}
-
-static inline void vzero(float* y, int n) {
-  v128_t z = wasm_f32x4_splat(0.f);
-  for (int i = 0; i < n; i += 4) wasm_v128_store(y + i, z);
-}
-
-static inline void vadd(float* y, const float* x, int n) {
-  for (int i = 0; i < n; i += 4)
-    wasm_v128_store(y + i, wasm_f32x4_add(wasm_v128_load(y + i), wasm_v128_load(x + i)));
-}
-
-static inline void vscale(float* y, float a, int n) {
-  v128_t va = wasm_f32x4_splat(a);
-  for (int i = 0; i < n; i += 4) wasm_v128_store(y + i, wasm_f32x4_mul(wasm_v128_load(y + i), va));
 }
 
 // ------------------------------------------------------------------------------- sigmoid, loss
@@ -394,15 +355,8 @@ int32_t w2v_train_job(const Model* m, Worker* w, const uint8_t* data, int32_t nb
   int len = 0;
   if (m->negative > 0) draw_ahead(m, w);
   while (p < end) {
-    uint32_t v = 0;
-    int shift = 0;
-    for (;;) {
-      if (p >= end || shift > 28) return -1;
-      uint8_t byte = *p++;
-      v |= (uint32_t)(byte & 0x7f) << shift;
-      if (!(byte & 0x80)) break;
-      shift += 7;
-    }
+    uint32_t v;
+    if (varint_next(&p, end, &v)) return -1;
     if (v == 0) {  // end of sentence
       if (len > 1) {
         if (m->sg) train_sentence_sg(m, w, sent, len, alpha);
