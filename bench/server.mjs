@@ -2,7 +2,9 @@
 // 100k words, HNSW index) and POST /v1/search (a hybrid index of --docs documents cut from the shared
 // corpus, glove-100-tfidf) at --connections concurrent connections, with autocannon; the RSS of the
 // server process after loading, after each run, and at the end. Queries vary per request (random
-// vocabulary words; phrases from the corpus). Optional anchor (--anchor): the same /similar query
+// vocabulary words; phrases from the corpus). Each route is warmed up first (5 s); each run reports
+// the server's CPU time per request (user + system, all its threads, from /proc) besides latency,
+// and the 1-minute load average before and after. Optional anchor (--anchor): the same /similar query
 // through Python's ThreadingHTTPServer + gensim 4.2 KeyedVectors.most_similar (exact, numpy).
 //
 // Usage: npm run build && npm run bench:server -- [--words 100000] [--docs 20000] [--connections 32]
@@ -61,6 +63,14 @@ function run(cmd, argv) {
   return r.stdout;
 }
 
+/** CPU time (user + system, every thread) of a process so far, in ms. */
+function cpuMs(pid) {
+  const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(f[11]) + Number(f[12])) * 1000) / CLOCK_TICKS;
+}
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+const loadAverage = () => Number(os.loadavg()[0].toFixed(2));
+
 const rssMB = (pid) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
 
 /** Starts `embedkit serve` and resolves with its URL once it listens. */
@@ -85,12 +95,13 @@ function pick(list, i) {
 }
 
 /** autocannon over one POST route with a different body per request. */
-async function load(url, route, body) {
+async function load(url, route, body, { pid, duration = DURATION } = {}) {
   let n = 0;
+  const cpu0 = pid ? cpuMs(pid) : 0;
   const result = await autocannon({
     url: `${url}${route}`,
     connections: CONNECTIONS,
-    duration: DURATION,
+    duration,
     requests: [
       {
         method: 'POST',
@@ -109,10 +120,19 @@ async function load(url, route, body) {
     non2xx: result.non2xx,
     errors: result.errors,
     timeouts: result.timeouts,
+    ...(pid ? { serverCpuMsPerRequest: Number(((cpuMs(pid) - cpu0) / result.requests.total).toFixed(3)) } : {}),
   };
 }
 
-const report = { words: WORDS, docs: DOCS, connections: CONNECTIONS, duration: DURATION, cores: os.availableParallelism(), runs: [] };
+const report = {
+  words: WORDS,
+  docs: DOCS,
+  connections: CONNECTIONS,
+  duration: DURATION,
+  cores: os.availableParallelism(),
+  loadAverageStart: loadAverage(),
+  runs: [],
+};
 
 log(`building a search index of ${DOCS} corpus documents (glove-100-tfidf)…`);
 const { docs, queries } = await corpusDocs();
@@ -137,25 +157,31 @@ const server = await startServer([`glove=${glove.file}`, `docs=${path.join(dir, 
 report.serverStartSeconds = (performance.now() - t1) / 1000;
 report.rssAfterLoadMB = rssMB(server.child.pid);
 
-const warm = await load(server.url, '/v1/similar', (i) => ({ model: 'glove', word: pick(vocab, i), k: 10 }));
-log(`warm-up: ${warm.requests} requests`);
-for (const [route, body] of [
+const routes = [
   ['/v1/similar', (i) => ({ model: 'glove', word: pick(vocab, i + 7), k: 10 })],
   ['/v1/search', (i) => ({ index: 'docs', text: pick(queries, i), k: 10 })],
-]) {
-  const r = await load(server.url, route, body);
+];
+for (const [route, body] of routes) {
+  const warm = await load(server.url, route, (i) => body(i + 1_000_003), { duration: 5 });
+  log(`warm-up ${route}: ${warm.requests} requests`);
+}
+for (const [route, body] of routes) {
+  const r = await load(server.url, route, body, { pid: server.child.pid });
   r.rssAfterMB = rssMB(server.child.pid);
   report.runs.push({ server: 'embedkit', ...r });
   log(
-    `${route}: ${r.requestsPerSecond.toFixed(0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, max ${r.max} ms, non-2xx ${r.non2xx}, errors ${r.errors}; RSS ${r.rssAfterMB.toFixed(0)} MB`,
+    `${route}: ${r.requestsPerSecond.toFixed(0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, max ${r.max} ms, non-2xx ${r.non2xx}, errors ${r.errors}; server CPU ${r.serverCpuMsPerRequest} ms/request; RSS ${r.rssAfterMB.toFixed(0)} MB`,
   );
 }
 // bad requests under load too: memory must stay flat
-const bad = await load(server.url, '/v1/similar', (i) => (i % 2 ? { model: 'glove', word: `zz${i}qq` } : { model: 'glove', k: 'x' }));
+const bad = await load(server.url, '/v1/similar', (i) => (i % 2 ? { model: 'glove', word: `zz${i}qq` } : { model: 'glove', k: 'x' }), {
+  pid: server.child.pid,
+});
 report.badRequests = {
   requestsPerSecond: bad.requestsPerSecond,
   p99: bad.p99,
   non2xx: bad.non2xx,
+  serverCpuMsPerRequest: bad.serverCpuMsPerRequest,
   requests: bad.requests,
   rssAfterMB: rssMB(server.child.pid),
 };
@@ -182,12 +208,14 @@ if (args.includes('--anchor')) {
     py.on('exit', (code) => reject(new Error(`anchor exited (${code})`)));
   });
   const rssStart = rssMB(py.pid);
-  const r = await load(url, '/similar', (i) => ({ word: pick(vocab, i + 7), k: 10 }));
+  await load(url, '/similar', (i) => ({ word: pick(vocab, i + 1_000_003), k: 10 }), { duration: 5 });
+  const r = await load(url, '/similar', (i) => ({ word: pick(vocab, i + 7), k: 10 }), { pid: py.pid });
   report.runs.push({ server: 'python http.server + gensim most_similar', ...r, rssAfterLoadMB: rssStart, rssAfterMB: rssMB(py.pid) });
   log(`anchor /similar: ${r.requestsPerSecond.toFixed(0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, non-2xx ${r.non2xx}`);
   py.kill('SIGTERM');
 }
 
+report.loadAverageEnd = loadAverage();
 fs.rmSync(dir, { recursive: true, force: true });
 if (json) console.log(JSON.stringify(report));
 else console.log(JSON.stringify(report, null, 2));

@@ -32,8 +32,24 @@ const Point = Type.Object({
 
 const LABEL_CHARS = 80;
 
+/** Labels computed so far, per index (the server never changes a loaded index; at most one short string per document). */
+const labelCache = new WeakMap<IndexResource, Map<string, string>>();
+
 /** The label of a document: its metadata title, else the start of its text, else its file name, else its id. */
 export function documentLabel(index: IndexResource, id: string | number): string {
+  let labels = labelCache.get(index);
+  if (!labels) labelCache.set(index, (labels = new Map()));
+  const key = String(id);
+  let label = labels.get(key);
+  if (label === undefined) {
+    label = computeLabel(index, id);
+    // only documents of the index: an unknown id must not grow the cache
+    if (index.rowOf.has(key)) labels.set(key, label);
+  }
+  return label;
+}
+
+function computeLabel(index: IndexResource, id: string | number): string {
   const doc = index.search.get(id);
   const title = doc?.metadata?.title;
   if (typeof title === 'string' && title.length > 0) return title.slice(0, LABEL_CHARS);

@@ -1,4 +1,5 @@
 import { UsageError } from '../../errors.js';
+import { TopK } from '../../math/topk.js';
 import { lexicalTerms } from './lexical-tokens.js';
 
 /** Hyper-parameters of {@link Bm25Index} (Robertson & Zaragoza 2009). */
@@ -15,18 +16,41 @@ export interface Bm25Hit {
   score: number;
 }
 
+/** A term's postings packed for scoring: per posting the key's slot, the term frequency and the key's length. */
+interface PackedPostings {
+  slots: Int32Array;
+  tf: Float64Array;
+  length: Float64Array;
+}
+
 /**
  * An incremental BM25 inverted index over integer keys: `add` and `remove` at any time, scores
  * with the Lucene/BM25+-free IDF `ln(1 + (N − df + 0.5) / (df + 0.5))`, which stays positive.
+ *
+ * Searching reads each query term's postings as packed arrays (built on the first search after
+ * the term changed) and sums scores into a dense array over key slots, then keeps the `k` best
+ * with a bounded heap: no per-query map of every matching key and no sort of all of them (a
+ * common term matches a large share of the collection).
  */
 export class Bm25Index {
   readonly k1: number;
   readonly b: number;
   /** term → (key → term frequency) */
   private readonly postings = new Map<string, Map<number, number>>();
-  /** key → [length in terms, distinct terms] */
-  private readonly docs = new Map<number, { length: number; terms: string[] }>();
+  /** key → [length in terms, distinct terms, dense slot] */
+  private readonly docs = new Map<number, { length: number; terms: string[]; slot: number }>();
   private totalLength = 0;
+  /** term → its postings packed for search; dropped when the term's postings change */
+  private readonly packed = new Map<string, PackedPostings>();
+  /** key of each slot (slots of removed keys are reused) */
+  private readonly slotKeys: number[] = [];
+  private readonly freeSlots: number[] = [];
+  /** whether a key outside the int32 range was ever added (then hits are chosen by a full sort) */
+  private wideKeys = false;
+  /** per-search scratch: score and seen mark per slot, the slots touched */
+  private scores = new Float64Array(0);
+  private seen = new Uint8Array(0);
+  private touched = new Int32Array(0);
 
   constructor(options: Bm25Options = {}) {
     this.k1 = options.k1 ?? 1.2;
@@ -50,8 +74,12 @@ export class Bm25Index {
       let p = this.postings.get(t);
       if (!p) this.postings.set(t, (p = new Map()));
       p.set(key, n);
+      this.packed.delete(t);
     }
-    this.docs.set(key, { length: terms.length, terms: [...tf.keys()] });
+    if ((key | 0) !== key) this.wideKeys = true;
+    const slot = this.freeSlots.pop() ?? this.slotKeys.length;
+    this.slotKeys[slot] = key;
+    this.docs.set(key, { length: terms.length, terms: [...tf.keys()], slot });
     this.totalLength += terms.length;
   }
 
@@ -63,7 +91,9 @@ export class Bm25Index {
       const p = this.postings.get(t)!;
       p.delete(key);
       if (p.size === 0) this.postings.delete(t);
+      this.packed.delete(t);
     }
+    this.freeSlots.push(d.slot);
     this.docs.delete(key);
     this.totalLength -= d.length;
     return true;
@@ -82,22 +112,80 @@ export class Bm25Index {
     const n = this.docs.size;
     if (n === 0 || k < 1) return [];
     const avg = this.totalLength / n || 1;
-    const scores = new Map<number, number>();
-    for (const [t, qn] of weights) {
-      const p = this.postings.get(t);
-      if (!p) continue;
-      const idf = Math.log(1 + (n - p.size + 0.5) / (p.size + 0.5));
-      for (const [key, f] of p) {
-        if (allow && !allow(key)) continue;
-        const len = this.docs.get(key)!.length;
-        const s = (idf * f * (this.k1 + 1)) / (f + this.k1 * (1 - this.b + (this.b * len) / avg));
-        scores.set(key, (scores.get(key) ?? 0) + qn * s);
+    const { k1, b, slotKeys } = this;
+    if (this.scores.length < slotKeys.length) {
+      this.scores = new Float64Array(slotKeys.length);
+      this.seen = new Uint8Array(slotKeys.length);
+      this.touched = new Int32Array(slotKeys.length);
+    }
+    const { scores, seen, touched } = this;
+    let count = 0;
+    try {
+      for (const [t, qn] of weights) {
+        const p = this.postings.get(t);
+        if (!p) continue;
+        const packed = this.packedPostings(t, p);
+        const idf = Math.log(1 + (n - p.size + 0.5) / (p.size + 0.5));
+        const { slots, tf, length } = packed;
+        for (let i = 0; i < slots.length; i++) {
+          const slot = slots[i];
+          if (allow && !allow(slotKeys[slot])) continue;
+          const f = tf[i];
+          const s = (idf * f * (k1 + 1)) / (f + k1 * (1 - b + (b * length[i]) / avg));
+          if (seen[slot] === 0) {
+            seen[slot] = 1;
+            touched[count++] = slot;
+          }
+          scores[slot] += qn * s;
+        }
       }
+    } catch (error) {
+      // a throwing `allow`: leave the scratch clean
+      for (let i = 0; i < count; i++) {
+        seen[touched[i]] = 0;
+        scores[touched[i]] = 0;
+      }
+      throw error;
+    }
+    // keys with a positive score, then the k best; the scratch is cleared for the next search
+    let m = 0;
+    for (let i = 0; i < count; i++) {
+      const slot = touched[i];
+      seen[slot] = 0;
+      if (scores[slot] > 0) touched[m++] = slot;
+      else scores[slot] = 0;
     }
     const hits: Bm25Hit[] = [];
-    for (const [key, score] of scores) if (score > 0) hits.push({ key, score });
-    hits.sort((x, y) => y.score - x.score || x.key - y.key);
-    return hits.slice(0, k);
+    if (this.wideKeys) {
+      for (let i = 0; i < m; i++) hits.push({ key: slotKeys[touched[i]], score: scores[touched[i]] });
+      hits.sort((x, y) => y.score - x.score || x.key - y.key);
+      hits.length = Math.min(hits.length, k);
+    } else {
+      // the k best by a bounded heap (ties by the lower key, as the sort above)
+      const heap = new TopK(Math.min(k, m));
+      for (let i = 0; i < m; i++) heap.push(scores[touched[i]], slotKeys[touched[i]]);
+      const best = heap.drain();
+      for (let i = 0; i < best.indices.length; i++) hits.push({ key: best.indices[i], score: best.scores[i] });
+    }
+    for (let i = 0; i < m; i++) scores[touched[i]] = 0;
+    return hits;
+  }
+
+  /** The packed form of term `t`'s postings `p` (cached until `t` changes). */
+  private packedPostings(t: string, p: ReadonlyMap<number, number>): PackedPostings {
+    let packed = this.packed.get(t);
+    if (packed) return packed;
+    packed = { slots: new Int32Array(p.size), tf: new Float64Array(p.size), length: new Float64Array(p.size) };
+    let i = 0;
+    for (const [key, f] of p) {
+      const d = this.docs.get(key)!;
+      packed.slots[i] = d.slot;
+      packed.tf[i] = f;
+      packed.length[i] = d.length;
+      i++;
+    }
+    this.packed.set(t, packed);
+    return packed;
   }
 
   /**

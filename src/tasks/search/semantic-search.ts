@@ -342,8 +342,12 @@ export class SemanticSearch {
     return this.latentModel;
   }
 
-  /** Embeds one query (text for text encoders, a file path for others). */
-  private async queryVector(q: SearchQuery): Promise<Float32Array | undefined> {
+  /**
+   * Embeds one query (text for text encoders, a file path for others). A text the encoder cannot
+   * embed (no word it knows) is a UsageError, or undefined when `lenient` (the hybrid then ranks
+   * by its other sides: BM25 may know the words).
+   */
+  private async queryVector(q: SearchQuery, lenient = false): Promise<Float32Array | undefined> {
     if (typeof q !== 'string' && q.vector) {
       if (q.vector.length !== this.index.dim)
         throw new UsageError(`query vector has ${q.vector.length} dimensions, the index ${this.index.dim}`);
@@ -353,7 +357,11 @@ export class SemanticSearch {
     const input = typeof q === 'string' ? q : this.settings.modality === 'text' ? q.text : q.path;
     if (input === undefined) return undefined;
     const emb = await this.encoder.embed([input], { normalize: true });
-    if (emb.errors.length > 0) throw new EmbedkitError(`query ${JSON.stringify(input)}: ${emb.errors[0].message}`);
+    if (emb.errors.length > 0) {
+      if (this.settings.modality !== 'text') throw new EmbedkitError(`query ${JSON.stringify(input)}: ${emb.errors[0].message}`);
+      if (lenient) return undefined;
+      throw new UsageError(`query ${JSON.stringify(input)}: ${emb.errors[0].message}`);
+    }
     return emb.data.subarray(0, emb.dim);
   }
 
@@ -407,7 +415,7 @@ export class SemanticSearch {
     let dense: ScoredKey[] = [];
     const chunkVectors = new Map<number, Float32Array>();
     if (fusion.mode === 'dense' || fusion.mode === 'rrf' || fusion.mode === 'convex' || options.mmrLambda !== undefined) {
-      const vector = await this.queryVector(query);
+      const vector = await this.queryVector(query, fusion.mode === 'rrf' || fusion.mode === 'convex');
       if (vector) {
         const hits = this.index.search(vector, Math.min(candidates, this.chunks.size), {
           ef: options.ef ?? Math.max(candidates, 64),
