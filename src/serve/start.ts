@@ -76,5 +76,5 @@ export async function startServer(o: StartServerOptions): Promise<RunningServer>
   const port = typeof address === 'object' && address ? address.port : (o.port ?? 8080);
   const host = o.host ?? '127.0.0.1';
   const shown = host.includes(':') ? `[${host}]` : host;
-  return { app, url: `http://${shown}:${port}`, resources };
+  return { app, url: `${o.tls ? 'https' : 'http'}://${shown}:${port}`, resources };
 }
