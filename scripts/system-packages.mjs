@@ -74,4 +74,9 @@ export const SYSTEM_PACKAGES = [
     why: 'the end-to-end tests of the explorer web UI (test/web), driven by playwright-core',
     check: { command: 'chromium' },
   },
+  {
+    name: 'openssl',
+    why: 'the HTTPS tests of the server (test/serve/security-tls.test.ts) make a self-signed certificate with the openssl CLI',
+    check: { command: 'openssl' },
+  },
 ];

@@ -6,6 +6,7 @@ import { KeyError } from '../vectors/keyed-vectors.js';
 export type ErrorCode =
   | 'bad_request'
   | 'unauthorized'
+  | 'forbidden'
   | 'not_found'
   | 'method_not_allowed'
   | 'conflict'
@@ -40,6 +41,7 @@ export interface ErrorBody {
 const CODE_OF_STATUS: Record<number, ErrorCode> = {
   400: 'bad_request',
   401: 'unauthorized',
+  403: 'forbidden',
   404: 'not_found',
   405: 'method_not_allowed',
   409: 'conflict',

@@ -22,3 +22,8 @@ export { workerProjectionRunner } from './projections/worker-runner.js';
 export { HttpError, type ErrorBody, type ErrorCode } from './http-errors.js';
 export { DEFAULT_LIMITS, type Limits } from './schemas.js';
 export type { App } from './context.js';
+export { TokenSet, type Principal, type TokenSpec } from './security/tokens.js';
+export { SCOPES, ROUTE_SCOPES, type Scope } from './security/scopes.js';
+export { parseRateLimit, type RateLimit } from './security/rate-limit.js';
+export type { SecurityOptions } from './security/install.js';
+export type { TlsFiles } from './security/tls.js';

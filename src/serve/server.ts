@@ -1,4 +1,3 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import fastifyCors from '@fastify/cors';
 import fastifySwagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -8,9 +7,13 @@ import { UsageError } from '../errors.js';
 import type { Encoder } from '../encode/types.js';
 import { VERSION } from '../version.js';
 import type { App, ServeContext } from './context.js';
-import { errorResponse, HttpError } from './http-errors.js';
+import { errorResponse } from './http-errors.js';
 import { ModelSet } from './resources/model-set.js';
 import type { Resource } from './resources/types.js';
+import { installSecurity, resolveTokens, type SecurityOptions } from './security/install.js';
+import { scopeOpenApiTransform } from './security/openapi.js';
+import { loadTlsCredentials } from './security/tls.js';
+import { addMultipartToOpenApi, installMultipartUploads } from './uploads/multipart.js';
 import { ProjectionJobs, type ProjectionJobsOptions, type ProjectionRunner } from './projections/jobs.js';
 import { workerProjectionRunner } from './projections/worker-runner.js';
 import { classifyRoutes } from './routes/classify.js';
@@ -31,13 +34,13 @@ export const DEFAULT_BODY_LIMIT = 4 * 1024 * 1024;
 /** Log levels of `logLevel`. */
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
-/** Options of {@link buildServer}. */
-export interface ServerOptions {
+/** Options of {@link buildServer} (the access controls and TLS: {@link SecurityOptions}). */
+export interface ServerOptions extends SecurityOptions {
   /** The loaded models (see `loadResource`), or a ready ModelSet. */
   models: ModelSet | readonly Resource[];
   /** Extra encoders for `/v1/embed` (each vectors model and index brings its own). */
   encoders?: readonly Encoder[];
-  /** Require `Authorization: Bearer TOKEN` on every `/v1` route. Default: no token. */
+  /** Require `Authorization: Bearer TOKEN` on every `/v1` route (a token of every scope, named "token"). Default: no token. */
   token?: string;
   /** Allow cross-origin requests from this origin (or these; `true` = any). Default: none. */
   cors?: string | readonly string[] | boolean;
@@ -68,26 +71,6 @@ function validators() {
   return ({ schema, httpPart }: { schema: object; httpPart?: string }) => (httpPart === 'body' ? body : query).compile(schema);
 }
 
-function sha256(s: string): Buffer {
-  return createHash('sha256').update(s).digest();
-}
-
-/** The bearer-token check of the `/v1` routes (constant-time comparison). */
-function tokenCheck(token: string) {
-  const expected = sha256(token);
-  return async (
-    req: { method: string; url: string; headers: Record<string, unknown> },
-    reply: { header(k: string, v: string): unknown },
-  ) => {
-    if (req.method === 'OPTIONS' || !req.url.startsWith('/v1/')) return;
-    const h = req.headers.authorization;
-    const m = typeof h === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(h) : null;
-    if (m && timingSafeEqual(sha256(m[1]), expected)) return;
-    reply.header('WWW-Authenticate', 'Bearer');
-    throw new HttpError(401, 'unauthorized', m ? 'wrong API token' : 'this server needs an API token: send "Authorization: Bearer TOKEN"');
-  };
-}
-
 /**
  * Builds the HTTP server (fastify) over loaded models: the JSON API under `/v1`, `/healthz`,
  * `/openapi.json` (generated from the route schemas) and the explorer UI at `/`. Nothing listens
@@ -96,7 +79,8 @@ function tokenCheck(token: string) {
 export async function buildServer(options: ServerOptions): Promise<App> {
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   if (!(Number.isSafeInteger(bodyLimit) && bodyLimit > 0)) throw new UsageError(`bodyLimit must be a positive integer, got ${bodyLimit}`);
-  if (options.token !== undefined && options.token.length === 0) throw new UsageError('the API token must not be empty');
+  const tokens = resolveTokens(options.token, options.tokens);
+  const tls = options.tls === undefined ? undefined : loadTlsCredentials(options.tls);
   const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
   const models = options.models instanceof ModelSet ? options.models : new ModelSet(options.models, options.encoders);
   const level = options.logLevel ?? 'silent';
@@ -114,7 +98,8 @@ export async function buildServer(options: ServerOptions): Promise<App> {
     bodyLimit,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
-  }).withTypeProvider<TypeBoxTypeProvider>();
+    ...(tls ? { https: tls } : {}),
+  } as FastifyServerOptions).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validators());
   // JSON only: a text/plain body is refused with 415 instead of reaching the schemas as a string
   app.removeContentTypeParser('text/plain');
@@ -129,8 +114,10 @@ export async function buildServer(options: ServerOptions): Promise<App> {
         description: 'Word vectors, search indexes, encoders and projections over HTTP (see docs/server.md).',
       },
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
-      ...(options.token !== undefined ? { security: [{ bearerAuth: [] }] } : {}),
+      ...(tokens !== undefined ? { security: [{ bearerAuth: [] }] } : {}),
     },
+    transform: scopeOpenApiTransform,
+    transformObject: addMultipartToOpenApi,
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
 
@@ -143,7 +130,8 @@ export async function buildServer(options: ServerOptions): Promise<App> {
       allowedHeaders: ['Content-Type', 'Authorization'],
     });
   }
-  if (options.token !== undefined) app.addHook('onRequest', tokenCheck(options.token));
+  await installSecurity(app, tokens, options);
+  await installMultipartUploads(app, { bodyLimit, maxBatch: limits.maxBatch });
 
   app.setErrorHandler((error, req, reply) => {
     const { status, body, internal } = errorResponse(error, bodyLimit);

@@ -6,6 +6,7 @@ import type { Encoder } from '../encode/types.js';
 import type { App } from './context.js';
 import { defaultName, loadResource, type LoadResourceOptions } from './resources/load-resource.js';
 import type { Resource } from './resources/types.js';
+import { loadTlsCredentials } from './security/tls.js';
 import { buildServer, type ServerOptions } from './server.js';
 
 /** Options of {@link startServer}: what to load, the server options, where to listen. */
@@ -50,6 +51,8 @@ async function loadEncoders(specs: readonly string[]): Promise<Encoder[]> {
  */
 export async function startServer(o: StartServerOptions): Promise<RunningServer> {
   if (o.models.length === 0) throw new UsageError('give at least one model or index to serve');
+  // bad certificate files fail before minutes of model loading (buildServer reads them again)
+  if (o.tls) loadTlsCredentials(o.tls);
   const named = o.models.map((arg) => {
     const { name, value } = parseNamed(arg);
     return { name: name ?? defaultName(value), source: value };
@@ -76,5 +79,5 @@ export async function startServer(o: StartServerOptions): Promise<RunningServer>
   const port = typeof address === 'object' && address ? address.port : (o.port ?? 8080);
   const host = o.host ?? '127.0.0.1';
   const shown = host.includes(':') ? `[${host}]` : host;
-  return { app, url: `http://${shown}:${port}`, resources };
+  return { app, url: `${o.tls ? 'https' : 'http'}://${shown}:${port}`, resources };
 }

@@ -1,7 +1,9 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import type { LoadResourceOptions } from '../../serve/resources/load-resource.js';
 import type { LogLevel, ServerOptions } from '../../serve/server.js';
+import { parseRateLimit } from '../../serve/security/rate-limit.js';
 import type { StartServerOptions } from '../../serve/start.js';
+import { UsageError } from '../../errors.js';
 import { addLibraryFlags, allValues, libraryOptions, type LibraryFlag } from '../library-options.js';
 import { int, oneOf } from '../parse.js';
 import type { GlobalOptions } from '../run.js';
@@ -26,6 +28,24 @@ const SERVER_FLAGS: readonly LibraryFlag<ServerOptions>[] = [
     description: 'require "Authorization: Bearer TOKEN" on the /v1 routes (default: $EMBEDKIT_TOKEN, else none)',
     parse: String,
   },
+  {
+    key: 'rateLimit',
+    flags: '--rate-limit <rate>',
+    description: 'requests per client (token, else IP) to /v1: N/s, N/min or N/h; over it 429 with Retry-After',
+    parse: (value) => {
+      try {
+        return parseRateLimit(value);
+      } catch (error) {
+        throw new InvalidArgumentError((error as Error).message);
+      }
+    },
+  },
+  {
+    key: 'auditLog',
+    flags: '--audit-log <file>',
+    description: 'append a JSON line per request to a write/admin route to this file',
+    parse: String,
+  },
   { key: 'bodyLimit', flags: '--body-limit <bytes>', description: 'largest request body (default 4 MiB)', parse: int(1024, 2 ** 31) },
   {
     key: 'logLevel',
@@ -48,6 +68,16 @@ const LOAD_FLAGS: readonly LibraryFlag<LoadResourceOptions>[] = [
   { key: 'threads', flags: '--threads <n>', description: 'worker threads of the index builds (default: all cores)', parse: int(1, 256) },
 ];
 
+/** The flags read by hand (the others come through the library-option tables). */
+type ServeFlags = Record<string, unknown> & {
+  cors?: string[];
+  encoder?: string[];
+  tokens?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  shutdownTimeout: number;
+};
+
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** `embedkit serve MODEL|INDEX…`: the HTTP API and the explorer UI (src/serve). */
@@ -62,11 +92,19 @@ export function registerServe(program: Command, _globals: () => GlobalOptions): 
   command
     .option('--cors <origin>', 'allow cross-origin requests from this origin (repeatable; * = any)', collect)
     .option('-e, --encoder <name[=model]>', 'also offer this registry encoder in /v1/embed (repeatable)', collect)
+    .option('--tokens <file>', 'API tokens with scopes: JSON lines {"name", "token" | "sha256", "scopes"} (default: $EMBEDKIT_TOKENS_FILE)')
+    .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (with --tls-key)')
+    .option('--tls-key <file>', 'the PEM private key of --tls-cert')
     .option('--shutdown-timeout <seconds>', 'on SIGINT/SIGTERM, wait this long for requests in flight', int(0, 3600), 10)
-    .action(async (models: string[], o: Record<string, unknown> & { cors?: string[]; encoder?: string[]; shutdownTimeout: number }) => {
+    .action(async (models: string[], o: ServeFlags) => {
       const { startServer } = await import('../../serve/start.js');
+      const { TokenSet } = await import('../../serve/security/tokens.js');
       const server = libraryOptions(o, SERVER_FLAGS);
       const token = server.token ?? (process.env.EMBEDKIT_TOKEN || undefined);
+      const tokensFile = o.tokens ?? (process.env.EMBEDKIT_TOKENS_FILE || undefined);
+      const tokens = tokensFile === undefined ? undefined : TokenSet.fromFile(tokensFile);
+      if ((o.tlsCert === undefined) !== (o.tlsKey === undefined)) throw new UsageError('give both --tls-cert and --tls-key, or neither');
+      const tls = o.tlsCert !== undefined && o.tlsKey !== undefined ? { certFile: o.tlsCert, keyFile: o.tlsKey } : undefined;
       const cors = o.cors === undefined ? undefined : o.cors.includes('*') ? true : o.cors;
       const log = (message: string) => process.stderr.write(`embedkit serve: ${message}\n`);
       const running = await startServer({
@@ -74,13 +112,15 @@ export function registerServe(program: Command, _globals: () => GlobalOptions): 
         ...server,
         ...libraryOptions(o, LOAD_FLAGS),
         token,
+        tokens,
+        tls,
         cors,
         models,
         encoders: o.encoder,
         log,
       });
       log(
-        `listening on ${running.url}/ (${running.resources.map((r) => `${r.name}: ${r.kind}`).join(', ')})${token ? ', token required' : ''}`,
+        `listening on ${running.url}/ (${running.resources.map((r) => `${r.name}: ${r.kind}`).join(', ')})${token || tokens ? `, tokens required (${(tokens?.size ?? 0) + (token ? 1 : 0)})` : ''}${server.rateLimit ? ', rate-limited' : ''}${server.auditLog ? `, audit log ${server.auditLog}` : ''}`,
       );
       await new Promise<void>((resolve) => {
         const stop = (signal: NodeJS.Signals) => {
