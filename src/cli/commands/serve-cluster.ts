@@ -74,6 +74,7 @@ const redisOf = (o: ServeClusterFlags) => o.redis ?? (process.env.EMBEDKIT_REDIS
 export function shardModels(models: readonly string[], o: ServeClusterFlags): readonly string[] {
   if (o.shard === undefined) {
     if (o.shards !== undefined) throw new UsageError('--shards is a router flag: add --router');
+    if (o.redis !== undefined) throw new UsageError('--redis is for a shard (--shard INDEX) or a router (--router)');
     return models;
   }
   if (models.length > 0) throw new UsageError('a shard server serves its --shard index only: give no other models');
