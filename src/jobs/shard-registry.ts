@@ -91,9 +91,14 @@ export async function registerShard(o: RegisterShardOptions): Promise<ShardRegis
       if (stopped) return;
       stopped = true;
       clearInterval(timer);
+      // at most 2 s: with Redis down the commands would wait for a reconnection (the key expires anyway)
+      const leave = client.multi().del(key).srem(shardMembersKey(member.index), member.name).exec();
+      leave.catch(() => undefined); // the disconnect below rejects it when the deadline won
+      let deadline: NodeJS.Timeout | undefined;
       try {
-        await client.multi().del(key).srem(shardMembersKey(member.index), member.name).exec();
+        await Promise.race([leave, new Promise((resolve) => (deadline = setTimeout(resolve, 2000)))]);
       } finally {
+        clearTimeout(deadline);
         client.disconnect();
       }
     },
@@ -164,10 +169,11 @@ export async function watchShardMembers(o: WatchShardsOptions): Promise<ShardWat
   return {
     members: () => current,
     refresh,
-    async close() {
+    close() {
       clearInterval(timer);
-      await running?.catch(() => undefined);
-      client.disconnect();
+      running?.catch(() => undefined);
+      client.disconnect(); // a refresh waiting for Redis fails now instead of holding the close
+      return Promise.resolve();
     },
   };
 }
