@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadWordVectorsEncoder } from '../../src/encode/text/glove-encoders.js';
 import { saveSearchIndex } from '../../src/tasks/search/persistence.js';
 import { SemanticSearch, type SearchDocument } from '../../src/tasks/search/semantic-search.js';
+import { shardKey, shardMembersKey } from '../../src/jobs/shard-registry.js';
 import { hasRedisServer, startCli, startRedis, stopProcess, type CliProcess, type RedisServer } from '../jobs/cluster.js';
 import { DIM, WORDS, writeTinyVectors } from './fixtures.js';
 
@@ -198,10 +199,18 @@ describe('sharded search', { timeout: 30_000 }, () => {
     expect(Date.now() - t0).toBeGreaterThanOrEqual(500);
     extra.p.child.kill('SIGCONT');
     await until('the thawed shard to come back', async () => (await shardList(redisRouter)).includes('extra'));
-    // a graceful stop deregisters at once
+    // a graceful stop deregisters before the process exits, without waiting for the TTL
     await stopProcess(extra.p.child, 'SIGTERM');
     expect(await extra.p.exited).toBe(0);
-    await until('the stopped shard to leave', async () => !(await shardList(redisRouter)).includes('extra'), 2000);
+    const { Redis } = await import('ioredis');
+    const client = new Redis(redis.url);
+    try {
+      expect(await client.exists(shardKey('docs', 'extra'))).toBe(0);
+      expect(await client.smembers(shardMembersKey('docs'))).not.toContain('extra');
+    } finally {
+      client.disconnect();
+    }
+    await until('the stopped shard to leave', async () => !(await shardList(redisRouter)).includes('extra'));
   });
 
   it('answers within the shard timeout with the others’ results when a shard stalls', async () => {
