@@ -22,3 +22,13 @@ export { clusterStatus, type ClusterStatus, type RunStatus } from './status.js';
 export type { RunProgress, TaskFailure } from './progress.js';
 export { RETRY_DEFAULTS, type RetryOptions } from './retry.js';
 export type { Shard, ShardError } from './shard-file.js';
+export {
+  readShardMembers,
+  registerShard,
+  watchShardMembers,
+  type RegisterShardOptions,
+  type ShardMember,
+  type ShardRegistration,
+  type ShardWatch,
+  type WatchShardsOptions,
+} from './shard-registry.js';

@@ -6,6 +6,7 @@ import type { StartServerOptions } from '../../serve/start.js';
 import { UsageError } from '../../errors.js';
 import { addLibraryFlags, allValues, libraryOptions, type LibraryFlag } from '../library-options.js';
 import { int, oneOf } from '../parse.js';
+import { addServeClusterFlags, registerIfShard, shardModels, startRouterFromFlags, type ServeClusterFlags } from './serve-cluster.js';
 import type { GlobalOptions } from '../run.js';
 
 const LOG_LEVELS = allValues<LogLevel>({ fatal: true, error: true, warn: true, info: true, debug: true, trace: true, silent: true });
@@ -69,14 +70,15 @@ const LOAD_FLAGS: readonly LibraryFlag<LoadResourceOptions>[] = [
 ];
 
 /** The flags read by hand (the others come through the library-option tables). */
-type ServeFlags = Record<string, unknown> & {
-  cors?: string[];
-  encoder?: string[];
-  tokens?: string;
-  tlsCert?: string;
-  tlsKey?: string;
-  shutdownTimeout: number;
-};
+type ServeFlags = Record<string, unknown> &
+  ServeClusterFlags & {
+    cors?: string[];
+    encoder?: string[];
+    tokens?: string;
+    tlsCert?: string;
+    tlsKey?: string;
+    shutdownTimeout: number;
+  };
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -85,10 +87,11 @@ export function registerServe(program: Command, _globals: () => GlobalOptions): 
   const command = program
     .command('serve')
     .description('serve word vectors, search indexes and classifiers over HTTP (JSON API under /v1, the explorer UI at /)')
-    .argument('<models...>', 'word-vector files, fastText .bin models, `search build` folders or classifier models; NAME=PATH names one');
+    .argument('[models...]', 'word-vector files, fastText .bin models, `search build` folders or classifier models; NAME=PATH names one');
   addLibraryFlags(command, LISTEN_FLAGS);
   addLibraryFlags(command, SERVER_FLAGS);
   addLibraryFlags(command, LOAD_FLAGS);
+  addServeClusterFlags(command);
   command
     .option('--cors <origin>', 'allow cross-origin requests from this origin (repeatable; * = any)', collect)
     .option('-e, --encoder <name[=model]>', 'also offer this registry encoder in /v1/embed (repeatable)', collect)
@@ -97,6 +100,12 @@ export function registerServe(program: Command, _globals: () => GlobalOptions): 
     .option('--tls-key <file>', 'the PEM private key of --tls-cert')
     .option('--shutdown-timeout <seconds>', 'on SIGINT/SIGTERM, wait this long for requests in flight', int(0, 3600), 10)
     .action(async (models: string[], o: ServeFlags) => {
+      const log = (message: string) => process.stderr.write(`embedkit serve: ${message}\n`);
+      if (o.router) {
+        const listen = { ...libraryOptions(o, LISTEN_FLAGS), logLevel: libraryOptions(o, SERVER_FLAGS).logLevel };
+        const router = await startRouterFromFlags(models, o, listen, log);
+        return untilSignal(() => router.app.close(), o.shutdownTimeout, log);
+      }
       const { startServer } = await import('../../serve/start.js');
       const { TokenSet } = await import('../../serve/security/tokens.js');
       const server = libraryOptions(o, SERVER_FLAGS);
@@ -106,7 +115,6 @@ export function registerServe(program: Command, _globals: () => GlobalOptions): 
       if ((o.tlsCert === undefined) !== (o.tlsKey === undefined)) throw new UsageError('give both --tls-cert and --tls-key, or neither');
       const tls = o.tlsCert !== undefined && o.tlsKey !== undefined ? { certFile: o.tlsCert, keyFile: o.tlsKey } : undefined;
       const cors = o.cors === undefined ? undefined : o.cors.includes('*') ? true : o.cors;
-      const log = (message: string) => process.stderr.write(`embedkit serve: ${message}\n`);
       const running = await startServer({
         ...libraryOptions(o, LISTEN_FLAGS),
         ...server,
@@ -115,31 +123,45 @@ export function registerServe(program: Command, _globals: () => GlobalOptions): 
         tokens,
         tls,
         cors,
-        models,
+        models: shardModels(models, o),
         encoders: o.encoder,
         log,
       });
       log(
         `listening on ${running.url}/ (${running.resources.map((r) => `${r.name}: ${r.kind}`).join(', ')})${token || tokens ? `, tokens required (${(tokens?.size ?? 0) + (token ? 1 : 0)})` : ''}${server.rateLimit ? ', rate-limited' : ''}${server.auditLog ? `, audit log ${server.auditLog}` : ''}`,
       );
-      await new Promise<void>((resolve) => {
-        const stop = (signal: NodeJS.Signals) => {
-          log(`${signal}: finishing the requests in flight, then exiting`);
-          const timer = setTimeout(() => {
-            log(`requests still running after ${o.shutdownTimeout} s: exiting anyway`);
-            process.exit(1);
-          }, o.shutdownTimeout * 1000);
-          timer.unref();
-          running.app.close().then(resolve, (error: unknown) => {
-            log(`shutdown failed: ${(error as Error).message}`);
-            process.exit(1);
-          });
-        };
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
+      const deregister = await registerIfShard(running, o, log).catch(async (error: unknown) => {
+        await running.app.close();
+        throw error;
       });
-      log('stopped');
-      // index and encoder worker threads may still hold the event loop: the server is done
-      process.exit(0);
+      // a shard leaves the membership first, so routers stop sending it queries while it drains
+      const close = async () => {
+        await deregister?.().catch(() => undefined);
+        await running.app.close();
+      };
+      await untilSignal(close, o.shutdownTimeout, log);
     });
+}
+
+/** Waits for SIGINT/SIGTERM, runs `close()` (giving it `timeoutSeconds`), then exits. */
+async function untilSignal(close: () => Promise<void>, timeoutSeconds: number, log: (message: string) => void): Promise<void> {
+  await new Promise<void>((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      log(`${signal}: finishing the requests in flight, then exiting`);
+      const timer = setTimeout(() => {
+        log(`requests still running after ${timeoutSeconds} s: exiting anyway`);
+        process.exit(1);
+      }, timeoutSeconds * 1000);
+      timer.unref();
+      close().then(resolve, (error: unknown) => {
+        log(`shutdown failed: ${(error as Error).message}`);
+        process.exit(1);
+      });
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  log('stopped');
+  // index and encoder worker threads may still hold the event loop: the server is done
+  process.exit(0);
 }
