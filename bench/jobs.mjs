@@ -12,8 +12,11 @@
 // The default size is a steady state: 160 000 lines take ~17 s on one core and ~9 s on two, so the
 // fixed costs of a run (the submitter's start-up ~0.7 s, the last batch, the assembly) weigh a few
 // percent, as they do on a real collection; a small --lines measures mostly those fixed costs.
+// 1024 lines per job (~0.1 s of this tiny model, what 10–100 lines are for a real one) keep the
+// per-job costs (BullMQ scripts, Redis calls, a shard file: a few ms of CPU) near 5%; --batch 128
+// (14 ms jobs) measures mostly those per-job costs.
 // Needs root (namespaces), redis-server, taskset. Usage:
-//   npm run build && nice -n 19 npm run bench:jobs -- [--lines 160000] [--batch 128] [--words 24] [--repeat 3]
+//   npm run build && nice -n 19 npm run bench:jobs -- [--lines 160000] [--batch 1024] [--words 24] [--repeat 3]
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -27,7 +30,7 @@ const MODEL = join(ROOT, 'test/fixtures/models/tiny-bert');
 const args = process.argv.slice(2);
 const opt = (name, dflt) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : dflt);
 const lines = opt('--lines', 160_000);
-const batch = opt('--batch', 128);
+const batch = opt('--batch', 1024);
 const words = opt('--words', 24);
 const repeat = opt('--repeat', 3);
 const ENCODER = ['-e', 'transformer', '-m', MODEL, '-O', 'threads=1'];
