@@ -68,6 +68,8 @@ export interface JobsEmbedResult {
   failures: TaskFailure[];
   /** Image/audio folders: files left out by extension. */
   skipped?: string[];
+  /** Where the time went: loading the Redis client and connecting; planning the batches; submitting them and waiting for the workers. */
+  seconds: { connect: number; plan: number; run: number };
 }
 
 const DEFAULT_BATCH = 256;
@@ -173,7 +175,9 @@ export async function submitEmbed(o: JobsEmbedOptions): Promise<JobsEmbedResult>
   const workDir = path.resolve(o.workDir ?? defaultWorkDir(o.output));
   const run = hashId(['embed', specKey(spec), path.resolve(o.input), path.resolve(o.output), workDir, String(batch)], 16);
   const base = { kind: 'embed' as const, run, spec, modality: entry.modality, workDir };
+  const t0 = performance.now();
   const connection = await connectRedis(o.redis);
+  const tc = performance.now();
   try {
     const plan =
       entry.modality === 'text'
@@ -185,6 +189,7 @@ export async function submitEmbed(o: JobsEmbedOptions): Promise<JobsEmbedResult>
     }
     await mkdir(workDir, { recursive: true });
     const queue = await openQueue(connection);
+    const t1 = performance.now();
     try {
       const rowsOf = new Map(plan.batches.map((b) => [b.task, b.ids.length]));
       const result = await runTasks({
@@ -214,6 +219,7 @@ export async function submitEmbed(o: JobsEmbedOptions): Promise<JobsEmbedResult>
         tasks: plan.tasks.length,
         ...result,
         ...(plan.skipped ? { skipped: plan.skipped } : {}),
+        seconds: { connect: (tc - t0) / 1000, plan: (t1 - tc) / 1000, run: (performance.now() - t1) / 1000 },
       };
     } finally {
       await queue.close();
@@ -223,10 +229,22 @@ export async function submitEmbed(o: JobsEmbedOptions): Promise<JobsEmbedResult>
   }
 }
 
+/** Shards read ahead of the one being assembled (each read is a few file-system calls on the thread pool). */
+const READ_AHEAD = 16;
+
 /** The shards of a finished run in input order, one per batch (a repeated batch yields its shard again with its own ids). */
 export async function* readEmbedBatches(result: JobsEmbedResult): AsyncGenerator<{ ids: (string | number)[]; shard: Shard }> {
-  for (const b of result.batches) {
-    const shard = await readShard(shardPath(result.workDir, b.task), { id: b.task, rows: b.ids.length });
+  const read = (b: PlannedBatch) => readShard(shardPath(result.workDir, b.task), { id: b.task, rows: b.ids.length });
+  const ahead: Promise<Shard | undefined>[] = [];
+  const { batches } = result;
+  for (let i = 0; i < batches.length; i++) {
+    while (ahead.length < READ_AHEAD && i + ahead.length < batches.length) {
+      const p = read(batches[i + ahead.length]);
+      p.catch(() => undefined); // rejections are rethrown when their turn comes
+      ahead.push(p);
+    }
+    const shard = await ahead.shift()!;
+    const b = batches[i];
     if (!shard) throw new EmbedkitError(`the shard of batch ${b.task} is missing from ${result.workDir}: rerun the command to redo it`);
     yield { ids: b.ids, shard };
   }

@@ -100,16 +100,26 @@ export interface EmbedTaskResult {
   failed: number;
 }
 
-/** Runs one embed batch and writes its shard. Throws (the job is retried) on any failure of the batch as a whole. */
-export async function runEmbedTask(data: EmbedTaskData, encoders: EncoderPool, signal?: AbortSignal): Promise<EmbedTaskResult> {
+/**
+ * Runs one embed batch and writes its shard. Throws (the job is retried) on any failure of the batch
+ * as a whole. `compute` wraps the encoder's load and call (a worker's {@link ComputeSlots}): reading
+ * the inputs and writing the shard stay outside, so they overlap another batch's encoder call.
+ */
+export async function runEmbedTask(
+  data: EmbedTaskData,
+  encoders: EncoderPool,
+  compute: <T>(fn: () => Promise<T>) => Promise<T> = (fn) => fn(),
+  signal?: AbortSignal,
+): Promise<EmbedTaskResult> {
   const inputs: unknown[] = data.text ? await readTextBatch(data.text) : (data.files ?? []);
   if (inputs.length === 0) throw new EmbedkitError(`batch ${data.batch} of run ${data.run} has no inputs`);
-  const encoder = await encoders.get(data.spec);
-  const result = await encoder.embed(inputs, {
-    ...(data.spec.batchSize !== undefined ? { batchSize: data.spec.batchSize } : {}),
-    ...(data.spec.normalize !== undefined ? { normalize: data.spec.normalize } : {}),
-    ...(signal ? { signal } : {}),
-  });
+  const result = await compute(async () =>
+    (await encoders.get(data.spec)).embed(inputs, {
+      ...(data.spec.batchSize !== undefined ? { batchSize: data.spec.batchSize } : {}),
+      ...(data.spec.normalize !== undefined ? { normalize: data.spec.normalize } : {}),
+      ...(signal ? { signal } : {}),
+    }),
+  );
   if (result.rows !== inputs.length || result.data.length !== result.rows * result.dim)
     throw new EmbedkitError(`encoder '${data.spec.encoder}' returned ${result.rows} rows for ${inputs.length} inputs`);
   await writeShard(shardPath(data.workDir, data.task), {

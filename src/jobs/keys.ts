@@ -22,6 +22,15 @@ export function failedKey(run: string): string {
   return `${PREFIX}:run:${run}:failed`;
 }
 
+/**
+ * List a worker pushes to (trimmed to one element) when it finishes or fails a task of the run: the
+ * submitter blocks on it between its checks, so it sees the last task end at once instead of at its
+ * next poll.
+ */
+export function wakeKey(run: string): string {
+  return `${PREFIX}:run:${run}:wake`;
+}
+
 /** BullMQ job id of a task (ids may not contain ':'). */
 export function jobIdOf(run: string, task: string): string {
   return `${run}-${task}`;

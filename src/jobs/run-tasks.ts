@@ -5,7 +5,7 @@
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { AbortError } from '../errors.js';
-import { doneKey, failedKey, jobIdOf, RUN_TTL_SECONDS, RUNS_KEY, runKey } from './keys.js';
+import { doneKey, failedKey, jobIdOf, RUN_TTL_SECONDS, RUNS_KEY, runKey, wakeKey } from './keys.js';
 import type { RunProgress, TaskFailure } from './progress.js';
 import { retrySettings, type RetryOptions } from './retry.js';
 import type { PlannedTask, TaskData } from './task-data.js';
@@ -34,9 +34,15 @@ export interface RunTasksOptions extends RetryOptions {
   isFinished(task: PlannedTask): Promise<boolean>;
   onProgress?: (progress: RunProgress) => void;
   signal?: AbortSignal;
-  /** Poll period, ms. Default 200. */
+  /** Longest wait between two checks when no task ends, ms. Default 500. */
   pollMs?: number;
 }
+
+/** Tasks checked and queued at a time when a run starts. */
+const SUBMIT_CHUNK = 256;
+
+/** Shortest time between two checks of the run, ms: bounds the submitter's load on Redis and on its own core. */
+const MIN_ROUND_MS = 100;
 
 const ACTIVE_STATES = new Set(['active', 'waiting', 'delayed', 'prioritized', 'waiting-children', 'wait', 'paused']);
 
@@ -77,7 +83,7 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 export async function runTasks(o: RunTasksOptions): Promise<RunTasksResult> {
   const { connection: redis, queue, run, tasks } = o;
   const { attempts, backoffMs } = retrySettings(o);
-  const pollMs = o.pollMs ?? 200;
+  const pollMs = o.pollMs ?? 500;
   const byId = new Map(tasks.map((t) => [t.id, t]));
   const now = Date.now();
   await redis
@@ -96,13 +102,10 @@ export async function runTasks(o: RunTasksOptions): Promise<RunTasksResult> {
     .exec();
 
   // What is on disk is the truth: the done set is rebuilt from it, failures of earlier runs are retried.
-  const finished = await mapLimited(tasks, 16, (t) => o.isFinished(t));
-  const pending = new Set(tasks.filter((_, i) => !finished[i]).map((t) => t.id));
-  const resumed = tasks.length - pending.size;
-  const multi = redis.multi().del(doneKey(run)).del(failedKey(run));
-  const doneIds = tasks.filter((_, i) => finished[i]).map((t) => t.id);
-  for (let i = 0; i < doneIds.length; i += 1000) multi.sadd(doneKey(run), ...doneIds.slice(i, i + 1000));
-  await multi.expire(doneKey(run), RUN_TTL_SECONDS).exec();
+  await redis.multi().del(doneKey(run)).del(failedKey(run)).exec();
+  const pending = new Set<string>();
+  let resumed = 0;
+  let adopted = 0;
 
   let submitted = 0;
   const add = async (ids: readonly string[]): Promise<void> => {
@@ -128,8 +131,19 @@ export async function runTasks(o: RunTasksOptions): Promise<RunTasksResult> {
   };
   /** Jobs of `ids` that are neither queued nor running (finished, failed or lost) are removed and returned. */
   const notInFlight = async (ids: readonly string[]): Promise<{ id: string; state: string; reason?: string }[]> => {
-    const states = await mapLimited(ids, 32, async (id) => ({ id, state: String(await queue.getJobState(jobIdOf(run, id))) }));
-    const out: { id: string; state: string; reason?: string }[] = [];
+    // One pipelined EXISTS per job first: a job that does not exist needs no state lookup (BullMQ's
+    // state script scans the wait and active lists, which a large run makes long).
+    const exists: number[] = [];
+    for (let i = 0; i < ids.length; i += 1000) {
+      const pipeline = redis.pipeline();
+      for (const id of ids.slice(i, i + 1000)) pipeline.exists(queue.toKey(jobIdOf(run, id)));
+      for (const [error, n] of (await pipeline.exec()) ?? []) exists.push(error ? 1 : Number(n));
+    }
+    const known = ids.filter((_, i) => exists[i] !== 0);
+    const states = await mapLimited(known, 32, async (id) => ({ id, state: String(await queue.getJobState(jobIdOf(run, id))) }));
+    const out: { id: string; state: string; reason?: string }[] = ids
+      .filter((_, i) => exists[i] === 0)
+      .map((id) => ({ id, state: 'unknown' }));
     for (const s of states) {
       if (ACTIVE_STATES.has(s.state)) continue;
       if (s.state !== 'unknown') {
@@ -141,37 +155,78 @@ export async function runTasks(o: RunTasksOptions): Promise<RunTasksResult> {
     return out;
   };
 
-  const startIds = [...pending];
-  const toAdd = await notInFlight(startIds);
-  const adopted = startIds.length - toAdd.length;
-  await add(toAdd.map((s) => s.id));
+  // Tasks are checked and queued chunk by chunk: the workers start on the first chunk while the
+  // submitter checks the next ones.
+  for (let i = 0; i < tasks.length; i += SUBMIT_CHUNK) {
+    const chunk = tasks.slice(i, i + SUBMIT_CHUNK);
+    const finished = await mapLimited(chunk, 16, (t) => o.isFinished(t));
+    const doneIds = chunk.filter((_, k) => finished[k]).map((t) => t.id);
+    if (doneIds.length > 0)
+      await redis
+        .multi()
+        .sadd(doneKey(run), ...doneIds)
+        .expire(doneKey(run), RUN_TTL_SECONDS)
+        .exec();
+    resumed += doneIds.length;
+    const open = chunk.filter((_, k) => !finished[k]).map((t) => t.id);
+    open.forEach((id) => pending.add(id));
+    const toAdd = await notInFlight(open);
+    adopted += open.length - toAdd.length;
+    await add(toAdd.map((s) => s.id));
+  }
 
+  // Between checks the submitter blocks on the run's wake list (a worker pushes to it when a task
+  // ends) on a connection of its own, so the end of the last task is seen at once.
+  const waiter = redis.duplicate();
+  waiter.on('error', () => undefined);
+  const abortWait = () => waiter.disconnect();
+  o.signal?.addEventListener('abort', abortWait, { once: true });
   const failures = new Map<string, TaskFailure>();
   let workers = 0;
-  let lastCheck = 0;
+  let lastWorkersCheck = 0;
+  let lastProgress = Date.now();
+  let lastLostCheck = Date.now();
+  let seen = { done: -1, failed: -1 };
   const report = () =>
     o.onProgress?.({ total: tasks.length, done: tasks.length - pending.size - failures.size, failed: failures.size, workers });
-  for (let round = 0; ; round++) {
-    if (o.signal?.aborted) throw new AbortError();
-    // Done tasks leave `pending`.
-    const ids = [...pending];
-    for (let i = 0; i < ids.length; i += 1000) {
-      const chunk = ids.slice(i, i + 1000);
-      const member = (await redis.smismember(doneKey(run), ...chunk)) as number[];
-      chunk.forEach((id, k) => member[k] === 1 && pending.delete(id));
-    }
-    const failed = await redis.hgetall(failedKey(run));
-    for (const [id, message] of Object.entries(failed)) {
-      if (!pending.has(id)) continue;
-      pending.delete(id);
-      failures.set(id, { task: id, label: byId.get(id)?.label ?? id, message: String(message) });
-    }
-    if (Date.now() - lastCheck > 3000 || pending.size === 0) {
-      lastCheck = Date.now();
-      workers = await queue.getWorkersCount();
+  try {
+    for (let round = 0; ; round++) {
+      if (o.signal?.aborted) throw new AbortError();
+      const roundStart = Date.now();
+      const before = pending.size;
+      // Two counters first: the sets are read only when they changed (or every few seconds).
+      const counts = (await redis.multi().scard(doneKey(run)).hlen(failedKey(run)).exec()) ?? [];
+      const now = { done: Number(counts[0]?.[1] ?? -1), failed: Number(counts[1]?.[1] ?? -1) };
+      const recheck = roundStart - lastWorkersCheck > 3000 || pending.size === 0;
+      if (now.done !== seen.done || recheck) {
+        // Done tasks leave `pending`.
+        const ids = [...pending];
+        for (let i = 0; i < ids.length; i += 1000) {
+          const chunk = ids.slice(i, i + 1000);
+          const member = (await redis.smismember(doneKey(run), ...chunk)) as number[];
+          chunk.forEach((id, k) => member[k] === 1 && pending.delete(id));
+        }
+      }
+      if (now.failed !== seen.failed || recheck) {
+        const failed = await redis.hgetall(failedKey(run));
+        for (const [id, message] of Object.entries(failed)) {
+          if (!pending.has(id)) continue;
+          pending.delete(id);
+          failures.set(id, { task: id, label: byId.get(id)?.label ?? id, message: String(message) });
+        }
+      }
+      seen = now;
+      if (pending.size < before) lastProgress = Date.now();
+      if (recheck) {
+        lastWorkersCheck = Date.now();
+        workers = await queue.getWorkersCount();
+      }
       // Jobs gone without a result (a Redis restart without persistence, a manual removal), or failed
-      // by BullMQ itself (stalled too often) without the worker recording it.
-      if (pending.size > 0) {
+      // by BullMQ itself (stalled too often) without the worker recording it. Looked for once no task
+      // has ended for a few seconds: while tasks end, the lost ones would only wait for the others.
+      const stalled = Date.now() - lastProgress > 3000 && Date.now() - lastLostCheck > 3000;
+      if (pending.size > 0 && stalled) {
+        lastLostCheck = Date.now();
         const sample = [...pending].slice(0, 2000);
         const lost = await notInFlight(sample);
         const again: string[] = [];
@@ -184,20 +239,28 @@ export async function runTasks(o: RunTasksOptions): Promise<RunTasksResult> {
         }
         if (again.length > 0) await add(again);
       }
+      report();
+      if (pending.size === 0) {
+        // Trust but verify: a result counted done must be on disk (someone may have cleaned the work directory).
+        const claimed = tasks.filter((t) => !failures.has(t.id));
+        const ok = await mapLimited(claimed, 16, (t) => o.isFinished(t));
+        const missing = claimed.filter((_, i) => !ok[i]).map((t) => t.id);
+        if (missing.length === 0 || round > 10_000) break;
+        await redis.srem(doneKey(run), ...missing);
+        missing.forEach((id) => pending.add(id));
+        await add(missing);
+        continue;
+      }
+      // At most one round per MIN_ROUND_MS (a burst of ends is read at once), then wait for a task to
+      // end or for the poll period.
+      const spent = Date.now() - roundStart;
+      if (spent < MIN_ROUND_MS) await sleep(MIN_ROUND_MS - spent, o.signal);
+      if (o.signal?.aborted) throw new AbortError();
+      await waiter.blpop(wakeKey(run), Math.max(0.01, pollMs / 1000)).catch(() => undefined);
     }
-    report();
-    if (pending.size === 0) {
-      // Trust but verify: a result counted done must be on disk (someone may have cleaned the work directory).
-      const claimed = tasks.filter((t) => !failures.has(t.id));
-      const ok = await mapLimited(claimed, 16, (t) => o.isFinished(t));
-      const missing = claimed.filter((_, i) => !ok[i]).map((t) => t.id);
-      if (missing.length === 0 || round > 10_000) break;
-      await redis.srem(doneKey(run), ...missing);
-      missing.forEach((id) => pending.add(id));
-      await add(missing);
-      continue;
-    }
-    await sleep(pollMs, o.signal);
+  } finally {
+    o.signal?.removeEventListener('abort', abortWait);
+    waiter.disconnect();
   }
   await redis
     .multi()

@@ -1,6 +1,9 @@
 // The shard a worker writes per batch: round trip, and every kind of damage is named.
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeShard, encodeShard } from '../../src/jobs/shard-file.js';
+import { decodeShard, encodeShard, readShard, writeShard } from '../../src/jobs/shard-file.js';
 
 const shard = {
   id: 'abc123',
@@ -26,5 +29,19 @@ describe('job shards', () => {
     flipped[flipped.length - 9] ^= 1;
     expect(() => decodeShard('s.ekjb', flipped, { id: 'abc123' })).toThrow(/checksum mismatch/);
     expect(() => decodeShard('s.ekjb', new Uint8Array(8), { id: 'abc123' })).toThrow(/truncated shard/);
+  });
+
+  it('writes a shard file atomically (no temp file left) and reads it back; a missing one reads as undefined', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'embedkit-shard-'));
+    try {
+      const file = join(dir, 'abc123.ekjb');
+      await writeShard(file, shard);
+      expect(readdirSync(dir)).toEqual(['abc123.ekjb']);
+      const back = await readShard(file, { id: 'abc123', rows: 3 });
+      expect(Buffer.from(back!.data.buffer).equals(Buffer.from(shard.data.buffer))).toBe(true);
+      expect(await readShard(join(dir, 'none.ekjb'), { id: 'none' })).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

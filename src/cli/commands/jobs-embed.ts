@@ -100,6 +100,7 @@ export function registerJobsEmbed(jobs: Command, globals: () => GlobalOptions): 
         );
       }
 
+      const tAssemble = performance.now();
       let dim = 0;
       let embedded = 0;
       const errors: { id: string | number; error: string }[] = [];
@@ -135,6 +136,8 @@ export function registerJobsEmbed(jobs: Command, globals: () => GlobalOptions): 
           submitted: result.submitted,
           adopted: result.adopted,
           seconds,
+          // start: process start to the command running (module loading); assemble: shards to output.
+          phases: { start: t0 / 1000, ...result.seconds, assemble: (performance.now() - tAssemble) / 1000 },
           itemsPerSecond: result.inputs / Math.max(seconds, 1e-9),
           output: o.output,
           format,

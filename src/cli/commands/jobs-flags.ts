@@ -35,7 +35,20 @@ export const RETRY_FLAGS: readonly LibraryFlag<RetryOptions>[] = [
 
 /** Settings of `jobs worker`. */
 export const WORKER_FLAGS: readonly LibraryFlag<Omit<WorkerOptions, 'redis' | 'onEvent'>>[] = [
-  { key: 'concurrency', flags: '-c, --concurrency <n>', description: 'tasks run at once by this worker', parse: int(1, 1024), default: 1 },
+  {
+    key: 'concurrency',
+    flags: '-c, --concurrency <n>',
+    description: 'tasks computed at once by this worker',
+    parse: int(1, 1024),
+    default: 1,
+  },
+  {
+    key: 'prefetch',
+    flags: '--prefetch <n>',
+    description: 'tasks taken ahead, whose input reading and result writing overlap the computing ones',
+    parse: int(0, 1024),
+    default: 1,
+  },
   {
     key: 'lockSeconds',
     flags: '--lock-seconds <s>',

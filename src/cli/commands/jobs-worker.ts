@@ -32,7 +32,9 @@ export function registerJobsWorker(jobs: Command, globals: () => GlobalOptions):
       const worker = await startWorker({ ...settings, redis: o.redis, onEvent });
       if (json) printJson({ event: 'ready', name: worker.name, redis: redactRedisUrl(o.redis), pid: process.pid });
       else if (!o.quiet)
-        process.stdout.write(`worker ${worker.name} ready on ${redactRedisUrl(o.redis)} (concurrency ${settings.concurrency ?? 1})\n`);
+        process.stdout.write(
+          `worker ${worker.name} ready on ${redactRedisUrl(o.redis)} (concurrency ${settings.concurrency ?? 1}, prefetch ${settings.prefetch ?? 1})\n`,
+        );
       await new Promise<void>((resolve) => {
         const stop = () => {
           process.once('SIGINT', () => process.exit(130));

@@ -22,6 +22,12 @@ export interface AtomicWriteOptions {
   chunkBytes?: number;
   /** Permissions of a new file (default 0o666 less the umask; an existing target keeps its own). */
   mode?: number;
+  /**
+   * False skips the fsyncs of the file and of its directory: readers still see the old file or the
+   * whole new one, but a power loss may leave the new file missing or damaged. Only for files whose
+   * reader checks them (a checksum) and can redo them, such as job shards. Default true.
+   */
+  durable?: boolean;
 }
 
 /**
@@ -103,6 +109,7 @@ class FileAtomicWriter implements AtomicWriter {
     readonly path: string,
     readonly tempPath: string,
     private readonly handle: fsp.FileHandle,
+    private readonly durable = true,
   ) {}
 
   write(chunk: WritableChunk): Promise<void> {
@@ -130,7 +137,7 @@ class FileAtomicWriter implements AtomicWriter {
     await this.queue;
     if (this.state !== 'open') throw this.notOpen('commit');
     try {
-      await this.handle.sync();
+      if (this.durable) await this.handle.sync();
       this.closed = true;
       await this.handle.close();
       await fsp.rename(this.tempPath, this.path);
@@ -139,7 +146,7 @@ class FileAtomicWriter implements AtomicWriter {
       throw error;
     }
     this.state = 'committed';
-    await syncDir(path.dirname(this.path));
+    if (this.durable) await syncDir(path.dirname(this.path));
   }
 
   async abort(): Promise<void> {
@@ -179,7 +186,7 @@ export async function openAtomicWriter(target: string, options: AtomicWriteOptio
       throw error;
     }
   }
-  const writer = new FileAtomicWriter(file, tempPath, handle);
+  const writer = new FileAtomicWriter(file, tempPath, handle, options.durable ?? true);
   return sealer ? new EncryptingAtomicWriter(writer, sealer) : writer;
 }
 
@@ -222,7 +229,7 @@ export function writeFileAtomicSync(target: string, data: WritableChunk | Iterab
       let offset = 0;
       while (offset < bytes.length) offset += fs.writeSync(fd, bytes, offset, bytes.length - offset);
     }
-    fs.fsyncSync(fd);
+    if (options.durable ?? true) fs.fsyncSync(fd);
     closed = true;
     fs.closeSync(fd);
     fs.renameSync(tempPath, file);
@@ -237,5 +244,5 @@ export function writeFileAtomicSync(target: string, data: WritableChunk | Iterab
     fs.rmSync(tempPath, { force: true });
     throw error;
   }
-  syncDirSync(path.dirname(file));
+  if (options.durable ?? true) syncDirSync(path.dirname(file));
 }
