@@ -19,6 +19,8 @@
 // Times are wall seconds per image on this machine (shared: rough).
 // Options: --tta a,b,c  --pooling average,gem,rmac,max,gem:4 (gem:P = GeM with exponent P)
 //          --set DIR (labelled set; built in a temp dir when absent)  --originals N  --split test|tune
+//          --whiten D (B only: also each setting's vectors PCA-whitened to D dims, the PCA fitted on
+//          the vectors of the other split's photos and their edited copies)
 //          --threads N  --skip-edits  --skip-set  --json
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -34,6 +36,7 @@ if (!existsSync(dist('encode/image/index.js'))) {
   process.exit(1);
 }
 const image = await import(dist('encode/image/index.js'));
+const projectLib = await import(dist('project/index.js'));
 const sharp = (await import('sharp')).default;
 
 const args = process.argv.slice(2);
@@ -46,6 +49,7 @@ const threads = Number(arg('threads', availableParallelism()));
 const ttas = arg('tta', 'none,flip,crops,flip-crops').split(',');
 const poolings = arg('pooling', 'average').split(',');
 const split = arg('split', 'test');
+const whiten = Number(arg('whiten', 0));
 if (!['test', 'tune'].includes(split)) throw new Error('--split must be test or tune');
 /** `gem:4` → { type: 'gem', p: 4 }; other names as they are. */
 const poolingOption = (name) => (name.startsWith('gem:') ? { type: 'gem', p: Number(name.slice(4)) } : name);
@@ -152,9 +156,73 @@ async function editedSet() {
   const testPhotos = [];
   for (let i = 0; Math.floor(i * step) < originals.length && (maxOriginals === 0 || testPhotos.length < maxOriginals); i++)
     testPhotos.push(originals[Math.floor(i * step)]);
-  const picked = split === 'test' ? testPhotos : originals.filter((f) => !testPhotos.includes(f));
-  if (picked.length === 0) throw new Error('--split tune with every photo in the test split: pass --originals N');
-  const dir = join(temp, 'edits');
+  const tunePhotos = originals.filter((f) => !testPhotos.includes(f));
+  const picked = split === 'test' ? testPhotos : tunePhotos;
+  if (picked.length === 0 || (whiten > 0 && split === 'test' && tunePhotos.length === 0))
+    throw new Error('no photos outside the test split: pass --originals N');
+  const { copies, files } = await editedCopies(picked, 'edits');
+  log(`B (${split} split): ${picked.length} Debian photos (of ${originals.length} distinct), ${copies.length} edited copies`);
+  // Whitening is learned on photos disjoint from the evaluated ones: the tune photos and their copies.
+  const learning = whiten > 0 ? await editedCopies(split === 'test' ? tunePhotos : testPhotos, 'learn') : undefined;
+  if (learning) log(`   whitening (${whiten} dims) learned on ${learning.files.length} other images`);
+  const originalRows = picked.map((_, i) => i);
+  const rows = {};
+  for (const setting of settings) {
+    const e = await embedAll(files, setting);
+    const variants = [{ label: setting.label, data: e.data, dim: e.dim }];
+    if (learning) {
+      const l = await embedAll(learning.files, setting);
+      const pca = await new projectLib.PCA({ dims: whiten, seed: 0, threads: 1 }).fit(l.data, learning.files.length, l.dim);
+      variants.push({ label: `${setting.label}+whiten${whiten}`, data: whitened(pca, e.data, files.length, e.dim), dim: whiten });
+    }
+    for (const v of variants) {
+      const perEdit = {};
+      let hits = 0;
+      copies.forEach((c, i) => {
+        const hit = nearest(v.data, v.dim, picked.length + i, originalRows) === c.original;
+        hits += hit ? 1 : 0;
+        perEdit[c.edit] = (perEdit[c.edit] ?? 0) + (hit ? 1 : 0);
+      });
+      for (const k of Object.keys(perEdit)) perEdit[k] /= picked.length;
+      rows[v.label] = {
+        originalFirst: hits / copies.length,
+        hits,
+        queries: copies.length,
+        perEdit,
+        msPerImage: e.msPerImage,
+        load: e.load,
+      };
+      log(
+        `  B ${v.label.padEnd(16)} original first ${hits}/${copies.length} = ${(hits / copies.length).toFixed(3)}  (${Object.entries(
+          perEdit,
+        )
+          .map(([k, val]) => `${k} ${val.toFixed(2)}`)
+          .join(', ')})  ${e.msPerImage.toFixed(0)} ms/image (load average ${e.load.toFixed(1)})`,
+      );
+    }
+  }
+  return { split, originals: picked.length, copies: copies.length, whiten, rows };
+}
+
+/** PCA-whitening (Jégou & Chum 2012): coordinates on the components / √variance, then unit length. */
+function whitened(pca, data, n, dim) {
+  const y = pca.transform(data, n, dim);
+  const k = pca.dims;
+  for (let i = 0; i < n; i++) {
+    let norm = 0;
+    for (let d = 0; d < k; d++) {
+      y[i * k + d] /= Math.sqrt(pca.explainedVariance[d]);
+      norm += y[i * k + d] ** 2;
+    }
+    norm = Math.sqrt(norm) || 1;
+    for (let d = 0; d < k; d++) y[i * k + d] /= norm;
+  }
+  return y;
+}
+
+/** The 6 edited copies of every photo, written under temp/<sub>; files = photos, then copies. */
+async function editedCopies(picked, sub) {
+  const dir = join(temp, sub);
   mkdirSync(dir, { recursive: true });
   const copies = [];
   for (let o = 0; o < picked.length; o++) {
@@ -173,37 +241,7 @@ async function editedSet() {
       copies.push({ file, original: o, edit: name });
     }
   }
-  log(`B (${split} split): ${picked.length} Debian photos (of ${originals.length} distinct), ${copies.length} edited copies`);
-  const files = [...picked, ...copies.map((c) => c.file)];
-  const originalRows = picked.map((_, i) => i);
-  const rows = {};
-  for (const setting of settings) {
-    const e = await embedAll(files, setting);
-    const perEdit = {};
-    let hits = 0;
-    copies.forEach((c, i) => {
-      const hit = nearest(e.data, e.dim, picked.length + i, originalRows) === c.original;
-      hits += hit ? 1 : 0;
-      perEdit[c.edit] = (perEdit[c.edit] ?? 0) + (hit ? 1 : 0);
-    });
-    for (const k of Object.keys(perEdit)) perEdit[k] /= picked.length;
-    rows[setting.label] = {
-      originalFirst: hits / copies.length,
-      hits,
-      queries: copies.length,
-      perEdit,
-      msPerImage: e.msPerImage,
-      load: e.load,
-    };
-    log(
-      `  B ${setting.label.padEnd(16)} original first ${hits}/${copies.length} = ${(hits / copies.length).toFixed(3)}  (${Object.entries(
-        perEdit,
-      )
-        .map(([k, v]) => `${k} ${v.toFixed(2)}`)
-        .join(', ')})  ${e.msPerImage.toFixed(0)} ms/image (load average ${e.load.toFixed(1)})`,
-    );
-  }
-  return { split, originals: picked.length, copies: copies.length, rows };
+  return { copies, files: [...picked, ...copies.map((c) => c.file)] };
 }
 
 const report = { threads, cores: availableParallelism(), ttas, poolings };
