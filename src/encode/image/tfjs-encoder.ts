@@ -3,6 +3,7 @@ import { UsageError } from '../../errors.js';
 import { requirePackages } from '../packages.js';
 import { loadSharp } from './decode.js';
 import { resolveTta, type TtaOption } from './augment.js';
+import { describeMapPooling, resolveMapPooling, type MapPoolingOption } from './map-pooling.js';
 import { checkBatchSize, PipelinedImageEncoder } from './pipeline.js';
 import { resolvePreprocess } from './preprocess.js';
 import { TfjsWorkerPool } from './tfjs-pool.js';
@@ -31,6 +32,12 @@ export interface TfjsImageEncoderOptions {
    * `'flip-crops'`, or the settings; the views' features are pooled. Default 'none'.
    */
   tta?: TtaOption;
+  /**
+   * How the last feature map becomes the vector (mobilenet-v2 only): `'average'` (default, the
+   * model's own global average), `'max'`, `'gem'` (generalized mean, p = 3), `'rmac'`, or
+   * `{ type, p, levels }`.
+   */
+  pooling?: MapPoolingOption;
 }
 
 /** An image encoder backed by a tfjs model on worker threads; exposes how long loading took. */
@@ -41,7 +48,7 @@ export class TfjsImageEncoder extends PipelinedImageEncoder {
   threads = 1;
 }
 
-const KNOWN = new Set(['threads', 'batchSize', 'resize', 'centerCropFraction', 'maxInputPixels', 'normalize', 'tta']);
+const KNOWN = new Set(['threads', 'batchSize', 'resize', 'centerCropFraction', 'maxInputPixels', 'normalize', 'tta', 'pooling']);
 
 /** Loads `mobilenet-v2` (1792-d) or `inception-v3` (2048-d): pretrained CNN features, weights from nsfwjs. */
 export async function loadTfjsImageEncoder(name: TfjsModelName, options: TfjsImageEncoderOptions = {}): Promise<TfjsImageEncoder> {
@@ -64,9 +71,12 @@ export async function loadTfjsImageEncoder(name: TfjsModelName, options: TfjsIma
   });
   const batchSize = checkBatchSize(options.batchSize ?? spec.batchSize);
   const tta = resolveTta(options.tta);
+  const pooling = resolveMapPooling(options.pooling);
+  if (pooling.type !== 'average' && !spec.featureMap)
+    throw new UsageError(`the ${name} encoder supports only pooling 'average' (no feature map exposed), got '${pooling.type}'`);
   requirePackages(name, ['sharp', '@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', 'nsfwjs']);
   await loadSharp();
-  const pool = await TfjsWorkerPool.start(name, threads);
+  const pool = await TfjsWorkerPool.start(name, threads, pooling.type === 'average' ? {} : { pooling });
   const encoder = new TfjsImageEncoder({
     name,
     dimension: spec.dimension,
@@ -74,7 +84,10 @@ export async function loadTfjsImageEncoder(name: TfjsModelName, options: TfjsIma
     runner: pool,
     batchSize,
     normalize: options.normalize ?? true,
-    cacheIdentity: `nsfwjs 4.3.0 ${spec.bundle} ${spec.output}`,
+    cacheIdentity:
+      pooling.type === 'average'
+        ? `nsfwjs 4.3.0 ${spec.bundle} ${spec.output}`
+        : `nsfwjs 4.3.0 ${spec.bundle} ${spec.featureMap?.output} ${describeMapPooling(pooling)}`,
     tta,
   });
   encoder.loadSeconds = pool.loadSeconds;

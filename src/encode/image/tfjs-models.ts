@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { EmbedkitError } from '../../errors.js';
 import { MissingPackageError } from './errors.js';
+import { poolFeatureMaps, type MapPoolingSpec } from './map-pooling.js';
 import { loadTfjs, type Tfjs } from './tfjs-runtime.js';
 import type { Normalization } from './types.js';
 
@@ -24,6 +25,11 @@ export interface TfjsModelSpec {
   normalization: Normalization;
   /** Default images per model call. */
   batchSize: number;
+  /**
+   * The last convolutional feature map (before the model's own global average pooling), for the
+   * other poolings of the `pooling` option; absent when the model does not expose it.
+   */
+  featureMap?: { output: string; height: number; width: number };
 }
 
 export const TFJS_MODELS: Readonly<Record<TfjsModelName, TfjsModelSpec>> = {
@@ -37,6 +43,13 @@ export const TFJS_MODELS: Readonly<Record<TfjsModelName, TfjsModelSpec>> = {
     dimension: 1792,
     normalization: 'unit',
     batchSize: 8,
+    // The ReLU6 output of the last 1×1 convolution, [N, 7, 7, 1792]; `output` is its average.
+    featureMap: {
+      output:
+        'StatefulPartitionedCall/sequential/keras_layer/StatefulPartitionedCall/StatefulPartitionedCall/StatefulPartitionedCall/predict/MobilenetV2/Conv_1/Relu6',
+      height: 7,
+      width: 7,
+    },
   },
   'inception-v3': {
     name: 'inception-v3',
@@ -135,17 +148,23 @@ export interface TfjsFeatureModel {
   dispose(): void;
 }
 
-/** Loads a model (tfjs + wasm backend, weights from nsfwjs) and warms it up on one zero image. */
-export async function loadTfjsFeatureModel(name: TfjsModelName): Promise<TfjsFeatureModel> {
+/**
+ * Loads a model (tfjs + wasm backend, weights from nsfwjs) and warms it up on one zero image. With a
+ * `pooling` other than `average`, the graph is cut at its last feature map and pooled here.
+ */
+export async function loadTfjsFeatureModel(name: TfjsModelName, pooling?: MapPoolingSpec): Promise<TfjsFeatureModel> {
   const spec = TFJS_MODELS[name];
   if (!spec) throw new EmbedkitError(`unknown tfjs model '${String(name)}'`);
+  const map = pooling && pooling.type !== 'average' ? spec.featureMap : undefined;
+  if (pooling && pooling.type !== 'average' && !map)
+    throw new EmbedkitError(`the ${name} model has no feature map for pooling '${pooling.type}'`);
   const tf = await loadTfjs(name);
   const handler = nsfwjsBundleHandler(tf, nsfwjsModelDir(spec.bundle, name));
   let forward: (x: import('@tensorflow/tfjs').Tensor4D) => import('@tensorflow/tfjs').Tensor;
   let disposeModel: () => void;
   if (spec.kind === 'graph') {
     const graph = await tf.loadGraphModel(handler);
-    forward = (x) => graph.execute(x, spec.output) as import('@tensorflow/tfjs').Tensor;
+    forward = (x) => graph.execute(x, map ? map.output : spec.output) as import('@tensorflow/tfjs').Tensor;
     disposeModel = () => graph.dispose();
   } else {
     const layers = await tf.loadLayersModel(handler);
@@ -166,6 +185,14 @@ export async function loadTfjsFeatureModel(name: TfjsModelName): Promise<TfjsFea
       throw new EmbedkitError(`expected ${count} × ${size} × ${size} × 3 values, got ${batch.length}`);
     const y = tf.tidy(() => forward(tf.tensor4d(batch, [count, size, size, 3], 'float32')));
     try {
+      if (map && pooling) {
+        const [n, h, w, c] = y.shape;
+        if (y.shape.length !== 4 || n !== count || h !== map.height || w !== map.width || c !== dimension)
+          throw new EmbedkitError(
+            `the ${name} model returned a feature map of shape [${y.shape.join(', ')}], expected [${count}, ${map.height}, ${map.width}, ${dimension}]`,
+          );
+        return poolFeatureMaps(y.dataSync() as Float32Array, count, h, w, c, pooling);
+      }
       if (y.shape.length !== 2 || y.shape[0] !== count || y.shape[1] !== dimension) {
         throw new EmbedkitError(`the ${name} model returned shape [${y.shape.join(', ')}], expected [${count}, ${dimension}]`);
       }

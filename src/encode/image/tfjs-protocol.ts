@@ -1,3 +1,4 @@
+import type { MapPoolingSpec } from './map-pooling.js';
 import type { TfjsModelName } from './tfjs-models.js';
 
 /** What an inference worker runs: a tfjs feature extractor, or the face-api pipeline. */
@@ -8,6 +9,8 @@ export interface TfjsWorkerData {
   model: WorkerModelName;
   /** face-api: minimum detector confidence. */
   minConfidence?: number;
+  /** mobilenet-v2 / inception-v3: how the feature map is pooled (default: the model's own average). */
+  pooling?: MapPoolingSpec;
 }
 
 /** Main thread → worker. */

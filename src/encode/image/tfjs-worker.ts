@@ -26,7 +26,7 @@ async function load(data: TfjsWorkerData): Promise<Run> {
       return { features, failures };
     };
   }
-  const model = await loadTfjsFeatureModel(data.model);
+  const model = await loadTfjsFeatureModel(data.model, data.pooling);
   return async (batch, count) => ({ features: model.run(batch, count), failures: [] });
 }
 
