@@ -179,8 +179,11 @@ export class SemanticSearch {
   /** The vector index of the chunks (id = chunk key). */
   readonly index: LoadedIndex;
   private readonly bm25: Bm25Index;
-  /** BM25 over whole documents (key = document key), the `documentWeight` side of the fusion. */
-  private readonly documentBm25: Bm25Index;
+  /**
+   * BM25 over whole documents (key = document key), the `documentWeight` side of the fusion; built
+   * on the first query that uses it, then kept current by `add` and `remove`.
+   */
+  private documentBm25: Bm25Index | undefined;
   private readonly docs = new Map<string, DocRecord>();
   private readonly docsByKey = new Map<number, DocRecord>();
   private readonly chunks = new Map<number, ChunkRecord>();
@@ -195,7 +198,6 @@ export class SemanticSearch {
     this.settings = resolveSettings(options, encoder);
     this.settings.modality = encoder.modality;
     this.bm25 = new Bm25Index(this.settings.bm25);
-    this.documentBm25 = new Bm25Index(this.settings.bm25);
     this.index =
       index ??
       createIndex({
@@ -306,7 +308,7 @@ export class SemanticSearch {
       if (p.text.length > 0) this.bm25.add(keys[i], p.text);
     });
     for (const rec of docRecords) {
-      if (rec.text) this.documentBm25.add(rec.key, rec.text);
+      if (rec.text) this.documentBm25?.add(rec.key, rec.text);
       this.docs.set(keyOf(rec.id), rec);
       this.docsByKey.set(rec.key, rec);
     }
@@ -324,7 +326,7 @@ export class SemanticSearch {
       this.chunks.delete(c);
       this.latentVectors.delete(c);
     }
-    this.documentBm25.remove(d.key);
+    this.documentBm25?.remove(d.key);
     this.docs.delete(keyOf(id));
     this.docsByKey.delete(d.key);
     return true;
@@ -361,6 +363,15 @@ export class SemanticSearch {
     if (fusion.feedbackDocs === 0 || hits.length === 0) return hits.slice(0, candidates);
     const expanded = this.bm25.expandQuery(text, hits.slice(0, fusion.feedbackDocs), fusion.feedbackTerms, fusion.feedbackWeight);
     return this.bm25.searchTerms(expanded, candidates, allow);
+  }
+
+  /** The whole-document BM25 index, built from the stored texts on first use. */
+  private wholeDocuments(): Bm25Index {
+    if (!this.documentBm25) {
+      this.documentBm25 = new Bm25Index(this.settings.bm25);
+      for (const d of this.docs.values()) if (d.text) this.documentBm25.add(d.key, d.text);
+    }
+    return this.documentBm25;
   }
 
   /** The latent ranking of chunks for `text` (cosine, best first; exact scan). */
@@ -426,7 +437,7 @@ export class SemanticSearch {
     const lexical =
       queryText === undefined ? [] : this.byDocument(this.lexicalSearch(queryText, candidates, this.settings.fusion), new Map());
     const latent = queryText === undefined ? [] : this.byDocument(this.latentSearch(queryText, candidates), new Map());
-    const document = queryText === undefined ? [] : this.documentBm25.search(queryText, candidates);
+    const document = queryText === undefined ? [] : this.wholeDocuments().search(queryText, candidates);
     return { dense, lexical, latent, document };
   }
 
@@ -483,7 +494,7 @@ export class SemanticSearch {
       latent = this.byDocument(this.latentSearch(queryText, candidates, allowChunk), fusion.mode === 'latent' ? bestChunk : new Map());
     let document: ScoredKey[] = [];
     if ((fusion.mode === 'rrf' || fusion.mode === 'convex') && fusion.documentWeight > 0 && queryText !== undefined)
-      document = this.documentBm25.search(
+      document = this.wholeDocuments().search(
         queryText,
         candidates,
         allowDoc
@@ -572,7 +583,6 @@ export class SemanticSearch {
         s.chunks.set(c.key, { doc: rec.key, text: c.text });
         if (c.text.length > 0) s.bm25.add(c.key, c.text);
       }
-      if (d.text) s.documentBm25.add(rec.key, d.text);
       s.docs.set(keyOf(d.id), rec);
       s.docsByKey.set(rec.key, rec);
     }

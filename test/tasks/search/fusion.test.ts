@@ -87,8 +87,8 @@ describe('fuseRankings', () => {
   });
 
   it('checks settings; the default latent weight gives way to a large dense weight', () => {
-    expect(fusionSettings({}).documentWeight).toBe(0.6);
-    expect(fusionSettings({ denseWeight: 0.5 }).documentWeight).toBeCloseTo(0.4, 12);
+    expect(fusionSettings({}).documentWeight).toBe(0);
+    expect(fusionSettings({ denseWeight: 0.95, documentWeight: 0.05 }).latentWeight).toBeCloseTo(0, 12);
     expect(() => fusionSettings({ denseWeight: 0.2, documentWeight: 0.9 })).toThrow(/documentWeight must be ≤ 1|≤ 1/);
     expect(() => fusionSettings({ documentWeight: -1 })).toThrow(UsageError);
     // a query's override: weights it does not give yield, latent first
