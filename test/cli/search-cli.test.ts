@@ -75,6 +75,11 @@ describe('embedkit search', () => {
     const q = json('search', 'query', 'idx-lsa', '--text', 'yeast', '--mode', 'latent', '--k', '3');
     expect(q.results.text.map((h: { id: string }) => h.id).sort()).toEqual(['t0', 't1', 't2']);
     expect(run('search', 'query', 'idx-lsa', '--text', 'oven', '--latent-weight', '2').code).toBe(2);
+    // BM25 over whole documents alone: only the two documents with "yeast"
+    expect(b.fusion.documentWeight).toBe(0);
+    const w = json('search', 'query', 'idx-lsa', '--text', 'yeast', '--dense-weight', '0', '--document-weight', '1', '--k', '2');
+    expect(w.results.text.map((h: { id: string }) => h.id).sort()).toEqual(['t1', 't2']);
+    expect(run('search', 'query', 'idx-lsa', '--text', 'oven', '--document-weight', '2').code).toBe(2);
   });
 
   it('bad input: clear one-line errors, nothing written', () => {

@@ -62,7 +62,13 @@ const FUSION_FLAGS: readonly LibraryFlag<FusionOptions>[] = [
   {
     key: 'latentWeight',
     flags: '--latent-weight <w>',
-    description: 'weight of the latent (LSA) ranking in [0, 1] (default 0.1, or the tuned value); BM25 gets 1 − dense − latent',
+    description: 'weight of the latent (LSA) ranking in [0, 1] (default 0.1, or the tuned value); BM25 gets 1 − dense − latent − document',
+    parse: float(0, 1),
+  },
+  {
+    key: 'documentWeight',
+    flags: '--document-weight <w>',
+    description: 'weight of BM25 over whole documents in [0, 1] (default 0: off); chunk BM25 gets the rest',
     parse: float(0, 1),
   },
   {

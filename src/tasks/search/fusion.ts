@@ -25,6 +25,14 @@ export interface FusionOptions {
    */
   latentWeight?: number;
   /**
+   * Weight of the whole-document BM25 side: every document is also indexed whole, besides its
+   * chunks, and this ranking enters the fusion next to the chunk ranking (a document scores as its
+   * best chunk there), so a document whose query words are spread over several chunks is not lost.
+   * The chunk BM25 side gets `1 − denseWeight − latentWeight − documentWeight`. Default
+   * {@link DEFAULT_DOCUMENT_WEIGHT} (0: off, see there).
+   */
+  documentWeight?: number;
+  /**
    * convex: `minmax` (each list scaled to [0, 1]) or `zscore` (each list centred and divided by its
    * standard deviation, which an outlier at the top does not squash). Default `minmax`.
    */
@@ -50,11 +58,17 @@ export function fusionSettings(o: FusionOptions = {}): Required<FusionOptions> {
   if (!(Number.isFinite(rrfK) && rrfK >= 0)) throw new UsageError(`rrfK must be a finite number ≥ 0, got ${rrfK}`);
   const denseWeight = o.denseWeight ?? 0.1;
   if (!(denseWeight >= 0 && denseWeight <= 1)) throw new UsageError(`denseWeight must be in [0, 1], got ${denseWeight}`);
-  // the default latent weight gives way to a large dense weight; a given one must fit
-  const latentWeight = o.latentWeight ?? Math.min(DEFAULT_LATENT_WEIGHT, 1 - denseWeight);
+  // the default latent weight gives way to a large dense (or given document) weight; a given one must fit
+  const latentWeight = o.latentWeight ?? Math.max(0, Math.min(DEFAULT_LATENT_WEIGHT, 1 - denseWeight - (o.documentWeight ?? 0)));
   if (!(latentWeight >= 0 && latentWeight <= 1)) throw new UsageError(`latentWeight must be in [0, 1], got ${latentWeight}`);
   if (denseWeight + latentWeight > 1 + 1e-9)
     throw new UsageError(`denseWeight + latentWeight must be ≤ 1, got ${denseWeight} + ${latentWeight}`);
+  const documentWeight = o.documentWeight ?? Math.min(DEFAULT_DOCUMENT_WEIGHT, Math.max(0, 1 - denseWeight - latentWeight));
+  if (!(documentWeight >= 0 && documentWeight <= 1)) throw new UsageError(`documentWeight must be in [0, 1], got ${documentWeight}`);
+  if (denseWeight + latentWeight + documentWeight > 1 + 1e-9)
+    throw new UsageError(
+      `denseWeight + latentWeight + documentWeight must be ≤ 1, got ${denseWeight} + ${latentWeight} + ${documentWeight}`,
+    );
   const normalization = o.normalization ?? 'minmax';
   if (normalization !== 'minmax' && normalization !== 'zscore')
     throw new UsageError(`normalization must be minmax or zscore, got '${String(normalization)}'`);
@@ -66,11 +80,37 @@ export function fusionSettings(o: FusionOptions = {}): Required<FusionOptions> {
   if (!Number.isInteger(feedbackTerms) || feedbackTerms < 1 || feedbackTerms > 10000)
     throw new UsageError(`feedbackTerms must be an integer in 1 .. 10000, got ${feedbackTerms}`);
   if (!(feedbackWeight >= 0 && feedbackWeight <= 1)) throw new UsageError(`feedbackWeight must be in [0, 1], got ${feedbackWeight}`);
-  return { mode, rrfK, denseWeight, latentWeight, normalization, feedbackDocs, feedbackTerms, feedbackWeight };
+  return { mode, rrfK, denseWeight, latentWeight, documentWeight, normalization, feedbackDocs, feedbackTerms, feedbackWeight };
+}
+
+/**
+ * The index's fusion with a query's overrides on top. A weight the override does not give yields
+ * when the given ones leave no room (latent first, then document, then dense), so `{ denseWeight: 0,
+ * documentWeight: 1 }` works on an index whose settings carry a latent weight.
+ */
+export function overrideFusion(base: FusionOptions, override: FusionOptions = {}): Required<FusionOptions> {
+  const merged = { ...base, ...override };
+  const keys = ['latentWeight', 'documentWeight', 'denseWeight'] as const;
+  const total = () => keys.reduce((t, k) => t + (merged[k] ?? 0), 0);
+  for (const k of keys) {
+    if (override[k] !== undefined || merged[k] === undefined) continue;
+    const excess = total() - 1;
+    if (excess <= 1e-12) break;
+    const left = merged[k]! - excess;
+    merged[k] = left > 1e-12 ? left : 0;
+  }
+  return fusionSettings(merged);
 }
 
 /** Default weight of the latent side (chosen on the tuning half of the npm README bench, docs/benchmarks.md). */
 export const DEFAULT_LATENT_WEIGHT = 0.1;
+
+/**
+ * Default weight of the whole-document BM25 side: off. On the benchmark's three sets it moved the
+ * hybrid by −0.2 % to +0.2 % MRR (docs/benchmarks.md) while it doubles the postings and adds ~40 %
+ * to the query time; `tuneFusion` tries 0.2–0.6.
+ */
+export const DEFAULT_DOCUMENT_WEIGHT = 0;
 
 /** A document and its score on one side (higher = better), best first. */
 export interface ScoredKey {
@@ -110,33 +150,38 @@ function normalized(list: readonly ScoredKey[], how: ScoreNormalization): { scor
 }
 
 /**
- * Combines the dense, latent and BM25 rankings of documents into one, best first (ties by key).
- * An empty `latent` list (no latent model) leaves its weight unused: the other two sides are then
- * weighted `denseWeight` and `1 − denseWeight` as before.
+ * Combines the dense, latent, whole-document BM25 and chunk BM25 rankings of documents into one,
+ * best first (ties by key). An empty `latent` or `document` list (the index has no such side)
+ * leaves its weight unused: the chunk BM25 side then gets it.
  */
 export function fuseRankings(
   dense: readonly ScoredKey[],
   lexical: readonly ScoredKey[],
   options: FusionOptions = {},
   latent: readonly ScoredKey[] = [],
+  document: readonly ScoredKey[] = [],
 ): ScoredKey[] {
-  const { mode, rrfK, denseWeight, normalization } = fusionSettings(options);
+  const settings = fusionSettings(options);
+  const { mode, rrfK, denseWeight, normalization } = settings;
   if (mode === 'dense') return [...dense];
   if (mode === 'bm25') return [...lexical];
   if (mode === 'latent') return [...latent];
-  const latentWeight = latent.length > 0 ? fusionSettings(options).latentWeight : 0;
+  const latentWeight = latent.length > 0 ? settings.latentWeight : 0;
+  const documentWeight = document.length > 0 ? settings.documentWeight : 0;
   const sides: [readonly ScoredKey[], number][] = [
     [dense, denseWeight],
     [latent, latentWeight],
-    [lexical, Math.max(0, 1 - denseWeight - latentWeight)],
+    [document, documentWeight],
+    [lexical, Math.max(0, 1 - denseWeight - latentWeight - documentWeight)],
   ];
   const scores = new Map<number, number>();
   if (mode === 'rrf') {
     for (const [list, w] of sides)
-      if (w > 0 || list !== latent) list.forEach((h, r) => scores.set(h.key, (scores.get(h.key) ?? 0) + (2 * w) / (rrfK + r + 1)));
+      if (w > 0 || list === dense || list === lexical)
+        list.forEach((h, r) => scores.set(h.key, (scores.get(h.key) ?? 0) + (2 * w) / (rrfK + r + 1)));
   } else {
     const all = new Set<number>();
-    for (const [list, w] of sides) if (w > 0 || list !== latent) for (const h of list) all.add(h.key);
+    for (const [list, w] of sides) if (w > 0 || list === dense || list === lexical) for (const h of list) all.add(h.key);
     for (const [list, w] of sides) {
       if (list.length === 0 || w === 0) continue;
       const n = normalized(list, normalization);

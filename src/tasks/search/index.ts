@@ -1,8 +1,10 @@
 export { Bm25Index, type Bm25Hit, type Bm25Options } from './bm25.js';
 export { chunkText, type ChunkOptions } from './chunk.js';
 export {
+  DEFAULT_DOCUMENT_WEIGHT,
   DEFAULT_LATENT_WEIGHT,
   fuseRankings,
+  overrideFusion,
   type FusionMode,
   type FusionOptions,
   type ScoredKey,

@@ -3,7 +3,7 @@ import { createIndex, type LoadedIndex } from '../../ann/index.js';
 import type { Encoder, Modality } from '../../encode/types.js';
 import { Bm25Index, type Bm25Options } from './bm25.js';
 import { chunkSettings, chunkText, type ChunkOptions } from './chunk.js';
-import { fuseRankings, fusionSettings, type FusionOptions, type ScoredKey } from './fusion.js';
+import { fuseRankings, fusionSettings, overrideFusion, type FusionOptions, type ScoredKey } from './fusion.js';
 import { LatentSemanticModel, latentSettings, type LatentOptions, type LatentState } from './latent.js';
 import { compileFilter, type MetadataFilter } from './metadata-filter.js';
 import { maximalMarginalRelevance } from './mmr.js';
@@ -136,6 +136,37 @@ export function resolveSettings(o: SemanticSearchOptions, encoder: Encoder): Res
 const keyOf = (id: string | number) => String(id);
 
 /**
+ * A text chunk the encoder could not embed (e.g. a code block with no known word) takes the
+ * normalised mean of its document's other chunk vectors, so one such chunk does not reject the
+ * whole document; BM25 still indexes its words. Returns the first error left (a document none of
+ * whose chunks could be embedded, or any error of a non-text encoder), or undefined.
+ */
+function borrowDocumentVectors(
+  emb: { data: Float32Array; dim: number; errors: { index: number; message: string }[] },
+  docOfRow: readonly number[],
+  text: boolean,
+): { index: number; message: string } | undefined {
+  if (!text) return emb.errors[0];
+  const failed = new Set(emb.errors.map((e) => e.index));
+  const sums = new Map<number, Float64Array>();
+  docOfRow.forEach((doc, r) => {
+    if (failed.has(r)) return;
+    let sum = sums.get(doc);
+    if (!sum) sums.set(doc, (sum = new Float64Array(emb.dim)));
+    for (let j = 0; j < emb.dim; j++) sum[j] += emb.data[r * emb.dim + j];
+  });
+  for (const e of emb.errors) {
+    const sum = sums.get(docOfRow[e.index]);
+    let norm = 0;
+    if (sum) for (const v of sum) norm += v * v;
+    if (!(norm > 0)) return e;
+    norm = Math.sqrt(norm);
+    for (let j = 0; j < emb.dim; j++) emb.data[e.index * emb.dim + j] = sum![j] / norm;
+  }
+  return undefined;
+}
+
+/**
  * Semantic search over a document collection: documents are cut into chunks, embedded by any
  * {@link Encoder}, stored in a {@link VectorIndex} (HNSW by default) and, when they have text, in a
  * BM25 index; a query ranks documents by both and fuses the rankings (convex fusion by
@@ -148,6 +179,11 @@ export class SemanticSearch {
   /** The vector index of the chunks (id = chunk key). */
   readonly index: LoadedIndex;
   private readonly bm25: Bm25Index;
+  /**
+   * BM25 over whole documents (key = document key), the `documentWeight` side of the fusion; built
+   * on the first query that uses it, then kept current by `add` and `remove`.
+   */
+  private documentBm25: Bm25Index | undefined;
   private readonly docs = new Map<string, DocRecord>();
   private readonly docsByKey = new Map<number, DocRecord>();
   private readonly chunks = new Map<number, ChunkRecord>();
@@ -238,12 +274,18 @@ export class SemanticSearch {
       pieces.map((p) => p.input),
       { normalize: true, onProgress },
     );
-    if (emb.errors.length > 0) {
-      const e = emb.errors[0];
-      const d = documents[pieces[e.index].doc];
-      throw new EmbedkitError(`document ${JSON.stringify(d.id)}${d.path ? ` (${d.path})` : ''}: ${e.message}`);
-    }
     if (emb.dim !== this.index.dim) throw new UsageError(`the encoder gave ${emb.dim} dimensions, the index has ${this.index.dim}`);
+    if (emb.errors.length > 0) {
+      const e = borrowDocumentVectors(
+        emb,
+        pieces.map((p) => p.doc),
+        this.settings.modality === 'text',
+      );
+      if (e) {
+        const d = documents[pieces[e.index].doc];
+        throw new EmbedkitError(`document ${JSON.stringify(d.id)}${d.path ? ` (${d.path})` : ''}: ${e.message}`);
+      }
+    }
     for (let r = 0; r < emb.rows; r++) {
       const row = emb.data.subarray(r * emb.dim, (r + 1) * emb.dim);
       let norm = 0;
@@ -266,6 +308,7 @@ export class SemanticSearch {
       if (p.text.length > 0) this.bm25.add(keys[i], p.text);
     });
     for (const rec of docRecords) {
+      if (rec.text) this.documentBm25?.add(rec.key, rec.text);
       this.docs.set(keyOf(rec.id), rec);
       this.docsByKey.set(rec.key, rec);
     }
@@ -283,6 +326,7 @@ export class SemanticSearch {
       this.chunks.delete(c);
       this.latentVectors.delete(c);
     }
+    this.documentBm25?.remove(d.key);
     this.docs.delete(keyOf(id));
     this.docsByKey.delete(d.key);
     return true;
@@ -319,6 +363,15 @@ export class SemanticSearch {
     if (fusion.feedbackDocs === 0 || hits.length === 0) return hits.slice(0, candidates);
     const expanded = this.bm25.expandQuery(text, hits.slice(0, fusion.feedbackDocs), fusion.feedbackTerms, fusion.feedbackWeight);
     return this.bm25.searchTerms(expanded, candidates, allow);
+  }
+
+  /** The whole-document BM25 index, built from the stored texts on first use. */
+  private wholeDocuments(): Bm25Index {
+    if (!this.documentBm25) {
+      this.documentBm25 = new Bm25Index(this.settings.bm25);
+      for (const d of this.docs.values()) if (d.text) this.documentBm25.add(d.key, d.text);
+    }
+    return this.documentBm25;
   }
 
   /** The latent ranking of chunks for `text` (cosine, best first; exact scan). */
@@ -370,10 +423,13 @@ export class SemanticSearch {
    * index has, `candidates` chunks each; BM25 with the index's feedback setting); {@link tuneFusion}
    * fuses them under many settings. Keys are internal document keys: {@link documentIdOf} gives the id.
    */
-  async sideRankings(query: SearchQuery, candidates = 50): Promise<{ dense: ScoredKey[]; lexical: ScoredKey[]; latent: ScoredKey[] }> {
-    if (this.docs.size === 0) return { dense: [], lexical: [], latent: [] };
+  async sideRankings(
+    query: SearchQuery,
+    candidates = 50,
+  ): Promise<{ dense: ScoredKey[]; lexical: ScoredKey[]; latent: ScoredKey[]; document: ScoredKey[] }> {
+    if (this.docs.size === 0) return { dense: [], lexical: [], latent: [], document: [] };
     const queryText = typeof query === 'string' ? query : query.text;
-    const vector = await this.queryVector(query);
+    const vector = await this.queryVector(query, true);
     const dense = vector
       ? this.byDocument(
           this.index
@@ -385,7 +441,8 @@ export class SemanticSearch {
     const lexical =
       queryText === undefined ? [] : this.byDocument(this.lexicalSearch(queryText, candidates, this.settings.fusion), new Map());
     const latent = queryText === undefined ? [] : this.byDocument(this.latentSearch(queryText, candidates), new Map());
-    return { dense, lexical, latent };
+    const document = queryText === undefined ? [] : this.wholeDocuments().search(queryText, candidates);
+    return { dense, lexical, latent, document };
   }
 
   /** The id of the document with internal key `key` (see {@link sideRankings}). */
@@ -399,7 +456,7 @@ export class SemanticSearch {
   async query(query: SearchQuery, options: SearchQueryOptions = {}): Promise<SearchResult[]> {
     const k = options.k ?? 10;
     if (!Number.isInteger(k) || k < 1) throw new UsageError(`k must be a positive integer, got ${k}`);
-    const fusion = fusionSettings({ ...this.settings.fusion, ...options.fusion });
+    const fusion = overrideFusion(this.settings.fusion, options.fusion);
     const candidates = options.candidates ?? Math.max(50, 5 * k);
     if (!Number.isInteger(candidates) || candidates < 1) throw new UsageError(`candidates must be a positive integer, got ${candidates}`);
     if (this.docs.size === 0) return [];
@@ -415,7 +472,7 @@ export class SemanticSearch {
     let dense: ScoredKey[] = [];
     const chunkVectors = new Map<number, Float32Array>();
     if (fusion.mode === 'dense' || fusion.mode === 'rrf' || fusion.mode === 'convex' || options.mmrLambda !== undefined) {
-      const vector = await this.queryVector(query, fusion.mode === 'rrf' || fusion.mode === 'convex');
+      const vector = await this.queryVector(query, fusion.mode !== 'dense');
       if (vector) {
         const hits = this.index.search(vector, Math.min(candidates, this.chunks.size), {
           ef: options.ef ?? Math.max(candidates, 64),
@@ -439,9 +496,22 @@ export class SemanticSearch {
     const wantLatent = fusion.mode === 'latent' || ((fusion.mode === 'rrf' || fusion.mode === 'convex') && fusion.latentWeight > 0);
     if (wantLatent && queryText !== undefined)
       latent = this.byDocument(this.latentSearch(queryText, candidates, allowChunk), fusion.mode === 'latent' ? bestChunk : new Map());
-    let fused = fuseRankings(dense, lexical, fusion, latent);
+    let document: ScoredKey[] = [];
+    if ((fusion.mode === 'rrf' || fusion.mode === 'convex') && fusion.documentWeight > 0 && queryText !== undefined)
+      document = this.wholeDocuments().search(
+        queryText,
+        candidates,
+        allowDoc
+          ? (key) => {
+              const d = this.docsByKey.get(key)!;
+              return allowDoc(d.id, d.metadata);
+            }
+          : undefined,
+      );
+    let fused = fuseRankings(dense, lexical, fusion, latent, document);
     if (fusion.mode === 'rrf' || fusion.mode === 'convex')
-      for (const h of [...lexical, ...latent]) if (!bestChunk.has(h.key)) bestChunk.set(h.key, this.docsByKey.get(h.key)!.chunks[0]);
+      for (const h of [...lexical, ...latent, ...document])
+        if (!bestChunk.has(h.key)) bestChunk.set(h.key, this.docsByKey.get(h.key)!.chunks[0]);
     if (options.mmrLambda !== undefined && fused.length > 1) {
       const pool = fused.slice(0, Math.max(k * 4, 20));
       const top = pool[0].score || 1;
@@ -535,6 +605,6 @@ export class SemanticSearch {
 
   /** Changes the default fusion (e.g. after {@link tuneFusion}). */
   setFusion(fusion: FusionOptions): void {
-    this.settings.fusion = fusionSettings({ ...this.settings.fusion, ...fusion });
+    this.settings.fusion = overrideFusion(this.settings.fusion, fusion);
   }
 }

@@ -28,9 +28,13 @@ export const FUSION_GRID: readonly Required<FusionOptions>[] = [
     [0, 0.1, 0.2, 0.3, 0.4]
       .filter((latentWeight) => denseWeight + latentWeight <= 0.9 + 1e-9)
       .flatMap((latentWeight) =>
-        (['minmax', 'zscore'] as const).map((normalization) =>
-          fusionSettings({ mode: 'convex', denseWeight, latentWeight, normalization }),
-        ),
+        [0, 0.2, 0.4, 0.6]
+          .filter((documentWeight) => denseWeight + latentWeight + documentWeight <= 0.9 + 1e-9)
+          .flatMap((documentWeight) =>
+            (['minmax', 'zscore'] as const).map((normalization) =>
+              fusionSettings({ mode: 'convex', denseWeight, latentWeight, documentWeight, normalization }),
+            ),
+          ),
       ),
   ),
 ];
@@ -68,7 +72,7 @@ export async function tuneFusion(
     const results = new Map<string | number, (string | number)[]>();
     queries.forEach((q, i) => {
       const s = sides[i];
-      const fused = fuseRankings(s.dense, s.lexical, { ...fusion, ...feedback }, hasLatent ? s.latent : []);
+      const fused = fuseRankings(s.dense, s.lexical, { ...fusion, ...feedback }, hasLatent ? s.latent : [], s.document);
       results.set(
         q.id,
         fused.slice(0, k).map((h) => search.documentIdOf(h.key)),

@@ -126,6 +126,42 @@ describe('SemanticSearch', () => {
     await expect(loadSearchIndex(out, { encoder })).rejects.toThrow(/version 9/);
   });
 
+  it('ranks a document whose query words are spread over its chunks by the whole-document side', async () => {
+    const s = await built({ chunk: { maxWords: 6, overlap: 0 } });
+    await s.add([
+      // the query words lie in different chunks of 'spread'; the other two documents (as long) have one of them twice, in one chunk
+      { id: 'spread', text: 'bread flour yeast bake loaf oven purr whiskers kitten feline cat cats' },
+      { id: 'bread-only', text: 'bread bread flour yeast bake loaf oven cats feline kitten purr cat' },
+      { id: 'whiskers-only', text: 'whiskers whiskers purr feline kitten cat flour yeast bake loaf oven cats' },
+    ]);
+    const ids = async (fusion: object) => (await s.query('bread whiskers', { k: 3, fusion })).map((h) => h.id);
+    expect((await ids({ denseWeight: 0, documentWeight: 0 }))[0]).not.toBe('spread');
+    expect((await ids({ denseWeight: 0, documentWeight: 1 }))[0]).toBe('spread');
+    // filters apply to the whole-document side too
+    const filtered = await s.query('bread whiskers', {
+      k: 3,
+      fusion: { denseWeight: 0, documentWeight: 1 },
+      filter: (id) => id !== 'spread',
+    });
+    expect(filtered.map((h) => h.id)).not.toContain('spread');
+    s.remove('spread');
+    expect(await ids({ denseWeight: 0, documentWeight: 1 })).not.toContain('spread');
+  });
+
+  it('a chunk without known words borrows the document vector; a query without any is answered lexically', async () => {
+    const s = await built({ chunk: { maxWords: 4, overlap: 0 } });
+    const before = s.chunkCount;
+    await s.add([{ id: 'code', text: 'bread oven loaf bake zzqx yyzx wwqz vvxq' }]);
+    expect(s.chunkCount).toBe(before + 2);
+    expect(s.index.size).toBe(s.chunkCount);
+    expect((await s.query('zzqx', { k: 1 }))[0].id).toBe('code');
+    await expect(s.query('zzqx', { k: 1, fusion: { mode: 'dense' } })).rejects.toThrow(/zzqx/);
+    // a document none of whose chunks can be embedded is still rejected, and nothing changes
+    await expect(s.add([{ id: 'unknown', text: 'zzqx yyzx' }])).rejects.toThrow(/document "unknown"/);
+    expect(s.has('unknown')).toBe(false);
+    expect(s.index.size).toBe(s.chunkCount);
+  });
+
   it('tunes the fusion on judged queries', async () => {
     const s = await built();
     const t = await tuneFusion(s, [
