@@ -74,15 +74,18 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
-// Runs in the page (a string, since this file is type-checked without the DOM library): draws the
-// plot canvas into a 2-D canvas and counts the pixels that differ from the plot's background.
-const PAINTED = `(() => {
-  const canvas = document.getElementById('plot');
+// In the page: a 2-D context holding a copy of the plot canvas (its pixels can be read).
+const PLOT_PIXELS = `const canvas = document.getElementById('plot');
   const copy = document.createElement('canvas');
   copy.width = canvas.width;
   copy.height = canvas.height;
   const ctx = copy.getContext('2d');
-  ctx.drawImage(canvas, 0, 0);
+  ctx.drawImage(canvas, 0, 0);`;
+
+// Runs in the page (a string, since this file is type-checked without the DOM library): counts the
+// plot canvas's pixels that differ from the plot's background.
+const PAINTED = `(() => {
+  ${PLOT_PIXELS}
   const data = ctx.getImageData(0, 0, copy.width, copy.height).data;
   const probe = document.createElement('div');
   probe.style.color = getComputedStyle(document.documentElement).getPropertyValue('--plot');
@@ -120,12 +123,7 @@ export interface DrawnLabel {
 
 // Runs in the page: the labels of #labels with the canvas pixel under each labelled point.
 const LABELS = `(() => {
-  const canvas = document.getElementById('plot');
-  const copy = document.createElement('canvas');
-  copy.width = canvas.width;
-  copy.height = canvas.height;
-  const ctx = copy.getContext('2d');
-  ctx.drawImage(canvas, 0, 0);
+  ${PLOT_PIXELS}
   const ratio = canvas.width / canvas.clientWidth;
   const stage = document.getElementById('labels').getBoundingClientRect();
   return [...document.querySelectorAll('#labels .label')].map((node) => {
