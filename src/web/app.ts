@@ -508,6 +508,7 @@ class Explorer {
 
   private clearSelection(): void {
     this.setHighlight(null, null, []);
+    byId<HTMLInputElement>('search-input').value = '';
   }
 
   private updateLabels(): void {

@@ -163,6 +163,7 @@ describe.skipIf(!hasChromium())('the explorer in chromium', () => {
     await page.click('#method button[data-value="tsne"]');
     await page.click('#dims button[data-value="2"]');
     await page.fill('#p-perplexity', '10');
+    await page.fill('#p-iterations', '250');
     await page.click('#run');
     await waitForDrawing(page, 2);
     await page.selectOption('#color-by', 'cluster');
