@@ -30,6 +30,9 @@ export class Scatter2d implements ScatterView {
       pointColorActive: hex(accent),
       pointColorHover: '#ffffff',
       pointOutlineWidth: 2,
+      // Points keep their pixel size when zooming (as in the 3-D view): zooming spreads a cluster
+      // out instead of blowing its points up.
+      pointScaleMode: 'constant',
       pointSizeSelected: 3,
       opacityInactiveScale: 0.25,
       lassoColor: hex(accent),
