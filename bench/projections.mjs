@@ -10,6 +10,9 @@
 // Needs: npm run build; apt-get install python3-sklearn; umap-js (a devDependency).
 // Usage: node bench/projections.mjs [--rows 100000] [--dim 100] [--centers 20] [--anchor-rows 10000]
 //          [--threads 2] [--sample 1000] [--pca-rows 1000000 --pca-dim 300] [--skip-gcide] [--skip-anchors]
+//          [--methods pca,tsne,tsne-fast,umap]
+// t-SNE runs twice: the default Barnes-Hut repulsion ('tsne') and the sampled one ('tsne-fast');
+// both are compared with scikit-learn's Barnes-Hut.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,6 +30,7 @@ const threads = opt('--threads', 2);
 const sample = opt('--sample', 1000);
 const pcaRows = opt('--pca-rows', 1_000_000);
 const pcaDim = opt('--pca-dim', 300);
+const methods = args.includes('--methods') ? args[args.indexOf('--methods') + 1].split(',') : ['pca', 'tsne', 'tsne-fast', 'umap'];
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const { PCA, TSNE, UMAP } = await import('../dist/project/index.js');
@@ -148,21 +152,26 @@ try {
     const ours = {
       pca: () => new PCA({ dims: 2, seed: 0, threads }),
       tsne: () => new TSNE({ seed: 0, threads }),
+      'tsne-fast': () => new TSNE({ seed: 0, threads, method: 'fast' }),
       umap: () => new UMAP({ seed: 0, threads }),
     };
     // side by side on the first m rows
-    for (const method of ['pca', 'tsne', 'umap']) {
+    const anchors = {};
+    for (const method of methods) {
       const mine = await timeOurs(method, s.data, m, s.d, ours[method]);
       if (flag('--skip-anchors')) continue;
       const anchor =
         method === 'umap'
           ? await timeAnchor('umap-js 1.4', method, s.data, m, s.d, () => umapJs(s.data, m, s.d))
-          : await timeAnchor('scikit-learn 1.2', method, s.data, m, s.d, () => sklearn(method, s.data, m, s.d, dir));
+          : method === 'tsne-fast'
+            ? anchors.tsne // the same anchor as 'tsne', run once
+            : await timeAnchor('scikit-learn 1.2', method, s.data, m, s.d, () => sklearn(method, s.data, m, s.d, dir));
+      anchors[method] = anchor;
       table.push({ set: s.name, method, rows: m, ours: mine, anchor });
     }
     // ours on all rows
     if (s.n > m)
-      for (const method of ['pca', 'tsne', 'umap'])
+      for (const method of methods)
         table.push({ set: s.name, method, rows: s.n, ours: await timeOurs(method, s.data, s.n, s.d, ours[method]) });
   }
   // PCA at scale: ours vs scikit-learn on pcaRows × pcaDim random rows with a decaying spectrum
