@@ -84,12 +84,15 @@ function blobs(n, d, c, seed) {
 const results = [];
 async function timeOurs(name, set, n, d, make) {
   const t0 = performance.now();
+  const c0 = process.cpuUsage(); // this process and its worker threads
   const y = await make().fitTransform(set.subarray(0, n * d), n, d);
   const seconds = (performance.now() - t0) / 1000;
+  const used = process.cpuUsage(c0);
+  const cpu = (used.user + used.system) / 1e6;
   const q = await preservation(set.subarray(0, n * d), d, y, 2, n);
-  const row = { tool: 'embedkit', method: name, rows: n, seconds, preservation: q };
+  const row = { tool: 'embedkit', method: name, rows: n, seconds, cpu, preservation: q };
   results.push(row);
-  console.error(`  embedkit ${name} ${n}: ${seconds.toFixed(2)} s, 10-NN preservation ${q.toFixed(4)}`);
+  console.error(`  embedkit ${name} ${n}: ${seconds.toFixed(2)} s (CPU ${cpu.toFixed(1)} s), 10-NN preservation ${q.toFixed(4)}`);
   return row;
 }
 
@@ -103,17 +106,19 @@ function sklearn(method, set, n, d, dir) {
     }),
   );
   const buf = readFileSync(out);
-  return { seconds: r.seconds, y: new Float32Array(buf.buffer, buf.byteOffset, n * 2) };
+  return { seconds: r.seconds, cpu: r.cpu, y: new Float32Array(buf.buffer, buf.byteOffset, n * 2) };
 }
 
 async function timeAnchor(tool, name, set, n, d, run) {
   const r = await run();
   if (!r) return undefined;
-  const { seconds, y } = r;
+  const { seconds, cpu, y } = r;
   const q = await preservation(set.subarray(0, n * d), d, y, 2, n);
-  const row = { tool, method: name, rows: n, seconds, preservation: q };
+  const row = { tool, method: name, rows: n, seconds, cpu, preservation: q };
   results.push(row);
-  console.error(`  ${tool} ${name} ${n}: ${seconds.toFixed(2)} s, 10-NN preservation ${q.toFixed(4)}`);
+  console.error(
+    `  ${tool} ${name} ${n}: ${seconds.toFixed(2)} s${cpu === undefined ? '' : ` (CPU ${cpu.toFixed(1)} s)`}, 10-NN preservation ${q.toFixed(4)}`,
+  );
   return row;
 }
 
@@ -215,12 +220,12 @@ try {
 
 const f = (x, digits = 2) => (x === undefined ? '' : x.toFixed(digits));
 console.log(
-  `| set | method | rows | embedkit s | anchor | anchor s | speed-up (anchor s ÷ ours) | 10-NN pres. ours | anchor | ours ÷ anchor |`,
+  `| set | method | rows | embedkit s | CPU s | anchor | anchor s | CPU s | speed-up (anchor s ÷ ours) | 10-NN pres. ours | anchor | ours ÷ anchor |`,
 );
-console.log(`|---|---|---|---|---|---|---|---|---|---|`);
+console.log(`|---|---|---|---|---|---|---|---|---|---|---|---|`);
 for (const r of table) {
   const a = r.anchor;
   console.log(
-    `| ${r.set} | ${r.method} | ${r.rows} | ${f(r.ours.seconds)} | ${a ? (a.tool ?? 'scikit-learn 1.2') : '—'} | ${f(a?.seconds)} | ${a ? f(a.seconds / r.ours.seconds) : ''} | ${f(r.ours.preservation, 4)} | ${f(a?.preservation, 4)} | ${a?.preservation ? f(r.ours.preservation / a.preservation, 3) : ''} |`,
+    `| ${r.set} | ${r.method} | ${r.rows} | ${f(r.ours.seconds)} | ${f(r.ours.cpu, 1)} | ${a ? (a.tool ?? 'scikit-learn 1.2') : '—'} | ${f(a?.seconds)} | ${f(a?.cpu, 1)} | ${a ? f(a.seconds / r.ours.seconds) : ''} | ${f(r.ours.preservation, 4)} | ${f(a?.preservation, 4)} | ${a?.preservation ? f(r.ours.preservation / a.preservation, 3) : ''} |`,
   );
 }

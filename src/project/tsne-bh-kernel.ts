@@ -4,7 +4,7 @@ import { ProjectMemory } from './kernel.js';
 
 /** The exports of src/kernels/tsne-bh.wasm (src/kernels/c/tsne-bh.c). Offsets are bytes. */
 export interface TsneBhKernel extends WebAssembly.Exports {
-  tsne_bh_build(Y: number, dims: number, n: number, nodes: number, capacity: number): number;
+  tsne_bh_build(Y: number, dims: number, n: number, nodes: number, capacity: number, order: number, scratch: number): number;
   tsne_bh_forces(
     Y: number,
     dims: number,
@@ -14,6 +14,7 @@ export interface TsneBhKernel extends WebAssembly.Exports {
     cols: number,
     pv: number,
     nodes: number,
+    order: number,
     theta: number,
     attr: number,
     rep: number,
@@ -42,6 +43,8 @@ export interface TsneBhKernel extends WebAssembly.Exports {
     pv: number,
     nodes: number,
     capacity: number,
+    order: number,
+    scratch: number,
     theta: number,
     attr: number,
     rep: number,
@@ -69,6 +72,15 @@ export function treeCapacity(n: number, dims: number): number {
   return (1 << dims) * (2 * n + 16) + 1;
 }
 
+/** Rows that share one tree walk (GROUP in tsne-bh.c): thread ranges start at multiples of it. */
+export const WALK_GROUP = 32;
+
+/** Splits the n positions of the Morton order into `parts` ranges that start at multiples of {@link WALK_GROUP}. */
+export function groupRanges(n: number, parts: number): Array<[number, number]> {
+  const per = Math.ceil(Math.ceil(n / WALK_GROUP) / parts) * WALK_GROUP;
+  return Array.from({ length: parts }, (_, t) => [Math.min(n, t * per), Math.min(n, (t + 1) * per)] as [number, number]);
+}
+
 /** Worker threads running the Barnes-Hut t-SNE kernel on `mem`. */
 export function tsneBhThreads(mem: ProjectMemory<unknown>): KernelThreads<TsneBhFn> {
   return new KernelThreads<TsneBhFn>(kernelModule('tsne-bh'), mem.memory, mem.stackTops, 't-SNE');
@@ -88,12 +100,14 @@ export function barnesHutRepulsion(y: Float32Array, n: number, dims: 2 | 3, thet
     attr: a.alloc(n * dims * 4),
     rep: a.alloc(n * dims * 4),
     nodes: a.alloc(capacity * TREE_NODE_BYTES),
+    order: a.alloc(n * 4),
+    scratch: a.alloc(3 * n * 4),
   }));
   const L = mem.layout;
   mem.f32(L.Y, n * dims).set(y);
   const k = instantiateKernel<TsneBhKernel>(kernelModule('tsne-bh'), mem.memory, mem.stackTops[0]);
-  k.tsne_bh_build(L.Y, dims, n, L.nodes, capacity);
+  k.tsne_bh_build(L.Y, dims, n, L.nodes, capacity, L.order, L.scratch);
   // an empty P (all row pointers 0): the attraction is 0 and only the repulsion is computed
-  const z = k.tsne_bh_forces(L.Y, dims, 0, n, L.rowptr, 0, 0, L.nodes, theta, L.attr, L.rep);
+  const z = k.tsne_bh_forces(L.Y, dims, 0, n, L.rowptr, 0, 0, L.nodes, L.order, theta, L.attr, L.rep);
   return { forces: mem.f32(L.rep, n * dims).slice(), z };
 }

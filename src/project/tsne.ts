@@ -5,7 +5,7 @@ import { checkDims, checkVectors, intOption, numberOption, seedOption, threadsOp
 import { ProjectMemory, projectThreads, ranges } from './kernel.js';
 import { neighborGraph, type NeighborGraph } from '../ann/neighbor-graph.js';
 import { symmetrize, type Csr } from './sparse.js';
-import { TREE_NODE_BYTES, treeCapacity, tsneBhThreads } from './tsne-bh-kernel.js';
+import { groupRanges, TREE_NODE_BYTES, treeCapacity, tsneBhThreads } from './tsne-bh-kernel.js';
 import type { ProjectionDims, RunOptions } from './types.js';
 
 /** Hyper-parameters of {@link TSNE} (defaults as scikit-learn 1.2+). */
@@ -64,8 +64,10 @@ interface OptimizeLayout {
   rep: number;
   gains: number;
   update: number;
-  /** Barnes-Hut: the tree cells (0 for 'fast'). */
+  /** Barnes-Hut: the tree cells, the rows' Morton order and the sort's scratch (0 for 'fast'). */
   nodes: number;
+  order: number;
+  scratch: number;
 }
 
 /** One stage of the descent: iterations [it, it + steps) with these settings. */
@@ -193,6 +195,8 @@ export class TSNE {
       gains: a.alloc(n * dims * 4),
       update: a.alloc(n * dims * 4),
       nodes: barnesHut ? a.alloc(capacity * TREE_NODE_BYTES) : 0,
+      order: barnesHut ? a.alloc(n * 4) : 0,
+      scratch: barnesHut ? a.alloc(3 * n * 4) : 0,
     }));
     const L = mem.layout;
     mem.f32(L.Y, n * dims).set(y0);
@@ -202,8 +206,7 @@ export class TSNE {
     for (let t = 0; t < threads; t++) mem.seedThread(t, seedState(this.seed, t));
     const lr = this.learningRate === 'auto' ? Math.max(n / this.earlyExaggeration / 4, 50) : this.learningRate;
     this.learningRateUsed = lr;
-    const parts = ranges(n, threads);
-    const step = barnesHut ? this.#barnesHutSteps(mem, n, capacity, parts) : this.#sampledSteps(mem, n, parts);
+    const step = barnesHut ? this.#barnesHutSteps(mem, n, capacity, threads) : this.#sampledSteps(mem, n, threads);
     const { signal, onProgress } = run;
     try {
       for (let it = 0; it < this.iterations;) {
@@ -228,8 +231,11 @@ export class TSNE {
   }
 
   /** Barnes-Hut iterations: the tree (thread 0), the forces (all threads), the step (all threads). */
-  #barnesHutSteps(mem: ProjectMemory<OptimizeLayout>, n: number, capacity: number, parts: Array<[number, number]>) {
+  #barnesHutSteps(mem: ProjectMemory<OptimizeLayout>, n: number, capacity: number, threads: number) {
     const L = mem.layout;
+    // the forces go by positions in the Morton order (whole walk groups per thread), the step by rows
+    const walks = groupRanges(n, threads);
+    const parts = ranges(n, threads);
     const dims = this.dims;
     const pool = tsneBhThreads(mem);
     const run = async (s: Stage) => {
@@ -243,6 +249,8 @@ export class TSNE {
           L.pv,
           L.nodes,
           capacity,
+          L.order,
+          L.scratch,
           this.theta,
           L.attr,
           L.rep,
@@ -257,16 +265,17 @@ export class TSNE {
         return;
       }
       // the other threads build nothing (n = 0)
-      await pool.all('tsne_bh_build', (t) => [L.Y, dims, t === 0 ? n : 0, L.nodes, capacity]);
+      await pool.all('tsne_bh_build', (t) => [L.Y, dims, t === 0 ? n : 0, L.nodes, capacity, L.order, L.scratch]);
       const z = await pool.all('tsne_bh_forces', (t) => [
         L.Y,
         dims,
-        parts[t][0],
-        parts[t][1],
+        walks[t][0],
+        walks[t][1],
         L.rowptr,
         L.cols,
         L.pv,
         L.nodes,
+        L.order,
         this.theta,
         L.attr,
         L.rep,
@@ -292,8 +301,9 @@ export class TSNE {
   }
 
   /** 'fast' iterations: forces with sampled repulsion (all threads), then the step (all threads). */
-  #sampledSteps(mem: ProjectMemory<OptimizeLayout>, n: number, parts: Array<[number, number]>) {
+  #sampledSteps(mem: ProjectMemory<OptimizeLayout>, n: number, threads: number) {
     const L = mem.layout;
+    const parts = ranges(n, threads);
     const dims = this.dims;
     const pool = projectThreads(mem);
     const run = async (s: Stage) => {
