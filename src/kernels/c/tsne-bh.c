@@ -82,7 +82,8 @@ static void morton_order(const float* Y, int dims, int n, const float* lo, float
     uint32_t key = 0;
     for (int d = 0; d < dims; d++) {
       float q = (Y[(size_t)i * dims + d] - lo[d]) * scale;
-      q = q < 0.f ? 0.f : (q > top ? top : q);
+      q = q > 0.f ? q : 0.f;  // also NaN (a diverged layout) to 0: float-to-int must not trap
+      q = q < top ? q : top;
       key |= (dims == 2 ? spread2((uint32_t)q) : spread3((uint32_t)q)) << d;
     }
     keys[i] = key;
