@@ -10,6 +10,9 @@
 // Needs: npm run build; apt-get install python3-sklearn; umap-js (a devDependency).
 // Usage: node bench/projections.mjs [--rows 100000] [--dim 100] [--centers 20] [--anchor-rows 10000]
 //          [--threads 2] [--sample 1000] [--pca-rows 1000000 --pca-dim 300] [--skip-gcide] [--skip-anchors]
+//          [--methods pca,tsne,tsne-fast,umap]
+// t-SNE runs twice: the default Barnes-Hut repulsion ('tsne') and the sampled one ('tsne-fast');
+// both are compared with scikit-learn's Barnes-Hut.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,6 +30,7 @@ const threads = opt('--threads', 2);
 const sample = opt('--sample', 1000);
 const pcaRows = opt('--pca-rows', 1_000_000);
 const pcaDim = opt('--pca-dim', 300);
+const methods = args.includes('--methods') ? args[args.indexOf('--methods') + 1].split(',') : ['pca', 'tsne', 'tsne-fast', 'umap'];
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const { PCA, TSNE, UMAP } = await import('../dist/project/index.js');
@@ -80,12 +84,15 @@ function blobs(n, d, c, seed) {
 const results = [];
 async function timeOurs(name, set, n, d, make) {
   const t0 = performance.now();
+  const c0 = process.cpuUsage(); // this process and its worker threads
   const y = await make().fitTransform(set.subarray(0, n * d), n, d);
   const seconds = (performance.now() - t0) / 1000;
+  const used = process.cpuUsage(c0);
+  const cpu = (used.user + used.system) / 1e6;
   const q = await preservation(set.subarray(0, n * d), d, y, 2, n);
-  const row = { tool: 'embedkit', method: name, rows: n, seconds, preservation: q };
+  const row = { tool: 'embedkit', method: name, rows: n, seconds, cpu, preservation: q };
   results.push(row);
-  console.error(`  embedkit ${name} ${n}: ${seconds.toFixed(2)} s, 10-NN preservation ${q.toFixed(4)}`);
+  console.error(`  embedkit ${name} ${n}: ${seconds.toFixed(2)} s (CPU ${cpu.toFixed(1)} s), 10-NN preservation ${q.toFixed(4)}`);
   return row;
 }
 
@@ -99,17 +106,19 @@ function sklearn(method, set, n, d, dir) {
     }),
   );
   const buf = readFileSync(out);
-  return { seconds: r.seconds, y: new Float32Array(buf.buffer, buf.byteOffset, n * 2) };
+  return { seconds: r.seconds, cpu: r.cpu, y: new Float32Array(buf.buffer, buf.byteOffset, n * 2) };
 }
 
 async function timeAnchor(tool, name, set, n, d, run) {
   const r = await run();
   if (!r) return undefined;
-  const { seconds, y } = r;
+  const { seconds, cpu, y } = r;
   const q = await preservation(set.subarray(0, n * d), d, y, 2, n);
-  const row = { tool, method: name, rows: n, seconds, preservation: q };
+  const row = { tool, method: name, rows: n, seconds, cpu, preservation: q };
   results.push(row);
-  console.error(`  ${tool} ${name} ${n}: ${seconds.toFixed(2)} s, 10-NN preservation ${q.toFixed(4)}`);
+  console.error(
+    `  ${tool} ${name} ${n}: ${seconds.toFixed(2)} s${cpu === undefined ? '' : ` (CPU ${cpu.toFixed(1)} s)`}, 10-NN preservation ${q.toFixed(4)}`,
+  );
   return row;
 }
 
@@ -148,21 +157,26 @@ try {
     const ours = {
       pca: () => new PCA({ dims: 2, seed: 0, threads }),
       tsne: () => new TSNE({ seed: 0, threads }),
+      'tsne-fast': () => new TSNE({ seed: 0, threads, method: 'fast' }),
       umap: () => new UMAP({ seed: 0, threads }),
     };
     // side by side on the first m rows
-    for (const method of ['pca', 'tsne', 'umap']) {
+    const anchors = {};
+    for (const method of methods) {
       const mine = await timeOurs(method, s.data, m, s.d, ours[method]);
       if (flag('--skip-anchors')) continue;
       const anchor =
         method === 'umap'
           ? await timeAnchor('umap-js 1.4', method, s.data, m, s.d, () => umapJs(s.data, m, s.d))
-          : await timeAnchor('scikit-learn 1.2', method, s.data, m, s.d, () => sklearn(method, s.data, m, s.d, dir));
+          : method === 'tsne-fast'
+            ? anchors.tsne // the same anchor as 'tsne', run once
+            : await timeAnchor('scikit-learn 1.2', method, s.data, m, s.d, () => sklearn(method, s.data, m, s.d, dir));
+      anchors[method] = anchor;
       table.push({ set: s.name, method, rows: m, ours: mine, anchor });
     }
     // ours on all rows
     if (s.n > m)
-      for (const method of ['pca', 'tsne', 'umap'])
+      for (const method of methods)
         table.push({ set: s.name, method, rows: s.n, ours: await timeOurs(method, s.data, s.n, s.d, ours[method]) });
   }
   // PCA at scale: ours vs scikit-learn on pcaRows × pcaDim random rows with a decaying spectrum
@@ -206,12 +220,12 @@ try {
 
 const f = (x, digits = 2) => (x === undefined ? '' : x.toFixed(digits));
 console.log(
-  `| set | method | rows | embedkit s | anchor | anchor s | speed-up (anchor s ÷ ours) | 10-NN pres. ours | anchor | ours ÷ anchor |`,
+  `| set | method | rows | embedkit s | CPU s | anchor | anchor s | CPU s | speed-up (anchor s ÷ ours) | 10-NN pres. ours | anchor | ours ÷ anchor |`,
 );
-console.log(`|---|---|---|---|---|---|---|---|---|---|`);
+console.log(`|---|---|---|---|---|---|---|---|---|---|---|---|`);
 for (const r of table) {
   const a = r.anchor;
   console.log(
-    `| ${r.set} | ${r.method} | ${r.rows} | ${f(r.ours.seconds)} | ${a ? (a.tool ?? 'scikit-learn 1.2') : '—'} | ${f(a?.seconds)} | ${a ? f(a.seconds / r.ours.seconds) : ''} | ${f(r.ours.preservation, 4)} | ${f(a?.preservation, 4)} | ${a?.preservation ? f(r.ours.preservation / a.preservation, 3) : ''} |`,
+    `| ${r.set} | ${r.method} | ${r.rows} | ${f(r.ours.seconds)} | ${f(r.ours.cpu, 1)} | ${a ? (a.tool ?? 'scikit-learn 1.2') : '—'} | ${f(a?.seconds)} | ${f(a?.cpu, 1)} | ${a ? f(a.seconds / r.ours.seconds) : ''} | ${f(r.ours.preservation, 4)} | ${f(a?.preservation, 4)} | ${a?.preservation ? f(r.ours.preservation / a.preservation, 3) : ''} |`,
   );
 }

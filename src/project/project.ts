@@ -1,7 +1,7 @@
 import { UsageError } from '../errors.js';
 import { checkDims } from './input.js';
 import { PCA } from './pca.js';
-import { TSNE } from './tsne.js';
+import { TSNE, type TSNEMethod } from './tsne.js';
 import type { ProjectionDims, ProjectionMethod, ProjectionProgress, ProjectionResult } from './types.js';
 import { UMAP } from './umap.js';
 
@@ -14,6 +14,8 @@ export interface ProjectOptions {
   threads?: number;
   /** t-SNE: perplexity (default 30). */
   perplexity?: number;
+  /** t-SNE: 'barnes-hut' (default) or 'fast' (sampled repulsion; see TSNEOptions.method). */
+  tsneMethod?: TSNEMethod;
   /** UMAP: neighbourhood size, the row included (default 15). */
   neighbors?: number;
   /** UMAP: smallest distance between embedded points (default 0.1). */
@@ -45,12 +47,12 @@ export async function project(vectors: Float32Array, n: number, dim: number, opt
       break;
     }
     case 'tsne':
-      coords = await new TSNE({ ...common, perplexity: options.perplexity, iterations: options.iterations }).fitTransform(
-        vectors,
-        n,
-        dim,
-        run,
-      );
+      coords = await new TSNE({
+        ...common,
+        perplexity: options.perplexity,
+        iterations: options.iterations,
+        method: options.tsneMethod,
+      }).fitTransform(vectors, n, dim, run);
       break;
     case 'umap':
       coords = await new UMAP({

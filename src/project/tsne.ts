@@ -5,6 +5,7 @@ import { checkDims, checkVectors, intOption, numberOption, seedOption, threadsOp
 import { ProjectMemory, projectThreads, ranges } from './kernel.js';
 import { neighborGraph, type NeighborGraph } from '../ann/neighbor-graph.js';
 import { symmetrize, type Csr } from './sparse.js';
+import { groupRanges, TREE_NODE_BYTES, treeCapacity, tsneBhThreads } from './tsne-bh-kernel.js';
 import type { ProjectionDims, RunOptions } from './types.js';
 
 /** Hyper-parameters of {@link TSNE} (defaults as scikit-learn 1.2+). */
@@ -21,7 +22,16 @@ export interface TSNEOptions {
   iterations?: number;
   /** Step size, or 'auto' = max(n / earlyExaggeration / 4, 50) (Belkina et al. 2019). Default 'auto'. */
   learningRate?: number | 'auto';
-  /** Rows drawn per row and iteration to estimate the repulsive forces. Default 32. */
+  /**
+   * How the repulsive forces are computed: 'barnes-hut' (a quad/octree per iteration, cells
+   * further than their side / `theta` taken whole; van der Maaten 2014) or 'fast' (estimated from
+   * `negativeSamples` uniformly drawn rows per row: cheaper on large sets, noisier neighbourhoods).
+   * Default 'barnes-hut'.
+   */
+  method?: TSNEMethod;
+  /** Barnes-Hut opening angle: a cell counts as one point when side / distance < theta. Default 0.5. */
+  theta?: number;
+  /** 'fast' only: rows drawn per row and iteration to estimate the repulsive forces. Default 32. */
   negativeSamples?: number;
   /** 'pca' (scaled to standard deviation 1e-4) or 'random'. Default 'pca'. */
   init?: 'pca' | 'random';
@@ -31,9 +41,14 @@ export interface TSNEOptions {
   threads?: number;
 }
 
+/** How {@link TSNE} computes the repulsive forces. */
+export type TSNEMethod = 'barnes-hut' | 'fast';
+
 const WHAT = 't-SNE';
 /** Iterations per kernel call when one thread runs them all. */
 const STEPS_PER_CALL = 10;
+/** Floor of the per-coordinate gains (scikit-learn's min_gain). */
+const MIN_GAIN = 0.01;
 
 interface CalibrationLayout {
   D: number;
@@ -49,19 +64,32 @@ interface OptimizeLayout {
   rep: number;
   gains: number;
   update: number;
+  /** Barnes-Hut: the tree cells, the rows' Morton order and the sort's scratch (0 for 'fast'). */
+  nodes: number;
+  order: number;
+  scratch: number;
+}
+
+/** One stage of the descent: iterations [it, it + steps) with these settings. */
+interface Stage {
+  steps: number;
+  exaggeration: number;
+  momentum: number;
+  lr: number;
 }
 
 /**
  * t-SNE (van der Maaten & Hinton 2008) on the kNN graph: P from perplexity-calibrated Gaussians
  * on each row's 3·perplexity nearest neighbours (from the HNSW index), symmetrised (van der Maaten
  * 2014, "Accelerating t-SNE using tree-based algorithms", §4.1). The gradient's attractive part is
- * exact over P's non-zeros; the repulsive part Σ_j w_ij²(y_i − y_j)/Z is estimated each iteration
- * from `negativeSamples` uniformly drawn rows per row, Z from the same draws — the negative-
- * sampling estimate of the repulsion (cf. Damrich et al. 2023, "From t-SNE to UMAP with contrastive
- * learning", and LargeVis, Tang et al. 2016), not Barnes-Hut. Gradient descent as scikit-learn's:
- * early exaggeration 12 for 250 iterations at momentum 0.5, then momentum 0.8, per-coordinate
- * gains (min 0.01). Hot loops in the WASM kernel (src/kernels/c/project.c) on worker threads;
- * with one thread (or any fixed number of threads and the exact graph) results repeat bit for bit.
+ * exact over P's non-zeros. The repulsive part Σ_j w_ij²(y_i − y_j) / Z is by default Barnes-Hut
+ * (ibid. §4.2, scikit-learn's method: a quadtree or octree per iteration, opening angle `theta`);
+ * `method: 'fast'` estimates it from `negativeSamples` uniformly drawn rows per row, Z from the
+ * same draws (the negative-sampling estimate, cf. LargeVis, Tang et al. 2016, and Damrich et al.
+ * 2023). Gradient descent as scikit-learn's: early exaggeration 12 for 250 iterations at momentum
+ * 0.5, then momentum 0.8, per-coordinate gains (min 0.01). Hot loops in the WASM kernels
+ * (src/kernels/c/tsne-bh.c, project.c) on worker threads; with one thread results repeat bit for
+ * bit (Barnes-Hut also with any fixed number of threads and the exact graph).
  */
 export class TSNE {
   readonly dims: ProjectionDims;
@@ -70,6 +98,8 @@ export class TSNE {
   readonly exaggerationIterations: number;
   readonly iterations: number;
   readonly learningRate: number | 'auto';
+  readonly method: TSNEMethod;
+  readonly theta: number;
   readonly negativeSamples: number;
   readonly init: 'pca' | 'random';
   readonly seed: number;
@@ -92,6 +122,10 @@ export class TSNE {
     );
     const lr = options.learningRate ?? 'auto';
     this.learningRate = lr === 'auto' ? lr : numberOption(WHAT, 'learningRate', lr, 200, 0);
+    this.method = options.method ?? 'barnes-hut';
+    if (this.method !== 'barnes-hut' && this.method !== 'fast')
+      throw new UsageError(`${WHAT}: method must be 'barnes-hut' or 'fast', got '${String(this.method)}'`);
+    this.theta = numberOption(WHAT, 'theta', options.theta, 0.5, 0);
     this.negativeSamples = intOption(WHAT, 'negativeSamples', options.negativeSamples, 32, 1, 100_000);
     this.init = options.init ?? 'pca';
     if (this.init !== 'pca' && this.init !== 'random')
@@ -149,6 +183,8 @@ export class TSNE {
     const { n } = p;
     const dims = this.dims;
     const nnz = p.cols.length;
+    const barnesHut = this.method === 'barnes-hut';
+    const capacity = barnesHut ? treeCapacity(n, dims) : 0;
     const mem = new ProjectMemory<OptimizeLayout>(threads, (a) => ({
       Y: a.alloc(n * dims * 4),
       rowptr: a.alloc((n + 1) * 4),
@@ -158,6 +194,9 @@ export class TSNE {
       rep: a.alloc(n * dims * 4),
       gains: a.alloc(n * dims * 4),
       update: a.alloc(n * dims * 4),
+      nodes: barnesHut ? a.alloc(capacity * TREE_NODE_BYTES) : 0,
+      order: barnesHut ? a.alloc(n * 4) : 0,
+      scratch: barnesHut ? a.alloc(3 * n * 4) : 0,
     }));
     const L = mem.layout;
     mem.f32(L.Y, n * dims).set(y0);
@@ -167,8 +206,7 @@ export class TSNE {
     for (let t = 0; t < threads; t++) mem.seedThread(t, seedState(this.seed, t));
     const lr = this.learningRate === 'auto' ? Math.max(n / this.earlyExaggeration / 4, 50) : this.learningRate;
     this.learningRateUsed = lr;
-    const parts = ranges(n, threads);
-    const pool = projectThreads(mem);
+    const step = barnesHut ? this.#barnesHutSteps(mem, n, capacity, threads) : this.#sampledSteps(mem, n, threads);
     const { signal, onProgress } = run;
     try {
       for (let it = 0; it < this.iterations;) {
@@ -178,71 +216,150 @@ export class TSNE {
           mem.f32(L.gains, n * dims).fill(1);
           mem.f32(L.update, n * dims).fill(0);
         }
-        const exaggeration = early ? this.earlyExaggeration : 1;
-        const momentum = early ? 0.5 : 0.8;
-        let steps = 1;
-        if (threads === 1) {
-          // one thread: several iterations per call (same arithmetic, fewer round trips), never across the stage change
-          const stageEnd = early ? this.exaggerationIterations : this.iterations;
-          steps = Math.min(STEPS_PER_CALL, stageEnd - it);
-          await pool.all('tsne_steps', () => [
-            L.Y,
-            dims,
-            n,
-            L.rowptr,
-            L.cols,
-            L.pv,
-            this.negativeSamples,
-            mem.rngStates[0],
-            L.attr,
-            L.rep,
-            exaggeration,
-            L.gains,
-            L.update,
-            momentum,
-            lr,
-            0.01,
-            steps,
-          ]);
-        } else {
-          const sums = await pool.all('tsne_forces', (t) => [
-            L.Y,
-            dims,
-            n,
-            parts[t][0],
-            parts[t][1],
-            L.rowptr,
-            L.cols,
-            L.pv,
-            this.negativeSamples,
-            mem.rngStates[t],
-            L.attr,
-            L.rep,
-          ]);
-          const s = sums.reduce((x, y) => x + y, 0);
-          await pool.all('tsne_update', (t) => [
-            L.Y,
-            dims,
-            parts[t][0],
-            parts[t][1],
-            L.attr,
-            L.rep,
-            exaggeration,
-            s > 0 ? 1 / s : 0,
-            L.gains,
-            L.update,
-            momentum,
-            lr,
-            0.01,
-          ]);
-        }
+        // one thread: several iterations per call (same arithmetic, fewer round trips), never across the stage change
+        const stageEnd = early ? this.exaggerationIterations : this.iterations;
+        const steps = threads === 1 ? Math.min(STEPS_PER_CALL, stageEnd - it) : 1;
+        await step.run({ steps, exaggeration: early ? this.earlyExaggeration : 1, momentum: early ? 0.5 : 0.8, lr });
         it += steps;
         throwIfAborted(signal, `${WHAT} aborted`);
         onProgress?.({ phase: 'optimize', progress: it / this.iterations });
       }
       return mem.f32(L.Y, n * dims).slice();
     } finally {
-      await pool.close();
+      await step.close();
     }
+  }
+
+  /** Barnes-Hut iterations: the tree (thread 0), the forces (all threads), the step (all threads). */
+  #barnesHutSteps(mem: ProjectMemory<OptimizeLayout>, n: number, capacity: number, threads: number) {
+    const L = mem.layout;
+    // the forces go by positions in the Morton order (whole walk groups per thread), the step by rows
+    const walks = groupRanges(n, threads);
+    const parts = ranges(n, threads);
+    const dims = this.dims;
+    const pool = tsneBhThreads(mem);
+    const run = async (s: Stage) => {
+      if (pool.count === 1) {
+        await pool.all('tsne_bh_steps', () => [
+          L.Y,
+          dims,
+          n,
+          L.rowptr,
+          L.cols,
+          L.pv,
+          L.nodes,
+          capacity,
+          L.order,
+          L.scratch,
+          this.theta,
+          L.attr,
+          L.rep,
+          s.exaggeration,
+          L.gains,
+          L.update,
+          s.momentum,
+          s.lr,
+          MIN_GAIN,
+          s.steps,
+        ]);
+        return;
+      }
+      // the other threads build nothing (n = 0)
+      await pool.all('tsne_bh_build', (t) => [L.Y, dims, t === 0 ? n : 0, L.nodes, capacity, L.order, L.scratch]);
+      const z = await pool.all('tsne_bh_forces', (t) => [
+        L.Y,
+        dims,
+        walks[t][0],
+        walks[t][1],
+        L.rowptr,
+        L.cols,
+        L.pv,
+        L.nodes,
+        L.order,
+        this.theta,
+        L.attr,
+        L.rep,
+      ]);
+      const sum = z.reduce((x, y) => x + y, 0);
+      await pool.all('tsne_bh_update', (t) => [
+        L.Y,
+        dims,
+        parts[t][0],
+        parts[t][1],
+        L.attr,
+        L.rep,
+        s.exaggeration,
+        sum > 0 ? 1 / sum : 0,
+        L.gains,
+        L.update,
+        s.momentum,
+        s.lr,
+        MIN_GAIN,
+      ]);
+    };
+    return { run, close: () => pool.close() };
+  }
+
+  /** 'fast' iterations: forces with sampled repulsion (all threads), then the step (all threads). */
+  #sampledSteps(mem: ProjectMemory<OptimizeLayout>, n: number, threads: number) {
+    const L = mem.layout;
+    const parts = ranges(n, threads);
+    const dims = this.dims;
+    const pool = projectThreads(mem);
+    const run = async (s: Stage) => {
+      if (pool.count === 1) {
+        await pool.all('tsne_steps', () => [
+          L.Y,
+          dims,
+          n,
+          L.rowptr,
+          L.cols,
+          L.pv,
+          this.negativeSamples,
+          mem.rngStates[0],
+          L.attr,
+          L.rep,
+          s.exaggeration,
+          L.gains,
+          L.update,
+          s.momentum,
+          s.lr,
+          MIN_GAIN,
+          s.steps,
+        ]);
+        return;
+      }
+      const sums = await pool.all('tsne_forces', (t) => [
+        L.Y,
+        dims,
+        n,
+        parts[t][0],
+        parts[t][1],
+        L.rowptr,
+        L.cols,
+        L.pv,
+        this.negativeSamples,
+        mem.rngStates[t],
+        L.attr,
+        L.rep,
+      ]);
+      const sum = sums.reduce((x, y) => x + y, 0);
+      await pool.all('tsne_update', (t) => [
+        L.Y,
+        dims,
+        parts[t][0],
+        parts[t][1],
+        L.attr,
+        L.rep,
+        s.exaggeration,
+        sum > 0 ? 1 / sum : 0,
+        L.gains,
+        L.update,
+        s.momentum,
+        s.lr,
+        MIN_GAIN,
+      ]);
+    };
+    return { run, close: () => pool.close() };
   }
 }

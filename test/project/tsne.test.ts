@@ -21,6 +21,27 @@ describe('t-SNE on the kNN graph', () => {
     expect([...phases]).toEqual(expect.arrayContaining(['neighbors', 'affinities', 'optimize']));
   });
 
+  it("keeps finer neighbourhoods with Barnes-Hut than with the sampled 'fast' repulsion", async () => {
+    const bh = new TSNE({ seed: 2, threads: 1, iterations: 500 });
+    const fast = new TSNE({ seed: 2, threads: 1, iterations: 500, method: 'fast' });
+    expect([bh.method, bh.theta, fast.method]).toEqual(['barnes-hut', 0.5, 'fast']);
+    const a = await bh.fitTransform(x.data, n, dim);
+    const b = await fast.fitTransform(x.data, n, dim);
+    expect(silhouetteOf(b, n, 2, labels)).toBeGreaterThan(0.6);
+    const kept = neighborPreservation(x.data, dim, a, 2, n, 10);
+    const keptFast = neighborPreservation(x.data, dim, b, 2, n, 10);
+    expect(kept).toBeGreaterThan(keptFast);
+  });
+
+  it('gives the same layout with two threads as with one (Barnes-Hut has no random draws)', async () => {
+    // the exact kNN graph (n ≤ 4,096) and Z summed per thread: equal up to the last bits of Z
+    const one = await new TSNE({ seed: 5, threads: 1, iterations: 300 }).fitTransform(x.data, n, dim);
+    const two = await new TSNE({ seed: 5, threads: 2, iterations: 300 }).fitTransform(x.data, n, dim);
+    let worst = 0;
+    for (let i = 0; i < one.length; i++) worst = Math.max(worst, Math.abs(one[i] - two[i]));
+    expect(worst).toBeLessThan(1e-2);
+  });
+
   it('repeats bit for bit with a seed and one thread, also in 3-D', async () => {
     const run = () => new TSNE({ dims: 3, seed: 3, threads: 1, iterations: 300 }).fitTransform(x.data, n, dim);
     const a = await run();
@@ -51,5 +72,7 @@ describe('t-SNE on the kNN graph', () => {
     await expect(new TSNE({ perplexity: 5 }).fitTransform(bad, 200, dim)).rejects.toThrow(/row 5 has a non-finite value/);
     expect(() => new TSNE({ dims: 4 as 2 })).toThrow(/dims must be 2 or 3/);
     expect(() => new TSNE({ perplexity: 0 })).toThrow(UsageError);
+    expect(() => new TSNE({ method: 'exact' as 'fast' })).toThrow(/method must be 'barnes-hut' or 'fast'/);
+    expect(() => new TSNE({ theta: -1 })).toThrow(UsageError);
   });
 });

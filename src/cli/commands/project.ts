@@ -30,6 +30,13 @@ const PROJECT_FLAGS: readonly LibraryFlag<ProjectOptions>[] = [
     parse: float(1),
     default: 30,
   },
+  {
+    key: 'tsneMethod',
+    flags: '--tsne-method <method>',
+    description: 'tsne: repulsion by barnes-hut (accurate) or fast (sampled; for very large sets)',
+    parse: oneOf(['barnes-hut', 'fast'] as const),
+    default: 'barnes-hut',
+  },
   { key: 'neighbors', flags: '--neighbors <n>', description: 'umap: neighbourhood size, the point included', parse: int(2), default: 15 },
   {
     key: 'minDist',
