@@ -6,7 +6,7 @@
  */
 export { project, type ProjectOptions } from './project.js';
 export { PCA, type PCAOptions } from './pca.js';
-export { TSNE, type TSNEMethod, type TSNEOptions } from './tsne.js';
+export { TSNE, TSNE_AUTO_BARNES_HUT_MAX_ROWS, type TSNEMethod, type TSNEOptions } from './tsne.js';
 export { UMAP, type UMAPOptions } from './umap.js';
 export { neighborPreservation, trustworthiness } from './quality.js';
 export type { ProjectionDims, ProjectionMethod, ProjectionProgress, ProjectionResult, RunOptions } from './types.js';

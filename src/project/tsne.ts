@@ -26,7 +26,7 @@ export interface TSNEOptions {
    * How the repulsive forces are computed: 'barnes-hut' (a quad/octree per iteration, cells
    * further than their side / `theta` taken whole; van der Maaten 2014) or 'fast' (estimated from
    * `negativeSamples` uniformly drawn rows per row: cheaper on large sets, noisier neighbourhoods).
-   * Default 'barnes-hut'.
+   * 'auto' (default): Barnes-Hut up to {@link TSNE_AUTO_BARNES_HUT_MAX_ROWS} rows, 'fast' above.
    */
   method?: TSNEMethod;
   /** Barnes-Hut opening angle: a cell counts as one point when side / distance < theta. Default 0.5. */
@@ -42,7 +42,14 @@ export interface TSNEOptions {
 }
 
 /** How {@link TSNE} computes the repulsive forces. */
-export type TSNEMethod = 'barnes-hut' | 'fast';
+export type TSNEMethod = 'auto' | 'barnes-hut' | 'fast';
+
+/**
+ * 'auto' uses Barnes-Hut up to this many rows and the sampled repulsion above: Barnes-Hut costs
+ * ~2.6× the CPU of 'fast' at 20k rows and grows as n log n, which would put 100k × 100 well past
+ * the one-minute budget on 2 cores (docs/benchmarks.md, Barnes-Hut t-SNE section).
+ */
+export const TSNE_AUTO_BARNES_HUT_MAX_ROWS = 30_000;
 
 const WHAT = 't-SNE';
 /** Iterations per kernel call when one thread runs them all. */
@@ -122,9 +129,9 @@ export class TSNE {
     );
     const lr = options.learningRate ?? 'auto';
     this.learningRate = lr === 'auto' ? lr : numberOption(WHAT, 'learningRate', lr, 200, 0);
-    this.method = options.method ?? 'barnes-hut';
-    if (this.method !== 'barnes-hut' && this.method !== 'fast')
-      throw new UsageError(`${WHAT}: method must be 'barnes-hut' or 'fast', got '${String(this.method)}'`);
+    this.method = options.method ?? 'auto';
+    if (this.method !== 'auto' && this.method !== 'barnes-hut' && this.method !== 'fast')
+      throw new UsageError(`${WHAT}: method must be 'auto', 'barnes-hut' or 'fast', got '${String(this.method)}'`);
     this.theta = numberOption(WHAT, 'theta', options.theta, 0.5, 0);
     this.negativeSamples = intOption(WHAT, 'negativeSamples', options.negativeSamples, 32, 1, 100_000);
     this.init = options.init ?? 'pca';
@@ -183,7 +190,7 @@ export class TSNE {
     const { n } = p;
     const dims = this.dims;
     const nnz = p.cols.length;
-    const barnesHut = this.method === 'barnes-hut';
+    const barnesHut = this.method === 'barnes-hut' || (this.method === 'auto' && n <= TSNE_AUTO_BARNES_HUT_MAX_ROWS);
     const capacity = barnesHut ? treeCapacity(n, dims) : 0;
     const mem = new ProjectMemory<OptimizeLayout>(threads, (a) => ({
       Y: a.alloc(n * dims * 4),

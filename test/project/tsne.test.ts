@@ -72,7 +72,7 @@ describe('t-SNE on the kNN graph', () => {
     await expect(new TSNE({ perplexity: 5 }).fitTransform(bad, 200, dim)).rejects.toThrow(/row 5 has a non-finite value/);
     expect(() => new TSNE({ dims: 4 as 2 })).toThrow(/dims must be 2 or 3/);
     expect(() => new TSNE({ perplexity: 0 })).toThrow(UsageError);
-    expect(() => new TSNE({ method: 'exact' as 'fast' })).toThrow(/method must be 'barnes-hut' or 'fast'/);
+    expect(() => new TSNE({ method: 'exact' as 'fast' })).toThrow(/method must be 'auto', 'barnes-hut' or 'fast'/);
     expect(() => new TSNE({ theta: -1 })).toThrow(UsageError);
   });
 });

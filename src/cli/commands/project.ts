@@ -33,9 +33,9 @@ const PROJECT_FLAGS: readonly LibraryFlag<ProjectOptions>[] = [
   {
     key: 'tsneMethod',
     flags: '--tsne-method <method>',
-    description: 'tsne: repulsion by barnes-hut (accurate) or fast (sampled; for very large sets)',
-    parse: oneOf(['barnes-hut', 'fast'] as const),
-    default: 'barnes-hut',
+    description: 'tsne: repulsion by barnes-hut (accurate), fast (sampled; for very large sets) or auto (barnes-hut up to 30k rows)',
+    parse: oneOf(['auto', 'barnes-hut', 'fast'] as const),
+    default: 'auto',
   },
   { key: 'neighbors', flags: '--neighbors <n>', description: 'umap: neighbourhood size, the point included', parse: int(2), default: 15 },
   {
