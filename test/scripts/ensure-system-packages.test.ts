@@ -96,6 +96,7 @@ describe('ensure-system-packages (pretest)', () => {
       'fonts-dejavu-core',
       'redis-server',
       'chromium',
+      'openssl',
     ]);
   });
 });
