@@ -157,32 +157,29 @@ try {
   const local = `redis://127.0.0.1:${port}`;
   for (const [k, h] of hosts.entries()) workers.push(await startWorker(h, k, `redis://${h.hostAddr}:${port}`, dir));
 
+  /** The submitter's command line: `jobs embed` of `input` into `out`, `lines` lines per job. */
+  const jobsEmbed = (input, out, lines) => [
+    process.execPath,
+    CLI,
+    'jobs',
+    'embed',
+    '--redis',
+    local,
+    ...ENCODER,
+    '-i',
+    input,
+    '-o',
+    out,
+    '--batch',
+    String(lines),
+    '--json',
+  ];
   const jobsRun = async (out) => {
     const t0 = performance.now();
     const cpu0 = workers.map((w) => cpuSeconds(w.pid));
     const compute0 = workers.map((w) => w.compute);
     const redis0 = cpuSeconds(redis.pid);
-    const summary = JSON.parse(
-      await run(
-        [
-          process.execPath,
-          CLI,
-          'jobs',
-          'embed',
-          '--redis',
-          local,
-          ...ENCODER,
-          '-i',
-          'input.txt',
-          '-o',
-          out,
-          '--batch',
-          String(batch),
-          '--json',
-        ],
-        { cwd: dir },
-      ),
-    );
+    const summary = JSON.parse(await run(jobsEmbed('input.txt', out, batch), { cwd: dir }));
     const seconds = (performance.now() - t0) / 1000;
     return {
       seconds,
@@ -198,25 +195,7 @@ try {
   const warm = async () => {
     for (let i = 0; workers.some((w) => w.done === 0); i++) {
       if (i > 20) throw new Error('a worker never took a warm-up batch');
-      await run(
-        [
-          process.execPath,
-          CLI,
-          'jobs',
-          'embed',
-          '--redis',
-          local,
-          ...ENCODER,
-          '-i',
-          'warm.txt',
-          '-o',
-          'warm.fvecs',
-          '--batch',
-          '4',
-          '--json',
-        ],
-        { cwd: dir },
-      );
+      await run(jobsEmbed('warm.txt', 'warm.fvecs', 4), { cwd: dir });
     }
   };
   await warm();
