@@ -7,14 +7,13 @@
 // drag over 1.5 s).
 // Usage: npm run build && node bench/explorer-draw.mjs [--points 100000] [--repeat 3]
 /* global document, window */ // in page.evaluate callbacks, which run in the browser
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { chromium } from 'playwright-core';
+import { launchChromium, startExplorerServer } from '../scripts/explorer-harness.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -35,28 +34,8 @@ const { words, vectors, dim } = await readWinkVectors(require.resolve('wink-embe
 });
 await saveVectors(new KeyedVectors({ words, vectors, dim }), model);
 
-const server = spawn(
-  process.execPath,
-  [join(root, 'dist/cli/main.js'), 'serve', `glove=${model}`, '--port', '0', '--ann', 'flat', '--log-level', 'silent'],
-  {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  },
-);
-const url = await new Promise((resolve, reject) => {
-  let err = '';
-  server.stderr.on('data', (c) => {
-    err += c;
-    const m = /listening on (http:\/\/[^\s/]+)/.exec(err);
-    if (m) resolve(m[1]);
-  });
-  server.on('exit', (code) => reject(new Error(`embedkit serve exited with ${code}: ${err}`)));
-});
-
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const { url, stop } = await startExplorerServer(model);
+const browser = await launchChromium();
 
 /** Frames drawn while the mouse drags across the plot for ~1.5 s (modifier: none = pan/rotate). */
 async function fps(page) {
@@ -170,15 +149,6 @@ try {
   console.log(`| 3-D (own WebGL renderer) | ${d3.toFixed(0)} | ${a.toFixed(0)} | ${(d3 / a).toFixed(2)} | ${rates['3-D'].toFixed(1)} |`);
 } finally {
   await browser.close();
-  // A graceful stop, SIGKILL when the server still runs after 5 s (it must not outlive this script).
-  await new Promise((done) => {
-    if (server.exitCode !== null || server.signalCode !== null) return done();
-    const force = setTimeout(() => server.kill('SIGKILL'), 5000);
-    server.once('exit', () => {
-      clearTimeout(force);
-      done();
-    });
-    server.kill('SIGTERM');
-  });
+  await stop();
   rmSync(dir, { recursive: true, force: true });
 }

@@ -5,13 +5,13 @@
 // on fixed delays. Deterministic up to the rasteriser: seeded projections, fixed viewport.
 // Usage: npm run build && node scripts/explorer-screenshots.mjs [--out docs/images] [--only pca,3d]
 /* global document, window */ // in page.waitForFunction callbacks, which run in the browser
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium, startExplorerServer } from './explorer-harness.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -37,26 +37,8 @@ const model = join(dir, 'glove.ekv');
   await saveVectors(new KeyedVectors({ words: keep.map((i) => wink.words[i]), vectors, dim: wink.dim }), model);
 }
 
-const server = spawn(
-  process.execPath,
-  [join(root, 'dist/cli/main.js'), 'serve', `glove=${model}`, '--port', '0', '--ann', 'flat', '--log-level', 'silent'],
-  { stdio: ['ignore', 'ignore', 'pipe'] },
-);
-const url = await new Promise((resolve, reject) => {
-  let err = '';
-  server.stderr.on('data', (c) => {
-    err += c;
-    const m = /listening on (http:\/\/[^\s/]+)/.exec(err);
-    if (m) resolve(m[1]);
-  });
-  server.on('exit', (code) => reject(new Error(`embedkit serve exited with ${code}: ${err}`)));
-});
-
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const { url, stop } = await startExplorerServer(model);
+const browser = await launchChromium();
 
 const page = await browser.newPage({ viewport: { width: 1200, height: 760 }, deviceScaleFactor: 1 });
 page.on('pageerror', (e) => console.error('page error:', e.message));
@@ -167,15 +149,6 @@ try {
   await shot('3d');
 } finally {
   await browser.close();
-  // A graceful stop, SIGKILL when the server still runs after 5 s (it must not outlive this script).
-  await new Promise((done) => {
-    if (server.exitCode !== null || server.signalCode !== null) return done();
-    const force = setTimeout(() => server.kill('SIGKILL'), 5000);
-    server.once('exit', () => {
-      clearTimeout(force);
-      done();
-    });
-    server.kill('SIGTERM');
-  });
+  await stop();
   rmSync(dir, { recursive: true, force: true });
 }
