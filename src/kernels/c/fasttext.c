@@ -46,6 +46,7 @@ typedef struct {
   int32_t rows;                // 18
   int32_t compute_loss;        // 19
   const float* log_table;      // 20 log(p + 1e-5) on LOG_TABLE_SIZE + 1 points of [0, 1] (loss only)
+  int32_t eos;                 // 21 vocabulary id of `</s>`, appended to every sentence, or -1
 } Model;
 
 typedef struct {
@@ -164,20 +165,27 @@ int32_t ft_train_job(const Model* m, Worker* w, const uint8_t* data, int32_t nby
   while (p < end) {
     uint32_t v;
     if (varint_next(&p, end, &v)) return -1;
+    int32_t id;
     if (v == 0) {
-      if (len > 1) train_sentence(m, w, sent, len, lr);
-      len = 0;
-      continue;
+      // fastText's getLine: the line's `</s>` is read (and may be subsampled) like any word.
+      if (m->eos < 0) {
+        if (len > 1) train_sentence(m, w, sent, len, lr);
+        len = 0;
+        continue;
+      }
+      id = m->eos;
+    } else {
+      if (v > (uint32_t)m->remap_size) return -1;
+      id = m->remap[v - 1];
+      if (id < 0) continue;
     }
-    if (v > (uint32_t)m->remap_size) return -1;
-    int32_t id = m->remap[v - 1];
-    if (id < 0) continue;
     words++;
-    if (m->sample && (uint32_t)(rng_next(w) >> 32) > m->keep[id]) continue;
-    sent[len++] = id;
-    effective++;
-    if (len == m->max_sentence) {
-      train_sentence(m, w, sent, len, lr);
+    if (!m->sample || (uint32_t)(rng_next(w) >> 32) <= m->keep[id]) {
+      sent[len++] = id;
+      effective++;
+    }
+    if (v == 0 || len == m->max_sentence) {
+      if (len > 1) train_sentence(m, w, sent, len, lr);
       len = 0;
     }
   }

@@ -24,7 +24,8 @@ export const FM = {
   rows: 18,
   computeLoss: 19,
   logTable: 20,
-  slots: 21,
+  eos: 21,
+  slots: 22,
 } as const;
 
 /** Byte offsets of the kernel's `Worker` struct (rng, loss, effective and words where word2vec's are). */

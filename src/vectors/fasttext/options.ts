@@ -9,9 +9,15 @@ export interface FastTextOptions extends Omit<Word2VecOptions, 'hs' | 'cbowMean'
   maxn?: number;
   /** Hash buckets of the n-grams (default 2,000,000, fastText's). */
   bucket?: number;
+  /**
+   * End every sentence with fastText's end-of-line token `</s>` (a word of the vocabulary, counted once
+   * per sentence, subsampled like any word, without n-grams), as fastText's Dictionary::getLine does
+   * (default true). It is a context word of the last words of each line.
+   */
+  eos?: boolean;
 }
 
-export type ResolvedFastTextOptions = ResolvedWord2VecOptions & { minn: number; maxn: number; bucket: number };
+export type ResolvedFastTextOptions = ResolvedWord2VecOptions & { minn: number; maxn: number; bucket: number; eos: boolean };
 
 /**
  * fastText's defaults where they differ from word2vec's: learning rate 0.05 decayed linearly to 0,
@@ -29,6 +35,7 @@ export const FASTTEXT_DEFAULTS = Object.freeze({
   minn: 3,
   maxn: 6,
   bucket: 2_000_000,
+  eos: true,
 } as const);
 
 export function resolveFastTextOptions(o: FastTextOptions = {}): ResolvedFastTextOptions {
@@ -54,5 +61,5 @@ export function resolveFastTextOptions(o: FastTextOptions = {}): ResolvedFastTex
     if (!Number.isInteger(v) || v < 0) throw new UsageError(`${name} must be an integer >= 0, got ${v}`);
   if (maxn > 0 && (minn < 1 || minn > maxn)) throw new UsageError(`need 1 <= minn <= maxn, got minn ${minn}, maxn ${maxn}`);
   if (maxn > 0 && bucket < 1) throw new UsageError('bucket must be >= 1 when maxn > 0');
-  return { ...base, minn, maxn, bucket };
+  return { ...base, minn, maxn, bucket, eos: o.eos ?? d.eos };
 }

@@ -1,4 +1,4 @@
-import { forEachSubword, type SubwordSettings } from './subwords.js';
+import { EOS, forEachSubword, type SubwordSettings } from './subwords.js';
 
 /** Every vocabulary word's input rows, flattened: word i owns `rows[offsets[i] .. offsets[i+1])`. */
 export interface SubwordTable {
@@ -8,7 +8,7 @@ export interface SubwordTable {
   maxPerWord: number;
 }
 
-/** The rows the kernel averages for each word: its own row, then `nwords + bucket` per n-gram. */
+/** The rows the kernel averages for each word: its own row, then `nwords + bucket` per n-gram (none for `</s>`). */
 export function subwordTable(words: readonly string[], s: SubwordSettings): SubwordTable {
   const nwords = words.length;
   const offsets = new Int32Array(nwords + 1);
@@ -26,7 +26,7 @@ export function subwordTable(words: readonly string[], s: SubwordSettings): Subw
   for (let i = 0; i < nwords; i++) {
     offsets[i] = n;
     push(i);
-    forEachSubword(words[i], s, (h) => push(nwords + h));
+    if (words[i] !== EOS) forEachSubword(words[i], s, (h) => push(nwords + h)); // fastText: `</s>` has no n-grams
     maxPerWord = Math.max(maxPerWord, n - offsets[i]);
   }
   offsets[nwords] = n;

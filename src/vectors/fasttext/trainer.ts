@@ -14,6 +14,7 @@ import { FastTextModel } from './fasttext-model.js';
 import { FW, planFastTextLayout, type FastTextLayout } from './layout.js';
 import { resolveFastTextOptions, type FastTextOptions, type ResolvedFastTextOptions } from './options.js';
 import { subwordTable } from './subword-table.js';
+import { withEndOfLine } from './end-of-line.js';
 import { writeFastTextModel } from './write-model.js';
 
 interface KernelExports extends WebAssembly.Exports {
@@ -38,6 +39,8 @@ export class FastText {
   private memory: WebAssembly.Memory | undefined;
   private corpus: EncodedCorpus | undefined;
   private scan: ScanResult | undefined;
+  /** Row of `</s>` in the vocabulary when `eos` is on, else -1. */
+  private eos = -1;
   private trained: FastTextModel | undefined;
 
   constructor(options: FastTextOptions = {}) {
@@ -55,9 +58,15 @@ export class FastText {
     if (this.scan) throw new UsageError('buildVocab() was already called on this model');
     const { memory, scan, corpus, summary } = await scanTrainingCorpus(input, tokenizer, this.options, RESERVED_BYTES);
     this.memory = memory;
-    this.scan = scan;
     this.corpus = corpus;
-    return summary;
+    if (!this.options.eos) {
+      this.scan = scan;
+      return summary;
+    }
+    const withEos = withEndOfLine(scan);
+    this.scan = withEos.scan;
+    this.eos = withEos.eos;
+    return { ...summary, vocabSize: withEos.scan.vocabulary.size };
   }
 
   /** Trains `epochs` passes over the corpus given to buildVocab. */
@@ -75,7 +84,7 @@ export class FastText {
     const layout = planFastTextLayout(start, o, vocab.size, subs.rows.length, subs.maxPerWord, this.scan.remap.length, workers, inputBytes);
     const memory = this.memory;
     ensureMemory(memory, layout.end);
-    writeFastTextModel(memory.buffer, layout, o, vocab, this.scan.remap, subs);
+    writeFastTextModel(memory.buffer, layout, o, vocab, this.scan.remap, subs, this.eos, this.ntokens());
     const module = kernelModule('fasttext');
     const kernel = instantiateKernel<KernelExports>(module, memory, RESERVED_BYTES);
     this.seedWorker(layout.workers[0].ptr, INIT_RNG_STREAM);
@@ -107,6 +116,11 @@ export class FastText {
       vocabSize: vocab.size,
       ...(loss !== undefined ? { loss } : {}),
     };
+  }
+
+  /** fastText's ntokens: every token of the corpus (words below minCount too) and one `</s>` per sentence when `eos` is on. */
+  private ntokens(): number {
+    return this.scan!.rawTokens + (this.eos >= 0 ? this.scan!.sentences : 0);
   }
 
   private seedWorker(ptr: number, stream: number): void {
@@ -157,7 +171,7 @@ export class FastText {
         counts: Float64Array.from(vocab.counts),
         nwords: vocab.size,
         nlabels: 0,
-        ntokens: vocab.totalCount,
+        ntokens: this.ntokens(),
         pruneIndex: undefined,
       },
       input: { kind: 'dense', rows: l.rows, cols: dim, data: copy(l.syn0, l.rows) },

@@ -5,7 +5,10 @@ import { FM, FW, LOG_TABLE_SIZE, MAX_SIGMOID, SIGMOID_TABLE_SIZE, type FastTextL
 import type { ResolvedFastTextOptions } from './options.js';
 import type { SubwordTable } from './subword-table.js';
 
-/** Fills the kernel's Model struct, tables, subword lists and worker structs as planned by `l`. */
+/**
+ * Fills the kernel's Model struct (`eos`: the row of `</s>`, or -1; `ntokens`: the corpus's tokens as
+ * fastText's dictionary counts them — every token read, rare words and `</s>` included — which is
+ * the denominator of its subsampling frequencies, Dictionary::initTableDiscard), tables, subword lists and worker structs as planned by `l`. */
 export function writeFastTextModel(
   buf: ArrayBuffer | SharedArrayBuffer,
   l: FastTextLayout,
@@ -13,6 +16,8 @@ export function writeFastTextModel(
   vocab: Vocabulary,
   remap: Int32Array,
   subs: SubwordTable,
+  eos: number,
+  ntokens: number,
 ): void {
   const v = vocab.size;
   const m = new Int32Array(buf, l.model, FM.slots);
@@ -37,13 +42,14 @@ export function writeFastTextModel(
   m[FM.rows] = l.rows;
   m[FM.computeLoss] = o.computeLoss ? 1 : 0;
   m[FM.logTable] = l.logTable;
+  m[FM.eos] = eos;
 
   // fastText's tables (src/loss.cc): sigmoid on [-8, 8], log on (0, 1].
   const sig = new Float32Array(buf, l.sigmoid, SIGMOID_TABLE_SIZE + 1);
   for (let i = 0; i <= SIGMOID_TABLE_SIZE; i++) sig[i] = 1 / (1 + Math.exp(-((i * 2 * MAX_SIGMOID) / SIGMOID_TABLE_SIZE - MAX_SIGMOID)));
   const log = new Float32Array(buf, l.logTable, LOG_TABLE_SIZE + 1);
   for (let i = 0; i <= LOG_TABLE_SIZE; i++) log[i] = Math.log((i + 1e-5) / LOG_TABLE_SIZE);
-  new Uint32Array(buf, l.keep, v).set(keepThresholds(vocab.counts, vocab.totalCount, o.sample));
+  new Uint32Array(buf, l.keep, v).set(keepThresholds(vocab.counts, ntokens, o.sample));
   const weights = new Float64Array(v);
   for (let i = 0; i < v; i++) weights[i] = Math.pow(vocab.counts[i], o.nsExponent);
   const alias = buildAliasTable(weights);

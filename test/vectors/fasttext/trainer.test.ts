@@ -30,8 +30,9 @@ describe('fastText subword training', () => {
   for (const model of ['skipgram', 'cbow'] as const) {
     it(`${model}: class neighbours, OOV vectors from n-grams, a .bin the CLI reads`, async () => {
       const { model: ft, vocab, training } = await trainFastText(sentencesFrom(corpus), { ...base, model });
-      expect(vocab.vocabSize).toBe(new Set(corpus.flat()).size);
-      expect(training.words).toBe(corpus.flat().length * 3);
+      // The words, and fastText's `</s>` once per sentence.
+      expect(vocab.vocabSize).toBe(new Set(corpus.flat()).size + 1);
+      expect(training.words).toBe((corpus.flat().length + corpus.length) * 3);
       expect(ft.data.input.rows).toBe(vocab.vocabSize + 5000);
       expect(classPurity((w) => ft.wordVector(w))).toBeGreaterThanOrEqual(0.85);
       // An unseen word shares most n-grams with a seen one.
@@ -39,7 +40,8 @@ describe('fastText subword training', () => {
       expect(cosine(ft.wordVector('germanys'), ft.wordVector('germany'))).toBeGreaterThan(0.6);
       const file = tmp.file(`${model}.bin`);
       await ft.save(file);
-      const rows = parseWordVectors(fasttext(['print-word-vectors', file], 'cat\ngermanys\n'));
+      const rows = parseWordVectors(fasttext(['print-word-vectors', file], 'cat\ngermanys\n</s>\n'));
+      expect(rows.map((r) => r.word)).toEqual(['cat', 'germanys', '</s>']);
       for (const r of rows) {
         const ours = ft.wordVector(r.word);
         r.vector.forEach((x, i) => expect(Math.abs(ours[i] - x)).toBeLessThanOrEqual(Math.max(1e-5, Math.abs(x) * 1e-4)));
@@ -47,6 +49,38 @@ describe('fastText subword training', () => {
       expect(FastTextModel.loadSync(file).wordVector('germanys')).toEqual(ft.wordVector('germanys'));
     });
   }
+
+  it("ends every sentence with fastText's </s>: counted per sentence, sorted by count, no n-grams; eos: false leaves it out", async () => {
+    const lines = corpus.slice(0, 1500);
+    const tokens = lines.flat().length;
+    const on = await trainFastText(sentencesFrom(lines), { ...base, epochs: 1 });
+    const d = on.model.data.dictionary;
+    const eos = d.words.indexOf('</s>');
+    expect(eos).toBeGreaterThanOrEqual(0);
+    expect(d.counts[eos]).toBe(lines.length);
+    for (let i = 1; i < d.counts.length; i++) expect(d.counts[i]).toBeLessThanOrEqual(d.counts[i - 1]);
+    expect(on.training.words).toBe(tokens + lines.length);
+    // fastText's ntokens: every token read, `</s>` included.
+    expect(d.ntokens).toBe(tokens + lines.length);
+    // `</s>` has no n-grams: its vector is its own input row.
+    const dim = on.model.dim;
+    const row = (on.model.data.input as { data: Float32Array }).data.subarray(eos * dim, (eos + 1) * dim);
+    expect(on.model.wordVector('</s>')).toEqual(Float32Array.from(row));
+    expect(row.some((x) => x !== 0)).toBe(true);
+
+    const off = await trainFastText(sentencesFrom(lines), { ...base, epochs: 1, eos: false });
+    expect(off.model.words).not.toContain('</s>');
+    expect(off.training.words).toBe(tokens);
+    expect(off.vocab.vocabSize).toBe(on.vocab.vocabSize - 1);
+  });
+
+  it('counts a literal </s> token as the end-of-line word', async () => {
+    const lines = corpus.slice(0, 500).map((l, i) => (i % 10 === 0 ? [...l, '</s>'] : l));
+    const { model } = await trainFastText(sentencesFrom(lines), { ...base, epochs: 1 });
+    const d = model.data.dictionary;
+    expect(d.words.filter((w) => w === '</s>')).toHaveLength(1);
+    expect(d.counts[d.words.indexOf('</s>')]).toBe(lines.length + 50);
+  });
 
   it('is bit-for-bit repeatable with one worker and a seed', async () => {
     const a = (await trainFastText(sentencesFrom(corpus.slice(0, 1500)), { ...base, seed: 11 })).model;
