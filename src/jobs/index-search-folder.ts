@@ -38,6 +38,19 @@ function documentOf(file: string, id: Id, record: Record<string, unknown> | unde
   return doc;
 }
 
+/** Documents of a search index need distinct ids: checked before the partition's index is built. */
+export function checkDistinctIds(data: IndexTaskData, ids: readonly Id[]): void {
+  const seen = new Set<string>();
+  for (const id of ids) {
+    if (seen.has(String(id)))
+      throw new FileFormatError(
+        data.file,
+        `id ${JSON.stringify(id)} appears twice in partition ${data.partition + 1}: documents need distinct ids`,
+      );
+    seen.add(String(id));
+  }
+}
+
 /**
  * Writes a partition as a search index folder at `data.output`: its cosine `index` (keys = global
  * row numbers, one chunk per document), the document store, then the manifest — each file
@@ -50,15 +63,6 @@ export async function writeSearchPartition(
   ids: readonly Id[],
   metadata: readonly (Record<string, unknown> | undefined)[] | undefined,
 ): Promise<void> {
-  const seen = new Set<string>();
-  for (const id of ids) {
-    if (seen.has(String(id)))
-      throw new FileFormatError(
-        data.file,
-        `id ${JSON.stringify(id)} appears twice in partition ${data.partition + 1}: documents need distinct ids`,
-      );
-    seen.add(String(id));
-  }
   const dir = data.output;
   await mkdir(dir, { recursive: true });
   await index.save(path.join(dir, VECTORS_FILE));

@@ -8,7 +8,7 @@ import type { Id, Metadata } from '../ann/types.js';
 import { FileFormatError } from '../errors.js';
 import { writeFileAtomic } from '../io/core/atomic-write.js';
 import { readVectorsAny } from '../io/matrix/read-any.js';
-import { writeSearchPartition } from './index-search-folder.js';
+import { checkDistinctIds, writeSearchPartition } from './index-search-folder.js';
 import type { IndexTaskData } from './task-data.js';
 
 /** What `<index>.json` records about one partition's index. */
@@ -58,6 +58,7 @@ export async function runIndexTask(data: IndexTaskData): Promise<PartitionRecord
   // Ids as one index over the whole file would have them: the file's own ids, else global row numbers.
   const ids: Id[] = v.ids ? (v.ids.slice(data.rowStart, data.rowEnd) as Id[]) : Array.from({ length: rows }, (_, i) => data.rowStart + i);
   const metadata = v.metadata?.slice(data.rowStart, data.rowEnd);
+  if (data.search) checkDistinctIds(data, ids);
   const { type, m, efConstruction, efSearch, seed, ...common } = data.settings;
   // a search folder is cosine whatever --metric says (the submitter refuses another metric)
   const base = { ...common, ...(data.search ? { metric: 'cosine' as const } : {}), dim: v.dim, capacity: rows };

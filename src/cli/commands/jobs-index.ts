@@ -1,4 +1,5 @@
 // `embedkit jobs index`: one index per partition of a vector file, built on the cluster's workers.
+import path from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { HnswOptions } from '../../ann/options.js';
@@ -101,6 +102,11 @@ export function registerJobsIndex(jobs: Command, globals: () => GlobalOptions): 
         printLines([
           `indexed ${result.vectors} vectors in ${o.partitions} partitions on the cluster in ${seconds.toFixed(2)} s (${result.resumed} already done, ${result.submitted} submitted)`,
           `wrote ${result.manifest}`,
+          ...(search
+            ? [
+                `serve each partition: embedkit serve --shard NAME=${path.join(o.output, `part-${'0'.padStart(String(o.partitions - 1).length, '0')}`)} … and \`embedkit serve --router\` in front`,
+              ]
+            : []),
         ]);
       },
     );
