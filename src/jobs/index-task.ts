@@ -1,12 +1,14 @@
 // A worker's side of an index partition: read the partition's rows of the vector file, build its
-// index (flat or HNSW, the ann layer's), save it atomically, then record it in `<index>.json` — the
-// record is written last, so its presence means the index file is complete.
+// index (flat or HNSW, the ann layer's) and save it atomically — a bare index file, or with an
+// encoder a search index folder (index-search-folder.ts) — then record it in `<index>.json`: the
+// record is written last, so its presence means the index is complete.
 import { readFile } from 'node:fs/promises';
 import { createIndex } from '../ann/index.js';
 import type { Id, Metadata } from '../ann/types.js';
 import { FileFormatError } from '../errors.js';
 import { writeFileAtomic } from '../io/core/atomic-write.js';
 import { readVectorsAny } from '../io/matrix/read-any.js';
+import { checkDistinctIds, writeSearchPartition } from './index-search-folder.js';
 import type { IndexTaskData } from './task-data.js';
 
 /** What `<index>.json` records about one partition's index. */
@@ -20,7 +22,7 @@ export interface PartitionRecord {
   dim: number;
   metric: string;
   type: string;
-  /** The index file (absolute path). */
+  /** The index file, or the search index folder of a searchable partition (absolute path). */
   index: string;
   buildSeconds: number;
 }
@@ -55,13 +57,24 @@ export async function runIndexTask(data: IndexTaskData): Promise<PartitionRecord
   const vectors = { data: v.data.subarray(data.rowStart * v.dim, data.rowEnd * v.dim), rows, dim: v.dim };
   // Ids as one index over the whole file would have them: the file's own ids, else global row numbers.
   const ids: Id[] = v.ids ? (v.ids.slice(data.rowStart, data.rowEnd) as Id[]) : Array.from({ length: rows }, (_, i) => data.rowStart + i);
-  const metadata = v.metadata?.slice(data.rowStart, data.rowEnd) as (Metadata | undefined)[] | undefined;
+  const metadata = v.metadata?.slice(data.rowStart, data.rowEnd);
+  if (data.search) checkDistinctIds(data, ids);
   const { type, m, efConstruction, efSearch, seed, ...common } = data.settings;
-  const base = { ...common, dim: v.dim, capacity: rows };
+  // a search folder is cosine whatever --metric says (the submitter refuses another metric)
+  const base = { ...common, ...(data.search ? { metric: 'cosine' as const } : {}), dim: v.dim, capacity: rows };
   const index =
     type === 'hnsw' ? createIndex({ ...base, type: 'hnsw', m, efConstruction, efSearch, seed }) : createIndex({ ...base, type: 'flat' });
-  await index.add(ids, vectors, metadata);
-  await index.save(data.output);
+  if (data.search) {
+    // one chunk per document, keyed by its global row number
+    await index.add(
+      ids.map((_, i) => data.rowStart + i),
+      vectors,
+    );
+    await writeSearchPartition(data, data.search, index, ids, metadata);
+  } else {
+    await index.add(ids, vectors, metadata as (Metadata | undefined)[] | undefined);
+    await index.save(data.output);
+  }
   const record: PartitionRecord = {
     task: data.task,
     partition: data.partition,

@@ -50,6 +50,16 @@ export interface IndexTaskData {
   settings: PartitionIndexSettings;
   /** Where the partition's index goes; `<output>.json` records it once written. */
   output: string;
+  /** Set: the partition is written as a search index folder (`serve --shard` loads it) for this encoder. */
+  search?: SearchPartitionSpec;
+}
+
+/** The encoder a searchable partition records: the one that made the vectors, loaded by the server for text queries. */
+export interface SearchPartitionSpec {
+  encoder: string;
+  /** Its load options (paths absolute, as the servers must find the same files). */
+  encoderOptions: Record<string, unknown>;
+  modality: Modality;
 }
 
 export type TaskData = EmbedTaskData | IndexTaskData;

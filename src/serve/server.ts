@@ -1,12 +1,10 @@
 import fastifyCors from '@fastify/cors';
 import fastifySwagger from '@fastify/swagger';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Ajv } from 'ajv';
-import Fastify, { type FastifyServerOptions } from 'fastify';
 import { UsageError } from '../errors.js';
 import type { Encoder } from '../encode/types.js';
 import { VERSION } from '../version.js';
 import type { App, ServeContext } from './context.js';
+import { createApp, DEFAULT_BODY_LIMIT, replyNotFound, type LogLevel } from './fastify-app.js';
 import { errorResponse } from './http-errors.js';
 import { ModelSet } from './resources/model-set.js';
 import type { Resource } from './resources/types.js';
@@ -28,11 +26,7 @@ import { thumbnailRoutes } from './routes/thumbnails.js';
 import { vectorRoutes } from './routes/vectors.js';
 import { DEFAULT_LIMITS, ErrorResponse, type Limits } from './schemas.js';
 
-/** Default largest request body: 4 MiB (a few base64 images); `bodyLimit` changes it. */
-export const DEFAULT_BODY_LIMIT = 4 * 1024 * 1024;
-
-/** Log levels of `logLevel`. */
-export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+export { DEFAULT_BODY_LIMIT, type LogLevel } from './fastify-app.js';
 
 /** Options of {@link buildServer} (the access controls and TLS: {@link SecurityOptions}). */
 export interface ServerOptions extends SecurityOptions {
@@ -63,14 +57,6 @@ export interface ServerOptions extends SecurityOptions {
   };
 }
 
-/** Request bodies are validated as sent (no type coercion: `"k": "5"` is an error); query strings are coerced. */
-function validators() {
-  const common = { useDefaults: true, removeAdditional: false, allErrors: false, strict: false } as const;
-  const body = new Ajv({ ...common, coerceTypes: false });
-  const query = new Ajv({ ...common, coerceTypes: true });
-  return ({ schema, httpPart }: { schema: object; httpPart?: string }) => (httpPart === 'body' ? body : query).compile(schema);
-}
-
 /**
  * Builds the HTTP server (fastify) over loaded models: the JSON API under `/v1`, `/healthz`,
  * `/openapi.json` (generated from the route schemas) and the explorer UI at `/`. Nothing listens
@@ -83,26 +69,12 @@ export async function buildServer(options: ServerOptions): Promise<App> {
   const tls = options.tls === undefined ? undefined : loadTlsCredentials(options.tls);
   const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
   const models = options.models instanceof ModelSet ? options.models : new ModelSet(options.models, options.encoders);
-  const level = options.logLevel ?? 'silent';
-  const logger: FastifyServerOptions['logger'] =
-    level === 'silent'
-      ? false
-      : {
-          level,
-          // requests are logged by method, url and status only: never bodies, never the token
-          redact: ['req.headers.authorization'],
-          ...(options.logStream ? { stream: options.logStream } : {}),
-        };
-  const app = Fastify({
-    logger,
+  const app = createApp({
     bodyLimit,
-    return503OnClosing: true,
-    forceCloseConnections: 'idle',
+    ...(options.logLevel ? { logLevel: options.logLevel } : {}),
+    ...(options.logStream ? { logStream: options.logStream } : {}),
     ...(tls ? { https: tls } : {}),
-  } as FastifyServerOptions).withTypeProvider<TypeBoxTypeProvider>();
-  app.setValidatorCompiler(validators());
-  // JSON only: a text/plain body is refused with 415 instead of reaching the schemas as a string
-  app.removeContentTypeParser('text/plain');
+  });
   app.addSchema(ErrorResponse);
 
   await app.register(fastifySwagger, {
@@ -141,9 +113,7 @@ export async function buildServer(options: ServerOptions): Promise<App> {
     if (status === 401) void reply.header('WWW-Authenticate', 'Bearer');
     return reply.status(status).send(body);
   });
-  app.setNotFoundHandler((req, reply) =>
-    reply.status(404).send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` } }),
-  );
+  app.setNotFoundHandler(replyNotFound);
 
   const ctx: ServeContext = { models, limits };
   const jobs = new ProjectionJobs(options.projections?.runner ?? workerProjectionRunner, options.projections);

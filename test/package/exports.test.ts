@@ -57,6 +57,7 @@ describe('package entry points', () => {
       './project',
       './plot',
       './jobs',
+      './serve',
     ]);
   });
 

@@ -108,10 +108,13 @@ export function registerServe(program: Command, _globals: () => GlobalOptions): 
       }
       const { startServer } = await import('../../serve/start.js');
       const { TokenSet } = await import('../../serve/security/tokens.js');
+      const { resolveTokens } = await import('../../serve/security/install.js');
       const server = libraryOptions(o, SERVER_FLAGS);
       const token = server.token ?? (process.env.EMBEDKIT_TOKEN || undefined);
       const tokensFile = o.tokens ?? (process.env.EMBEDKIT_TOKENS_FILE || undefined);
-      const tokens = tokensFile === undefined ? undefined : TokenSet.fromFile(tokensFile);
+      // one set (the file's tokens and --token), which SIGHUP replaces in place
+      const loadTokens = () => resolveTokens(token, tokensFile === undefined ? undefined : TokenSet.fromFile(tokensFile));
+      const tokens = loadTokens();
       if ((o.tlsCert === undefined) !== (o.tlsKey === undefined)) throw new UsageError('give both --tls-cert and --tls-key, or neither');
       const tls = o.tlsCert !== undefined && o.tlsKey !== undefined ? { certFile: o.tlsCert, keyFile: o.tlsKey } : undefined;
       const cors = o.cors === undefined ? undefined : o.cors.includes('*') ? true : o.cors;
@@ -119,7 +122,7 @@ export function registerServe(program: Command, _globals: () => GlobalOptions): 
         ...libraryOptions(o, LISTEN_FLAGS),
         ...server,
         ...libraryOptions(o, LOAD_FLAGS),
-        token,
+        token: undefined,
         tokens,
         tls,
         cors,
@@ -128,8 +131,12 @@ export function registerServe(program: Command, _globals: () => GlobalOptions): 
         log,
       });
       log(
-        `listening on ${running.url}/ (${running.resources.map((r) => `${r.name}: ${r.kind}`).join(', ')})${token || tokens ? `, tokens required (${(tokens?.size ?? 0) + (token ? 1 : 0)})` : ''}${server.rateLimit ? ', rate-limited' : ''}${server.auditLog ? `, audit log ${server.auditLog}` : ''}`,
+        `listening on ${running.url}/ (${running.resources.map((r) => `${r.name}: ${r.kind}`).join(', ')})${tokens ? `, tokens required (${tokens.size})` : ''}${server.rateLimit ? ', rate-limited' : ''}${server.auditLog ? `, audit log ${server.auditLog}` : ''}`,
       );
+      if (tokensFile !== undefined && tokens) {
+        const { reloadTokensOnHangup } = await import('../../serve/security/token-reload.js');
+        reloadTokensOnHangup({ tokens, file: tokensFile, load: () => loadTokens()!, log });
+      }
       const deregister = await registerIfShard(running, o, log).catch(async (error: unknown) => {
         await running.app.close();
         throw error;

@@ -1,4 +1,4 @@
-import { open, stat } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { FileFormatError, UsageError } from '../../errors.js';
 import { isFastTextModel } from '../../io/fasttext/read.js';
@@ -42,6 +42,35 @@ export function defaultName(source: string): string {
   const base = path.basename(path.resolve(source));
   const stem = base.replace(/\..*$/, '');
   return stem.length > 0 ? stem : base;
+}
+
+/**
+ * `embedkit jobs index` output is served partition by partition, and only when it was built with
+ * --encoder (search index folders): the folder of all partitions, or a bare partition index, gets
+ * an error saying what to serve instead. `describing` is the manifest of that folder or the record
+ * next to a partition's index file; anything else is left to the other readers.
+ */
+async function refuseJobsIndexLayout(source: string, describing: string): Promise<void> {
+  let doc: { format?: unknown; encoder?: unknown; shards?: { index?: unknown }[]; partitions?: unknown; rowStart?: unknown };
+  try {
+    doc = JSON.parse(await readFile(describing, 'utf8')) as typeof doc;
+  } catch {
+    return;
+  }
+  if (doc?.format === 'embedkit-index-shards' && Array.isArray(doc.shards)) {
+    const first = typeof doc.shards[0]?.index === 'string' ? path.join(source, doc.shards[0].index) : undefined;
+    throw new FileFormatError(
+      source,
+      typeof doc.encoder === 'string' && first
+        ? `is the output of \`embedkit jobs index\` (${doc.shards.length} partitions): serve each partition with its own server, \`embedkit serve --shard NAME=${first}\` …, and put \`serve --router\` in front`
+        : `is the output of \`embedkit jobs index\` without --encoder: its partitions are bare vector indexes; rebuild with \`jobs index --encoder NAME --metric cosine\` to serve them`,
+    );
+  }
+  if (typeof doc?.partitions === 'number' && typeof doc.rowStart === 'number')
+    throw new FileFormatError(
+      source,
+      'is a bare vector index of `embedkit jobs index` (built without --encoder): the server loads search index folders; rebuild with `jobs index --encoder NAME --metric cosine`',
+    );
 }
 
 async function loadIndexFolder(name: string, dir: string, o: LoadResourceOptions): Promise<IndexResource> {
@@ -113,9 +142,11 @@ export async function loadResource(name: string, source: string, o: LoadResource
   if (info.isDirectory()) {
     const manifest = await stat(path.join(source, 'manifest.json')).catch(() => undefined);
     if (!manifest) throw new FileFormatError(source, 'is a folder but not a search index (no manifest.json; see `embedkit search build`)');
+    await refuseJobsIndexLayout(source, path.join(source, 'manifest.json'));
     o.log?.(`${name}: loading the search index ${source}…`);
     return loadIndexFolder(name, source, o);
   }
+  await refuseJobsIndexLayout(source, `${source}.json`);
   const first = await head(source, 64);
   if (isFastTextModel(first)) {
     o.log?.(`${name}: loading the fastText model ${source}…`);

@@ -4,13 +4,10 @@
 // true`, `failed` names it) instead of failing the request; the router only fails when no shard
 // answered. Text queries are embedded once, by one shard (see embedOnce), and sent as a vector.
 import { Type } from '@sinclair/typebox';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Ajv } from 'ajv';
-import Fastify, { type FastifyServerOptions } from 'fastify';
 import type { App } from '../context.js';
 import { badRequest, errorResponse, HttpError, type ErrorCode } from '../http-errors.js';
 import { DEFAULT_LIMITS, ModelName, Vector, Word, kSchema } from '../schemas.js';
-import { DEFAULT_BODY_LIMIT, type LogLevel } from '../server.js';
+import { createApp, DEFAULT_BODY_LIMIT, replyNotFound, type LogLevel } from '../fastify-app.js';
 import { mergeTopK, type ScoredHit } from './merge.js';
 import type { ShardSource } from './membership.js';
 import { callShard, type ShardReply, type ShardTarget } from './shard-client.js';
@@ -78,12 +75,6 @@ export function combineReplies(
   return { results: mergeTopK(lists, k), partial: failed.length > 0, failed };
 }
 
-/** Request bodies as the shards validate them (no type coercion). */
-function validators() {
-  const ajv = new Ajv({ useDefaults: true, removeAdditional: false, allErrors: false, strict: false, coerceTypes: false });
-  return ({ schema }: { schema: object }) => ajv.compile(schema);
-}
-
 /** Builds the router app (nothing listens yet). Closing it closes the shard source. */
 export async function buildRouter(options: RouterOptions): Promise<App> {
   const timeoutMs = options.shardTimeoutMs ?? DEFAULT_SHARD_TIMEOUT_MS;
@@ -91,27 +82,18 @@ export async function buildRouter(options: RouterOptions): Promise<App> {
     throw badRequest(`the shard timeout must be a positive integer (ms), got ${timeoutMs}`);
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const limits = { ...DEFAULT_LIMITS, ...(options.maxK !== undefined ? { maxK: options.maxK } : {}) };
-  const level = options.logLevel ?? 'silent';
-  const logger: FastifyServerOptions['logger'] =
-    level === 'silent'
-      ? false
-      : { level, redact: ['req.headers.authorization'], ...(options.logStream ? { stream: options.logStream } : {}) };
-  const app = Fastify({
-    logger,
+  // bodies validated as the shards validate them (no type coercion)
+  const app = createApp({
     bodyLimit,
-    return503OnClosing: true,
-    forceCloseConnections: 'idle',
-  }).withTypeProvider<TypeBoxTypeProvider>();
-  app.setValidatorCompiler(validators());
-  app.removeContentTypeParser('text/plain');
+    ...(options.logLevel ? { logLevel: options.logLevel } : {}),
+    ...(options.logStream ? { logStream: options.logStream } : {}),
+  });
   app.setErrorHandler((error, req, reply) => {
     const { status, body, internal } = errorResponse(error, bodyLimit);
     if (internal) req.log.error({ err: error }, 'request failed');
     return reply.status(status).send(body);
   });
-  app.setNotFoundHandler((req, reply) =>
-    reply.status(404).send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` } }),
-  );
+  app.setNotFoundHandler(replyNotFound);
   app.addHook('onClose', async () => options.shards.close());
 
   /** The shards of `index`: with Redis membership, those registered under it (the only index when none is named). */

@@ -60,9 +60,9 @@ function entryOf(spec: unknown, fail: (problem: string) => never): Entry {
   return { name, digest, scopes: new Set(s.scopes as Scope[]) };
 }
 
-/** The tokens a server accepts. */
+/** The tokens a server accepts (all of them replaced at once by {@link TokenSet.replace}). */
 export class TokenSet {
-  private readonly entries: Entry[];
+  private entries: Entry[];
 
   private constructor(entries: Entry[], where: string) {
     const names = new Set<string>();
@@ -142,6 +142,14 @@ export class TokenSet {
   /** This set and another one (e.g. the `--token` one added to a file's). */
   concat(other: TokenSet): TokenSet {
     return new TokenSet([...this.entries, ...other.entries], 'tokens');
+  }
+
+  /**
+   * Takes the tokens of `next` in place of this set's (a tokens file re-read without a restart):
+   * one assignment, so a request is checked against the old tokens or the new ones, never a mix.
+   */
+  replace(next: TokenSet): void {
+    this.entries = next.entries;
   }
 
   get size(): number {
