@@ -95,6 +95,18 @@ function roffToText(src) {
   return out.join('\n');
 }
 
+/** Every n-th of `candidates` ({id, desc, body}) so that `limit` are spread over them, as a set. */
+function spreadSet(title, candidates, limit) {
+  const step = Math.max(1, candidates.length / limit);
+  const picked = [];
+  for (let i = 0; picked.length < Math.min(limit, candidates.length); i++) picked.push(candidates[Math.floor(i * step)]);
+  return {
+    name: `${title} (${picked.length} of ${candidates.length} usable)`,
+    docs: picked.map((c) => ({ id: c.id, text: c.body })),
+    queries: picked.map((c) => ({ id: c.id, text: c.desc, relevant: [c.id] })),
+  };
+}
+
 /** Section-1 man pages (see the header). */
 export function manSet(manLimit = 1000) {
   const dir = '/usr/share/man/man1';
@@ -141,14 +153,7 @@ export function manSet(manLimit = 1000) {
     seen.add(desc.toLowerCase());
     candidates.push({ id: f.replace(/\.gz$/, ''), desc, body });
   }
-  const step = Math.max(1, candidates.length / manLimit);
-  const picked = [];
-  for (let i = 0; picked.length < Math.min(manLimit, candidates.length); i++) picked.push(candidates[Math.floor(i * step)]);
-  return {
-    name: `man pages (${picked.length} of ${candidates.length} usable)`,
-    docs: picked.map((c) => ({ id: c.id, text: c.body })),
-    queries: picked.map((c) => ({ id: c.id, text: c.desc, relevant: [c.id] })),
-  };
+  return spreadSet('man pages', candidates, manLimit);
 }
 
 /** Installed Debian packages: synopsis → extended description (see the header). */
@@ -234,14 +239,7 @@ export function pythonSet(limit = 1000) {
     seen.add(`id:${id}`);
     candidates.push({ id, desc, body });
   }
-  const step = Math.max(1, candidates.length / limit);
-  const picked = [];
-  for (let i = 0; picked.length < Math.min(limit, candidates.length); i++) picked.push(candidates[Math.floor(i * step)]);
-  return {
-    name: `Python docstrings (${picked.length} of ${candidates.length} usable)`,
-    docs: picked.map((c) => ({ id: c.id, text: c.body })),
-    queries: picked.map((c) => ({ id: c.id, text: c.desc, relevant: [c.id] })),
-  };
+  return spreadSet('Python docstrings', candidates, limit);
 }
 
 /** The set named `name` (npm, man, debian, python). */
