@@ -17,6 +17,13 @@
 //         space), lines containing the synopsis removed. Packages sorted by name; synopses of ≥ 4
 //         words, extended descriptions of ≥ 30 words; a package whose synopsis or extended
 //         description repeats an earlier one (libfoo1 / libfoo-dev) is skipped.
+// python: docstrings of the Python 3.11 standard library (/usr/lib/python3.11, tests and idlelib
+//         left out; functions, methods and classes, parsed by python3's ast): query = the summary
+//         (the docstring's first paragraph, 4–25 words), document = the rest of the docstring, lines containing
+//         the summary removed. Sorted by qualified name; rests of ≥ 30
+//         words, repeated summaries or rests skipped; every n-th so that `limit` are spread over
+//         the modules.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -88,6 +95,18 @@ function roffToText(src) {
   return out.join('\n');
 }
 
+/** Every n-th of `candidates` ({id, desc, body}) so that `limit` are spread over them, as a set. */
+function spreadSet(title, candidates, limit) {
+  const step = Math.max(1, candidates.length / limit);
+  const picked = [];
+  for (let i = 0; picked.length < Math.min(limit, candidates.length); i++) picked.push(candidates[Math.floor(i * step)]);
+  return {
+    name: `${title} (${picked.length} of ${candidates.length} usable)`,
+    docs: picked.map((c) => ({ id: c.id, text: c.body })),
+    queries: picked.map((c) => ({ id: c.id, text: c.desc, relevant: [c.id] })),
+  };
+}
+
 /** Section-1 man pages (see the header). */
 export function manSet(manLimit = 1000) {
   const dir = '/usr/share/man/man1';
@@ -134,14 +153,7 @@ export function manSet(manLimit = 1000) {
     seen.add(desc.toLowerCase());
     candidates.push({ id: f.replace(/\.gz$/, ''), desc, body });
   }
-  const step = Math.max(1, candidates.length / manLimit);
-  const picked = [];
-  for (let i = 0; picked.length < Math.min(manLimit, candidates.length); i++) picked.push(candidates[Math.floor(i * step)]);
-  return {
-    name: `man pages (${picked.length} of ${candidates.length} usable)`,
-    docs: picked.map((c) => ({ id: c.id, text: c.body })),
-    queries: picked.map((c) => ({ id: c.id, text: c.desc, relevant: [c.id] })),
-  };
+  return spreadSet('man pages', candidates, manLimit);
 }
 
 /** Installed Debian packages: synopsis → extended description (see the header). */
@@ -178,10 +190,63 @@ export function debianSet(limit = Infinity) {
   return { name: `Debian package descriptions (${docs.length} installed packages)`, docs, queries };
 }
 
-/** The set named `name` (npm, man, debian). */
+const DOCSTRINGS_PY = `
+import ast, json, os, sys
+root = '/usr/lib/python3.11'
+out = []
+for dp, dn, fn in os.walk(root):
+    dn[:] = sorted(d for d in dn if d not in ('test', 'tests', 'idlelib', '__pycache__', 'site-packages'))
+    for f in sorted(fn):
+        if not f.endswith('.py'):
+            continue
+        p = os.path.join(dp, f)
+        try:
+            tree = ast.parse(open(p, encoding='utf8').read())
+        except Exception:
+            continue
+        mod = os.path.relpath(p, root)[:-3].replace('/', '.')
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                d = ast.get_docstring(node)
+                if d:
+                    out.append([mod + '.' + node.name, d])
+json.dump(out, sys.stdout)
+`;
+
+/** Python standard-library docstrings: summary → rest (see the header). */
+export function pythonSet(limit = 1000) {
+  const all = JSON.parse(execFileSync('python3', ['-c', DOCSTRINGS_PY], { maxBuffer: 1 << 28, encoding: 'utf8' }));
+  all.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const seen = new Set();
+  const candidates = [];
+  for (const [id, doc] of all) {
+    const paragraphs = doc.split(/\n\s*\n/);
+    const desc = paragraphs[0].replace(/\s+/g, ' ').trim();
+    const body = withoutQuery(paragraphs.slice(1).join('\n\n'), desc);
+    const key = desc.toLowerCase();
+    const bodyKey = body.replace(/\s+/g, ' ').trim().toLowerCase();
+    if (
+      desc.split(/\s+/).length < 4 ||
+      desc.split(/\s+/).length > 25 ||
+      body.split(/\s+/).length < 30 ||
+      seen.has(key) ||
+      seen.has(bodyKey) ||
+      seen.has(`id:${id}`)
+    )
+      continue;
+    seen.add(key);
+    seen.add(bodyKey);
+    seen.add(`id:${id}`);
+    candidates.push({ id, desc, body });
+  }
+  return spreadSet('Python docstrings', candidates, limit);
+}
+
+/** The set named `name` (npm, man, debian, python). */
 export function querySet(name, { limit = 1500, manLimit = 1000 } = {}) {
   if (name === 'npm') return npmSet(limit);
   if (name === 'man') return manSet(manLimit);
   if (name === 'debian') return debianSet();
-  throw new Error(`unknown set '${name}' (npm, man, debian)`);
+  if (name === 'python') return pythonSet(manLimit);
+  throw new Error(`unknown set '${name}' (npm, man, debian, python)`);
 }

@@ -2,12 +2,12 @@
 // fusion) vs BM25 baselines vs each side alone, on query → document sets built from local files:
 //
 // the sets are built by bench/search-sets.mjs (npm READMEs, section-1 man pages, Debian package
-// descriptions; see its header).
+// descriptions, Python docstrings; see its header; --man-limit also sizes the python set).
 //
 // One relevant document per query. Settings are chosen ("tuned" rows) on the even-numbered queries
 // and every row is reported on the odd-numbered ones (held out). The library's default weights were
 // chosen on the even-numbered npm queries only; the man set is never used to choose anything.
-// Usage: npm run build && node bench/search.mjs [--sets npm,man,debian] [--limit N] [--man-limit N] [--encoder NAME] [--skip-dims] [--quick] [--json]
+// Usage: npm run build && node bench/search.mjs [--sets npm,man,debian,python] [--limit N] [--man-limit N] [--encoder NAME] [--skip-dims] [--quick] [--json]
 // --quick: only BM25 (chunks, whole documents), the dense side alone, the previous and the current
 // default hybrids and the hybrid tuned on the tuning half (no LSA, RM3, no-chunking or LSA-size rows).
 import { querySet } from './search-sets.mjs';
