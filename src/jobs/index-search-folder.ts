@@ -1,24 +1,22 @@
 // A searchable partition of `jobs index --encoder`: the partition's rows written as a search index
 // folder, the layout `embedkit search build` writes and `serve --shard` loads. The folder is built
 // here from vectors already embedded (by `jobs embed` or anything else), so no encoder runs on the
-// worker; the server loads the recorded encoder to embed text queries. The layout is the one of
-// src/tasks/search/persistence.ts (docs/search.md): the jobs layer sits beside tasks and cannot
-// import it, so the few fields are written here and the end-to-end test loads the result through
-// `serve`. Settings left out (chunking, fusion, BM25) take their defaults when the folder is loaded,
-// as for a `search build` index built with default flags.
+// worker; the server loads the recorded encoder to embed text queries. The manifest and file names
+// come from io/search-folder (shared with `search build`); the document store is written in the
+// shape tasks/search/persistence.ts checks on load, and the end-to-end test loads the result
+// through `serve`. Settings left out (chunking, fusion, BM25) take their defaults when the folder is
+// loaded, as for a `search build` index built with default flags.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { LoadedIndex } from '../ann/persistence.js';
 import type { Id } from '../ann/types.js';
 import { FileFormatError } from '../errors.js';
 import { writeFileAtomic } from '../io/core/atomic-write.js';
+import { searchDataFiles, writeSearchManifest } from '../io/search-folder/manifest.js';
 import type { IndexTaskData, SearchPartitionSpec } from './task-data.js';
 
-/** Format name and version of a search folder's manifest (as src/tasks/search/persistence.ts reads them). */
-const SEARCH_FORMAT = 'embedkit-search';
-const SEARCH_VERSION = 1;
-const DOCS_FILE = 'docs-1.json';
-const VECTORS_FILE = 'vectors-1.ekx';
+/** A partition folder is written once: generation 1. */
+const { docsFile: DOCS_FILE, vectorsFile: VECTORS_FILE } = searchDataFiles(1);
 
 /**
  * A record's `text` and `path` become the document's text (BM25, labels) and file (thumbnails), as
@@ -79,9 +77,7 @@ export async function writeSearchPartition(
     docs: ids.map((id, i) => documentOf(data.file, id, metadata?.[i], data.rowStart + i)),
   };
   await writeFileAtomic(path.join(dir, DOCS_FILE), JSON.stringify(state));
-  const manifest = {
-    format: SEARCH_FORMAT,
-    version: SEARCH_VERSION,
+  await writeSearchManifest(dir, {
     generation: 1,
     docsFile: DOCS_FILE,
     vectorsFile: VECTORS_FILE,
@@ -89,6 +85,5 @@ export async function writeSearchPartition(
     chunks: index.size,
     encoder: search.encoder,
     dim: index.dim,
-  };
-  await writeFileAtomic(path.join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  });
 }

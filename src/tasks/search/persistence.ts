@@ -4,6 +4,7 @@ import { FileFormatError, UsageError } from '../../errors.js';
 import { loadIndex } from '../../ann/index.js';
 import { writeFileAtomic } from '../../io/core/atomic-write.js';
 import { readTextFile } from '../../io/core/read-file.js';
+import { readSearchManifest, searchDataFiles, writeSearchManifest, type SearchManifest } from '../../io/search-folder/manifest.js';
 import { loadEncoder } from '../../encode/registry.js';
 import type { Encoder } from '../../encode/types.js';
 import { chunkSettings } from './chunk.js';
@@ -11,10 +12,7 @@ import { fusionSettings } from './fusion.js';
 import { latentSettings } from './latent.js';
 import { SemanticSearch, type ResolvedSettings, type SearchState } from './semantic-search.js';
 
-/** Format name and version of the manifest of a search index folder. */
-export const SEARCH_INDEX_FORMAT = 'embedkit-search';
-export const SEARCH_INDEX_VERSION = 1;
-const MANIFEST = 'manifest.json';
+export { SEARCH_INDEX_FORMAT, SEARCH_INDEX_VERSION } from '../../io/search-folder/manifest.js';
 
 /**
  * Saves a search index as a folder: `docs-G.json` (documents, chunks, settings) and `vectors-G.ekx`
@@ -24,10 +22,9 @@ const MANIFEST = 'manifest.json';
  */
 export async function saveSearchIndex(search: SemanticSearch, dir: string): Promise<void> {
   await fs.mkdir(dir, { recursive: true });
-  const old = await readManifest(dir).catch(() => undefined);
+  const old = await readSearchManifest(dir).catch(() => undefined);
   const generation = (old?.generation ?? 0) + 1;
-  const docsFile = `docs-${generation}.json`;
-  const vectorsFile = `vectors-${generation}.ekx`;
+  const { docsFile, vectorsFile } = searchDataFiles(generation);
   await writeFileAtomic(path.join(dir, docsFile), JSON.stringify(search.state()));
   await search.index.save(path.join(dir, vectorsFile));
   // An encoder fitted on the documents (TF-IDF or SIF pooling with autoFit) must embed queries with
@@ -35,9 +32,7 @@ export async function saveSearchIndex(search: SemanticSearch, dir: string): Prom
   const fitted = fittedState(search.encoder);
   const encoderStateFile = fitted ? `encoder-state-${generation}.json` : undefined;
   if (encoderStateFile) await writeFileAtomic(path.join(dir, encoderStateFile), `${JSON.stringify(fitted)}\n`);
-  const manifest: Manifest = {
-    format: SEARCH_INDEX_FORMAT,
-    version: SEARCH_INDEX_VERSION,
+  await writeSearchManifest(dir, {
     generation,
     docsFile,
     vectorsFile,
@@ -46,8 +41,7 @@ export async function saveSearchIndex(search: SemanticSearch, dir: string): Prom
     encoder: search.settings.encoderName,
     dim: search.settings.dim,
     ...(encoderStateFile ? { encoderStateFile } : {}),
-  };
-  await writeFileAtomic(path.join(dir, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
+  });
   if (old)
     for (const f of [old.docsFile, old.vectorsFile, old.encoderStateFile])
       if (f !== undefined && f !== docsFile && f !== vectorsFile && f !== encoderStateFile) await fs.rm(path.join(dir, f), { force: true });
@@ -63,45 +57,7 @@ function fittedState(encoder: Encoder): Record<string, unknown> | undefined {
     : undefined;
 }
 
-interface Manifest {
-  format: string;
-  version: number;
-  generation: number;
-  docsFile: string;
-  vectorsFile: string;
-  documents: number;
-  chunks: number;
-  encoder: string;
-  dim: number;
-  encoderStateFile?: string;
-}
-
-async function readManifest(dir: string): Promise<Manifest> {
-  const file = path.join(dir, MANIFEST);
-  const text = await readTextFile(file).catch((e: NodeJS.ErrnoException) => {
-    if (e.code === 'ENOENT' || e.code === 'ENOTDIR') throw new FileFormatError(dir, 'is not a search index (no manifest.json)');
-    throw e;
-  });
-  let m: Partial<Manifest>;
-  try {
-    m = JSON.parse(text) as Partial<Manifest>;
-  } catch {
-    throw new FileFormatError(file, 'is not valid JSON');
-  }
-  if (m === null || typeof m !== 'object' || m.format !== SEARCH_INDEX_FORMAT)
-    throw new FileFormatError(file, `is not an ${SEARCH_INDEX_FORMAT} manifest`);
-  if (m.version !== SEARCH_INDEX_VERSION)
-    throw new FileFormatError(file, `has version ${String(m.version)}, this embedkit reads ${SEARCH_INDEX_VERSION}`);
-  const plainName = (f: unknown) => typeof f === 'string' && /^[\w.-]+$/u.test(f) && !f.startsWith('.');
-  if (!plainName(m.docsFile) || !plainName(m.vectorsFile) || (m.encoderStateFile !== undefined && !plainName(m.encoderStateFile)))
-    throw new FileFormatError(file, 'names bad data files');
-  for (const k of ['generation', 'documents', 'chunks', 'dim'] as const)
-    if (!Number.isSafeInteger(m[k]) || (m[k] as number) < 0) throw new FileFormatError(file, `bad ${k}`);
-  if (typeof m.encoder !== 'string') throw new FileFormatError(file, 'bad encoder');
-  return m as Manifest;
-}
-
-function checkState(file: string, s: Partial<SearchState>, m: Manifest): SearchState {
+function checkState(file: string, s: Partial<SearchState>, m: SearchManifest): SearchState {
   const bad = (what: string) => new FileFormatError(file, what);
   if (s === null || typeof s !== 'object' || !Array.isArray(s.docs) || !s.settings || typeof s.settings !== 'object')
     throw bad('is not a search document store');
@@ -150,7 +106,7 @@ export interface LoadSearchIndexOptions {
  * the index is returned.
  */
 export async function loadSearchIndex(dir: string, options: LoadSearchIndexOptions = {}): Promise<SemanticSearch> {
-  const m = await readManifest(dir);
+  const m = await readSearchManifest(dir);
   const docsPath = path.join(dir, m.docsFile);
   const text = await readTextFile(docsPath).catch((e: NodeJS.ErrnoException) => {
     throw e.code === 'ENOENT' ? new FileFormatError(docsPath, 'is missing') : e;
