@@ -10,7 +10,7 @@
 // the CPU seconds each worker got (a worker that got less than its core shows it), the share of
 // the wall time the workers spent computing, Redis's CPU seconds, and the submitter's phases.
 // The default size is a steady state: 160 000 lines take ~17 s on one core and ~9 s on two, so the
-// fixed costs of a run (the submitter's start-up ~0.7 s, the last batch, the assembly) weigh a few
+// fixed costs of a run (the submitter's start-up and planning, the last batch, the commit of the output) weigh a few
 // percent, as they do on a real collection; a small --lines measures mostly those fixed costs.
 // 1024 lines per job (~0.1 s of this tiny model, what 10–100 lines are for a real one) keep the
 // per-job costs (BullMQ scripts, Redis calls, a shard file: a few ms of CPU) near 5%; --batch 128

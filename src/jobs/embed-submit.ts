@@ -14,6 +14,7 @@ import { shardPath } from './embed-task.js';
 import { openQueue } from './queue.js';
 import type { RetryOptions } from './retry.js';
 import { connectRedis } from './redis.js';
+import { InOrderDelivery } from './in-order-delivery.js';
 import type { RunProgress, TaskFailure } from './progress.js';
 import { runTasks } from './run-tasks.js';
 import { readShard, type Shard } from './shard-file.js';
@@ -43,7 +44,22 @@ export interface JobsEmbedOptions extends RetryOptions {
   /** Folder inputs: take every file, not only the modality's extensions. */
   allFiles?: boolean;
   onProgress?: (progress: RunProgress) => void;
+  /**
+   * Receives the batches' vectors in input order while the run goes on: a batch as soon as it and
+   * every batch before it are done, so writing the output overlaps the workers and ends shortly
+   * after the last batch. When batches fail, it has received those before the first failed one.
+   * If it throws, the run stops (the queued jobs stay queued) and `submitEmbed` rejects with its error.
+   * Without it, read the vectors after the run with {@link readEmbedBatches}.
+   */
+  onBatch?: (batch: EmbeddedBatch) => Promise<void> | void;
   signal?: AbortSignal;
+}
+
+/** The vectors of one batch, in input order. */
+export interface EmbeddedBatch {
+  /** Output ids of the batch's rows. */
+  ids: (string | number)[];
+  shard: Shard;
 }
 
 /** One batch in input order (a batch repeated in the input shares the task and shard of its first occurrence). */
@@ -190,6 +206,21 @@ export async function submitEmbed(o: JobsEmbedOptions): Promise<JobsEmbedResult>
     await mkdir(workDir, { recursive: true });
     const queue = await openQueue(connection);
     const t1 = performance.now();
+    // A consumer's error stops the run: its AbortError is replaced by that error below.
+    const stop = new AbortController();
+    const abort = () => stop.abort();
+    o.signal?.addEventListener('abort', abort, { once: true });
+    if (o.signal?.aborted) stop.abort();
+    const { batches } = plan;
+    const onBatch = o.onBatch;
+    const delivery = onBatch
+      ? new InOrderDelivery<Shard>(
+          batches.map((b) => b.task),
+          (i) => readShard(shardPath(workDir, batches[i].task), { id: batches[i].task, rows: batches[i].ids.length }),
+          (i, shard) => onBatch({ ids: batches[i].ids, shard }),
+          abort,
+        )
+      : undefined;
     try {
       const rowsOf = new Map(plan.batches.map((b) => [b.task, b.ids.length]));
       const result = await runTasks({
@@ -201,6 +232,7 @@ export async function submitEmbed(o: JobsEmbedOptions): Promise<JobsEmbedResult>
         ...(o.attempts !== undefined ? { attempts: o.attempts } : {}),
         ...(o.backoffMs !== undefined ? { backoffMs: o.backoffMs } : {}),
         isFinished: async (t) => {
+          if (delivery?.verified(t.id)) return true; // read and checked when it was delivered
           try {
             return (await readShard(shardPath(workDir, t.id), { id: t.id, rows: rowsOf.get(t.id) })) !== undefined;
           } catch {
@@ -208,8 +240,20 @@ export async function submitEmbed(o: JobsEmbedOptions): Promise<JobsEmbedResult>
           }
         },
         ...(o.onProgress ? { onProgress: o.onProgress } : {}),
-        ...(o.signal ? { signal: o.signal } : {}),
+        ...(delivery ? { onDone: (ids: readonly string[]) => delivery.markDone(ids) } : {}),
+        signal: stop.signal,
+      }).catch(async (error: unknown) => {
+        await delivery?.settle(); // a consumer's error is the cause of the abort
+        throw error;
       });
+      if (delivery) {
+        // Every task is done or failed for good, and the done ones' files were checked: deliver the rest.
+        const failed = new Set(result.failures.map((f) => f.task));
+        delivery.markDone(batches.filter((b) => !failed.has(b.task)).map((b) => b.task));
+        const delivered = await delivery.settle();
+        if (failed.size === 0 && delivered < batches.length)
+          throw new EmbedkitError(`the shard of batch ${batches[delivered].task} is missing from ${workDir}: rerun the command to redo it`);
+      }
       return {
         run,
         modality: entry.modality,
@@ -222,6 +266,7 @@ export async function submitEmbed(o: JobsEmbedOptions): Promise<JobsEmbedResult>
         seconds: { connect: (tc - t0) / 1000, plan: (t1 - tc) / 1000, run: (performance.now() - t1) / 1000 },
       };
     } finally {
+      o.signal?.removeEventListener('abort', abort);
       await queue.close();
     }
   } finally {

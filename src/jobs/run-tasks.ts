@@ -33,6 +33,11 @@ export interface RunTasksOptions extends RetryOptions {
   /** Whether a task's result is on disk and valid. */
   isFinished(task: PlannedTask): Promise<boolean>;
   onProgress?: (progress: RunProgress) => void;
+  /**
+   * Told which tasks were found done (already on disk when checked, or reported by a worker), as
+   * soon as the submitter sees them; a task redone after its result went missing is told again.
+   */
+  onDone?: (tasks: readonly string[]) => void;
   signal?: AbortSignal;
   /** Longest wait between two checks when no task ends, ms. Default 500. */
   pollMs?: number;
@@ -61,17 +66,16 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T
   return out;
 }
 
+/** Resolves after `ms`, or at once when `signal` fires (its listener is removed either way: one sleep per round). */
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
+    const wake = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', wake);
+      resolve();
+    };
+    const timer = setTimeout(wake, ms);
+    signal?.addEventListener('abort', wake, { once: true });
   });
 }
 
@@ -168,6 +172,7 @@ export async function runTasks(o: RunTasksOptions): Promise<RunTasksResult> {
         .expire(doneKey(run), RUN_TTL_SECONDS)
         .exec();
     resumed += doneIds.length;
+    if (doneIds.length > 0) o.onDone?.(doneIds);
     const open = chunk.filter((_, k) => !finished[k]).map((t) => t.id);
     open.forEach((id) => pending.add(id));
     const toAdd = await notInFlight(open);
@@ -201,11 +206,13 @@ export async function runTasks(o: RunTasksOptions): Promise<RunTasksResult> {
       if (now.done !== seen.done || recheck) {
         // Done tasks leave `pending`.
         const ids = [...pending];
+        const ended: string[] = [];
         for (let i = 0; i < ids.length; i += 1000) {
           const chunk = ids.slice(i, i + 1000);
           const member = (await redis.smismember(doneKey(run), ...chunk)) as number[];
-          chunk.forEach((id, k) => member[k] === 1 && pending.delete(id));
+          chunk.forEach((id, k) => member[k] === 1 && pending.delete(id) && ended.push(id));
         }
+        if (ended.length > 0) o.onDone?.(ended);
       }
       if (now.failed !== seen.failed || recheck) {
         const failed = await redis.hgetall(failedKey(run));

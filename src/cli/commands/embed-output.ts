@@ -4,9 +4,7 @@ import path from 'node:path';
 import { UsageError } from '../../errors.js';
 import { openAtomicWriter, writeFileAtomic, type AtomicWriter } from '../../io/core/atomic-write.js';
 import { formatFloat32 } from '../../io/core/float-text.js';
-import { saveVectors } from '../../vectors/save.js';
 import { writeFvecs } from '../../io/matrix/vecs-write.js';
-import { KeyedVectors } from '../../vectors/keyed-vectors.js';
 
 export const OUTPUT_FORMATS = ['jsonl', 'fvecs', 'ekv'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -111,6 +109,13 @@ class MatrixSink implements EmbedSink {
       grown.set(this.data.subarray(0, this.rows * dim));
       this.data = grown;
     }
+    if (errors.size === 0) {
+      // the usual chunk: its rows in one copy
+      this.data.set(data.subarray(0, ids.length * dim), this.rows * dim);
+      for (const id of ids) this.ids.push(String(id));
+      this.rows += ids.length;
+      return;
+    }
     for (let r = 0; r < ids.length; r++) {
       if (errors.has(r)) continue;
       this.data.set(data.subarray(r * dim, (r + 1) * dim), this.rows * dim);
@@ -123,9 +128,20 @@ class MatrixSink implements EmbedSink {
     if (this.rows === 0) return 0; // neither format can hold 0 rows with a dimension; nothing is written
     const data = this.data.subarray(0, this.rows * this.dim);
     if (this.format === 'fvecs') {
-      await writeFvecs(this.file, { data, dim: this.dim, rows: this.rows });
-      await writeFileAtomic(idsFileOf(this.file), `${this.ids.join('\n')}\n`);
-    } else await saveVectors(new KeyedVectors({ words: this.ids, vectors: data, dim: this.dim }), this.file, { format: 'ekv' });
+      // both files at once: each write ends with a sync, which a busy disk makes the longest part
+      await Promise.all([
+        writeFvecs(this.file, { data, dim: this.dim, rows: this.rows }),
+        writeFileAtomic(idsFileOf(this.file), `${this.ids.join('\n')}\n`),
+      ]);
+    } else {
+      // Imported here: the word-vectors writers are most of this module's load time, which every
+      // `embed` and `jobs embed` would pay for an .fvecs or .jsonl output too.
+      const [{ saveVectors }, { KeyedVectors }] = await Promise.all([
+        import('../../vectors/save.js'),
+        import('../../vectors/keyed-vectors.js'),
+      ]);
+      await saveVectors(new KeyedVectors({ words: this.ids, vectors: data, dim: this.dim }), this.file, { format: 'ekv' });
+    }
     return this.rows;
   }
 

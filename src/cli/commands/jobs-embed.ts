@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { EmbedkitError, UsageError } from '../../errors.js';
 import { getEncoderEntry } from '../../encode/registry.js';
-import { readEmbedBatches, removeWorkDir, submitEmbed } from '../../jobs/embed-submit.js';
+import { removeWorkDir, submitEmbed, type EmbeddedBatch } from '../../jobs/embed-submit.js';
 import type { RetryOptions } from '../../jobs/retry.js';
 import { addLibraryFlags, libraryOptions } from '../library-options.js';
 import { printJson, printLines } from '../output.js';
@@ -76,47 +76,48 @@ export function registerJobsEmbed(jobs: Command, globals: () => GlobalOptions): 
       const bar = new ProgressBar(!o.quiet);
       const signal = abortOnSigint();
       bar.update('plan', 0, o.input, true);
-      const result = await submitEmbed({
-        ...(libraryOptions(o, RETRY_FLAGS) as RetryOptions),
-        redis: o.redis,
-        encoder: o.encoder,
-        encoderOptions: { ...o.option, ...(o.model !== undefined ? { path: o.model } : {}) },
-        ...(o.normalize ? {} : { normalize: false }),
-        ...(o.batchSize !== undefined ? { encoderBatchSize: o.batchSize } : {}),
-        input: o.input,
-        output: o.output,
-        batch: o.batch,
-        ...(o.workDir !== undefined ? { workDir: o.workDir } : {}),
-        allFiles: o.allFiles,
-        onProgress: (p) => showRunProgress(bar, 'batches', p, t0),
-        signal,
-      }).finally(() => bar.done());
-      if (result.failures.length > 0) {
-        const lines = result.failures.slice(0, SHOWN_ERRORS).map((f) => `embedkit: failed: ${f.message}`);
-        if (result.failures.length > SHOWN_ERRORS) lines.push(`embedkit: … and ${result.failures.length - SHOWN_ERRORS} more`);
-        process.stderr.write(`${lines.join('\n')}\n`);
-        throw new EmbedkitError(
-          `${result.failures.length} of ${result.tasks} batches failed; nothing written (the finished batches are kept in ${result.workDir}: rerun to retry the failed ones)`,
-        );
-      }
-
-      const tAssemble = performance.now();
+      // The output is written as the batches land, in input order (see `onBatch`); what is left
+      // when the last batch ends is its last rows and the commit.
       let dim = 0;
       let embedded = 0;
       const errors: { id: string | number; error: string }[] = [];
       let sink: Awaited<ReturnType<typeof openSink>> | undefined;
+      const addBatch = async ({ ids, shard }: EmbeddedBatch) => {
+        if (!sink) {
+          dim = shard.dim;
+          sink = await openSink(o.output, format, dim);
+        } else if (shard.dim !== dim) throw new EmbedkitError(`shards of this run disagree on the dimension (${dim} and ${shard.dim})`);
+        const failed = new Map(shard.errors.map((e) => [e.index, e.message]));
+        for (const e of shard.errors) errors.push({ id: ids[e.index], error: e.message });
+        embedded += ids.length - failed.size;
+        await sink.add(ids, shard.data, failed);
+      };
       try {
-        for await (const { ids, shard } of readEmbedBatches(result)) {
-          if (!sink) {
-            dim = shard.dim;
-            sink = await openSink(o.output, format, dim);
-          } else if (shard.dim !== dim)
-            throw new EmbedkitError(`shards of run ${result.run} disagree on the dimension (${dim} and ${shard.dim})`);
-          const failed = new Map(shard.errors.map((e) => [e.index, e.message]));
-          for (const e of shard.errors) errors.push({ id: ids[e.index], error: e.message });
-          embedded += ids.length - failed.size;
-          await sink.add(ids, shard.data, failed);
+        const result = await submitEmbed({
+          ...(libraryOptions(o, RETRY_FLAGS) as RetryOptions),
+          redis: o.redis,
+          encoder: o.encoder,
+          encoderOptions: { ...o.option, ...(o.model !== undefined ? { path: o.model } : {}) },
+          ...(o.normalize ? {} : { normalize: false }),
+          ...(o.batchSize !== undefined ? { encoderBatchSize: o.batchSize } : {}),
+          input: o.input,
+          output: o.output,
+          batch: o.batch,
+          ...(o.workDir !== undefined ? { workDir: o.workDir } : {}),
+          allFiles: o.allFiles,
+          onProgress: (p) => showRunProgress(bar, 'batches', p, t0),
+          onBatch: addBatch,
+          signal,
+        }).finally(() => bar.done());
+        if (result.failures.length > 0) {
+          const lines = result.failures.slice(0, SHOWN_ERRORS).map((f) => `embedkit: failed: ${f.message}`);
+          if (result.failures.length > SHOWN_ERRORS) lines.push(`embedkit: … and ${result.failures.length - SHOWN_ERRORS} more`);
+          process.stderr.write(`${lines.join('\n')}\n`);
+          throw new EmbedkitError(
+            `${result.failures.length} of ${result.tasks} batches failed; nothing written (the finished batches are kept in ${result.workDir}: rerun to retry the failed ones)`,
+          );
         }
+        const tAssemble = performance.now();
         const rows = sink ? await sink.commit() : 0;
         sink = undefined;
         if (!o.keepWork) await removeWorkDir(result);
@@ -136,7 +137,8 @@ export function registerJobsEmbed(jobs: Command, globals: () => GlobalOptions): 
           submitted: result.submitted,
           adopted: result.adopted,
           seconds,
-          // start: process start to the command running (module loading); assemble: shards to output.
+          // start: process start to the command running (module loading); assemble: from the last
+          // batch done to the output written (the batches before were written during the run).
           phases: { start: t0 / 1000, ...result.seconds, assemble: (performance.now() - tAssemble) / 1000 },
           itemsPerSecond: result.inputs / Math.max(seconds, 1e-9),
           output: o.output,
