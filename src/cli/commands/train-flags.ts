@@ -197,7 +197,12 @@ export const SUBWORD_FLAGS: readonly LibraryFlag<FastTextOptions>[] = [
   { key: 'minn', flags: '--minn <n>', description: 'fastText: shortest character n-gram', parse: int(0, 1000), default: FT.minn },
   { key: 'maxn', flags: '--maxn <n>', description: 'fastText: longest character n-gram (0 = none)', parse: int(0, 1000), default: FT.maxn },
   { key: 'bucket', flags: '--bucket <n>', description: 'fastText: hash buckets of the n-grams', parse: int(0), default: FT.bucket },
-  { key: 'eos', flags: '--no-eos', description: "fastText: don't end every line with the word </s>", default: FT.eos },
+  {
+    key: 'eos',
+    flags: '--eos',
+    description: 'fastText: end every line with the word </s> and subsample by all tokens, as the fastText CLI',
+    default: FT.eos,
+  },
 ];
 
 /** Options whose default differs for fastText (alpha 0.05, t 1e-4, noise exponent 0.5, decay to 0, global decay): taken only when given. */

@@ -84,7 +84,7 @@ export class FastText {
     const layout = planFastTextLayout(start, o, vocab.size, subs.rows.length, subs.maxPerWord, this.scan.remap.length, workers, inputBytes);
     const memory = this.memory;
     ensureMemory(memory, layout.end);
-    writeFastTextModel(memory.buffer, layout, o, vocab, this.scan.remap, subs, this.eos, this.ntokens());
+    writeFastTextModel(memory.buffer, layout, o, vocab, this.scan.remap, subs, this.eos, o.eos ? this.ntokens() : vocab.totalCount);
     const module = kernelModule('fasttext');
     const kernel = instantiateKernel<KernelExports>(module, memory, RESERVED_BYTES);
     this.seedWorker(layout.workers[0].ptr, INIT_RNG_STREAM);

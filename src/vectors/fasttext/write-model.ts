@@ -6,9 +6,9 @@ import type { ResolvedFastTextOptions } from './options.js';
 import type { SubwordTable } from './subword-table.js';
 
 /**
- * Fills the kernel's Model struct (`eos`: the row of `</s>`, or -1; `ntokens`: the corpus's tokens as
- * fastText's dictionary counts them — every token read, rare words and `</s>` included — which is
- * the denominator of its subsampling frequencies, Dictionary::initTableDiscard), tables, subword lists and worker structs as planned by `l`. */
+ * Fills the kernel's Model struct (`eos`: the row of `</s>`, or -1; `ntokens`: the denominator of the subsampling
+ * frequencies — fastText's own (every token read, rare words and `</s>` included,
+ * Dictionary::initTableDiscard) with `eos`, else the in-vocabulary tokens as word2vec), tables, subword lists and worker structs as planned by `l`. */
 export function writeFastTextModel(
   buf: ArrayBuffer | SharedArrayBuffer,
   l: FastTextLayout,

@@ -30,9 +30,8 @@ describe('fastText subword training', () => {
   for (const model of ['skipgram', 'cbow'] as const) {
     it(`${model}: class neighbours, OOV vectors from n-grams, a .bin the CLI reads`, async () => {
       const { model: ft, vocab, training } = await trainFastText(sentencesFrom(corpus), { ...base, model });
-      // The words, and fastText's `</s>` once per sentence.
-      expect(vocab.vocabSize).toBe(new Set(corpus.flat()).size + 1);
-      expect(training.words).toBe((corpus.flat().length + corpus.length) * 3);
+      expect(vocab.vocabSize).toBe(new Set(corpus.flat()).size);
+      expect(training.words).toBe(corpus.flat().length * 3);
       expect(ft.data.input.rows).toBe(vocab.vocabSize + 5000);
       expect(classPurity((w) => ft.wordVector(w))).toBeGreaterThanOrEqual(0.85);
       // An unseen word shares most n-grams with a seen one.
@@ -40,8 +39,7 @@ describe('fastText subword training', () => {
       expect(cosine(ft.wordVector('germanys'), ft.wordVector('germany'))).toBeGreaterThan(0.6);
       const file = tmp.file(`${model}.bin`);
       await ft.save(file);
-      const rows = parseWordVectors(fasttext(['print-word-vectors', file], 'cat\ngermanys\n</s>\n'));
-      expect(rows.map((r) => r.word)).toEqual(['cat', 'germanys', '</s>']);
+      const rows = parseWordVectors(fasttext(['print-word-vectors', file], 'cat\ngermanys\n'));
       for (const r of rows) {
         const ours = ft.wordVector(r.word);
         r.vector.forEach((x, i) => expect(Math.abs(ours[i] - x)).toBeLessThanOrEqual(Math.max(1e-5, Math.abs(x) * 1e-4)));
@@ -50,10 +48,10 @@ describe('fastText subword training', () => {
     });
   }
 
-  it("ends every sentence with fastText's </s>: counted per sentence, sorted by count, no n-grams; eos: false leaves it out", async () => {
+  it("eos: every sentence ends with fastText's </s> (counted per sentence, sorted by count, no n-grams); off by default", async () => {
     const lines = corpus.slice(0, 1500);
     const tokens = lines.flat().length;
-    const on = await trainFastText(sentencesFrom(lines), { ...base, epochs: 1 });
+    const on = await trainFastText(sentencesFrom(lines), { ...base, epochs: 1, eos: true });
     const d = on.model.data.dictionary;
     const eos = d.words.indexOf('</s>');
     expect(eos).toBeGreaterThanOrEqual(0);
@@ -67,8 +65,14 @@ describe('fastText subword training', () => {
     const row = (on.model.data.input as { data: Float32Array }).data.subarray(eos * dim, (eos + 1) * dim);
     expect(on.model.wordVector('</s>')).toEqual(Float32Array.from(row));
     expect(row.some((x) => x !== 0)).toBe(true);
+    // The fastText CLI reads `</s>` from the .bin as its own row.
+    const file = tmp.file('eos.bin');
+    await on.model.save(file);
+    const [cli] = parseWordVectors(fasttext(['print-word-vectors', file], '</s>\n'));
+    expect(cli.word).toBe('</s>');
+    cli.vector.forEach((x, i) => expect(Math.abs(row[i] - x)).toBeLessThanOrEqual(Math.max(1e-5, Math.abs(x) * 1e-4)));
 
-    const off = await trainFastText(sentencesFrom(lines), { ...base, epochs: 1, eos: false });
+    const off = await trainFastText(sentencesFrom(lines), { ...base, epochs: 1 });
     expect(off.model.words).not.toContain('</s>');
     expect(off.training.words).toBe(tokens);
     expect(off.vocab.vocabSize).toBe(on.vocab.vocabSize - 1);
@@ -76,7 +80,7 @@ describe('fastText subword training', () => {
 
   it('counts a literal </s> token as the end-of-line word', async () => {
     const lines = corpus.slice(0, 500).map((l, i) => (i % 10 === 0 ? [...l, '</s>'] : l));
-    const { model } = await trainFastText(sentencesFrom(lines), { ...base, epochs: 1 });
+    const { model } = await trainFastText(sentencesFrom(lines), { ...base, epochs: 1, eos: true });
     const d = model.data.dictionary;
     expect(d.words.filter((w) => w === '</s>')).toHaveLength(1);
     expect(d.counts[d.words.indexOf('</s>')]).toBe(lines.length + 50);
