@@ -180,14 +180,19 @@ function writeAll(fd: number, bytes: Uint8Array): void {
 }
 
 const tempFiles = new Set<string>();
+let exitHookInstalled = false;
 /**
  * Deletes `path` when the process exits. Only the main thread registers: a worker thread's 'exit'
  * fires when the worker ends, and a scan worker hands its temp file over to the main thread
- * (see scan-in-worker.ts), which adopts it with this function.
+ * (see scan-in-worker.ts), which adopts it with this function. One 'exit' listener per process
+ * (adding one each time the set refilled leaked a listener per training run in long-lived processes).
  */
 export function registerTempFile(path: string): void {
   if (!isMainThread) return;
-  if (tempFiles.size === 0) process.once('exit', () => tempFiles.forEach((p) => tryUnlink(p)));
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.on('exit', () => tempFiles.forEach((p) => tryUnlink(p)));
+  }
   tempFiles.add(path);
 }
 function tryUnlink(path: string): void {

@@ -82,6 +82,18 @@ describe('encoded corpus (varint id stream)', () => {
     }
   });
 
+  it('adds at most one process exit listener however many corpora spill and are released', () => {
+    const sentences = Array.from({ length: 300 }, (_, i) => [i, i + 1, 5]);
+    releaseEncodedCorpus(write(sentences, { budget: 100, jobTokens: 500 })); // the hook, if not there yet
+    const before = process.listenerCount('exit');
+    for (let i = 0; i < 15; i++) {
+      const c = write(sentences, { budget: 100, jobTokens: 500 });
+      expect(c.kind).toBe('file');
+      releaseEncodedCorpus(c);
+    }
+    expect(process.listenerCount('exit')).toBe(before);
+  });
+
   it('falls back to memory when asked and the temp folder is unusable', () => {
     const memory = sharedMemory(65536 * 2);
     const w = new EncodedCorpusWriter({ memory, offset: 0, memoryBudget: 0, spillDir: '/nonexistent', fallbackToMemory: true });
