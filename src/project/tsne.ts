@@ -288,21 +288,7 @@ export class TSNE {
         L.rep,
       ]);
       const sum = z.reduce((x, y) => x + y, 0);
-      await pool.all('tsne_bh_update', (t) => [
-        L.Y,
-        dims,
-        parts[t][0],
-        parts[t][1],
-        L.attr,
-        L.rep,
-        s.exaggeration,
-        sum > 0 ? 1 / sum : 0,
-        L.gains,
-        L.update,
-        s.momentum,
-        s.lr,
-        MIN_GAIN,
-      ]);
+      await pool.all('tsne_bh_update', (t) => stepArgs(L, dims, parts[t], s, sum));
     };
     return { run, close: () => pool.close() };
   }
@@ -351,22 +337,17 @@ export class TSNE {
         L.rep,
       ]);
       const sum = sums.reduce((x, y) => x + y, 0);
-      await pool.all('tsne_update', (t) => [
-        L.Y,
-        dims,
-        parts[t][0],
-        parts[t][1],
-        L.attr,
-        L.rep,
-        s.exaggeration,
-        sum > 0 ? 1 / sum : 0,
-        L.gains,
-        L.update,
-        s.momentum,
-        s.lr,
-        MIN_GAIN,
-      ]);
+      await pool.all('tsne_update', (t) => stepArgs(L, dims, parts[t], s, sum));
     };
     return { run, close: () => pool.close() };
   }
+}
+
+/**
+ * Arguments of the gradient step for rows [begin, end): tsne_update (project.c) and tsne_bh_update
+ * (tsne-bh.c) take the same ones (both run tsne_step_rows of tsne-common.h); `sum` is the
+ * repulsion's normaliser Z from the forces pass.
+ */
+function stepArgs(L: OptimizeLayout, dims: number, [begin, end]: [number, number], s: Stage, sum: number): number[] {
+  return [L.Y, dims, begin, end, L.attr, L.rep, s.exaggeration, sum > 0 ? 1 / sum : 0, L.gains, L.update, s.momentum, s.lr, MIN_GAIN];
 }

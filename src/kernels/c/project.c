@@ -4,6 +4,7 @@
 // own range of rows (or edges) and its own random stream.
 #include <stddef.h>
 #include <stdint.h>
+#include "rng.h"
 #include "simd.h"
 #include "tsne-common.h"
 
@@ -46,18 +47,9 @@ static inline double log_d(double x) {
 // x^y for x > 0.
 static inline double pow_d(double x, double y) { return exp_d(y * log_d(x)); }
 
-// xorshift64* (Vigna 2016); the state lives in the shared memory, one per thread.
-static inline uint64_t next_u64(uint64_t* s) {
-  uint64_t x = *s;
-  x ^= x >> 12;
-  x ^= x << 25;
-  x ^= x >> 27;
-  *s = x;
-  return x * 0x2545F4914F6CDD1DULL;
-}
-
-// Uniform integer in [0, n) (Lemire's multiply-shift on the high 32 bits).
-static inline int32_t rand_below(uint64_t* s, int32_t n) { return (int32_t)(((next_u64(s) >> 32) * (uint64_t)n) >> 32); }
+// Uniform integer in [0, n) from rng.h's xorshift64* (the state lives in the shared memory, one
+// per thread) with its multiply-shift on the high 32 bits.
+static inline int32_t rand_below(uint64_t* s, int32_t n) { return (int32_t)rng_below(xs64_next(s), (uint32_t)n); }
 
 // ---- PCA (randomized subspace iteration, Halko, Martinsson & Tropp 2011, Alg. 4.4) ----
 
