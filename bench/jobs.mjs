@@ -15,8 +15,11 @@
 // 1024 lines per job (~0.1 s of this tiny model, what 10–100 lines are for a real one) keep the
 // per-job costs (BullMQ scripts, Redis calls, a shard file: a few ms of CPU) near 5%; --batch 128
 // (14 ms jobs) measures mostly those per-job costs.
+// --no-ceiling runs only the jobs configurations, 1 and 2 hosts in turns, for many repetitions on a
+// machine whose speed drifts: each repetition's ratio compares two neighbouring runs, and the 1-host
+// worker's CPU seconds per 1,000 items show which repetitions fell in a slow spell.
 // Needs root (namespaces), redis-server, taskset. Usage:
-//   npm run build && nice -n 19 npm run bench:jobs -- [--lines 160000] [--batch 1024] [--words 24] [--repeat 3]
+//   npm run build && nice -n 19 npm run bench:jobs -- [--lines 160000] [--batch 1024] [--words 24] [--repeat 3] [--no-ceiling]
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -33,6 +36,7 @@ const lines = opt('--lines', 160_000);
 const batch = opt('--batch', 1024);
 const words = opt('--words', 24);
 const repeat = opt('--repeat', 3);
+const noCeiling = args.includes('--no-ceiling');
 const ENCODER = ['-e', 'transformer', '-m', MODEL, '-O', 'threads=1'];
 
 const support = netnsSupport();
@@ -211,7 +215,29 @@ try {
       ),
     );
   const load = [loadavg()[0]];
+  // 1 host: host 2's worker leaves the cluster (SIGTERM: it closes its connection), then comes back warm
+  const oneHost = async (rep) => {
+    const second = workers.pop();
+    second.child.kill('SIGTERM');
+    await new Promise((r) => second.child.once('exit', r));
+    results.one.push(await jobsRun(`one-${rep}.fvecs`));
+    workers.push(await startWorker(hosts[1], 1, `redis://${hosts[1].hostAddr}:${port}`, dir));
+    await warm();
+  };
   for (let rep = 0; rep < repeat; rep++) {
+    if (noCeiling) {
+      // Only the two configurations, in turns (1 then 2 hosts, then 2 then 1, …), so that the
+      // machine's slow spells fall on both alike and each repetition's ratio compares neighbours.
+      if (rep % 2 === 0) {
+        await oneHost(rep);
+        results.two.push(await jobsRun(`two-${rep}.fvecs`));
+      } else {
+        results.two.push(await jobsRun(`two-${rep}.fvecs`));
+        await oneHost(rep);
+      }
+      load.push(loadavg()[0]);
+      continue;
+    }
     // single machine, pinned to core 0 (its own items/s: after the model load)
     const single = JSON.parse(
       await run(
@@ -225,26 +251,30 @@ try {
     const pair = await Promise.all([embedOn(0, 'half-0.txt', 'pair-0.fvecs'), embedOn(1, 'half-1.txt', 'pair-1.fvecs')]);
     results.pair.push({ itemsPerSecond: pair[0].itemsPerSecond + pair[1].itemsPerSecond });
     results.two.push(await jobsRun(`two-${rep}.fvecs`));
-    // 1 host: host 2's worker leaves the cluster (SIGTERM: it closes its connection), then comes back warm
-    const second = workers.pop();
-    second.child.kill('SIGTERM');
-    await new Promise((r) => second.child.once('exit', r));
-    results.one.push(await jobsRun(`one-${rep}.fvecs`));
-    workers.push(await startWorker(hosts[1], 1, `redis://${hosts[1].hostAddr}:${port}`, dir));
-    await warm();
+    await oneHost(rep);
     load.push(loadavg()[0]);
   }
-  const m = (a, key) => median(a.map((r) => r[key]));
+  const m = (a, key) => (a.length > 0 ? median(a.map((r) => r[key])) : NaN);
   const single = m(results.single, 'itemsPerSecond');
   const pair = m(results.pair, 'itemsPerSecond');
+  // Each repetition's own ratio (its 1-host and 2-host runs ran back to back), and the 1-host
+  // worker's CPU seconds per 1,000 items: the machine's speed in that repetition (a VM's slow
+  // spell makes the same work cost more CPU time; such a repetition's ratio measures the spell).
+  const perRep = results.one.map((o, i) => ({
+    ratio: results.two[i].itemsPerSecond / o.itemsPerSecond,
+    cpuPerK: (o.cpu[0] / lines) * 1000,
+    twoCpuPerK: ((results.two[i].cpu[0] + results.two[i].cpu[1]) / lines) * 1000,
+  }));
   const one = m(results.one, 'itemsPerSecond');
   const two = m(results.two, 'itemsPerSecond');
   const row = (name, r, ips) => `${name.padEnd(34)} ${ips.toFixed(1).padStart(8)} items/s   ${(ips / one).toFixed(2)}× 1 host   ${r}`;
   console.log(
     `bench:jobs — ${lines} lines × ${words} words, tiny-bert (onnxruntime, 1 thread), ${batch} lines per job, median of ${repeat}`,
   );
-  console.log(row('embed (one machine, core 0)', `load ${results.single.map((r) => r.seconds.toFixed(1)).join('/')} s total`, single));
-  console.log(row('2 × embed at once (cores 0,1)', `half the lines each: the cores' ceiling, ${(pair / single).toFixed(2)}× one`, pair));
+  if (!noCeiling) {
+    console.log(row('embed (one machine, core 0)', `load ${results.single.map((r) => r.seconds.toFixed(1)).join('/')} s total`, single));
+    console.log(row('2 × embed at once (cores 0,1)', `half the lines each: the cores' ceiling, ${(pair / single).toFixed(2)}× one`, pair));
+  }
   console.log(
     row(
       'jobs embed, 1 worker host (core 0)',
@@ -272,7 +302,11 @@ try {
     `2 hosts / 1 host: ${(two / one).toFixed(2)}× (cores' ceiling ${(pair / single).toFixed(2)}×)   1 host / one machine: ${(one / single).toFixed(2)}×   load average (1 min) during the run: ${load.map((l) => l.toFixed(1)).join(', ')}`,
   );
   console.log(
+    `per repetition: 2 hosts / 1 host ${perRep.map((r) => `${r.ratio.toFixed(2)}×`).join(', ')} (median ${median(perRep.map((r) => r.ratio)).toFixed(2)}×); worker CPU s per 1,000 items, 1 host ${perRep.map((r) => r.cpuPerK.toFixed(3)).join('/')}, 2 hosts ${perRep.map((r) => r.twoCpuPerK.toFixed(3)).join('/')}`,
+  );
+  console.log(
     JSON.stringify({
+      perRep,
       lines,
       words,
       batch,

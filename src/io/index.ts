@@ -25,6 +25,7 @@ export type { TypedMatrix, VecsArrayTypes, VecsKind } from './matrix/vecs-layout
 export { readBvecs, readFvecs, readIvecs, readVecs, readVecsSync } from './matrix/vecs-read.js';
 export { streamVecs, type VecsBatch, type VecsStreamOptions } from './matrix/vecs-stream.js';
 export { writeBvecs, writeFvecs, writeIvecs, writeVecs, writeVecsSync, type MatrixInput } from './matrix/vecs-write.js';
+export { openVecsWriter, type VecsWriter, type VecsWriterOptions } from './matrix/vecs-stream-write.js';
 export {
   FASTTEXT_MAGIC,
   FASTTEXT_VERSION,

@@ -48,3 +48,24 @@ it('hashes the bytes of each batch: equal batches get equal hashes', async () =>
   expect(a.sha256).toBe(b.sha256);
   expect(c.sha256).not.toBe(a.sha256);
 });
+
+it('plans a file read in several pieces (lines and batches straddle the 4 MiB reads) as if read whole', async () => {
+  const file = join(dir, 'large.txt');
+  // 9 MiB of lines of varied lengths; a BOM and no final line end
+  const lines = Array.from({ length: 150_000 }, (_, i) => `line ${i} ${'é'.repeat(i % 97)}`);
+  writeFileSync(file, `\ufeff${lines.join('\n')}`);
+  const bytes = readFileSync(file);
+  expect(bytes.length).toBeGreaterThan(2 * (4 << 20));
+  const { createHash } = await import('node:crypto');
+  for (const size of [1000, 4099]) {
+    const batches = await planTextBatches(file, size);
+    expect(batches.map((b) => b.lines).reduce((a, b) => a + b, 0)).toBe(lines.length);
+    expect(batches[0].start).toBe(3);
+    for (let i = 1; i < batches.length; i++) expect(batches[i].start).toBe(batches[i - 1].end);
+    expect(batches.at(-1)!.end).toBe(bytes.length);
+    for (const b of [batches[0], batches[17], batches.at(-1)!]) {
+      expect(decodeBatchLines(file, bytes.subarray(b.start, b.end), b)).toEqual(lines.slice(b.firstLine, b.firstLine + b.lines));
+      expect(b.sha256).toBe(createHash('sha256').update(bytes.subarray(b.start, b.end)).digest('hex'));
+    }
+  }
+});

@@ -2,9 +2,9 @@
 // "error"), .fvecs or .ekv (successful rows only). Every output is written atomically.
 import path from 'node:path';
 import { UsageError } from '../../errors.js';
-import { openAtomicWriter, writeFileAtomic, type AtomicWriter } from '../../io/core/atomic-write.js';
+import { openAtomicWriter, type AtomicWriter } from '../../io/core/atomic-write.js';
 import { formatFloat32 } from '../../io/core/float-text.js';
-import { writeFvecs } from '../../io/matrix/vecs-write.js';
+import { openVecsWriter, type VecsWriter } from '../../io/matrix/vecs-stream-write.js';
 
 export const OUTPUT_FORMATS = ['jsonl', 'fvecs', 'ekv'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -31,7 +31,8 @@ export interface EmbedSink {
 }
 
 export function openSink(file: string, format: OutputFormat, dim: number): Promise<EmbedSink> | EmbedSink {
-  return format === 'jsonl' ? JsonlSink.open(file, dim) : new MatrixSink(file, format, dim);
+  if (format === 'jsonl') return JsonlSink.open(file, dim);
+  return format === 'fvecs' ? new FvecsSink(file, dim) : new EkvSink(file, dim);
 }
 
 /** A float as JSON: shortest decimal that reads back as the same float32 ("-0.0" keeps the sign for Python). */
@@ -85,63 +86,90 @@ export function idsFileOf(file: string): string {
   return `${file}.ids`;
 }
 
+/** The successful rows of a chunk (all of them when none failed: no copy). */
+function keptRows(ids: readonly ItemId[], data: Float32Array, errors: ReadonlyMap<number, string>, dim: number) {
+  if (errors.size === 0) return { ids: ids.map(String), data: data.subarray(0, ids.length * dim) };
+  const kept: string[] = [];
+  const out = new Float32Array((ids.length - errors.size) * dim);
+  for (let r = 0; r < ids.length; r++) {
+    if (errors.has(r)) continue;
+    out.set(data.subarray(r * dim, (r + 1) * dim), kept.length * dim);
+    kept.push(String(ids[r]));
+  }
+  return { ids: kept, data: out };
+}
+
 /**
- * Collects the successful rows, then writes them with the .fvecs / .ekv writers of src/io. An .ekv
- * file keeps the ids as its words; for .fvecs they go to {@link idsFileOf} (one per line, the form
- * `embedkit index build --ids` reads), since failed inputs leave gaps in the row numbers.
+ * Streams the successful rows to an .fvecs file and their ids to {@link idsFileOf} (one per line,
+ * the form `embedkit index build --ids` reads, since failed inputs leave gaps in the row numbers),
+ * both atomic and synced as they grow: memory holds one chunk, and the commit at the end has
+ * little left to put on disk.
  */
-class MatrixSink implements EmbedSink {
+class FvecsSink implements EmbedSink {
+  private files?: Promise<[VecsWriter<Float32Array>, AtomicWriter]>;
+
+  constructor(
+    private readonly file: string,
+    private readonly dim: number,
+  ) {}
+
+  async add(ids: readonly ItemId[], data: Float32Array, errors: ReadonlyMap<number, string>): Promise<void> {
+    const kept = keptRows(ids, data, errors, this.dim);
+    if (kept.ids.length === 0) return;
+    this.files ??= Promise.all([openVecsWriter(this.file, 'fvecs', this.dim), openAtomicWriter(idsFileOf(this.file))]);
+    const [vectors, idsFile] = await this.files;
+    await Promise.all([vectors.append(kept.data), idsFile.write(`${kept.ids.join('\n')}\n`)]);
+  }
+
+  async commit(): Promise<number> {
+    if (!this.files) return 0; // no row: nothing is written (an .fvecs file of 0 rows has no dimension)
+    const [vectors, idsFile] = await this.files;
+    await Promise.all([vectors.commit(), idsFile.commit()]);
+    return vectors.rows;
+  }
+
+  async abort(): Promise<void> {
+    if (!this.files) return;
+    const [vectors, idsFile] = await this.files.catch(() => [undefined, undefined] as const);
+    await Promise.all([vectors?.abort(), idsFile?.abort()]);
+  }
+}
+
+/** Collects the successful rows, then writes them as an .ekv file whose words are the ids. */
+class EkvSink implements EmbedSink {
   private ids: string[] = [];
   private data = new Float32Array(0);
   private rows = 0;
 
   constructor(
     private readonly file: string,
-    private readonly format: 'fvecs' | 'ekv',
     private readonly dim: number,
   ) {}
 
   async add(ids: readonly ItemId[], data: Float32Array, errors: ReadonlyMap<number, string>): Promise<void> {
     const { dim } = this;
-    const need = (this.rows + ids.length - errors.size) * dim;
+    const kept = keptRows(ids, data, errors, dim);
+    const need = (this.rows + kept.ids.length) * dim;
     if (need > this.data.length) {
       const grown = new Float32Array(Math.max(need, this.data.length * 2));
       grown.set(this.data.subarray(0, this.rows * dim));
       this.data = grown;
     }
-    if (errors.size === 0) {
-      // the usual chunk: its rows in one copy
-      this.data.set(data.subarray(0, ids.length * dim), this.rows * dim);
-      for (const id of ids) this.ids.push(String(id));
-      this.rows += ids.length;
-      return;
-    }
-    for (let r = 0; r < ids.length; r++) {
-      if (errors.has(r)) continue;
-      this.data.set(data.subarray(r * dim, (r + 1) * dim), this.rows * dim);
-      this.ids.push(String(ids[r]));
-      this.rows++;
-    }
+    this.data.set(kept.data, this.rows * dim);
+    for (const id of kept.ids) this.ids.push(id);
+    this.rows += kept.ids.length;
   }
 
   async commit(): Promise<number> {
-    if (this.rows === 0) return 0; // neither format can hold 0 rows with a dimension; nothing is written
+    if (this.rows === 0) return 0; // an .ekv file cannot hold 0 rows with a dimension; nothing is written
     const data = this.data.subarray(0, this.rows * this.dim);
-    if (this.format === 'fvecs') {
-      // both files at once: each write ends with a sync, which a busy disk makes the longest part
-      await Promise.all([
-        writeFvecs(this.file, { data, dim: this.dim, rows: this.rows }),
-        writeFileAtomic(idsFileOf(this.file), `${this.ids.join('\n')}\n`),
-      ]);
-    } else {
-      // Imported here: the word-vectors writers are most of this module's load time, which every
-      // `embed` and `jobs embed` would pay for an .fvecs or .jsonl output too.
-      const [{ saveVectors }, { KeyedVectors }] = await Promise.all([
-        import('../../vectors/save.js'),
-        import('../../vectors/keyed-vectors.js'),
-      ]);
-      await saveVectors(new KeyedVectors({ words: this.ids, vectors: data, dim: this.dim }), this.file, { format: 'ekv' });
-    }
+    // Imported here: the word-vectors writers are most of this module's load time, which every
+    // `embed` and `jobs embed` would pay for an .fvecs or .jsonl output too.
+    const [{ saveVectors }, { KeyedVectors }] = await Promise.all([
+      import('../../vectors/save.js'),
+      import('../../vectors/keyed-vectors.js'),
+    ]);
+    await saveVectors(new KeyedVectors({ words: this.ids, vectors: data, dim: this.dim }), this.file, { format: 'ekv' });
     return this.rows;
   }
 

@@ -42,6 +42,12 @@ export interface AtomicWriter {
   readonly tempPath: string;
   /** Appends `chunk`. Writes are applied in call order. A failed write aborts the writer and rejects. */
   write(chunk: WritableChunk): Promise<void>;
+  /**
+   * Puts the bytes written so far on disk (fdatasync of the temporary file) without making them
+   * visible: a long streamed write that flushes as it goes leaves `commit` only the last part to
+   * sync. Applied in call order with the writes; does nothing for a writer with `durable: false`.
+   */
+  flush(): Promise<void>;
   /** Flushes to disk and renames the temporary file over the target. */
   commit(): Promise<void>;
   /** Discards the temporary file; the target is left as it was. Safe to call more than once. */
@@ -113,16 +119,29 @@ class FileAtomicWriter implements AtomicWriter {
   ) {}
 
   write(chunk: WritableChunk): Promise<void> {
-    if (this.state !== 'open') return Promise.reject(this.notOpen('write to'));
     const bytes = toBytes(chunk);
+    return this.enqueue('write to', async () => {
+      let offset = 0;
+      while (offset < bytes.length) {
+        const { bytesWritten } = await this.handle.write(bytes, offset, bytes.length - offset);
+        offset += bytesWritten;
+      }
+    });
+  }
+
+  flush(): Promise<void> {
+    return this.enqueue('flush', async () => {
+      if (this.durable) await this.handle.datasync();
+    });
+  }
+
+  /** Runs `step` after the steps before it, while the file is open; a failed step aborts the file. */
+  private enqueue(action: string, step: () => Promise<void>): Promise<void> {
+    if (this.state !== 'open') return Promise.reject(this.notOpen(action));
     const run = async (): Promise<void> => {
-      if (this.state !== 'open') throw this.notOpen('write to');
+      if (this.state !== 'open') throw this.notOpen(action);
       try {
-        let offset = 0;
-        while (offset < bytes.length) {
-          const { bytesWritten } = await this.handle.write(bytes, offset, bytes.length - offset);
-          offset += bytesWritten;
-        }
+        await step();
       } catch (error) {
         await this.abort();
         throw error;

@@ -54,6 +54,11 @@ export class EncryptingAtomicWriter implements AtomicWriter {
     });
   }
 
+  /** Flushes the envelope written so far (the chunk being sealed stays in memory until it is full or committed). */
+  flush(): Promise<void> {
+    return this.enqueue(() => this.inner.flush());
+  }
+
   commit(): Promise<void> {
     return this.enqueue(async () => {
       await this.inner.write(concat(this.sealer.finish()));

@@ -14,7 +14,7 @@ export interface MatrixInput<T> {
 const CHUNK_BYTES = 1 << 20;
 
 /** Validates `matrix` for `kind` (UsageError) and returns its row count. */
-function checkMatrix(kind: VecsKind, matrix: MatrixInput<unknown>): number {
+export function checkMatrix(kind: VecsKind, matrix: MatrixInput<unknown>): number {
   const { data, dim, rows } = matrix ?? ({} as MatrixInput<unknown>);
   if (!isVecsArray(kind, data)) {
     const expected = kind === 'fvecs' ? 'Float32Array' : kind === 'ivecs' ? 'Int32Array' : 'Uint8Array';
@@ -31,7 +31,7 @@ function checkMatrix(kind: VecsKind, matrix: MatrixInput<unknown>): number {
 }
 
 /** The file's bytes in chunks of about 1 MiB (whole rows; at least one row per chunk). */
-function* encodeVecs(kind: VecsKind, data: ArrayBufferView, dim: number, rows: number): Generator<Uint8Array> {
+export function* encodeVecs(kind: VecsKind, data: ArrayBufferView, dim: number, rows: number): Generator<Uint8Array> {
   const rowBytes = vecsRowBytes(kind, dim);
   const valueBytes = dim * VECS_ELEMENT_BYTES[kind];
   const source = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);

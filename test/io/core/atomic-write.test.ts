@@ -57,6 +57,29 @@ describe('atomic writes', () => {
     await expect(writer.commit()).rejects.toBeInstanceOf(UsageError);
   });
 
+  it('flush() puts the bytes written so far in the temporary file, in call order, without making them visible', async () => {
+    const target = tmp.file('out.txt');
+    fs.writeFileSync(target, 'old');
+    const writer = await openAtomicWriter(target);
+    // not awaited: the flush must come after both writes
+    void writer.write('first ');
+    void writer.write(Buffer.from('second '));
+    await writer.flush();
+    expect(fs.readFileSync(writer.tempPath, 'utf8')).toBe('first second ');
+    expect(fs.readFileSync(target, 'utf8')).toBe('old');
+    await writer.write('third');
+    await writer.flush();
+    await writer.commit();
+    expect(fs.readFileSync(target, 'utf8')).toBe('first second third');
+    expect(listDir(tmp.dir)).toEqual(['out.txt']);
+    await expect(writer.flush()).rejects.toBeInstanceOf(UsageError);
+    const loose = await openAtomicWriter(tmp.file('shard.bin'), { durable: false });
+    await loose.write('x');
+    await loose.flush(); // nothing to sync for a non-durable file, but it still keeps the order
+    await loose.commit();
+    expect(fs.readFileSync(tmp.file('shard.bin'), 'utf8')).toBe('x');
+  });
+
   it('cleans up when the final rename fails (target is a directory)', async () => {
     const target = tmp.file('a-directory');
     fs.mkdirSync(target);

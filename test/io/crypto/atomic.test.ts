@@ -39,8 +39,8 @@ describe('encrypted writes stay atomic', () => {
     const writer = await openAtomicWriter(target, { encryption: KEY });
     const parts = [bytesOf(100, 1), bytesOf(5, 2), 'text', bytesOf(2_500_000, 3)];
     // not awaited one by one: the writer must keep the call order
-    await Promise.all(parts.map((p) => writer.write(p)));
-    expect(fs.readFileSync(target, 'utf8')).toBe('previous'); // nothing visible before commit
+    await Promise.all(parts.map((p, i) => (i === 2 ? Promise.all([writer.flush(), writer.write(p)]) : writer.write(p))));
+    expect(fs.readFileSync(target, 'utf8')).toBe('previous'); // nothing visible before commit (a flush included)
     await writer.commit();
     const expected = Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p))));
     expect((await readFileBytes(target, { key: KEY })).equals(expected)).toBe(true);
