@@ -1,16 +1,17 @@
 import { Command } from 'commander';
 import { addKeyFileOption } from './key-option.js';
+import { firstName } from './command-args.js';
 import type { GlobalOptions } from './run.js';
 import { VERSION } from '../version.js';
 
-type Register = (program: Command, globals: () => GlobalOptions) => void;
+export type Register = (program: Command, globals: () => GlobalOptions) => void;
 
 /**
  * The top-level commands, in the order `--help` lists them, and the module that registers each.
  * Modules are imported only when needed: loading all of them (and what they import) took ~0.4 s,
  * which every command paid before doing anything — a third of a short `jobs embed` run's fixed cost.
  */
-export const COMMANDS: readonly { names: readonly string[]; load: () => Promise<Register> }[] = [
+export const COMMANDS: readonly { names: readonly string[]; load: (rest?: readonly string[]) => Promise<Register> }[] = [
   { names: ['train'], load: async () => (await import('./commands/train.js')).registerTrain },
   { names: ['similar'], load: async () => (await import('./commands/similar.js')).registerSimilar },
   { names: ['vector'], load: async () => (await import('./commands/vector.js')).registerVector },
@@ -36,24 +37,18 @@ export const COMMANDS: readonly { names: readonly string[]; load: () => Promise<
   { names: ['privatize'], load: async () => (await import('./commands/privatize.js')).registerPrivatize },
   { names: ['rotate'], load: async () => (await import('./commands/rotate.js')).registerRotate },
   { names: ['plot'], load: async () => (await import('./commands/plot.js')).registerPlot },
-  { names: ['jobs'], load: async () => (await import('./commands/jobs.js')).registerJobs },
+  { names: ['jobs'], load: async (rest) => (await import('./commands/jobs.js')).loadJobs(rest) },
   { names: ['encrypt', 'decrypt', 'keygen'], load: async () => (await import('./commands/encrypt.js')).registerEncrypt },
 ];
 
-/** Global options that take a value (the next argument is not a command name). */
-const GLOBAL_WITH_VALUE = new Set(['--key-file']);
-/** Global flags that print something about the whole program: every command must be known. */
-const WHOLE_PROGRAM = new Set(['-h', '--help', '-V', '--version']);
-
-/** The top-level command named by `args` (the arguments after the script), if it is one of {@link COMMANDS}. */
-function commandOf(args: readonly string[]): (typeof COMMANDS)[number] | undefined {
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (WHOLE_PROGRAM.has(arg) || arg === '--') return undefined;
-    if (GLOBAL_WITH_VALUE.has(arg)) i++;
-    else if (!arg.startsWith('-')) return COMMANDS.find((c) => c.names.includes(arg));
-  }
-  return undefined;
+/**
+ * The top-level command named by `args` (the arguments after the script), if it is one of
+ * {@link COMMANDS}, and the arguments after its name.
+ */
+function commandOf(args: readonly string[]): { command: (typeof COMMANDS)[number]; rest: readonly string[] } | undefined {
+  const at = firstName(args);
+  const command = at === undefined ? undefined : COMMANDS.find((c) => c.names.includes(args[at]));
+  return command ? { command, rest: args.slice(at! + 1) } : undefined;
 }
 
 /**
@@ -77,7 +72,7 @@ export async function buildProgram(args?: readonly string[]): Promise<Command> {
   addKeyFileOption(program);
   const globals = (): GlobalOptions => program.opts<GlobalOptions>();
   const named = args ? commandOf(args) : undefined;
-  const registers = await Promise.all((named ? [named] : COMMANDS).map((c) => c.load()));
+  const registers = await Promise.all(named ? [named.command.load(named.rest)] : COMMANDS.map((c) => c.load()));
   for (const register of registers) register(program, globals);
   // Subcommands inherit exitOverride so usage errors come back as CommanderError (exit 2).
   const override = (c: Command) => {

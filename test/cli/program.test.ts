@@ -39,4 +39,21 @@ describe('buildProgram', () => {
       expect((await buildProgram(args)).commands.length, args.join(' ')).toBe(total);
     expect((await buildProgram(['--key-file', 'k.txt', 'jobs', 'embed'])).commands.map((c) => c.name())).toEqual(['jobs']);
   }, 60_000);
+
+  it('loads only the jobs subcommand it runs, described as in the full program; jobs help lists them all', async () => {
+    const fullJobs = (await buildProgram()).commands.find((c) => c.name() === 'jobs')!;
+    const all = fullJobs.commands.map((c) => c.name());
+    expect(all).toEqual(['worker', 'embed', 'index', 'status']);
+    for (const sub of all) {
+      const jobs = (await buildProgram(['--json', 'jobs', sub, '--redis', 'redis://h:1'])).commands[0];
+      expect(jobs.commands.map((c) => c.name())).toEqual([sub]);
+      expect(helps(jobs.commands[0])).toEqual(helps(fullJobs.commands.find((c) => c.name() === sub)!));
+    }
+    for (const args of [['jobs'], ['jobs', '--help'], ['jobs', 'no-such'], ['jobs', '-h', 'embed'], ['jobs', '--key-file', 'embed']])
+      expect(
+        (await buildProgram(args)).commands[0].commands.map((c) => c.name()),
+        args.join(' '),
+      ).toEqual(all);
+    expect(helps((await buildProgram(['jobs', '--help'])).commands[0])).toEqual(helps(fullJobs));
+  }, 60_000);
 });
