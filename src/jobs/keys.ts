@@ -31,6 +31,15 @@ export function wakeKey(run: string): string {
   return `${PREFIX}:run:${run}:wake`;
 }
 
+/**
+ * List of the task ids of a run in the order they ended (done or failed for good), one push per
+ * end: the submitter reads only the entries after the ones it has read, instead of asking about
+ * every pending task whenever some ended. The done set and the failed hash stay the record.
+ */
+export function endedKey(run: string): string {
+  return `${PREFIX}:run:${run}:ended`;
+}
+
 /** BullMQ job id of a task (ids may not contain ':'). */
 export function jobIdOf(run: string, task: string): string {
   return `${run}-${task}`;

@@ -5,7 +5,7 @@
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { AbortError } from '../errors.js';
-import { doneKey, failedKey, jobIdOf, RUN_TTL_SECONDS, RUNS_KEY, runKey, wakeKey } from './keys.js';
+import { doneKey, endedKey, failedKey, jobIdOf, RUN_TTL_SECONDS, RUNS_KEY, runKey, wakeKey } from './keys.js';
 import type { RunProgress, TaskFailure } from './progress.js';
 import { retrySettings, type RetryOptions } from './retry.js';
 import type { PlannedTask, TaskData } from './task-data.js';
@@ -106,7 +106,7 @@ export async function runTasks(o: RunTasksOptions): Promise<RunTasksResult> {
     .exec();
 
   // What is on disk is the truth: the done set is rebuilt from it, failures of earlier runs are retried.
-  await redis.multi().del(doneKey(run)).del(failedKey(run)).exec();
+  await redis.multi().del(doneKey(run)).del(failedKey(run)).del(endedKey(run)).exec();
   const pending = new Set<string>();
   let resumed = 0;
   let adopted = 0;
@@ -191,7 +191,7 @@ export async function runTasks(o: RunTasksOptions): Promise<RunTasksResult> {
   let lastWorkersCheck = 0;
   let lastProgress = Date.now();
   let lastLostCheck = Date.now();
-  let seen = { done: -1, failed: -1 };
+  let logged = 0; // entries of the run's ended list read so far
   const report = () =>
     o.onProgress?.({ total: tasks.length, done: tasks.length - pending.size - failures.size, failed: failures.size, workers });
   try {
@@ -199,30 +199,32 @@ export async function runTasks(o: RunTasksOptions): Promise<RunTasksResult> {
       if (o.signal?.aborted) throw new AbortError();
       const roundStart = Date.now();
       const before = pending.size;
-      // Two counters first: the sets are read only when they changed (or every few seconds).
-      const counts = (await redis.multi().scard(doneKey(run)).hlen(failedKey(run)).exec()) ?? [];
-      const now = { done: Number(counts[0]?.[1] ?? -1), failed: Number(counts[1]?.[1] ?? -1) };
+      // The tasks that ended since the last round, from the run's ended list; every few seconds
+      // (and at the end) every pending task is looked up instead, which also finds the ends a
+      // worker did not list (one from before the list existed, or a list lost with Redis's data).
+      const fresh = await redis.lrange(endedKey(run), logged, -1);
+      logged += fresh.length;
       const recheck = roundStart - lastWorkersCheck > 3000 || pending.size === 0;
-      if (now.done !== seen.done || recheck) {
-        // Done tasks leave `pending`.
-        const ids = [...pending];
-        const ended: string[] = [];
-        for (let i = 0; i < ids.length; i += 1000) {
-          const chunk = ids.slice(i, i + 1000);
-          const member = (await redis.smismember(doneKey(run), ...chunk)) as number[];
-          chunk.forEach((id, k) => member[k] === 1 && pending.delete(id) && ended.push(id));
-        }
-        if (ended.length > 0) o.onDone?.(ended);
+      const asked = recheck ? [...pending] : [...new Set(fresh)].filter((id) => pending.has(id));
+      const ended: string[] = [];
+      for (let i = 0; i < asked.length; i += 1000) {
+        const chunk = asked.slice(i, i + 1000);
+        const member = (await redis.smismember(doneKey(run), ...chunk)) as number[];
+        chunk.forEach((id, k) => member[k] === 1 && pending.delete(id) && ended.push(id));
       }
-      if (now.failed !== seen.failed || recheck) {
-        const failed = await redis.hgetall(failedKey(run));
-        for (const [id, message] of Object.entries(failed)) {
-          if (!pending.has(id)) continue;
-          pending.delete(id);
-          failures.set(id, { task: id, label: byId.get(id)?.label ?? id, message: String(message) });
-        }
+      if (ended.length > 0) o.onDone?.(ended);
+      const notDone = asked.filter((id) => pending.has(id));
+      let failed: (readonly [string, string | null])[] = [];
+      if (recheck) failed = Object.entries(await redis.hgetall(failedKey(run)));
+      else if (notDone.length > 0) {
+        const messages = await redis.hmget(failedKey(run), ...notDone);
+        failed = notDone.map((id, k) => [id, messages[k]] as const);
       }
-      seen = now;
+      for (const [id, message] of failed) {
+        if (message === null || !pending.has(id)) continue;
+        pending.delete(id);
+        failures.set(id, { task: id, label: byId.get(id)?.label ?? id, message });
+      }
       if (pending.size < before) lastProgress = Date.now();
       if (recheck) {
         lastWorkersCheck = Date.now();

@@ -88,9 +88,14 @@ export function decodeShard(file: string, bytes: Uint8Array, expect: { id: strin
   if (expect.rows !== undefined && r !== expect.rows) fail(`holds ${r} rows, the batch has ${expect.rows}`);
   const body = 12 + headerBytes;
   if (r < 0 || d < 1 || body + r * d * 4 + 4 !== bytes.length) fail(`size does not match ${r} rows × ${d}`);
-  const data = new Float32Array(r * d);
-  if (LITTLE_ENDIAN) new Uint8Array(data.buffer).set(bytes.subarray(body, body + data.byteLength));
-  else for (let i = 0; i < data.length; i++) data[i] = view.getFloat32(body + i * 4, true);
+  let data: Float32Array;
+  // the rows in place when they can be (the body starts on a 4-byte boundary: headerBytes % 4 = 0)
+  if (LITTLE_ENDIAN && (bytes.byteOffset + body) % 4 === 0) data = new Float32Array(bytes.buffer, bytes.byteOffset + body, r * d);
+  else {
+    data = new Float32Array(r * d);
+    if (LITTLE_ENDIAN) new Uint8Array(data.buffer).set(bytes.subarray(body, body + data.byteLength));
+    else for (let i = 0; i < data.length; i++) data[i] = view.getFloat32(body + i * 4, true);
+  }
   const list = (errors as unknown[]).map((e) => {
     const { index, message } = (e ?? {}) as { index?: unknown; message?: unknown };
     if (!Number.isSafeInteger(index) || (index as number) < 0 || (index as number) >= r || typeof message !== 'string')

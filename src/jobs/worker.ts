@@ -8,7 +8,7 @@ import { EmbedkitError, UsageError } from '../errors.js';
 import { ComputeSlots } from './compute-slots.js';
 import { EncoderPool, runEmbedTask } from './embed-task.js';
 import { runIndexTask } from './index-task.js';
-import { doneKey, failedKey, PREFIX, QUEUE, RUN_TTL_SECONDS, runKey, wakeKey } from './keys.js';
+import { doneKey, endedKey, failedKey, PREFIX, QUEUE, RUN_TTL_SECONDS, runKey, wakeKey } from './keys.js';
 import { loadJobPackages } from './packages.js';
 import { connectRedis } from './redis.js';
 import type { TaskData } from './task-data.js';
@@ -120,6 +120,8 @@ export async function startWorker(options: WorkerOptions): Promise<JobWorker> {
         .sadd(doneKey(data.run), data.task)
         .expire(doneKey(data.run), RUN_TTL_SECONDS)
         .hset(runKey(data.run), 'updatedAt', Date.now())
+        .rpush(endedKey(data.run), data.task)
+        .expire(endedKey(data.run), RUN_TTL_SECONDS)
         .lpush(wakeKey(data.run), data.task)
         .ltrim(wakeKey(data.run), 0, 0)
         .expire(wakeKey(data.run), RUN_TTL_SECONDS)
@@ -135,6 +137,8 @@ export async function startWorker(options: WorkerOptions): Promise<JobWorker> {
           .multi()
           .hset(failedKey(data.run), data.task, `${label}: ${message}`)
           .expire(failedKey(data.run), RUN_TTL_SECONDS)
+          .rpush(endedKey(data.run), data.task)
+          .expire(endedKey(data.run), RUN_TTL_SECONDS)
           .lpush(wakeKey(data.run), data.task)
           .ltrim(wakeKey(data.run), 0, 0)
           .expire(wakeKey(data.run), RUN_TTL_SECONDS)

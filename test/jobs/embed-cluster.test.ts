@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readVecsSync } from '../../src/io/index.js';
+import { doneKey, endedKey } from '../../src/jobs/keys.js';
 import { ROOT } from '../helpers/paths.js';
 import {
   freePort,
@@ -103,10 +104,22 @@ describe('jobs embed', () => {
     expect(code, submit.stderr).toBe(0);
     // The killed batch was started again by the other worker and finished there.
     expect(b.events.some((e) => e.event === 'done' && e.task === started.task)).toBe(true);
-    const summary = JSON.parse(submit.stdout) as { inputs: number; rows: number; tasks: number };
+    const summary = JSON.parse(submit.stdout) as { run: string; inputs: number; rows: number; tasks: number };
     expect(summary.inputs).toBe(LINES);
     expect(summary.rows).toBe(LINES);
     expectSameAsReference(join(dir, 'killed.fvecs'));
+    // The run's ended list (what the submitter reads between its checks) names every task:
+    // the killed worker never reported its batch, the other worker did.
+    const { Redis } = await import('ioredis');
+    const client = new Redis(redis.url);
+    try {
+      const ended = await client.lrange(endedKey(summary.run), 0, -1);
+      expect(new Set(ended).size).toBe(summary.tasks);
+      expect(ended).toContain(String(started.task));
+      expect(await client.scard(doneKey(summary.run))).toBe(summary.tasks);
+    } finally {
+      client.disconnect();
+    }
   });
 
   it('resumes after the submitter is killed: finished batches are not redone or queued twice', async () => {

@@ -15,9 +15,17 @@ const shard = {
 
 describe('job shards', () => {
   it('round-trips rows (bit for bit) and per-input errors', () => {
-    const back = decodeShard('s.ekjb', encodeShard(shard), { id: 'abc123', rows: 3 });
+    const bytes = encodeShard(shard);
+    const back = decodeShard('s.ekjb', bytes, { id: 'abc123', rows: 3 });
     expect(back.errors).toEqual(shard.errors);
-    expect(Buffer.from(back.data.buffer).equals(Buffer.from(shard.data.buffer))).toBe(true);
+    const bits = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+    expect(bits(back.data).equals(bits(shard.data))).toBe(true);
+    // the same bytes at an offset that is not a multiple of 4 (the rows are copied, not viewed)
+    const shifted = new Uint8Array(bytes.length + 1).subarray(1);
+    shifted.set(bytes);
+    const copied = decodeShard('s.ekjb', shifted, { id: 'abc123', rows: 3 });
+    expect(copied.data.byteOffset % 4).toBe(0);
+    expect(bits(copied.data).equals(bits(shard.data))).toBe(true);
   });
 
   it('rejects another batch, a wrong row count, truncation and flipped bits', () => {
@@ -38,7 +46,9 @@ describe('job shards', () => {
       await writeShard(file, shard);
       expect(readdirSync(dir)).toEqual(['abc123.ekjb']);
       const back = await readShard(file, { id: 'abc123', rows: 3 });
-      expect(Buffer.from(back!.data.buffer).equals(Buffer.from(shard.data.buffer))).toBe(true);
+      expect(Buffer.from(back!.data.buffer, back!.data.byteOffset, back!.data.byteLength).equals(Buffer.from(shard.data.buffer))).toBe(
+        true,
+      );
       expect(await readShard(join(dir, 'none.ekjb'), { id: 'none' })).toBeUndefined();
     } finally {
       rmSync(dir, { recursive: true, force: true });
