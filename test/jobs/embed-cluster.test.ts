@@ -1,7 +1,7 @@
 // `embedkit jobs embed` on a real redis-server with real worker processes (the built CLI): the
 // output equals single-machine `embedkit embed`, after a worker is killed -9 mid-batch, after the
 // submitter is killed and rerun, and a batch that keeps failing is retried, then reported.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -195,6 +195,8 @@ describe('jobs embed', () => {
     expect(submit.stderr).toMatch(/batch 1 \(lines 101–200\).*changed since the job was submitted/);
     expect(submit.stderr).toMatch(/1 of 3 batches failed; nothing written/);
     expect(existsSync(join(dir, 'bad.fvecs'))).toBe(false);
+    // batch 0 had reached the output's temporary files before batch 1 failed: they are removed
+    expect(readdirSync(dir).filter((f) => f.startsWith('.bad.fvecs') && f.endsWith('.tmp'))).toEqual([]);
     const attempts = w2.events.filter((e) => e.label === 'batch 1 (lines 101–200)' && (e.event === 'retry' || e.event === 'failed'));
     expect(attempts.map((e) => e.event)).toEqual(['retry', 'retry', 'failed']);
   });
