@@ -23,6 +23,11 @@ export interface WorkerRun {
   >;
   /** In-vocabulary tokens per epoch (for the learning-rate schedule and progress). */
   wordsPerEpoch: number;
+  /**
+   * Train until the workers' words reach wordsPerEpoch × epochs, taking jobs past the last epoch's
+   * (from the corpus start again), instead of exactly `epochs` passes (fastText's budget).
+   */
+  stopAtWords?: boolean;
   /** Current mean loss (read from the workers' structs), for progress reports. */
   meanLoss: () => number;
 }
@@ -100,6 +105,7 @@ export function runWorkers(run: WorkerRun): Promise<{ words: number; effective: 
         jobLengths,
         parts,
         wordsPerEpoch,
+        stopAtWords: run.stopAtWords ?? false,
         alphaDecay: o.alphaDecay,
         jobTokensBefore,
         tokensPerEpoch,
