@@ -25,8 +25,8 @@ describe('embedkit train --model fasttext-skipgram --epoch-length', () => {
   for (let i = 0; i < 200; i++) lines.push(`zzonce${letters(i)} ${lines[i].split(' ')[0]}`);
   writeFileSync(tmp.file('c.txt'), lines.join('\n') + '\n');
 
-  it('all-tokens trains until the words reach every token of the corpus (fastText); the default one pass', () => {
-    const one = train();
+  it('all-tokens (default) trains until the words reach every token of the corpus (fastText); vocabulary one pass', () => {
+    const one = train('--epoch-length', 'vocabulary');
     expect(one.code, one.err).toBe(0);
     const a = JSON.parse(one.out) as { trainedWords: number; corpusTokens: number };
     expect(a.trainedWords).toBeLessThanOrEqual(a.corpusTokens - 200);

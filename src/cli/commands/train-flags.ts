@@ -207,7 +207,7 @@ export const SUBWORD_FLAGS: readonly LibraryFlag<FastTextOptions>[] = [
     key: 'epochLength',
     flags: '--epoch-length <mode>',
     description:
-      'fastText: vocabulary (one pass over the in-vocabulary words) or all-tokens (as many as the corpus has tokens, rare ones too: the fastText CLI trains on past its last pass)',
+      'fastText: all-tokens (as many in-vocabulary words as the corpus has tokens, rare ones too: the fastText CLI trains on past its last pass) or vocabulary (one pass over the in-vocabulary words)',
     parse: oneOf(allValues<NonNullable<FastTextOptions['epochLength']>>({ vocabulary: true, 'all-tokens': true })),
     default: FT.epochLength,
   },

@@ -18,8 +18,8 @@ export interface FastTextOptions extends Omit<Word2VecOptions, 'hs' | 'cbowMean'
    */
   eos?: boolean;
   /**
-   * How much training an epoch is. 'vocabulary' (default): one pass over the in-vocabulary words.
-   * 'all-tokens': as many in-vocabulary words as the corpus has tokens of any kind — words below
+   * How much training an epoch is. 'vocabulary': one pass over the in-vocabulary words.
+   * 'all-tokens' (default): as many in-vocabulary words as the corpus has tokens of any kind — words below
    * minCount too, and one `</s>` per sentence with `eos` — so training goes on past the last pass,
    * from the corpus start again, by the share of those rare tokens, while the learning rate decays
    * over the longer run. This is fastText's trainThread: it trains until its count of in-vocabulary
@@ -61,7 +61,7 @@ export const FASTTEXT_DEFAULTS = Object.freeze({
   maxn: 6,
   bucket: 2_000_000,
   eos: false,
-  epochLength: 'vocabulary',
+  epochLength: 'all-tokens',
 } as const);
 
 export function resolveFastTextOptions(o: FastTextOptions = {}): ResolvedFastTextOptions {

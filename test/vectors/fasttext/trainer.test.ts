@@ -102,8 +102,10 @@ describe('fastText subword training', () => {
     const tokens = lines.flat().length;
     const inVocab = tokens - 300;
     const opts: FastTextOptions = { ...base, epochs: 2, jobWords: 1000 };
-    const off = await trainFastText(sentencesFrom(lines), opts);
+    const off = await trainFastText(sentencesFrom(lines), { ...opts, epochLength: 'vocabulary' });
     expect(off.training.words).toBe(2 * inVocab);
+    const byDefault = await trainFastText(sentencesFrom(lines), opts);
+    expect(byDefault.training.words).toBeGreaterThanOrEqual(2 * tokens);
     const on = await trainFastText(sentencesFrom(lines), { ...opts, epochLength: 'all-tokens' });
     expect(on.model.words).not.toContain('rare0');
     // Jobs continue from the corpus start until the budget is reached; the last job may pass it.
