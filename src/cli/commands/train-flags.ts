@@ -203,6 +203,14 @@ export const SUBWORD_FLAGS: readonly LibraryFlag<FastTextOptions>[] = [
     description: 'fastText: end every line with the word </s> and subsample by all tokens, as the fastText CLI',
     default: FT.eos,
   },
+  {
+    key: 'epochLength',
+    flags: '--epoch-length <mode>',
+    description:
+      'fastText: all-tokens (as many in-vocabulary words as the corpus has tokens, rare ones too: the fastText CLI trains on past its last pass) or vocabulary (one pass over the in-vocabulary words)',
+    parse: oneOf(allValues<NonNullable<FastTextOptions['epochLength']>>({ vocabulary: true, 'all-tokens': true })),
+    default: FT.epochLength,
+  },
 ];
 
 /** Options whose default differs for fastText (alpha 0.05, t 1e-4, noise exponent 0.5, decay to 0, global decay): taken only when given. */

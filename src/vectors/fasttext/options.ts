@@ -17,9 +17,32 @@ export interface FastTextOptions extends Omit<Word2VecOptions, 'hs' | 'cbowMean'
    * against 62.08 % in skip-gram (docs/benchmarks.md).
    */
   eos?: boolean;
+  /**
+   * How much training an epoch is. 'vocabulary': one pass over the in-vocabulary words.
+   * 'all-tokens' (default): as many in-vocabulary words as the corpus has tokens of any kind — words below
+   * minCount too, and one `</s>` per sentence with `eos` — so training goes on past the last pass,
+   * from the corpus start again, by the share of those rare tokens, while the learning rate decays
+   * over the longer run. This is fastText's trainThread: it trains until its count of in-vocabulary
+   * tokens reaches `epoch × ntokens`, and its ntokens counts every token read. The extra words are
+   * few (1.5 % on the shared corpus) and trained at the smallest rates, yet the frequent words'
+   * vectors end up adapted to the corpus start instead of its end (docs/benchmarks.md, "fastText
+   * skip-gram gap: the training fastText does past its last epoch"). Meant with the 'global'
+   * learning-rate decay (fastText's); a corpus whose tokens are mostly below minCount trains
+   * correspondingly longer, as with fastText.
+   */
+  epochLength?: EpochLength;
 }
 
-export type ResolvedFastTextOptions = ResolvedWord2VecOptions & { minn: number; maxn: number; bucket: number; eos: boolean };
+/** See {@link FastTextOptions.epochLength}. */
+export type EpochLength = 'vocabulary' | 'all-tokens';
+
+export type ResolvedFastTextOptions = ResolvedWord2VecOptions & {
+  minn: number;
+  maxn: number;
+  bucket: number;
+  eos: boolean;
+  epochLength: EpochLength;
+};
 
 /**
  * fastText's defaults where they differ from word2vec's: learning rate 0.05 decayed linearly to 0,
@@ -38,6 +61,7 @@ export const FASTTEXT_DEFAULTS = Object.freeze({
   maxn: 6,
   bucket: 2_000_000,
   eos: false,
+  epochLength: 'all-tokens',
 } as const);
 
 export function resolveFastTextOptions(o: FastTextOptions = {}): ResolvedFastTextOptions {
@@ -63,5 +87,8 @@ export function resolveFastTextOptions(o: FastTextOptions = {}): ResolvedFastTex
     if (!Number.isInteger(v) || v < 0) throw new UsageError(`${name} must be an integer >= 0, got ${v}`);
   if (maxn > 0 && (minn < 1 || minn > maxn)) throw new UsageError(`need 1 <= minn <= maxn, got minn ${minn}, maxn ${maxn}`);
   if (maxn > 0 && bucket < 1) throw new UsageError('bucket must be >= 1 when maxn > 0');
-  return { ...base, minn, maxn, bucket, eos: o.eos ?? d.eos };
+  const epochLength = o.epochLength ?? d.epochLength;
+  if (epochLength !== 'vocabulary' && epochLength !== 'all-tokens')
+    throw new UsageError(`epochLength must be 'vocabulary' or 'all-tokens', got ${String(epochLength)}`);
+  return { ...base, minn, maxn, bucket, eos: o.eos ?? d.eos, epochLength };
 }

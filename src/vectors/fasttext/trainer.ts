@@ -101,7 +101,9 @@ export class FastText {
       jobs,
       corpus: this.corpus,
       options: o,
-      wordsPerEpoch: vocab.totalCount,
+      // 'all-tokens': fastText's budget, epoch × ntokens counted in in-vocabulary words (see options.ts).
+      wordsPerEpoch: o.epochLength === 'all-tokens' ? this.ntokens() : vocab.totalCount,
+      stopAtWords: o.epochLength === 'all-tokens',
       meanLoss,
     });
     const seconds = (performance.now() - t0) / 1000;

@@ -19,6 +19,8 @@ export interface WorkerTask {
   parts: number;
   /** In-vocabulary tokens per epoch (for the 'global' learning-rate decay). */
   wordsPerEpoch: number;
+  /** Stop when the words trained reach wordsPerEpoch × epochs (jobs continue past the last epoch) instead of after epochs × jobs. */
+  stopAtWords: boolean;
   /** For the 'per-part' decay: tokens before each job in its part (Float64, shared), tokens per epoch. */
   alphaDecay: AlphaDecay;
   jobTokensBefore: SharedArrayBuffer;

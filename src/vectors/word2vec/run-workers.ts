@@ -23,6 +23,11 @@ export interface WorkerRun {
   >;
   /** In-vocabulary tokens per epoch (for the learning-rate schedule and progress). */
   wordsPerEpoch: number;
+  /**
+   * Train until the workers' words reach wordsPerEpoch × epochs, taking jobs past the last epoch's
+   * (from the corpus start again), instead of exactly `epochs` passes (fastText's budget).
+   */
+  stopAtWords?: boolean;
   /** Current mean loss (read from the workers' structs), for progress reports. */
   meanLoss: () => number;
 }
@@ -59,7 +64,7 @@ export function runWorkers(run: WorkerRun): Promise<{ words: number; effective: 
     const progress = () => {
       const done = Number(Atomics.load(counters, CTRL.wordsDone));
       const seconds = (performance.now() - t0) / 1000;
-      const f = done / totalWords;
+      const f = Math.min(1, done / totalWords); // stopAtWords: the last job may pass the budget
       const rate = seconds > 0 ? done / seconds : 0;
       o.onProgress?.({
         phase: 'train',
@@ -70,7 +75,7 @@ export function runWorkers(run: WorkerRun): Promise<{ words: number; effective: 
         wordsTotal: totalWords,
         wordsPerSecond: rate,
         alpha: reportedAlpha(o, f, parts),
-        etaSeconds: rate > 0 ? (totalWords - done) / rate : NaN,
+        etaSeconds: rate > 0 ? Math.max(0, totalWords - done) / rate : NaN,
         ...(o.computeLoss ? { loss: run.meanLoss() } : {}),
         seconds,
       });
@@ -100,6 +105,7 @@ export function runWorkers(run: WorkerRun): Promise<{ words: number; effective: 
         jobLengths,
         parts,
         wordsPerEpoch,
+        stopAtWords: run.stopAtWords ?? false,
         alphaDecay: o.alphaDecay,
         jobTokensBefore,
         tokensPerEpoch,

@@ -26,8 +26,10 @@ function run(task: WorkerTask): void {
   try {
     for (;;) {
       if (Atomics.load(ctrl, CTRL.abort) !== 0) break;
+      // fastText's budget: every job while the words trained are short of it (the last job may pass it).
+      if (task.stopAtWords && Number(Atomics.load(counters, CTRL.wordsDone)) >= totalWords) break;
       const j = Atomics.add(ctrl, CTRL.nextJob, 1);
-      if (j >= totalJobs) break;
+      if (!task.stopAtWords && j >= totalJobs) break;
       const job = interleave(j % nJobs, nJobs, task.parts);
       // One rate per job, linear decay (see alpha-schedule.ts): by the job's place in its part, or
       // by the words all workers have trained.

@@ -95,6 +95,35 @@ describe('fastText subword training', () => {
     expect(bytes(a).equals(bytes(c))).toBe(false);
   });
 
+  it("epochLength 'all-tokens': trains past the last pass until the words reach epochs × every token (fastText's budget)", async () => {
+    // 300 words seen once (below minCount 2): counted in fastText's ntokens, never trained.
+    const frequent = corpus[0][0];
+    const lines = [...corpus.slice(0, 1500), ...Array.from({ length: 300 }, (_, i) => [`rare${i}`, frequent])];
+    const tokens = lines.flat().length;
+    const inVocab = tokens - 300;
+    const opts: FastTextOptions = { ...base, epochs: 2, jobWords: 1000 };
+    const off = await trainFastText(sentencesFrom(lines), { ...opts, epochLength: 'vocabulary' });
+    expect(off.training.words).toBe(2 * inVocab);
+    const byDefault = await trainFastText(sentencesFrom(lines), opts);
+    expect(byDefault.training.words).toBeGreaterThanOrEqual(2 * tokens);
+    const on = await trainFastText(sentencesFrom(lines), { ...opts, epochLength: 'all-tokens' });
+    expect(on.model.words).not.toContain('rare0');
+    // Jobs continue from the corpus start until the budget is reached; the last job may pass it.
+    expect(on.training.words).toBeGreaterThanOrEqual(2 * tokens);
+    expect(on.training.words).toBeLessThan(2 * tokens + 1100);
+    // With `eos` the budget counts one `</s>` per sentence too, as fastText's ntokens.
+    const eos = await trainFastText(sentencesFrom(lines), { ...opts, epochLength: 'all-tokens', eos: true });
+    expect(eos.training.words).toBeGreaterThanOrEqual(2 * (tokens + lines.length));
+    // One worker and a seed: bit-for-bit repeatable; two workers reach the budget too.
+    const again = await trainFastText(sentencesFrom(lines), { ...opts, epochLength: 'all-tokens' });
+    const bytes = (m: FastTextModel) => Buffer.from((m.data.input as { data: Float32Array }).data.buffer);
+    expect(bytes(again.model).equals(bytes(on.model))).toBe(true);
+    expect(bytes(off.model).equals(bytes(on.model))).toBe(false);
+    const two = await trainFastText(sentencesFrom(lines), { ...opts, epochLength: 'all-tokens', workers: 2 });
+    expect(two.training.words).toBeGreaterThanOrEqual(2 * tokens);
+    await expect(trainFastText(sentencesFrom(lines), { ...opts, epochLength: 'twice' as never })).rejects.toThrow(UsageError);
+  });
+
   it('works for CJK text segmented by Intl.Segmenter, with vectors for unseen words', async () => {
     const lines = Array.from({ length: 400 }, (_, i) => ['我喜欢猫咪和小狗', '今天天气很好', '猫咪在睡觉', '小狗在公园里跑'][i % 4]);
     const { model } = await trainFastText(sentencesFrom(lines.map((l) => new Tokenizer({ locale: 'zh' }).tokenize(l))), {
