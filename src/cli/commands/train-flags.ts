@@ -53,7 +53,7 @@ export const TRAINING_FLAGS: readonly LibraryFlag<TrainCommandLibraryOptions>[] 
   {
     key: 'nsExponent',
     flags: '--ns-exponent <x>',
-    description: 'exponent of the noise distribution',
+    description: `exponent of the noise distribution (the fastText models: ${FT.nsExponent})`,
     parse: float(0, 10),
     default: W2V.nsExponent,
   },
@@ -68,7 +68,7 @@ export const TRAINING_FLAGS: readonly LibraryFlag<TrainCommandLibraryOptions>[] 
   {
     key: 'sample',
     flags: '--sample <x>',
-    description: 'frequent-word subsampling threshold (0 = off)',
+    description: `frequent-word subsampling threshold (0 = off; the fastText models: ${FT.sample})`,
     parse: float(0, 1),
     default: W2V.sample,
   },
@@ -76,10 +76,16 @@ export const TRAINING_FLAGS: readonly LibraryFlag<TrainCommandLibraryOptions>[] 
   {
     key: 'alpha',
     flags: '--alpha <x>',
-    description: `initial learning rate (default ${DEFAULT_ALPHA.skipgram} sg / ${DEFAULT_ALPHA.cbow} cbow)`,
+    description: `initial learning rate (default ${DEFAULT_ALPHA.skipgram} sg / ${DEFAULT_ALPHA.cbow} cbow; the fastText models ${FT.alpha})`,
     parse: float(0, 10),
   },
-  { key: 'minAlpha', flags: '--min-alpha <x>', description: 'final learning rate', parse: float(0, 10), default: W2V.minAlpha },
+  {
+    key: 'minAlpha',
+    flags: '--min-alpha <x>',
+    description: `final learning rate (the fastText models: ${FT.minAlpha})`,
+    parse: float(0, 10),
+    default: W2V.minAlpha,
+  },
   {
     key: 'alphaDecay',
     flags: '--alpha-decay <mode>',
