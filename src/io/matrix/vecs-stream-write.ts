@@ -5,7 +5,7 @@
 import { UsageError } from '../../errors.js';
 import { openAtomicWriter, type AtomicWriteOptions, type AtomicWriter } from '../core/atomic-write.js';
 import { checkPath } from '../core/check-path.js';
-import { checkMatrix, encodeVecs } from './vecs-write.js';
+import { checkMatrix, checkVecsDim, encodeVecs } from './vecs-write.js';
 import { checkVecsKind, vecsRowBytes, type VecsArrayTypes, type VecsKind } from './vecs-layout.js';
 
 /** Options of {@link openVecsWriter}. */
@@ -90,8 +90,7 @@ export async function openVecsWriter<K extends VecsKind>(
 ): Promise<VecsWriter<VecsArrayTypes[K]>> {
   checkPath(file);
   checkVecsKind(kind);
-  if (!Number.isSafeInteger(dim) || dim < 1 || dim > 0x7fffffff)
-    throw new UsageError(`dim must be a positive 32-bit integer, got ${String(dim)}`);
+  checkVecsDim(dim);
   const { syncBytes = DEFAULT_SYNC_BYTES, ...atomic } = options;
   if (!Number.isSafeInteger(syncBytes) || syncBytes < 0)
     throw new UsageError(`syncBytes must be a non-negative integer, got ${String(syncBytes)}`);

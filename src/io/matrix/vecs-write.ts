@@ -13,6 +13,12 @@ export interface MatrixInput<T> {
 
 const CHUNK_BYTES = 1 << 20;
 
+/** UsageError unless `dim` fits a vecs row header (a positive 32-bit integer). */
+export function checkVecsDim(dim: number): void {
+  if (!Number.isSafeInteger(dim) || dim < 1 || dim > 0x7fffffff)
+    throw new UsageError(`dim must be a positive 32-bit integer, got ${String(dim)}`);
+}
+
 /** Validates `matrix` for `kind` (UsageError) and returns its row count. */
 export function checkMatrix(kind: VecsKind, matrix: MatrixInput<unknown>): number {
   const { data, dim, rows } = matrix ?? ({} as MatrixInput<unknown>);
@@ -20,8 +26,7 @@ export function checkMatrix(kind: VecsKind, matrix: MatrixInput<unknown>): numbe
     const expected = kind === 'fvecs' ? 'Float32Array' : kind === 'ivecs' ? 'Int32Array' : 'Uint8Array';
     throw new UsageError(`.${kind} data must be a ${expected}, got ${(data as object | null)?.constructor?.name ?? String(data)}`);
   }
-  if (!Number.isSafeInteger(dim) || dim < 1 || dim > 0x7fffffff)
-    throw new UsageError(`dim must be a positive 32-bit integer, got ${String(dim)}`);
+  checkVecsDim(dim);
   const length = (data as ArrayLike<number>).length;
   if (length % dim !== 0) throw new UsageError(`data has ${length} values, not a multiple of dim ${dim}`);
   const count = length / dim;
